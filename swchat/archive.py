@@ -1,0 +1,740 @@
+"""The SQLite archive: ingest exports, deduplicate, keep provenance and rejects, select chats.
+
+One file (WAL mode) holds
+
+- ``posts`` — one canonical row per (platform, post_id), with ``is_context`` for referenced
+  posts that were not themselves in an export, its origin, and where its raw record is;
+- ``raw_blocks`` — the raw records as the export had them, compressed a batch at a time
+  (zlib over a few thousand similar records compresses far better and faster than one by
+  one); a post's ``raw_block`` and ``raw_index`` find its record, :meth:`Archive.raw` reads it;
+- ``post_hashtags`` — one row per post and hashtag (lower-cased, indexed) for selection;
+- ``accounts`` — one row per platform account, the newest snapshot winning (a value the newer
+  snapshot lacks, such as a TAGS sheet's missing display name, is kept from an older one);
+- ``sources`` — every import: path, SHA-256 digest, format, counts, time;
+- ``rejected`` — every record a reader could not use: file, line, reason and raw text.
+
+Each file is imported in one transaction: a crash or a kill part-way leaves the archive as it
+was before that file. Counts per file always satisfy **read = added + duplicates + rejected**,
+where *read* counts the export's own post records (context posts are counted apart), a
+*duplicate* is a post already in the archive (or earlier in the same file), and a context post
+later seen as a real post of an export is *promoted* (counted as added), never duplicated.
+
+Examples
+--------
+>>> import orjson, tempfile, pathlib
+>>> tmp = pathlib.Path(tempfile.mkdtemp())
+>>> page = {"data": [{"id": "1", "text": "Q1: hello #SWChat", "author_id": "9",
+...                   "created_at": "2026-09-02T19:00:00.000Z",
+...                   "entities": {"hashtags": [{"tag": "SWChat"}]}}],
+...         "includes": {"users": [{"id": "9", "username": "host"}]}}
+>>> _ = (tmp / "page.jsonl").write_bytes(orjson.dumps(page) + b"\\n")
+>>> with Archive(tmp / "a.db") as archive:
+...     first = archive.ingest([tmp / "page.jsonl"])
+...     again = archive.ingest([tmp / "page.jsonl"])
+...     stats = archive.stats()
+>>> first.total["added"], again.total["duplicates"], stats["posts"]
+(1, 1, 1)
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from .errors import ArchiveError, InputFormatError, SelectionError
+from .readers.base import Account, Note, Post, Rejected, Source
+from .schema import POST_COLUMNS, iso_utc
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .chat import Chat
+
+__all__ = ["DEFAULT_ARCHIVE", "Archive", "FileResult", "IngestResult", "default_archive_path"]
+
+DEFAULT_ARCHIVE = "swchat.db"
+SCHEMA_VERSION = "1"
+BATCH = 2000
+
+_STORED = [c for c in POST_COLUMNS if c not in ("is_context", "origin")]
+_LISTS = ("hashtags", "mentions", "urls")
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS sources (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    digest TEXT,
+    format TEXT,
+    imported_at TEXT NOT NULL,
+    read INTEGER NOT NULL DEFAULT 0,
+    added INTEGER NOT NULL DEFAULT 0,
+    duplicates INTEGER NOT NULL DEFAULT 0,
+    rejected INTEGER NOT NULL DEFAULT 0,
+    context INTEGER NOT NULL DEFAULT 0,
+    accounts INTEGER NOT NULL DEFAULT 0,
+    notes TEXT
+);
+CREATE TABLE IF NOT EXISTS posts (
+    platform TEXT NOT NULL,
+    post_id TEXT NOT NULL,
+    url TEXT,
+    created_at TEXT NOT NULL,
+    author_id TEXT,
+    author_handle TEXT,
+    author_name TEXT,
+    text TEXT,
+    kind TEXT NOT NULL,
+    is_quote INTEGER NOT NULL DEFAULT 0,
+    reply_to_post_id TEXT,
+    reply_to_author_id TEXT,
+    reply_to_handle TEXT,
+    quoted_post_id TEXT,
+    retweeted_post_id TEXT,
+    conversation_id TEXT,
+    hashtags TEXT,
+    mentions TEXT,
+    urls TEXT,
+    lang TEXT,
+    source_app TEXT,
+    like_count INTEGER,
+    repost_count INTEGER,
+    reply_count INTEGER,
+    quote_count INTEGER,
+    collected_at TEXT,
+    is_context INTEGER NOT NULL DEFAULT 0,
+    origin TEXT,
+    source_id INTEGER REFERENCES sources(id),
+    raw_block INTEGER REFERENCES raw_blocks(id),
+    raw_index INTEGER,
+    UNIQUE (platform, post_id)
+);
+CREATE INDEX IF NOT EXISTS posts_created ON posts (created_at);
+CREATE INDEX IF NOT EXISTS posts_reply_to ON posts (platform, reply_to_post_id);
+CREATE TABLE IF NOT EXISTS raw_blocks (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER REFERENCES sources(id),
+    data BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS post_hashtags (
+    platform TEXT NOT NULL,
+    post_id TEXT NOT NULL,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (tag, platform, post_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS accounts (
+    platform TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    handle TEXT,
+    name TEXT,
+    description TEXT,
+    followers INTEGER,
+    following INTEGER,
+    location TEXT,
+    created_at TEXT,
+    snapshot_at TEXT,
+    PRIMARY KEY (platform, account_id)
+);
+CREATE INDEX IF NOT EXISTS accounts_handle ON accounts (platform, handle COLLATE NOCASE);
+CREATE TABLE IF NOT EXISTS rejected (
+    id INTEGER PRIMARY KEY,
+    source_id INTEGER REFERENCES sources(id),
+    path TEXT NOT NULL,
+    digest TEXT,
+    line INTEGER,
+    reason TEXT NOT NULL,
+    raw TEXT
+);
+"""
+
+_POST_STORE = [*_STORED, "is_context", "origin", "source_id", "raw_block", "raw_index"]
+_INSERT_POST = (
+    f"INSERT INTO posts ({', '.join(_POST_STORE)}) VALUES ({', '.join('?' * len(_POST_STORE))})"
+)
+_PROMOTE_POST = (
+    _INSERT_POST + " ON CONFLICT (platform, post_id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _POST_STORE if c not in ("platform", "post_id"))
+)
+_INSERT_ACCOUNT = (
+    "INSERT INTO accounts (platform, account_id, handle, name, description, followers, following, "
+    "location, created_at, snapshot_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (platform, account_id) DO UPDATE SET "
+    "handle = coalesce(excluded.handle, accounts.handle), name = coalesce(excluded.name, accounts.name), "
+    "description = coalesce(excluded.description, accounts.description), "
+    "followers = coalesce(excluded.followers, accounts.followers), "
+    "following = coalesce(excluded.following, accounts.following), "
+    "location = coalesce(excluded.location, accounts.location), "
+    "created_at = coalesce(excluded.created_at, accounts.created_at), "
+    "snapshot_at = excluded.snapshot_at "
+    "WHERE accounts.snapshot_at IS NULL OR excluded.snapshot_at >= accounts.snapshot_at"
+)
+_INSERT_REJECTED = (
+    "INSERT INTO rejected (source_id, path, digest, line, reason, raw) VALUES (?, ?, ?, ?, ?, ?)"
+)
+_ACCOUNT_COLS = ("platform", "account_id", "handle", "name", "description", "followers",
+                 "following", "location", "created_at", "snapshot_at")
+
+
+def default_archive_path() -> Path:
+    """The archive used when none is given: ``$SWCHAT_ARCHIVE`` or ``swchat.db`` here."""
+    return Path(os.environ.get("SWCHAT_ARCHIVE") or DEFAULT_ARCHIVE)
+
+
+@dataclass
+class FileResult:
+    """What happened to one input file.
+
+    ``read = added + duplicates + rejected`` always holds; ``context`` counts referenced posts
+    stored (or already present) for context, ``accounts`` the account snapshots seen, ``notes``
+    what the reader said besides (API error pages…), ``error`` why a whole file was refused.
+    """
+
+    path: str
+    format: str | None = None
+    read: int = 0
+    added: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    context: int = 0
+    accounts: int = 0
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+    digest: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The result as plain JSON-ready values."""
+        return asdict(self)
+
+
+@dataclass
+class IngestResult:
+    """The results of one :meth:`Archive.ingest` call, per file and in total."""
+
+    files: list[FileResult]
+
+    @property
+    def total(self) -> dict[str, int]:
+        """Summed ``read``, ``added``, ``duplicates`` and ``rejected`` over the files."""
+        keys = ("read", "added", "duplicates", "rejected")
+        return {k: sum(getattr(f, k) for f in self.files) for k in keys}
+
+    @property
+    def failed(self) -> list[FileResult]:
+        """Files refused as a whole."""
+        return [f for f in self.files if f.error]
+
+    def as_dict(self) -> dict[str, Any]:
+        """``{"files": [...], "total": {...}}`` as printed by ``swchat ingest --json``."""
+        return {"files": [f.as_dict() for f in self.files], "total": self.total}
+
+
+def _now() -> str:
+    return iso_utc(datetime.now(UTC))
+
+
+class Archive:
+    """A swchat archive: one SQLite file.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The archive file; created when absent. Defaults to :func:`default_archive_path`.
+    create : bool
+        When ``False``, a missing file raises :class:`~swchat.errors.ArchiveError` instead.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with Archive(pathlib.Path(tempfile.mkdtemp()) / "x.db") as archive:
+    ...     archive.stats()["posts"]
+    0
+    """
+
+    def __init__(self, path: str | Path | None = None, *, create: bool = True) -> None:
+        self.path = Path(path) if path is not None else default_archive_path()
+        if not create and not self.path.exists():
+            raise ArchiveError(f"no archive at {self.path}: import something first with `swchat ingest`")
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA busy_timeout=5000")
+            version = self._meta("schema_version")
+            if version is None:
+                self.db.executescript(_DDL)
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                                (SCHEMA_VERSION,))
+            elif version != SCHEMA_VERSION:
+                raise ArchiveError(f"{self.path} has archive schema {version}; this swchat reads {SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"{self.path} is not a swchat archive ({exc})") from None
+
+    def _meta(self, key: str) -> str | None:
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.OperationalError:
+            if self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                raise sqlite3.DatabaseError("it has tables but no swchat metadata") from None
+            return None
+        return row[0] if row else None
+
+    # -- context manager -------------------------------------------------------------
+    def close(self) -> None:
+        """Close the database connection."""
+        self.db.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- ingest ----------------------------------------------------------------------
+    def ingest(
+        self,
+        inputs: Iterable[str | Path | Source],
+        format: str | None = None,
+        progress: Callable[[Source, str], Callable[[int], None] | None] | None = None,
+    ) -> IngestResult:
+        """Import export files into the archive, one transaction per file.
+
+        Parameters
+        ----------
+        inputs : iterable of str, Path or Source
+            Files, folders (their export files; academictwitteR split pairs), ``-`` for stdin.
+        format : str, optional
+            Force a reader by name (see :data:`swchat.readers.FORMATS`); detected otherwise.
+        progress : callable, optional
+            ``progress(source, format_name)`` returns a callback that receives the raw bytes read
+            so far (or ``None`` for no progress); used by the CLI's progress bar.
+
+        Returns
+        -------
+        IngestResult
+            Per-file counts. Files refused as a whole carry ``error``; no exception is raised
+            for them, so one bad file does not stop the others.
+        """
+        from .readers.detect import detect, expand_inputs
+
+        sources: list[Source] = []
+        plain = [i for i in inputs if not isinstance(i, Source)]
+        given_sources = [i for i in inputs if isinstance(i, Source)] if not isinstance(inputs, Iterator) else []
+        results: list[FileResult] = []
+        try:
+            sources = [*expand_inputs(plain), *given_sources]
+        except InputFormatError as exc:
+            return IngestResult([FileResult(path=exc.path or "?", error=str(exc))])
+        for source in sources:
+            try:
+                fmt = detect(source, format)
+            except InputFormatError as exc:
+                results.append(FileResult(path=source.name, error=str(exc)))
+                continue
+            except OSError as exc:
+                results.append(FileResult(path=source.name, error=f"{source.name}: {exc.strerror or exc}"))
+                continue
+            callback = progress(source, fmt.name) if progress else None
+            results.append(self._ingest_one(source, fmt, callback))
+        return IngestResult(results)
+
+    def _ingest_one(self, source: Source, fmt, callback: Callable[[int], None] | None) -> FileResult:
+        result = FileResult(path=source.name, format=fmt.name)
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            cur = db.execute(
+                "INSERT INTO sources (path, format, imported_at) VALUES (?, ?, ?)",
+                (source.name, fmt.name, _now()),
+            )
+            source_id = cur.lastrowid
+            assert source_id is not None
+            posts: list[Post] = []
+            accounts: dict[tuple[str, str], dict[str, Any]] = {}
+            written: dict[tuple[str, str], tuple[Any, ...]] = {}
+            rejects: list[tuple[Any, ...]] = []
+            digest = source.sha256()
+            origin_suffix = f":{fmt.name}"
+            count = 0
+            for item in fmt.read(source):
+                if isinstance(item, Post):
+                    posts.append(item)
+                    if len(posts) >= BATCH:
+                        self._write_posts(posts, source_id, digest, origin_suffix, result)
+                        posts.clear()
+                        if callback:
+                            callback(source.bytes_read)
+                elif isinstance(item, Account):
+                    row = item.row
+                    key = (row["platform"], row["account_id"])
+                    # a page repeats its authors: write a snapshot only when it says something new
+                    content = tuple(row[c] for c in _ACCOUNT_COLS[2:-1])
+                    if written.get(key) == content:
+                        continue
+                    if len(written) > 200_000:
+                        written.clear()
+                    written[key] = content
+                    old = accounts.get(key)
+                    if old is None or (row["snapshot_at"] or "") >= (old["snapshot_at"] or ""):
+                        accounts[key] = row
+                    if len(accounts) >= BATCH:
+                        self._write_accounts(accounts.values(), result)
+                        accounts.clear()
+                elif isinstance(item, Rejected):
+                    rejects.append((source_id, source.name, digest, item.line, item.reason, item.raw))
+                    result.rejected += 1
+                    result.read += 1
+                    if len(rejects) >= BATCH:
+                        db.executemany(_INSERT_REJECTED, rejects)
+                        rejects.clear()
+                elif isinstance(item, Note) and len(result.notes) < 50:
+                    result.notes.append(f"line {item.line}: {item.message}" if item.line else item.message)
+                count += 1
+            self._write_posts(posts, source_id, digest, origin_suffix, result)
+            self._write_accounts(accounts.values(), result)
+            result.digest = digest
+            db.executemany(_INSERT_REJECTED, rejects)
+            db.execute(
+                "UPDATE sources SET digest = ?, read = ?, added = ?, duplicates = ?, rejected = ?, "
+                "context = ?, accounts = ?, notes = ? WHERE id = ?",
+                (digest, result.read, result.added, result.duplicates, result.rejected,
+                 result.context, result.accounts, orjson.dumps(result.notes).decode(), source_id),
+            )
+            if callback:
+                callback(source.bytes_read)
+            db.execute("COMMIT")
+        except BaseException as exc:
+            db.execute("ROLLBACK")
+            if isinstance(exc, InputFormatError):
+                return FileResult(path=source.name, format=fmt.name, error=str(exc))
+            if isinstance(exc, OSError | EOFError):
+                return FileResult(path=source.name, format=fmt.name,
+                                  error=f"{source.name}: could not be read ({exc}); nothing from it was kept")
+            raise
+        return result
+
+    def _existing(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        found: dict[tuple[str, str], int] = {}
+        by_platform: dict[str, list[str]] = {}
+        for platform, post_id in keys:
+            by_platform.setdefault(platform, []).append(post_id)
+        for platform, ids in by_platform.items():
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                for post_id, is_context in self.db.execute(
+                    f"SELECT post_id, is_context FROM posts WHERE platform = ? AND post_id IN ({marks})",
+                    (platform, *chunk),
+                ):
+                    found[(platform, post_id)] = is_context
+        return found
+
+    def _write_posts(
+        self, posts: list[Post], source_id: int, digest: str, suffix: str, result: FileResult
+    ) -> None:
+        if not posts:
+            return
+        existing = self._existing([(p.row["platform"], p.row["post_id"]) for p in posts])
+        new_rows: list[list[Any]] = []
+        promoted: list[list[Any]] = []
+        raws: list[bytes] = []
+        tags: list[tuple[str, str, str]] = []
+        dumps = orjson.dumps
+        list_slots = [i for i, c in enumerate(_STORED) if c in _LISTS]
+        quote_slot = _STORED.index("is_quote")
+        for post in posts:
+            row = post.row
+            key = (row["platform"], row["post_id"])
+            state = existing.get(key)  # None: new; 1: context; 0: a real post
+            if post.context:
+                result.context += 1
+                if state is not None:
+                    continue
+                existing[key] = 1
+            else:
+                result.read += 1
+                if state == 0:
+                    result.duplicates += 1
+                    continue
+                result.added += 1
+                existing[key] = 0
+            values = [row[c] for c in _STORED]
+            for i in list_slots:
+                values[i] = dumps(values[i]).decode()
+            values[quote_slot] = int(bool(values[quote_slot]))
+            raw_index = None
+            if post.raw is not None:
+                raw_index = len(raws)
+                raws.append(post.raw.replace(b"\n", b" ") if b"\n" in post.raw else post.raw)
+            values += [int(post.context), f"{digest}:{post.line}{suffix}", source_id, None, raw_index]
+            (promoted if state == 1 else new_rows).append(values)
+            for tag in row["hashtags"]:
+                tags.append((tag.lower(), row["platform"], row["post_id"]))
+        if raws:
+            block = self.db.execute(
+                "INSERT INTO raw_blocks (source_id, data) VALUES (?, ?)",
+                (source_id, zlib.compress(b"\n".join(raws), 6)),
+            ).lastrowid
+            slot = len(_POST_STORE) - 2
+            for values in (*new_rows, *promoted):
+                if values[slot + 1] is not None:
+                    values[slot] = block
+        self.db.executemany(_INSERT_POST, new_rows)
+        if promoted:
+            self.db.executemany(_PROMOTE_POST, promoted)
+        if tags:
+            self.db.executemany("INSERT OR IGNORE INTO post_hashtags (tag, platform, post_id) VALUES (?, ?, ?)", tags)
+
+    def _write_accounts(self, accounts: Iterable[dict[str, Any]], result: FileResult) -> None:
+        now = _now()
+        rows = [tuple(a[c] if c != "snapshot_at" else (a[c] or now) for c in _ACCOUNT_COLS) for a in accounts]
+        result.accounts += len(rows)
+        self.db.executemany(_INSERT_ACCOUNT, rows)
+
+    # -- reading back ----------------------------------------------------------------
+    def sources(self) -> list[dict[str, Any]]:
+        """Every import, oldest first, with its counts."""
+        cur = self.db.execute("SELECT * FROM sources ORDER BY id")
+        names = [d[0] for d in cur.description]
+        out = []
+        for row in cur:
+            record = dict(zip(names, row, strict=True))
+            record["notes"] = orjson.loads(record["notes"]) if record["notes"] else []
+            out.append(record)
+        return out
+
+    def rejected(self) -> list[dict[str, Any]]:
+        """Every record refused on import: file, line, reason, raw text (newest import last)."""
+        cur = self.db.execute("SELECT path, line, reason, raw, digest, source_id FROM rejected ORDER BY id")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur]
+
+    def raw(self, post_id: str, platform: str = "x") -> dict[str, Any] | None:
+        """The raw record a post was made from, as the export had it (decompressed, parsed)."""
+        row = self.db.execute(
+            "SELECT b.data, p.raw_index FROM posts p JOIN raw_blocks b ON b.id = p.raw_block "
+            "WHERE p.platform = ? AND p.post_id = ?", (platform, post_id)).fetchone()
+        if not row:
+            return None
+        records = zlib.decompress(row[0]).split(b"\n")
+        return orjson.loads(records[row[1]])
+
+    def stats(self, top: int = 10) -> dict[str, Any]:
+        """Counts that describe the archive.
+
+        Returns
+        -------
+        dict
+            ``posts`` (not counting context posts), ``context_posts``, ``accounts``, ``by_kind``,
+            ``by_platform``, ``first`` and ``last`` post times (ISO UTC), ``top_hashtags`` (list of
+            ``[tag, posts]``, case-insensitive), ``sources`` (imports) and ``rejected`` records.
+        """
+        q = self.db.execute
+        posts = q("SELECT count(*) FROM posts WHERE is_context = 0").fetchone()[0]
+        context = q("SELECT count(*) FROM posts WHERE is_context = 1").fetchone()[0]
+        accounts = q("SELECT count(*) FROM accounts").fetchone()[0]
+        by_kind = dict(q("SELECT kind, count(*) FROM posts WHERE is_context = 0 GROUP BY kind ORDER BY 2 DESC"))
+        by_platform = dict(q("SELECT platform, count(*) FROM posts WHERE is_context = 0 GROUP BY platform"))
+        first, last = q("SELECT min(created_at), max(created_at) FROM posts WHERE is_context = 0").fetchone()
+        tags = q(
+            "SELECT h.tag, count(*) AS n FROM post_hashtags h JOIN posts p "
+            "ON p.platform = h.platform AND p.post_id = h.post_id WHERE p.is_context = 0 "
+            "GROUP BY h.tag ORDER BY n DESC, h.tag LIMIT ?", (top,)).fetchall()
+        shown = {}
+        for tag, n in tags:
+            # show the most common spelling of each tag
+            spelled = q(
+                "SELECT value, count(*) FROM posts p, json_each(p.hashtags) "
+                "JOIN post_hashtags h ON h.platform = p.platform AND h.post_id = p.post_id "
+                "WHERE h.tag = ? AND lower(value) = ? AND p.is_context = 0 GROUP BY value ORDER BY 2 DESC LIMIT 1",
+                (tag, tag)).fetchone()
+            shown[spelled[0] if spelled else tag] = n
+        return {
+            "posts": posts,
+            "context_posts": context,
+            "accounts": accounts,
+            "by_kind": by_kind,
+            "by_platform": by_platform,
+            "first": first,
+            "last": last,
+            "top_hashtags": [[t, n] for t, n in shown.items()],
+            "sources": q("SELECT count(*) FROM sources").fetchone()[0],
+            "rejected": q("SELECT count(*) FROM rejected").fetchone()[0],
+        }
+
+    # -- selection -------------------------------------------------------------------
+    def posts(
+        self,
+        hashtag: str | None = None,
+        since: str | datetime | None = None,
+        until: str | datetime | None = None,
+        *,
+        replies: bool = True,
+        context: bool = True,
+        platform: str | None = None,
+    ) -> pd.DataFrame:
+        """The posts of a selection as a typed DataFrame (see :mod:`swchat.schema`).
+
+        Parameters
+        ----------
+        hashtag : str, optional
+            Posts carrying this hashtag (with or without ``#``, any case).
+        since, until : str or datetime, optional
+            Time range, ``since <= created_at < until`` (ISO text or datetimes; naive = UTC).
+        replies : bool
+            Also take the archive's posts without the tag that reply, directly or down a chain,
+            to a selected post within the time range (the hashtag-less replies of a chat).
+        context : bool
+            Also take the referenced posts (replied-to, quoted, retweeted) that the archive has,
+            flagged ``is_context`` when they are not part of the selection itself.
+        platform : str, optional
+            Only this platform.
+        """
+        from .schema import posts_frame
+
+        lo = _as_iso(since) if since is not None else "0000"
+        hi = _as_iso(until) if until is not None else "9999"
+        plat = (platform,) if platform else ("x", "mastodon", "bluesky")
+        marks = ",".join("?" * len(plat))
+        if hashtag:
+            tag = hashtag.lstrip("#").lower()
+            base = (
+                "SELECT p.platform, p.post_id FROM post_hashtags h JOIN posts p "
+                "ON p.platform = h.platform AND p.post_id = h.post_id "
+                f"WHERE h.tag = ? AND p.is_context = 0 AND p.created_at >= ? AND p.created_at < ? "
+                f"AND p.platform IN ({marks})"
+            )
+            params: list[Any] = [tag, lo, hi, *plat]
+        else:
+            base = (f"SELECT platform, post_id FROM posts WHERE is_context = 0 AND created_at >= ? "
+                    f"AND created_at < ? AND platform IN ({marks})")
+            params = [lo, hi, *plat]
+        if hashtag and replies:
+            sql = (
+                f"WITH RECURSIVE sel(platform, post_id) AS ({base} UNION "
+                "SELECT p.platform, p.post_id FROM posts p JOIN sel "
+                "ON p.platform = sel.platform AND p.reply_to_post_id = sel.post_id "
+                "WHERE p.is_context = 0 AND p.created_at >= ? AND p.created_at < ?) "
+            )
+            params += [lo, hi]
+        else:
+            sql = f"WITH sel(platform, post_id) AS ({base}) "
+        columns = ", ".join(f"p.{c}" for c in POST_COLUMNS)
+        records = self._records(sql + f"SELECT {columns} FROM posts p JOIN sel USING (platform, post_id)", params)
+        if context:
+            chosen = {(r["platform"], r["post_id"]) for r in records}
+            wanted = {
+                (r["platform"], r[column])
+                for r in records
+                for column in ("reply_to_post_id", "quoted_post_id", "retweeted_post_id")
+                if r[column] is not None
+            } - chosen
+            by_platform: dict[str, list[str]] = {}
+            for pf, post_id in sorted(wanted):
+                by_platform.setdefault(pf, []).append(post_id)
+            for pf, ids in by_platform.items():
+                for start in range(0, len(ids), 500):
+                    chunk = ids[start:start + 500]
+                    for record in self._records(
+                        f"SELECT {columns} FROM posts p WHERE p.platform = ? AND p.post_id IN "
+                        f"({','.join('?' * len(chunk))})", [pf, *chunk]
+                    ):
+                        record["is_context"] = True
+                        records.append(record)
+        frame = posts_frame(records)
+        return frame.sort_values(["created_at", "post_id"], kind="stable").reset_index(drop=True)
+
+    def _records(self, query: str, params: list[Any]) -> list[dict[str, Any]]:
+        cur = self.db.execute(query, params)
+        names = [d[0] for d in cur.description]
+        records = []
+        for row in cur:
+            record = dict(zip(names, row, strict=True))
+            for column in _LISTS:
+                record[column] = orjson.loads(record[column]) if record[column] else []
+            record["is_context"] = bool(record["is_context"])
+            records.append(record)
+        return records
+
+    def accounts(self, ids: Iterable[tuple[str, str]] | None = None) -> pd.DataFrame:
+        """Account snapshots (all, or those with the given ``(platform, account_id)`` keys)."""
+        from .schema import ACCOUNT_COLUMNS, accounts_frame
+
+        cur = self.db.execute(f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM accounts")
+        wanted = set(ids) if ids is not None else None
+        rows = [dict(zip(ACCOUNT_COLUMNS, r, strict=True)) for r in cur
+                if wanted is None or (r[0], r[1]) in wanted]
+        return accounts_frame(rows)
+
+    def select(
+        self,
+        hashtag: str | None = None,
+        since: str | datetime | None = None,
+        until: str | datetime | None = None,
+        **options: Any,
+    ) -> Chat:
+        """A :class:`~swchat.chat.Chat` of the posts selected as in :meth:`posts`.
+
+        Raises
+        ------
+        SelectionError
+            When nothing matches.
+        """
+        from .chat import Chat
+
+        posts = self.posts(hashtag, since, until, **options)
+        if not (~posts["is_context"]).any():
+            what = f"#{hashtag.lstrip('#')}" if hashtag else "posts"
+            raise SelectionError(f"no {what} in {self.path} for that selection")
+        keys = set(zip(posts["platform"], posts["author_id"], strict=True))
+        return Chat(posts=posts, profiles=self.accounts(keys), hashtag=hashtag.lstrip("#") if hashtag else None,
+                    archive=self)
+
+    # -- shortcuts to the analyses ---------------------------------------------------
+    def sessions(self, hashtag: str | None = None, **options: Any) -> list:
+        """The chat sessions of a hashtag (all hashtags' when none is given).
+
+        See :func:`swchat.sessions.archive_sessions` for the options (gap, minimum size, time zone).
+        """
+        from .sessions import archive_sessions
+
+        return archive_sessions(self, hashtag=hashtag, **options)
+
+    def session(self, session_id: str, **options: Any) -> Chat:
+        """The :class:`~swchat.chat.Chat` of one session, by its id (e.g. ``SWChat-2026-09-02``).
+
+        Raises
+        ------
+        SelectionError
+            When there is no such session.
+        """
+        from .sessions import session_chat
+
+        return session_chat(self, session_id, **options)
+
+    def community(self, hashtag: str, **options: Any) -> Any:
+        """The across-sessions view of a hashtag: newcomers, returners, retention, cohorts.
+
+        See :func:`swchat.growth.community`.
+        """
+        from .growth import community
+
+        return community(self, hashtag, **options)
+
+
+def _as_iso(value: str | datetime) -> str:
+    if isinstance(value, datetime):
+        return iso_utc(value)
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise SelectionError(f"not a date or time: {value!r} (use e.g. 2026-09-02 or 2026-09-02T19:00Z)") from None
+    return iso_utc(when)

@@ -1,0 +1,169 @@
+"""Archive commands: ``ingest``, ``stats``, ``rejected``, ``sample``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..cli import (
+    archive_option,
+    echo_json,
+    handle_errors,
+    json_option,
+    open_archive,
+    stderr_is_terminal,
+)
+
+__all__ = ["COMMANDS", "ingest", "rejected", "sample", "stats"]
+
+
+def _progress_factory(bars: list[Any]):
+    """Make the per-file progress callback for :meth:`swchat.Archive.ingest` (tqdm on stderr)."""
+    if not stderr_is_terminal():
+        return None
+    from tqdm import tqdm
+
+    def start(source, fmt_name: str):
+        size = source.size
+        if not size or size < (1 << 20):
+            return None
+        bar = tqdm(total=size, unit="B", unit_scale=True, desc=Path(source.name).name, leave=False)
+        bars.append(bar)
+
+        def update(done: int) -> None:
+            bar.update(done - bar.n)
+
+        return update
+
+    return start
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@archive_option
+@click.option("--format", "fmt", metavar="NAME",
+              help="Force a reader: x-v2, x-v1, x-archive, tags-csv, twarc-csv (detected from content otherwise).")
+@json_option
+@handle_errors
+def ingest(files: tuple[str, ...], archive_path: Path | None, fmt: str | None, as_json: bool) -> None:
+    """Import export files (or folders, or - for stdin; .gz works) into the archive.
+
+    Each file is imported in one transaction; a file imported again adds nothing. Records that
+    cannot be used are kept aside with their line and reason (see `swchat rejected`).
+
+    \b
+    Example:
+        swchat ingest data/sample/swchat-v2.jsonl --archive chat.db
+    """
+    bars: list[Any] = []
+    with open_archive(archive_path, create=True) as archive:
+        result = archive.ingest(files, format=fmt, progress=_progress_factory(bars))
+        for bar in bars:
+            bar.close()
+    for f in result.files:
+        if f.error:
+            click.echo(f"error: {f.error}", err=True)
+            continue
+        click.echo(
+            f"{f.path}: {f.format}: read {f.read}, added {f.added}, duplicates {f.duplicates}, "
+            f"rejected {f.rejected} (+{f.context} context posts, {f.accounts} account snapshots)",
+            err=True,
+        )
+        for note in f.notes[:5]:
+            click.echo(f"  note: {note}", err=True)
+        if f.rejected:
+            click.echo(f"  {f.rejected} record(s) rejected: see `swchat rejected`", err=True)
+    total = result.total
+    if len(result.files) > 1:
+        click.echo(
+            f"total: read {total['read']}, added {total['added']}, duplicates {total['duplicates']}, "
+            f"rejected {total['rejected']}", err=True)
+    if as_json:
+        echo_json({
+            "files": [{k: f.as_dict()[k] for k in ("path", "format", "read", "added", "duplicates",
+                                                   "rejected", "context", "error")}
+                      for f in result.files],
+            "total": total,
+        })
+    if result.failed and total["read"] == 0:
+        raise click.ClickException("nothing was imported")
+
+
+@click.command()
+@archive_option
+@json_option
+@click.option("--top", default=10, show_default=True, help="How many hashtags to list.")
+@handle_errors
+def stats(archive_path: Path | None, as_json: bool, top: int) -> None:
+    """Summarise the archive: posts by platform and kind, accounts, time span, top hashtags.
+
+    \b
+    Example:
+        swchat stats --archive chat.db --json
+    """
+    with open_archive(archive_path) as archive:
+        s = archive.stats(top=top)
+        path = archive.path
+    if as_json:
+        echo_json(s)
+        return
+    click.echo(f"archive       {path}")
+    click.echo(f"posts         {s['posts']:,}  (+{s['context_posts']:,} context posts)")
+    click.echo("by kind       " + ", ".join(f"{k} {v:,}" for k, v in s["by_kind"].items()))
+    click.echo("by platform   " + ", ".join(f"{k} {v:,}" for k, v in s["by_platform"].items()))
+    click.echo(f"accounts      {s['accounts']:,}")
+    click.echo(f"first post    {s['first']}")
+    click.echo(f"last post     {s['last']}")
+    click.echo(f"imports       {s['sources']:,} ({s['rejected']:,} rejected records)")
+    if s["top_hashtags"]:
+        click.echo("top hashtags  " + ", ".join(f"#{t} {n:,}" for t, n in s["top_hashtags"]))
+
+
+@click.command()
+@archive_option
+@json_option
+@click.option("--raw/--no-raw", default=False, help="Also show the start of each raw record.")
+@handle_errors
+def rejected(archive_path: Path | None, as_json: bool, raw: bool) -> None:
+    """List the records refused on import: file, line and reason.
+
+    \b
+    Example:
+        swchat rejected --archive chat.db
+    """
+    with open_archive(archive_path) as archive:
+        rows = archive.rejected()
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo("no rejected records", err=True)
+        return
+    for row in rows:
+        click.echo(f"{row['path']}:{row['line']}: {row['reason']}")
+        if raw and row["raw"]:
+            click.echo(f"    {row['raw'][:200]}")
+
+
+@click.command()
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--seed", default=2026, show_default=True, help="Random seed (same seed, same files).")
+@click.option("--sessions", default=6, show_default=True, help="Number of weekly sessions.")
+@click.option("--posts", type=int, default=None, help="Approximate total posts (default: about 220 a session).")
+@handle_errors
+def sample(outdir: Path, seed: int, sessions: int, posts: int | None) -> None:
+    """Write synthetic weekly #SWChat chats (X v2, v1.1, TAGS CSV) and their ground truth.
+
+    \b
+    Example:
+        swchat sample data/sample --seed 2026 --sessions 6
+    """
+    from ..sample import write_sample
+
+    paths = write_sample(outdir, seed=seed, sessions=sessions, posts=posts)
+    for path in paths.values():
+        click.echo(str(path))
+
+COMMANDS = [ingest, stats, rejected, sample]

@@ -1,0 +1,170 @@
+"""Format detection from content, and expansion of command-line inputs into sources.
+
+Each reader module registers a :class:`Format`: a name, a label, a ``sniff`` function that
+looks at the :class:`~swchat.readers.base.Head` of an input and answers
+
+- ``True`` — "this is mine";
+- a ``str`` — "I know what this is and it is not posts": the reason to refuse the file
+  (a users lookup, tweet counts, a compliance job…);
+- ``False``/``None`` — "not mine".
+
+:func:`detect` asks every format in turn: the first claim wins; otherwise the first refusal
+is raised as :class:`~swchat.errors.InputFormatError`; otherwise a generic "not a supported
+export" error says what the file looks like.
+
+Examples
+--------
+>>> from swchat.readers.base import Source
+>>> detect(Source.from_bytes(b"", name="empty.json"))
+Traceback (most recent call last):
+...
+swchat.errors.InputFormatError: empty.json is empty: there are no posts to import
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputFormatError
+from .base import Head, Item, Source
+
+__all__ = ["FORMATS", "Format", "detect", "expand_inputs", "register"]
+
+
+@dataclass(frozen=True)
+class Format:
+    """A source format swchat can read."""
+
+    name: str
+    label: str
+    sniff: Callable[[Head], bool | str | None]
+    read: Callable[[Source], Iterator[Item]]
+    platform: str = "x"
+
+
+#: The reader modules, in detection order (most specific first).
+READER_MODULES = ("xv2", "xv1", "x_archive", "tags", "twarc_csv")
+
+#: Registered formats by name, in detection order.
+FORMATS: dict[str, Format] = {}
+
+
+def register(fmt: Format) -> Format:
+    """Add a format to :data:`FORMATS` (readers call this at import)."""
+    FORMATS[fmt.name] = fmt
+    return fmt
+
+
+def _load_all() -> None:
+    # Import the reader modules so they register themselves (kept lazy: the CLI starts fast).
+    import importlib
+
+    for module in READER_MODULES:
+        importlib.import_module(f"{__package__}.{module}")
+
+
+def detect(source: Source, name: str | None = None) -> Format:
+    """Return the format of ``source``, or the format called ``name``.
+
+    Parameters
+    ----------
+    source : Source
+        The input.
+    name : str, optional
+        Force a format (``--format``); it is still checked, so a wrong choice gets a clear error.
+
+    Raises
+    ------
+    InputFormatError
+        The input is empty, is a known non-post payload, or matches no format.
+    """
+    _load_all()
+    head = source.head()
+    if not head.data.strip():
+        raise InputFormatError(f"{source.name} is empty: there are no posts to import", source.name)
+    if name is not None:
+        if name not in FORMATS:
+            known = ", ".join(sorted(FORMATS))
+            raise InputFormatError(f"unknown format {name!r}; known formats: {known}", source.name)
+        verdict = FORMATS[name].sniff(head)
+        if isinstance(verdict, str):
+            raise InputFormatError(f"{source.name}: {verdict}", source.name)
+        if not verdict:
+            raise InputFormatError(
+                f"{source.name} does not look like {FORMATS[name].label}", source.name
+            )
+        return FORMATS[name]
+    refusal: str | None = None
+    for fmt in FORMATS.values():
+        verdict = fmt.sniff(head)
+        if verdict is True:
+            return fmt
+        if isinstance(verdict, str) and refusal is None:
+            refusal = verdict
+    if refusal:
+        raise InputFormatError(f"{source.name}: {refusal}", source.name)
+    preview = head.first_line[:60].decode("utf-8", "replace")
+    raise InputFormatError(
+        f"{source.name} is not a supported export (it starts {preview!r}); "
+        f"supported: {', '.join(f.label for f in FORMATS.values())}",
+        source.name,
+    )
+
+
+_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".js", ".gz", ".txt")
+
+
+def expand_inputs(args: Iterable[str | Path]) -> list[Source]:
+    """Turn command-line inputs into sources.
+
+    A folder stands for the export files inside it (sorted, not recursing into hidden
+    folders); in the split layout of academictwitteR, ``users_<id>.json`` files are read
+    together with their ``data_<id>.json`` and not on their own. ``-`` is standard input.
+
+    Raises
+    ------
+    InputFormatError
+        A path that does not exist.
+    """
+    sources: list[Source] = []
+    seen: set[Path] = set()
+    paths: list[Path | str] = []
+    for arg in args:
+        if str(arg) == "-":
+            paths.append("-")
+            continue
+        path = Path(arg)
+        if not path.exists():
+            raise InputFormatError(f"{arg}: no such file or folder", str(arg))
+        if path.is_dir():
+            paths.extend(
+                p for p in sorted(path.rglob("*"))
+                if p.is_file() and p.name.lower().endswith(_SUFFIXES)
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            paths.append(path)
+    given = {p.resolve() for p in paths if isinstance(p, Path)}
+    for path in paths:
+        if path == "-":
+            sources.append(Source.from_arg("-"))
+            continue
+        assert isinstance(path, Path)
+        if path.resolve() in seen:
+            continue
+        seen.add(path.resolve())
+        name = path.name
+        if name.startswith("users_") and name.endswith(".json"):
+            partner = path.with_name("data_" + name[len("users_"):])
+            if partner.resolve() in given:
+                continue  # read with its data file
+        source = Source.from_arg(path)
+        if name.startswith("data_") and name.endswith(".json"):
+            users = path.with_name("users_" + name[len("data_"):])
+            if users.exists():
+                source.companions.append(users)
+                seen.add(users.resolve())
+        sources.append(source)
+    return sources

@@ -1,0 +1,422 @@
+"""twarc-csv exports of X API v2 tweets (format ``twarc-csv``).
+
+``twarc2 csv`` (the DocNow/twarc-csv plugin) writes one row per tweet with dotted column names
+(``id``, ``created_at``, ``text``, ``author_id``, ``author.username``, ``conversation_id``,
+``referenced_tweets.replied_to.id``, ``entities.hashtags``, ``public_metrics.like_count``,
+``__twarc.retrieved_at``…). Columns are found by name, so every version of the plugin reads:
+
+- current versions: ``referenced_tweets.{replied_to,retweeted,quoted}.id`` columns, optional
+  ``in_reply_to_username``/``retweeted_username``/``quoted_username``; retweets are *merged*
+  by default (the row's ``text``, entities and metrics are the original's);
+- early versions (0.3): a ``referenced_tweets`` column holding ``[{"type": …, "id": …}]``,
+  ``in_reply_to_user.*`` columns, and referenced tweets inlined as extra rows whose ``type``
+  column says how they were referenced (they become context posts);
+- entity columns as raw v2 JSON lists (``[{"tag": "SWChat", …}]``) or as processed lists
+  (``["#SWChat"]``, ``["@ann"]``), JSON-encoded or written as Python lists; the
+  ``--json-encode-text``/``--json-encode-all`` options (every value JSON-encoded) too.
+
+Conventions (shared by every X reader, see :mod:`swchat.readers.xv1`):
+
+- newlines, which twarc-csv writes as the two characters ``\\n``, are restored, and HTML
+  entities unescaped;
+- a retweet's text is ``RT @handle: `` + the original's full text: a merged row's text is
+  prefixed with the retweeted handle (from ``retweeted_username``, or from an account seen
+  earlier in the file as an author or a mention; when the handle is nowhere, the original's
+  text is kept as it is); an unmerged row keeps its ``RT @handle: …`` text. Its mentions are the
+  retweeted handle followed by the original's; a merged row's like, reply and quote counts
+  (the original's) are set to 0 as the API reports them for a retweet, the repost count kept;
+- ``kind`` follows the ``referenced_tweets`` columns (a row with only ``in_reply_to_user_id``
+  is a reply to that account); only a file without them falls back to the ``RT @handle:``
+  text; ``reply_to_*`` columns are only set for replies;
+- URLs are ``unwound_url`` > ``expanded_url`` > ``url``, media links left out;
+- ``collected_at`` is ``__twarc.retrieved_at``; each row's author (and, in early versions,
+  the replied-to user) gives an account snapshot taken then (else at the tweet's time).
+
+The raw record kept is the row as JSON (header → value). A row that cannot be used (bad id,
+bad time, wrong number of fields) is a :class:`~swchat.readers.base.Rejected` with the physical
+line where the record starts.
+
+Examples
+--------
+>>> header = "id,created_at,text,author_id,author.username,referenced_tweets.replied_to.id,entities.hashtags"
+>>> row = '5,2021-05-18T19:24:56.000Z,A1 yes\\\\nreally #SWChat,8,bob,4,"[{""tag"": ""SWChat""}]"'
+>>> src = Source.from_bytes(f"{header}\\n{row}\\n".encode())
+>>> sniff(src.head())
+True
+>>> post, account = read(src)
+>>> post.row["kind"], post.row["reply_to_post_id"], post.row["text"], post.row["hashtags"]
+('reply', '4', 'A1 yes\\nreally #SWChat', ['SWChat'])
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+
+from ..errors import InputFormatError
+from ..schema import new_account, new_post, validate_account, validate_post
+from .base import Account, Head, Item, Post, Rejected, Source
+from .detect import Format, register
+from .xcommon import (
+    RT_PREFIX,
+    csv_encoding,
+    csv_records,
+    lead_mention,
+    link_url,
+    plain_text,
+    retweet_text,
+    source_label,
+    status_url,
+    unique,
+    v2_time,
+)
+
+__all__ = ["FORMAT", "read", "sniff"]
+
+_REFERENCE_TYPES = ("replied_to", "retweeted", "quoted")
+_RECORD_ERRORS = (ValueError, KeyError, TypeError, AttributeError)
+
+
+def _header(line: bytes) -> list[str]:
+    text = line.decode("utf-8", "replace").lstrip("\ufeff")
+    try:
+        return next(csv.reader([text]))
+    except (csv.Error, StopIteration):
+        return []
+
+
+def sniff(head: Head) -> bool | str | None:
+    """A CSV whose header has ``id`` and ``author.username`` or
+    ``referenced_tweets.replied_to.id``; other twarc-csv exports (users, counts, compliance,
+    lists) are refused with a reason.
+
+    Examples
+    --------
+    >>> sniff(Source.from_bytes(b"id,created_at,text,author.username\\n").head())
+    True
+    >>> sniff(Source.from_bytes(b"start,end,tweet_count,__twarc.retrieved_at\\n").head())
+    'holds tweet counts (a twarc2 counts export), not posts'
+    """
+    line = head.first_line
+    if b"," not in line:
+        return None
+    columns = set(_header(line))
+    if "id" in columns and ({"author.username", "referenced_tweets.replied_to.id"} & columns):
+        return True
+    if {"username", "public_metrics.followers_count"} <= columns and "text" not in columns:
+        return "holds X user profiles (a twarc-csv users export), not posts"
+    if {"start", "end", "tweet_count"} <= columns:
+        return "holds tweet counts (a twarc2 counts export), not posts"
+    if {"action", "redacted_at"} <= columns:
+        return "holds compliance results (deleted or changed tweets), not posts"
+    if {"owner_id", "member_count"} <= columns:
+        return "holds X lists, not posts"
+    return None
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _int(value: Any) -> int | None:
+    """A count as written by pandas: ``5``, ``5.0`` or empty."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        return int(number) if number.is_integer() else None
+
+
+def _structure(value: Any) -> Any:
+    """A list or object column: JSON (the default) or a Python literal (``--no-json-encode-lists``)."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        try:
+            return ast.literal_eval(value)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            raise ValueError(f"not a list: {value[:60]!r}") from None
+
+
+def _list(value: Any) -> list:
+    """A list column (``[]`` when empty; a lone non-list value becomes a one-item list)."""
+    if value is None:
+        return []
+    if isinstance(value, str) and not value.lstrip().startswith("["):
+        return [value.strip()] if value.strip() else []
+    parsed = _structure(value)
+    return parsed if isinstance(parsed, list) else []
+
+
+def _url(entry: Any) -> str | None:
+    """A link from a URL entity (v2 dict) or a processed URL string; media links are dropped."""
+    if isinstance(entry, dict):
+        return None if "media_key" in entry else link_url(entry)
+    text = str(entry)
+    return None if text.startswith("pic.twitter.com") else text
+
+
+def _id(value: Any, column: str) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    if text.endswith(".0") and text[:-2].isdigit():  # an id column pandas turned into floats
+        text = text[:-2]
+    if not text.isdigit():
+        raise ValueError(f"{column} is not an X id: {text!r}")
+    return text
+
+
+def _text(value: Any, escaped: bool) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    if escaped and "\\n" in text:
+        text = text.replace("\\n", "\n")
+    return plain_text(text)
+
+
+def _time(value: Any, column: str) -> str:
+    if not value:
+        raise ValueError(f"{column} is missing")
+    try:
+        return v2_time(str(value))
+    except ValueError:
+        raise ValueError(f"{column} is not a time: {value!r}") from None
+
+
+# --------------------------------------------------------------------------- conversion
+
+
+class _Row:
+    """One CSV row as a mapping of column → value (``None`` for empty)."""
+
+    __slots__ = ("escaped", "values")
+
+    def __init__(self, header: list[str], fields: list[str], id_index: int) -> None:
+        values: dict[str, Any] = {}
+        decode = fields[id_index].startswith('"')
+        for name, value in zip(header, fields, strict=True):
+            if value == "":
+                values[name] = None
+            elif decode:  # --json-encode-text / --json-encode-all: every value is JSON
+                try:
+                    values[name] = orjson.loads(value)
+                except orjson.JSONDecodeError:
+                    values[name] = value
+            else:
+                values[name] = value
+        self.values = values
+        self.escaped = not decode
+
+    def get(self, *names: str) -> Any:
+        for name in names:
+            value = self.values.get(name)
+            if value is not None and value != "":
+                return value
+        return None
+
+
+def _references(row: _Row) -> dict[str, str]:
+    refs: dict[str, str] = {}
+    for kind in _REFERENCE_TYPES:
+        value = _id(row.get(f"referenced_tweets.{kind}.id"), f"referenced_tweets.{kind}.id")
+        if value:
+            refs[kind] = value
+    listed = row.get("referenced_tweets")
+    if listed is not None:
+        entries = _structure(listed)
+        if isinstance(entries, dict):  # {"replied_to": {"id": …}}
+            entries = [{"type": k, **(v if isinstance(v, dict) else {})} for k, v in entries.items()]
+        for entry in entries:
+            if isinstance(entry, dict) and entry.get("type") in _REFERENCE_TYPES and entry.get("id"):
+                refs.setdefault(entry["type"], _id(entry["id"], "referenced_tweets") or "")
+    return {k: v for k, v in refs.items() if v}
+
+
+def _account(row: _Row, prefix: str, snapshot_at: str | None) -> dict | None:
+    account_id = row.get(f"{prefix}.id", "author_id" if prefix == "author" else f"{prefix}.id")
+    if account_id is None:
+        return None
+    created = row.get(f"{prefix}.created_at")
+    try:
+        created_at = v2_time(str(created)) if created else None
+    except ValueError:
+        created_at = None
+    return validate_account(new_account(
+        platform="x",
+        account_id=_id(account_id, f"{prefix}.id"),
+        handle=row.get(f"{prefix}.username"),
+        name=_text(row.get(f"{prefix}.name"), row.escaped),
+        description=_text(row.get(f"{prefix}.description"), row.escaped),
+        followers=_int(row.get(f"{prefix}.public_metrics.followers_count")),
+        following=_int(row.get(f"{prefix}.public_metrics.following_count")),
+        location=_text(row.get(f"{prefix}.location"), row.escaped),
+        created_at=created_at,
+        snapshot_at=snapshot_at,
+    ))
+
+
+def _convert(row: _Row, handles: dict[str, str], has_references: bool) -> tuple[dict, list[dict]]:
+    """The validated canonical row and the account rows of one twarc-csv row."""
+    post_id = _id(row.get("id"), "id")
+    if not post_id:
+        raise ValueError("id is missing")
+    created_at = _time(row.get("created_at"), "created_at")
+    retrieved = row.get("__twarc.retrieved_at")
+    try:
+        collected_at = v2_time(str(retrieved)) if retrieved else None
+    except ValueError:
+        collected_at = None
+    author_id = _id(row.get("author_id", "author.id"), "author_id")
+    handle = row.get("author.username")
+    if author_id and handle:
+        handles[author_id] = handle
+    if row.get("in_reply_to_user.id") and row.get("in_reply_to_user.username"):
+        handles[str(row.get("in_reply_to_user.id"))] = row.get("in_reply_to_user.username")
+
+    mention_entries = _list(row.get("entities.mentions"))
+    mentions: list[str] = []
+    for entry in mention_entries:
+        if isinstance(entry, dict):
+            name = entry.get("username")
+            if name and entry.get("id"):
+                handles[str(entry["id"])] = name
+        else:
+            name = str(entry).lstrip("@")
+        mentions.append(name)
+    mentions = unique(mentions)
+    hashtags = unique(
+        (entry.get("tag") if isinstance(entry, dict) else str(entry).lstrip("#"))
+        for entry in _list(row.get("entities.hashtags"))
+    )
+    urls = unique(_url(entry) for entry in _list(row.get("entities.urls")))
+    text = _text(row.get("text"), row.escaped) or ""
+    counts = {
+        "like_count": _int(row.get("public_metrics.like_count")),
+        "repost_count": _int(row.get("public_metrics.retweet_count")),
+        "reply_count": _int(row.get("public_metrics.reply_count")),
+        "quote_count": _int(row.get("public_metrics.quote_count")),
+    }
+
+    refs = _references(row)
+    parent_author = _id(row.get("in_reply_to_user_id", "in_reply_to_user.id"), "in_reply_to_user_id")
+    kind = "original"
+    reply_to: tuple[str | None, str | None, str | None] = (None, None, None)
+    rt_match = RT_PREFIX.match(text) if text.startswith("RT @") else None
+    if "retweeted" in refs or (not has_references and rt_match):
+        kind = "retweet"
+        rt_user = row.get("retweeted_user_id")
+        rt_handle = row.get("retweeted_username") or (handles.get(str(rt_user)) if rt_user else None)
+        if rt_match and (rt_handle is None or rt_match.group(1).lower() == rt_handle.lower()):
+            # an unmerged retweet: the (truncated) text and entities are the retweet's own
+            rt_handle = rt_match.group(1)
+        else:  # merged: text, entities and metrics are the original's
+            if rt_handle:
+                text = retweet_text(rt_handle, text)
+            counts.update(like_count=0, reply_count=0, quote_count=0)
+        mentions = lead_mention(rt_handle, mentions)
+    elif "replied_to" in refs or parent_author:
+        kind = "reply"
+        parent_handle = row.get("in_reply_to_username", "in_reply_to_user.username")
+        if parent_handle is None and parent_author:
+            parent_handle = handles.get(parent_author)
+        reply_to = (refs.get("replied_to"), parent_author, parent_handle)
+    elif "quoted" in refs:
+        kind = "quote"
+
+    post = validate_post(new_post(
+        platform="x",
+        post_id=post_id,
+        url=status_url(handle, post_id),
+        created_at=created_at,
+        author_id=author_id,
+        author_handle=handle,
+        author_name=_text(row.get("author.name"), row.escaped),
+        text=text,
+        kind=kind,
+        is_quote="quoted" in refs and kind != "retweet",
+        reply_to_post_id=reply_to[0],
+        reply_to_author_id=reply_to[1],
+        reply_to_handle=reply_to[2],
+        quoted_post_id=refs.get("quoted") if kind != "retweet" else None,
+        retweeted_post_id=refs.get("retweeted"),
+        conversation_id=_id(row.get("conversation_id"), "conversation_id"),
+        hashtags=hashtags,
+        mentions=mentions,
+        urls=urls,
+        lang=row.get("lang"),
+        source_app=source_label(row.get("source")),
+        collected_at=collected_at,
+        **counts,
+    ))
+    snapshot = collected_at or created_at
+    accounts = [a for a in (_account(row, "author", snapshot),
+                            _account(row, "in_reply_to_user", snapshot)) if a is not None]
+    return post, accounts
+
+
+def _csv_text(fields: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(fields)
+    return out.getvalue()
+
+
+def read(source: Source) -> Iterator[Item]:
+    """Yield the posts, account snapshots and rejected rows of a twarc-csv export.
+
+    Raises
+    ------
+    InputFormatError
+        The header has no ``id``, ``created_at`` or ``text`` column.
+    """
+    header: list[str] | None = None
+    handles: dict[str, str] = {}
+    has_references = False
+    id_index = 0
+    for line, fields in csv_records(source, csv_encoding(source.head().data)):
+        if isinstance(fields, Rejected):
+            yield fields
+            continue
+        if header is None:
+            header = [name.strip() for name in fields]
+            missing = [name for name in ("id", "created_at", "text") if name not in header]
+            if missing:
+                raise InputFormatError(
+                    f"{source.name} is not a twarc-csv export: no {', '.join(missing)} column",
+                    source.name)
+            id_index = header.index("id")
+            has_references = "referenced_tweets" in header or any(
+                f"referenced_tweets.{kind}.id" in header for kind in _REFERENCE_TYPES)
+            continue
+        if len(fields) != len(header):
+            yield Rejected(line, f"expected {len(header)} fields, found {len(fields)}",
+                           _csv_text(fields))
+            continue
+        try:
+            row = _Row(header, fields, id_index)
+            post, accounts = _convert(row, handles, has_references)
+        except _RECORD_ERRORS as exc:
+            reason = str(exc) if isinstance(exc, ValueError) else f"malformed row ({exc!r})"
+            yield Rejected(line, reason, _csv_text(fields))
+            continue
+        context = bool(row.get("type"))  # early versions: an inlined referenced tweet
+        yield Post(post, orjson.dumps(dict(zip(header, fields, strict=True))), line, context=context)
+        for account in accounts:
+            yield Account(account)
+
+
+FORMAT = register(Format(name="twarc-csv", label="twarc-csv CSV (X API v2)", sniff=sniff, read=read))

@@ -1,0 +1,213 @@
+"""Helpers shared by the X (Twitter) readers: times, URLs, source apps, list building.
+
+Examples
+--------
+>>> v1_time("Tue Mar 13 20:01:02 +0000 2012")
+'2012-03-13T20:01:02.000Z'
+>>> v2_time("2021-05-18T19:24:56.000Z")
+'2021-05-18T19:24:56.000Z'
+>>> v2_time("2023-01-08T23:02:38+00:00")
+'2023-01-08T23:02:38.000Z'
+>>> status_url("ann", "123")
+'https://twitter.com/ann/status/123'
+>>> source_label('<a href="https://mobile.twitter.com" rel="nofollow">Twitter Web App</a>')
+'Twitter Web App'
+>>> unique(["SWChat", "swchat", "SWChat"])
+['SWChat', 'swchat']
+>>> plain_text("Q1 &amp; A1 &lt;3")
+'Q1 & A1 <3'
+>>> link_url({"url": "https://t.co/x", "expanded_url": "https://example.org/a"})
+'https://example.org/a'
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from ..schema import iso_utc
+from .base import Rejected, Source
+
+__all__ = [
+    "RT_PREFIX",
+    "csv_encoding",
+    "csv_records",
+    "lead_mention",
+    "link_url",
+    "plain_text",
+    "retweet_text",
+    "source_label",
+    "status_url",
+    "unique",
+    "v1_time",
+    "v2_time",
+]
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
+_TAG = re.compile(r"<[^>]+>")
+RT_PREFIX = re.compile(r"^RT @(\w{1,50}):\s?")
+
+
+def v1_time(value: str) -> str:
+    """Convert an X API v1.1 time (``Tue Mar 13 20:01:02 +0000 2012``) to canonical ISO UTC.
+
+    Raises ``ValueError`` for anything else.
+    """
+    parts = value.split()
+    if len(parts) != 6:
+        raise ValueError(f"not a v1.1 time: {value!r}")
+    _, mon, day, clock, offset, year = parts
+    hh, mm, ss = clock.split(":")
+    if offset == "+0000":
+        return f"{int(year):04d}-{_MONTHS[mon]:02d}-{int(day):02d}T{int(hh):02d}:{int(mm):02d}:{int(ss):02d}.000Z"
+    when = datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y")
+    return iso_utc(when)
+
+
+def v2_time(value: str) -> str:
+    """Convert an ISO-8601 time (X API v2, twarc metadata) to canonical ISO UTC with ms.
+
+    Raises ``ValueError`` for a value that is not ISO-8601.
+    """
+    if len(value) == 24 and value[-1] == "Z" and value[10] == "T" and value[19] == ".":
+        return value
+    when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return iso_utc(when)
+
+
+def status_url(handle: str | None, post_id: str) -> str:
+    """The public address of a post on X."""
+    if handle:
+        return f"https://twitter.com/{handle}/status/{post_id}"
+    return f"https://twitter.com/i/web/status/{post_id}"
+
+
+def source_label(value: str | None) -> str | None:
+    """The client name from a ``source`` field, without the HTML link around it."""
+    if not value:
+        return None
+    return _TAG.sub("", value).strip() or None
+
+
+def unique(values) -> list:
+    """The values in order, each kept once (exact comparison)."""
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def retweet_text(handle: str | None, original_text: str) -> str:
+    """A retweet's canonical text: ``RT @handle: `` followed by the original's full text."""
+    return f"RT @{handle or 'unknown'}: {original_text}"
+
+
+def plain_text(text: str | None) -> str | None:
+    """Tweet text with the HTML entities X escapes (``&amp;``, ``&lt;``, ``&gt;``) turned back.
+
+    Examples
+    --------
+    >>> plain_text("fish &amp; chips")
+    'fish & chips'
+    """
+    if text and "&" in text:
+        return html.unescape(text)
+    return text
+
+
+def link_url(entity: dict) -> str | None:
+    """The most expanded address of a URL entity: ``unwound_url`` (v2) or ``unwound.url``
+    (v1.1 enterprise) > ``expanded_url`` > ``url``.
+
+    Examples
+    --------
+    >>> link_url({"url": "https://t.co/x", "unwound_url": "https://example.org/full"})
+    'https://example.org/full'
+    """
+    unwound = entity.get("unwound")
+    return (
+        entity.get("unwound_url")
+        or (unwound.get("url") if isinstance(unwound, dict) else None)
+        or entity.get("expanded_url")
+        or entity.get("url")
+        or None
+    )
+
+
+def csv_encoding(data: bytes) -> str:
+    """Guess the text encoding of a CSV export from its first bytes.
+
+    UTF-8 (with or without the BOM Excel writes) unless the bytes are not UTF-8, in which
+    case the file is taken to be Windows-1252 (Excel's plain "CSV" on Windows).
+
+    Examples
+    --------
+    >>> csv_encoding("id,text\\n1,caf\u00e9 noir".encode("utf-8"))
+    'utf-8-sig'
+    >>> csv_encoding("id,text\\n1,caf\u00e9 noir".encode("cp1252"))
+    'cp1252'
+    """
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(data) - 3:  # not just a character cut at the end of the head
+            return "cp1252"
+    return "utf-8-sig"
+
+
+def csv_records(
+    source: Source, encoding: str = "utf-8-sig"
+) -> Iterator[tuple[int, list[str] | Rejected]]:
+    """Yield ``(line, fields)`` for each record of a CSV input, the header included.
+
+    ``line`` is the physical line (from 1) where the record starts; a quoted field may span
+    lines, so records and lines differ. Blank lines are skipped. A record the :mod:`csv`
+    module cannot parse is yielded as a :class:`~swchat.readers.base.Rejected` and reading
+    goes on. A BOM and CRLF line ends are handled.
+
+    Examples
+    --------
+    >>> src = Source.from_bytes(b'\\xef\\xbb\\xbfid,text\\r\\n1,"two\\r\\nlines"\\r\\n2,b\\r\\n')
+    >>> list(csv_records(src))
+    [(1, ['id', 'text']), (2, ['1', 'two\\r\\nlines']), (4, ['2', 'b'])]
+    """
+    with source.open() as raw:
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+        reader = csv.reader(text)
+        start = 1
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield start, Rejected(start, f"not valid CSV ({exc})", "")
+                start = reader.line_num + 1
+                continue
+            if fields and (len(fields) > 1 or fields[0]):
+                yield start, fields
+            start = reader.line_num + 1
+
+
+def lead_mention(handle: str | None, mentions: list[str]) -> list[str]:
+    """``mentions`` with ``handle`` first (a retweet's mentions start with the retweeted account).
+
+    A handle already among the mentions in another letter case is moved, not repeated, keeping
+    the entities' spelling.
+
+    Examples
+    --------
+    >>> lead_mention("swchathost", ["ann", "SWChatHost"])
+    ['SWChatHost', 'ann']
+    >>> lead_mention(None, ["ann"])
+    ['ann']
+    """
+    if not handle:
+        return unique(mentions)
+    folded = handle.lower()
+    same = [m for m in mentions if m and m.lower() == folded]
+    return unique([same[0] if same else handle, *mentions])

@@ -1,0 +1,409 @@
+"""X API v2 as twarc2 saves it: response pages, stream lines, flattened tweets, split layout.
+
+Format name ``x-v2``. One reader handles every line shape twarc2 writes, line by line:
+
+- a **search page** ``{"data": [...], "includes": {"users", "tweets", ...}, "meta", "__twarc"}``;
+- a **stream line** whose ``data`` is one tweet object, plus ``matching_rules``;
+- a line holding only ``errors`` (reported as a :class:`~swchat.readers.base.Note`);
+- a **flattened** tweet (``twarc2 flatten``): one tweet a line with ``author``,
+  ``in_reply_to_user`` and the referenced tweets merged into ``referenced_tweets[*]``.
+
+The **split layout** of academictwitteR (``data_<id>.json``, a JSON array of tweets, beside
+``users_<id>.json``, the ``includes`` object) is read by :func:`read_split`.
+
+Referenced tweets that are not themselves in the export (``includes.tweets``, or the merged
+``referenced_tweets`` of a flattened tweet) are yielded as context posts. A flattened file and
+the pages it was flattened from give identical canonical rows.
+
+Non-post payloads that twarc2 also writes (user lookups, tweet counts, lists, compliance
+results) are refused by :func:`sniff` with a reason that says what the file is.
+
+Examples
+--------
+>>> import orjson
+>>> from swchat.readers.base import Source
+>>> page = {"data": [{"id": "2", "text": "@ann A1: yes! #SWChat", "author_id": "8",
+...          "created_at": "2026-09-02T19:05:00.000Z", "in_reply_to_user_id": "9",
+...          "referenced_tweets": [{"type": "replied_to", "id": "1"}],
+...          "entities": {"hashtags": [{"tag": "SWChat"}], "mentions": [{"username": "ann"}]}}],
+...         "includes": {"users": [{"id": "8", "username": "bob"}, {"id": "9", "username": "ann"}],
+...                      "tweets": [{"id": "1", "text": "Q1: how? #SWChat", "author_id": "9",
+...                                  "created_at": "2026-09-02T19:00:00.000Z"}]}}
+>>> items = list(read(Source.from_bytes(orjson.dumps(page))))
+>>> posts = [i for i in items if hasattr(i, "context")]
+>>> [(p.row["post_id"], p.row["kind"], p.context) for p in posts]
+[('2', 'reply', False), ('1', 'original', True)]
+>>> posts[0].row["reply_to_handle"], posts[0].row["mentions"]
+('ann', ['ann'])
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+
+from ..schema import new_account, new_post, validate_account, validate_post
+from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines
+from .detect import Format, register
+from .xcommon import RT_PREFIX, retweet_text, status_url, unique, v2_time
+
+__all__ = ["FORMAT", "read", "read_split", "sniff", "v2_account", "v2_post"]
+
+
+def v2_account(user: dict[str, Any], snapshot_at: str | None) -> dict[str, Any]:
+    """Canonical account row from an X API v2 user object."""
+    metrics = user.get("public_metrics") or {}
+    created = user.get("created_at")
+    return validate_account(new_account(
+        platform="x",
+        account_id=user["id"],
+        handle=user.get("username"),
+        name=user.get("name"),
+        description=user.get("description"),
+        followers=metrics.get("followers_count"),
+        following=metrics.get("following_count"),
+        location=user.get("location"),
+        created_at=v2_time(created) if created else None,
+        snapshot_at=snapshot_at,
+    ))
+
+
+def _entities(tweet: dict[str, Any]) -> tuple[list[str], list[str], list[str]]:
+    entities = tweet.get("entities") or {}
+    hashtags = unique(h.get("tag") for h in entities.get("hashtags") or ())
+    mentions = unique(m.get("username") for m in entities.get("mentions") or ())
+    urls = unique(
+        u.get("unwound_url") or u.get("expanded_url") or u.get("url")
+        for u in entities.get("urls") or ()
+        if "media_key" not in u
+    )
+    return hashtags, mentions, urls
+
+
+def _full_text(tweet: dict[str, Any]) -> str:
+    note = tweet.get("note_tweet")
+    text = note.get("text") if isinstance(note, dict) and note.get("text") else tweet.get("text")
+    if text is None:
+        raise ValueError("tweet has no text")
+    return html.unescape(text) if "&" in text else text
+
+
+def v2_post(
+    tweet: dict[str, Any],
+    users: dict[str, dict[str, Any]],
+    tweets: dict[str, dict[str, Any]],
+    collected_at: str | None,
+) -> dict[str, Any]:
+    """Canonical post row from an X API v2 tweet object.
+
+    Parameters
+    ----------
+    tweet : dict
+        The tweet object.
+    users, tweets : dict
+        The page's ``includes`` looked up by id (authors, referenced tweets).
+    collected_at : str or None
+        When the page was retrieved (canonical ISO UTC).
+
+    Raises
+    ------
+    ValueError, KeyError
+        The tweet lacks what a post needs (reported as a rejected record).
+    """
+    post_id = tweet["id"]
+    author_id = tweet.get("author_id") or (tweet.get("author") or {}).get("id")
+    author = users.get(author_id) or {}
+    handle = author.get("username")
+    refs = {r.get("type"): r.get("id") for r in tweet.get("referenced_tweets") or ()}
+    text = _full_text(tweet)
+    hashtags, mentions, urls = _entities(tweet)
+    kind = "original"
+    retweeted = refs.get("retweeted")
+    replied = refs.get("replied_to")
+    quoted = refs.get("quoted")
+    if retweeted:
+        kind = "retweet"
+        original = tweets.get(retweeted)
+        if original is not None:
+            orig_author = users.get(original.get("author_id")) or {}
+            orig_handle = orig_author.get("username")
+            if not orig_handle:
+                match = RT_PREFIX.match(text)
+                orig_handle = match.group(1) if match else None
+            text = retweet_text(orig_handle, _full_text(original))
+            o_hashtags, o_mentions, o_urls = _entities(original)
+            hashtags, urls = o_hashtags, o_urls
+            mentions = unique([orig_handle, *o_mentions]) if orig_handle else o_mentions
+    elif replied or tweet.get("in_reply_to_user_id"):
+        kind = "reply"
+    elif quoted:
+        kind = "quote"
+    reply_to_author = tweet.get("in_reply_to_user_id")
+    reply_to_handle = (users.get(reply_to_author) or {}).get("username") if reply_to_author else None
+    metrics = tweet.get("public_metrics") or {}
+    created = tweet.get("created_at")
+    if not created:
+        raise ValueError("tweet has no created_at")
+    return validate_post(new_post(
+        platform="x",
+        post_id=post_id,
+        url=status_url(handle, post_id),
+        created_at=v2_time(created),
+        author_id=author_id,
+        author_handle=handle,
+        author_name=author.get("name"),
+        text=text,
+        kind=kind,
+        is_quote=bool(quoted),
+        reply_to_post_id=replied,
+        reply_to_author_id=reply_to_author,
+        reply_to_handle=reply_to_handle,
+        quoted_post_id=quoted,
+        retweeted_post_id=retweeted,
+        conversation_id=tweet.get("conversation_id"),
+        hashtags=hashtags,
+        mentions=mentions,
+        urls=urls,
+        lang=tweet.get("lang"),
+        source_app=tweet.get("source"),
+        like_count=metrics.get("like_count"),
+        repost_count=metrics.get("retweet_count"),
+        reply_count=metrics.get("reply_count"),
+        quote_count=metrics.get("quote_count"),
+        collected_at=collected_at,
+    ))
+
+
+def _collected(obj: dict[str, Any]) -> str | None:
+    meta = obj.get("__twarc")
+    if isinstance(meta, dict) and meta.get("retrieved_at"):
+        try:
+            return v2_time(meta["retrieved_at"])
+        except ValueError:
+            return None
+    return None
+
+
+def _page_items(
+    lineno: int,
+    data: list[dict[str, Any]],
+    includes: dict[str, Any],
+    collected_at: str | None,
+) -> Iterator[Item]:
+    """Items of one page: its users, its tweets, then its referenced tweets as context."""
+    users = {u["id"]: u for u in includes.get("users") or () if isinstance(u, dict) and "id" in u}
+    tweets = {t["id"]: t for t in includes.get("tweets") or () if isinstance(t, dict) and "id" in t}
+    for user in users.values():
+        try:
+            yield Account(v2_account(user, collected_at))
+        except (ValueError, KeyError, TypeError):
+            continue
+    in_data: set[str] = set()
+    for tweet in data:
+        try:
+            row = v2_post(tweet, users, tweets, collected_at)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            tid = tweet.get("id") if isinstance(tweet, dict) else None
+            yield Rejected(lineno, f"tweet {tid or '?'}: {_reason(exc)}", orjson.dumps(tweet).decode())
+            continue
+        in_data.add(row["post_id"])
+        yield Post(row, orjson.dumps(tweet), lineno)
+    for tid, tweet in tweets.items():
+        if tid in in_data:
+            continue
+        try:
+            row = v2_post(tweet, users, tweets, collected_at)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue  # an unusable referenced tweet is only context: nothing to reject
+        yield Post(row, orjson.dumps(tweet), lineno, context=True)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, KeyError):
+        return f"missing field {exc.args[0]!r}"
+    return str(exc) or type(exc).__name__
+
+
+_FLAT_KEYS = ("author", "in_reply_to_user")
+
+
+def _unflatten(tweet: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Turn a flattened tweet back into (tweet, includes)."""
+    users: list[dict[str, Any]] = []
+    tweets: list[dict[str, Any]] = []
+
+    def collect(obj: dict[str, Any]) -> dict[str, Any]:
+        for key in _FLAT_KEYS:
+            if isinstance(obj.get(key), dict):
+                users.append(obj[key])
+        refs = []
+        for ref in obj.get("referenced_tweets") or ():
+            refs.append({"type": ref.get("type"), "id": ref.get("id")})
+            if isinstance(ref, dict) and "text" in ref:
+                inner = {k: v for k, v in ref.items() if k != "type"}
+                tweets.append(collect(inner))
+        plain = {k: v for k, v in obj.items() if k not in _FLAT_KEYS and k != "__twarc"}
+        if refs:
+            plain["referenced_tweets"] = refs
+        return plain
+
+    plain = collect(tweet)
+    return plain, {"users": users, "tweets": tweets}
+
+
+def _is_tweet(obj: Any) -> bool:
+    return isinstance(obj, dict) and "id" in obj and "text" in obj and "id_str" not in obj
+
+
+def read(source: Source) -> Iterator[Item]:
+    """Yield the items of an X API v2 JSON-lines input (pages, stream lines or flattened)."""
+    if source.companions:
+        yield from read_split(source)
+        return
+    head = source.head()
+    if head.first_json is None and head.first_char == b"[":
+        yield from read_split(source)
+        return
+    for lineno, obj, raw in json_lines(source):
+        if isinstance(obj, Rejected):
+            yield obj
+            continue
+        if not isinstance(obj, dict):
+            yield Rejected(lineno, "line is not a JSON object", raw.decode("utf-8", "replace"))
+            continue
+        collected = _collected(obj)
+        data = obj.get("data")
+        if data is not None:
+            if isinstance(data, dict):
+                data = [data]
+            if not isinstance(data, list):
+                yield Rejected(lineno, "'data' is neither a list nor an object", raw.decode("utf-8", "replace"))
+                continue
+            includes = obj.get("includes") if isinstance(obj.get("includes"), dict) else {}
+            yield from _page_items(lineno, data, includes, collected)
+            if obj.get("errors"):
+                yield Note(lineno, _errors_note(obj["errors"]))
+        elif _is_tweet(obj):
+            tweet, includes = _unflatten(obj)
+            first = True
+            for item in _page_items(lineno, [tweet], includes, collected):
+                if first and isinstance(item, Post):
+                    item.raw = raw  # keep the flattened line as it was
+                    first = False
+                yield item
+        elif obj.get("errors"):
+            yield Note(lineno, _errors_note(obj["errors"]))
+        elif "meta" in obj:
+            continue  # an empty results page
+        else:
+            keys = ", ".join(list(obj)[:6])
+            yield Rejected(lineno, f"not an X API v2 page or tweet (keys: {keys})", raw.decode("utf-8", "replace"))
+
+
+def _errors_note(errors: list[Any]) -> str:
+    titles = unique(e.get("title") for e in errors if isinstance(e, dict))
+    return f"{len(errors)} error(s) from the X API in this page ({'; '.join(titles) or 'no detail'})"
+
+
+def read_split(source: Source) -> Iterator[Item]:
+    """Yield the items of academictwitteR's split layout: ``data_<id>.json`` (+ ``users_<id>.json``).
+
+    The data file is streamed as a JSON array of tweets; the users file (the page's
+    ``includes``, small) is loaded whole. ``line`` holds the tweet's position in the array.
+    """
+    import ijson
+
+    includes: dict[str, Any] = {}
+    for companion in source.companions:
+        try:
+            loaded = orjson.loads(companion.read_bytes())
+        except (OSError, orjson.JSONDecodeError) as exc:
+            yield Note(0, f"{companion}: could not read the users file ({exc}); authors unknown")
+            continue
+        if isinstance(loaded, dict):
+            includes = loaded
+    users = {u["id"]: u for u in includes.get("users") or () if isinstance(u, dict) and "id" in u}
+    tweets = {t["id"]: t for t in includes.get("tweets") or () if isinstance(t, dict) and "id" in t}
+    for user in users.values():
+        try:
+            yield Account(v2_account(user, None))
+        except (ValueError, KeyError, TypeError):
+            continue
+    in_data: set[str] = set()
+    with source.open() as stream:
+        try:
+            for number, tweet in enumerate(ijson.items(stream, "item", use_float=True), 1):
+                try:
+                    row = v2_post(tweet, users, tweets, None)
+                except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                    yield Rejected(number, _reason(exc), orjson.dumps(tweet, default=str).decode())
+                    continue
+                in_data.add(row["post_id"])
+                yield Post(row, orjson.dumps(tweet), number)
+        except ijson.JSONError as exc:
+            yield Rejected(len(in_data) + 1, f"the JSON array breaks off here ({exc})", "")
+    for tid, tweet in tweets.items():
+        if tid not in in_data:
+            try:
+                yield Post(v2_post(tweet, users, tweets, None), orjson.dumps(tweet), 0, context=True)
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue
+
+
+def _refusal(first: dict[str, Any]) -> str | None:
+    """Say what a known non-post X API v2 payload is."""
+    if {"id", "action"} <= first.keys() and "text" not in first:
+        return "this is a compliance job result (ids of deleted or protected accounts/tweets), not posts"
+    if {"users"} <= first.keys() and "data" not in first and "text" not in first:
+        return ("this is the users half of academictwitteR's split layout; import its folder, or "
+                "its data_<id>.json file, instead")
+    if "username" in first and "text" not in first:
+        return "this file holds X user profiles (a users lookup, followers or following), not posts"
+    if "tweet_count" in first and "start" in first:
+        return "this file holds tweet counts over time (twarc2 counts), not posts"
+    if ("member_count" in first or "owner_id" in first or "follower_count" in first) and "text" not in first:
+        return "this file holds X lists (twarc2 lists), not posts"
+    return None
+
+
+def sniff(head: Head) -> bool | str | None:
+    """Claim X API v2 pages/stream/flattened lines and split-layout arrays; refuse v2 non-posts."""
+    lines = [ln for ln in head.data.splitlines()[:50] if ln.strip()]
+    if head.first_json is None:
+        if head.first_char == b"[" and b'"author_id"' in head.data and b'"id_str"' not in head.data:
+            return True
+        start = head.data[:4096]
+        if head.first_char == b"{" and b'"users"' in start and b'"username"' in head.data and b'"data"' not in start:
+            return _refusal({"users": []})
+        return None
+    for line in lines:
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        if not isinstance(obj, dict):
+            return None
+        data = obj.get("data")
+        if isinstance(data, list) and data and isinstance(data[0], dict):
+            return True if _is_tweet(data[0]) else _refusal(data[0])
+        if isinstance(data, dict):
+            return True if _is_tweet(data) else _refusal(data)
+        if _is_tweet(obj) and isinstance(obj.get("created_at"), str) and "T" in obj["created_at"]:
+            return True
+        if "errors" in obj or ("meta" in obj and "__twarc" in obj):
+            continue  # an error-only or empty page: look at the next line
+        return _refusal(obj)
+    if lines and all(b'"errors"' in ln or b'"meta"' in ln for ln in lines) and head.complete:
+        return True
+    return None
+
+
+FORMAT = register(Format(
+    name="x-v2",
+    label="X API v2 JSON (twarc2 pages, stream, flattened; academictwitteR split layout)",
+    sniff=sniff,
+    read=read,
+))

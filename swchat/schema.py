@@ -1,0 +1,304 @@
+"""The canonical post and account columns, their dtypes, and the one validation every reader uses.
+
+One row per post, whatever the platform (see DESIGN.md, "Canonical data"): IDs are strings,
+times are timezone-aware UTC, lists are lists. Readers build plain ``dict`` rows with the keys
+of :data:`POST_COLUMNS` and pass each through :func:`validate_post`; the archive stores them;
+:func:`posts_frame` turns rows into a typed :class:`pandas.DataFrame`.
+
+Times travel through readers and the archive as ISO-8601 UTC strings with milliseconds
+(``2012-03-13T20:01:02.000Z``), which sort correctly as text; :func:`iso_utc` makes them.
+
+Examples
+--------
+>>> row = new_post(platform="x", post_id="1", created_at="2012-03-13T20:01:02.000Z",
+...                author_id="9", author_handle="ann", text="Hello #SWChat",
+...                hashtags=["SWChat"])
+>>> validate_post(row)["kind"]
+'original'
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+__all__ = [
+    "ACCOUNT_COLUMNS",
+    "ACCOUNT_DTYPES",
+    "KINDS",
+    "PLATFORMS",
+    "POST_COLUMNS",
+    "POST_DTYPES",
+    "accounts_frame",
+    "iso_utc",
+    "new_account",
+    "new_post",
+    "posts_frame",
+    "validate_account",
+    "validate_post",
+]
+
+PLATFORMS = ("x", "mastodon", "bluesky")
+KINDS = ("original", "reply", "retweet", "quote")
+
+#: Canonical post columns, in order, with their pandas dtypes.
+POST_DTYPES: dict[str, str] = {
+    "platform": "string",
+    "post_id": "string",
+    "url": "string",
+    "created_at": "datetime64[ns, UTC]",
+    "author_id": "string",
+    "author_handle": "string",
+    "author_name": "string",
+    "text": "string",
+    "kind": "string",
+    "is_quote": "bool",
+    "reply_to_post_id": "string",
+    "reply_to_author_id": "string",
+    "reply_to_handle": "string",
+    "quoted_post_id": "string",
+    "retweeted_post_id": "string",
+    "conversation_id": "string",
+    "hashtags": "object",
+    "mentions": "object",
+    "urls": "object",
+    "lang": "string",
+    "source_app": "string",
+    "like_count": "Int64",
+    "repost_count": "Int64",
+    "reply_count": "Int64",
+    "quote_count": "Int64",
+    "collected_at": "datetime64[ns, UTC]",
+    "is_context": "bool",
+    "origin": "string",
+}
+POST_COLUMNS: tuple[str, ...] = tuple(POST_DTYPES)
+
+#: Canonical account columns (one row per platform account, newest snapshot wins).
+ACCOUNT_DTYPES: dict[str, str] = {
+    "platform": "string",
+    "account_id": "string",
+    "handle": "string",
+    "name": "string",
+    "description": "string",
+    "followers": "Int64",
+    "following": "Int64",
+    "location": "string",
+    "created_at": "datetime64[ns, UTC]",
+    "snapshot_at": "datetime64[ns, UTC]",
+}
+ACCOUNT_COLUMNS: tuple[str, ...] = tuple(ACCOUNT_DTYPES)
+
+_LIST_COLUMNS = ("hashtags", "mentions", "urls")
+_POST_TEMPLATE: dict[str, Any] = {
+    **dict.fromkeys(POST_COLUMNS), "is_quote": False, "is_context": False, "kind": "original"}
+_ID_COLUMNS = ("post_id", "author_id", "reply_to_post_id", "reply_to_author_id",
+               "quoted_post_id", "retweeted_post_id", "conversation_id")
+_INT_COLUMNS = ("like_count", "repost_count", "reply_count", "quote_count")
+_REQUIRED = ("platform", "post_id", "created_at", "author_id", "kind")
+
+
+def new_post(**values: Any) -> dict[str, Any]:
+    """Return a canonical post row: every column present, unset ones empty.
+
+    Parameters
+    ----------
+    **values
+        Column values; unknown names raise ``KeyError``.
+
+    Returns
+    -------
+    dict
+        A row with all of :data:`POST_COLUMNS` (lists default to ``[]``, flags to ``False``,
+        ``kind`` to ``"original"``).
+
+    Examples
+    --------
+    >>> new_post(post_id="1")["hashtags"]
+    []
+    """
+    unknown = values.keys() - _POST_TEMPLATE.keys()
+    if unknown:
+        raise KeyError(f"not a canonical post column: {sorted(unknown)[0]!r}")
+    row = {**_POST_TEMPLATE, "hashtags": [], "mentions": [], "urls": [], **values}
+    return row
+
+
+def new_account(**values: Any) -> dict[str, Any]:
+    """Return a canonical account row with every column present.
+
+    Examples
+    --------
+    >>> new_account(platform="x", account_id="9", handle="ann")["followers"] is None
+    True
+    """
+    row: dict[str, Any] = dict.fromkeys(ACCOUNT_COLUMNS)
+    for key, value in values.items():
+        if key not in row:
+            raise KeyError(f"not a canonical account column: {key!r}")
+        row[key] = value
+    return row
+
+
+def iso_utc(value: datetime) -> str:
+    """Format a datetime as the canonical ISO-8601 UTC text with milliseconds.
+
+    Naive datetimes are taken to be UTC.
+
+    Examples
+    --------
+    >>> from datetime import datetime, timezone, timedelta
+    >>> iso_utc(datetime(2012, 3, 13, 21, 1, 2, tzinfo=timezone(timedelta(hours=1))))
+    '2012-03-13T20:01:02.000Z'
+    """
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def _check_time(value: Any, column: str) -> str:
+    if not isinstance(value, str) or len(value) != 24 or value[-1] != "Z" or value[10] != "T":
+        raise ValueError(f"{column} is not an ISO UTC time like 2012-03-13T20:01:02.000Z: {value!r}")
+    return value
+
+
+def validate_post(row: dict[str, Any]) -> dict[str, Any]:
+    """Check a canonical post row in place and return it.
+
+    Every reader calls this on every row it yields, so the archive only ever holds rows of
+    one shape. A row that fails raises ``ValueError`` whose message becomes the rejection
+    reason recorded with the file and line.
+
+    Parameters
+    ----------
+    row : dict
+        A row made by :func:`new_post` (or with the same keys).
+
+    Returns
+    -------
+    dict
+        The same row (IDs coerced to ``str``, empty strings in ID columns turned to ``None``).
+
+    Raises
+    ------
+    ValueError
+        When a required value is missing or a value has the wrong type.
+
+    Examples
+    --------
+    >>> validate_post(new_post(platform="x", post_id="", created_at="2012-03-13T20:01:02.000Z",
+    ...                        author_id="9"))
+    Traceback (most recent call last):
+    ...
+    ValueError: post has no post_id
+    """
+    for column in _REQUIRED:
+        if row.get(column) in (None, ""):
+            raise ValueError(f"post has no {column}")
+    if row["platform"] not in PLATFORMS:
+        raise ValueError(f"unknown platform {row['platform']!r}")
+    if row["kind"] not in KINDS:
+        raise ValueError(f"unknown kind {row['kind']!r}")
+    _check_time(row["created_at"], "created_at")
+    if row.get("collected_at") is not None:
+        _check_time(row["collected_at"], "collected_at")
+    for column in _ID_COLUMNS:
+        value = row.get(column)
+        if value is None or (value.__class__ is str and value):
+            continue
+        row[column] = str(value) if value != "" else None
+    for column in _LIST_COLUMNS:
+        value = row.get(column)
+        if value is None:
+            row[column] = []
+        elif not isinstance(value, list):
+            raise ValueError(f"{column} must be a list, got {type(value).__name__}")
+    for column in _INT_COLUMNS:
+        value = row.get(column)
+        if value is not None and not isinstance(value, int):
+            try:
+                row[column] = int(value)
+            except (TypeError, ValueError):
+                raise ValueError(f"{column} is not a whole number: {value!r}") from None
+    if row["kind"] == "reply" and not row.get("reply_to_post_id") and not row.get("reply_to_author_id"):
+        raise ValueError("reply without the post or account it replies to")
+    return row
+
+
+def validate_account(row: dict[str, Any]) -> dict[str, Any]:
+    """Check a canonical account row in place and return it.
+
+    Examples
+    --------
+    >>> validate_account(new_account(platform="x", account_id=9, handle="ann"))["account_id"]
+    '9'
+    """
+    if row.get("platform") not in PLATFORMS:
+        raise ValueError(f"unknown platform {row.get('platform')!r}")
+    if row.get("account_id") in (None, ""):
+        raise ValueError("account has no account_id")
+    row["account_id"] = str(row["account_id"])
+    for column in ("followers", "following"):
+        value = row.get(column)
+        if value is not None and not isinstance(value, int):
+            try:
+                row[column] = int(value)
+            except (TypeError, ValueError):
+                row[column] = None
+    return row
+
+
+def _typed(frame, dtypes: dict[str, str]):
+    import pandas as pd
+
+    for column, dtype in dtypes.items():
+        if column not in frame:
+            frame[column] = pd.Series([None] * len(frame), dtype="object")
+        if dtype.startswith("datetime64"):
+            frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601").astype(dtype)
+        elif dtype == "object":
+            frame[column] = frame[column].map(lambda v: list(v) if v is not None else [])
+        elif dtype == "bool":
+            frame[column] = frame[column].fillna(False).astype(bool)
+        else:
+            frame[column] = frame[column].astype(dtype)
+    return frame[list(dtypes)]
+
+
+def posts_frame(rows) -> Any:
+    """Build a typed posts :class:`pandas.DataFrame` from canonical rows.
+
+    Parameters
+    ----------
+    rows : iterable of dict
+        Canonical post rows (missing columns are filled empty).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`POST_COLUMNS` with :data:`POST_DTYPES`.
+
+    Examples
+    --------
+    >>> df = posts_frame([new_post(platform="x", post_id="1", author_id="9",
+    ...                            created_at="2012-03-13T20:01:02.000Z")])
+    >>> str(df["created_at"].dtype)
+    'datetime64[ns, UTC]'
+    """
+    import pandas as pd
+
+    return _typed(pd.DataFrame(list(rows)), POST_DTYPES)
+
+
+def accounts_frame(rows) -> Any:
+    """Build a typed accounts :class:`pandas.DataFrame` from canonical account rows.
+
+    Examples
+    --------
+    >>> accounts_frame([new_account(platform="x", account_id="9", handle="ann")]).shape
+    (1, 10)
+    """
+    import pandas as pd
+
+    return _typed(pd.DataFrame(list(rows)), ACCOUNT_DTYPES)
