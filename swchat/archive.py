@@ -193,7 +193,7 @@ class FileResult:
     """What happened to one input file.
 
     ``read = added + duplicates + rejected`` always holds; ``context`` counts referenced posts
-    stored (or already present) for context, ``accounts`` the account snapshots seen, ``notes``
+    newly stored for context, ``accounts`` the account snapshots written, ``notes``
     what the reader said besides (API error pages…), ``error`` why a whole file was refused.
     """
 
@@ -455,9 +455,9 @@ class Archive:
             key = (row["platform"], row["post_id"])
             state = existing.get(key)  # None: new; 1: context; 0: a real post
             if post.context:
-                result.context += 1
                 if state is not None:
                     continue
+                result.context += 1
                 existing[key] = 1
             else:
                 result.read += 1
@@ -628,41 +628,31 @@ class Archive:
         else:
             sql = f"WITH sel(platform, post_id) AS ({base}) "
         columns = ", ".join(f"p.{c}" for c in POST_COLUMNS)
-        records = self._records(sql + f"SELECT {columns} FROM posts p JOIN sel USING (platform, post_id)", params)
+        if hashtag:
+            query = sql + f"SELECT {columns} FROM posts p JOIN sel USING (platform, post_id)"
+        else:  # a plain range: scan, no join
+            query = f"SELECT {columns} FROM posts p WHERE " + base.split(" WHERE ", 1)[1]
+        rows = self.db.execute(query, params).fetchall()
         if context:
-            chosen = {(r["platform"], r["post_id"]) for r in records}
-            wanted = {
-                (r["platform"], r[column])
-                for r in records
-                for column in ("reply_to_post_id", "quoted_post_id", "retweeted_post_id")
-                if r[column] is not None
-            } - chosen
+            chosen = {(r[0], r[1]) for r in rows}
+            refs = [POST_COLUMNS.index(c) for c in ("reply_to_post_id", "quoted_post_id", "retweeted_post_id")]
+            wanted = {(r[0], r[i]) for r in rows for i in refs if r[i] is not None} - chosen
             by_platform: dict[str, list[str]] = {}
             for pf, post_id in sorted(wanted):
                 by_platform.setdefault(pf, []).append(post_id)
+            flag = POST_COLUMNS.index("is_context")
             for pf, ids in by_platform.items():
                 for start in range(0, len(ids), 500):
                     chunk = ids[start:start + 500]
-                    for record in self._records(
+                    for row in self.db.execute(
                         f"SELECT {columns} FROM posts p WHERE p.platform = ? AND p.post_id IN "
                         f"({','.join('?' * len(chunk))})", [pf, *chunk]
                     ):
-                        record["is_context"] = True
-                        records.append(record)
-        frame = posts_frame(records)
+                        row = list(row)
+                        row[flag] = 1  # context for this selection, whatever it is elsewhere
+                        rows.append(tuple(row))
+        frame = posts_frame(_decoded(rows))
         return frame.sort_values(["created_at", "post_id"], kind="stable").reset_index(drop=True)
-
-    def _records(self, query: str, params: list[Any]) -> list[dict[str, Any]]:
-        cur = self.db.execute(query, params)
-        names = [d[0] for d in cur.description]
-        records = []
-        for row in cur:
-            record = dict(zip(names, row, strict=True))
-            for column in _LISTS:
-                record[column] = orjson.loads(record[column]) if record[column] else []
-            record["is_context"] = bool(record["is_context"])
-            records.append(record)
-        return records
 
     def accounts(self, ids: Iterable[tuple[str, str]] | None = None) -> pd.DataFrame:
         """Account snapshots (all, or those with the given ``(platform, account_id)`` keys)."""
@@ -728,6 +718,19 @@ class Archive:
         from .growth import community
 
         return community(self, hashtag, **options)
+
+
+def _decoded(rows: list[tuple[Any, ...]]) -> Any:
+    """Rows of ``posts`` (in :data:`POST_COLUMNS` order) as a DataFrame with list columns decoded."""
+    import pandas as pd
+
+    frame = pd.DataFrame.from_records(rows, columns=list(POST_COLUMNS))
+    loads = orjson.loads
+    for column in _LISTS:
+        frame[column] = [loads(v) if v else [] for v in frame[column]]
+    frame["is_context"] = frame["is_context"].astype(bool)
+    frame["is_quote"] = frame["is_quote"].astype(bool)
+    return frame
 
 
 def _as_iso(value: str | datetime) -> str:

@@ -42,7 +42,30 @@ __all__ = [
 ]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The ``swchat`` group: commands come from :mod:`swchat.commands`, loaded on first use
+    (so a command module can be imported before this one without losing its commands)."""
+
+    _loaded = False
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            from .commands import all_commands
+
+            for command in all_commands():
+                self.add_command(command)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._load()
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="swchat")
 def main() -> None:
     """swchat: archive and analyse hashtag chats (#SWChat and friends).
@@ -134,13 +157,3 @@ def _json_default(value: Any) -> Any:
 def stderr_is_terminal() -> bool:
     """Whether progress bars should be shown (stderr is a terminal and not switched off)."""
     return sys.stderr.isatty() and not os.environ.get("SWCHAT_NO_PROGRESS")
-
-
-def _register() -> None:
-    from .commands import all_commands
-
-    for command in all_commands():
-        main.add_command(command)
-
-
-_register()

@@ -249,6 +249,12 @@ def validate_account(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _as_list(value: Any) -> list:
+    if value is None or (isinstance(value, float) and value != value):  # None or NaN
+        return []
+    return list(value)
+
+
 def _typed(frame, dtypes: dict[str, str]):
     import pandas as pd
 
@@ -258,7 +264,7 @@ def _typed(frame, dtypes: dict[str, str]):
         if dtype.startswith("datetime64"):
             frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601").astype(dtype)
         elif dtype == "object":
-            frame[column] = frame[column].map(lambda v: list(v) if v is not None else [])
+            frame[column] = [v if v.__class__ is list else _as_list(v) for v in frame[column]]
         elif dtype == "bool":
             frame[column] = frame[column].fillna(False).astype(bool)
         else:
@@ -288,7 +294,8 @@ def posts_frame(rows) -> Any:
     """
     import pandas as pd
 
-    return _typed(pd.DataFrame(list(rows)), POST_DTYPES)
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    return _typed(frame, POST_DTYPES)
 
 
 def accounts_frame(rows) -> Any:

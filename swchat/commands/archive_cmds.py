@@ -68,7 +68,7 @@ def ingest(files: tuple[str, ...], archive_path: Path | None, fmt: str | None, a
             continue
         click.echo(
             f"{f.path}: {f.format}: read {f.read}, added {f.added}, duplicates {f.duplicates}, "
-            f"rejected {f.rejected} (+{f.context} context posts, {f.accounts} account snapshots)",
+            f"rejected {f.rejected} (+{f.context} new context posts, {f.accounts} account snapshots)",
             err=True,
         )
         for note in f.notes[:5]:

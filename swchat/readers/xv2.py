@@ -196,6 +196,9 @@ def _page_items(
     """Items of one page: its users, its tweets, then its referenced tweets as context."""
     users = {u["id"]: u for u in includes.get("users") or () if isinstance(u, dict) and "id" in u}
     tweets = {t["id"]: t for t in includes.get("tweets") or () if isinstance(t, dict) and "id" in t}
+    # a retweeted or quoted post may be in the page's own data rather than in includes
+    known = {t["id"]: t for t in data if isinstance(t, dict) and "id" in t}
+    lookup = {**known, **tweets} if known else tweets
     for user in users.values():
         try:
             yield Account(v2_account(user, collected_at))
@@ -204,7 +207,7 @@ def _page_items(
     in_data: set[str] = set()
     for tweet in data:
         try:
-            row = v2_post(tweet, users, tweets, collected_at)
+            row = v2_post(tweet, users, lookup, collected_at)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             tid = tweet.get("id") if isinstance(tweet, dict) else None
             yield Rejected(lineno, f"tweet {tid or '?'}: {_reason(exc)}", orjson.dumps(tweet).decode())

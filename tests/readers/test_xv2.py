@@ -170,3 +170,14 @@ def test_every_real_v2_file_is_read_or_refused_cleanly(realdata):
             expected |= {t["id"] for t in ([data] if isinstance(data, dict) else data)}
         own = {p.row["post_id"] for p in _posts(list(xv2.read(source)), context=False)}
         assert own == expected, path.name
+
+
+def test_retweet_of_a_post_in_the_same_page_gets_its_full_text_and_tags():
+    original = _tweet("60", "A3: long answer about reflective supervision #SWChat", author="2",
+                      entities={"hashtags": [{"tag": "SWChat"}]})
+    retweet = _tweet("61", "RT @ann: A3: long answer about reflective supervi…", author="3",
+                     referenced_tweets=[{"type": "retweeted", "id": "60"}])
+    items = _items([{"data": [retweet, original], "includes": {"users": USERS}}])
+    row = next(p.row for p in _posts(items) if p.row["post_id"] == "61")
+    assert row["text"] == "RT @ann: " + original["text"]
+    assert row["hashtags"] == ["SWChat"]
