@@ -21,8 +21,17 @@ demo: install
 	mkdir -p $(dir $(DEMO_DB))
 	$(BIN)/swchat ingest data/sample/swchat-v2.jsonl --archive $(DEMO_DB)
 	$(BIN)/swchat stats --archive $(DEMO_DB)
+	$(BIN)/swchat report --archive $(DEMO_DB) --latest --hashtag SWChat --tz Europe/London -o $(dir $(DEMO_DB))report.html
+	$(BIN)/swchat report --archive $(DEMO_DB) --latest --hashtag SWChat --tz Europe/London -o $(dir $(DEMO_DB))report.md
+	@echo "Post-chat report of the latest sample session: $(abspath $(dir $(DEMO_DB)))/report.html (and report.md)"
 
 test: install
+	@# the browser tests need Chromium: install Debian's package when missing (root with apt-get only)
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing chromium for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+			|| echo "warning: could not install chromium; the browser tests will be skipped"; \
+	fi
 	$(BIN)/ruff check swchat tests benchmarks
 	$(BIN)/python -m pytest
 

@@ -1028,7 +1028,8 @@ def session_chat(archive: Archive, session_id: str, **options: Any) -> Chat:
     -------
     Chat
         With ``session_id``, ``hashtag`` and ``meta["session"]`` (the :class:`Session`),
-        ``meta["timezone"]``.
+        ``meta["timezone"]``, ``meta["hosts"]`` (host account ids) and ``meta["newcomers"]``
+        (account ids whose first session of this hashtag in the archive is this one).
 
     Raises
     ------
@@ -1093,9 +1094,17 @@ def session_chat(archive: Archive, session_id: str, **options: Any) -> Chat:
     posts = pd.concat([own, context], ignore_index=True)
     posts = posts.sort_values(["created_at", "post_id"], kind="stable").reset_index(drop=True)
     keys = set(zip(posts["platform"], posts["author_id"], strict=True))
+    # newcomers (Budak & Agrawal 2013): accounts whose first session of this hashtag is this one
+    seen_before: set[str] = set()
+    for earlier in archive_sessions(archive, session.hashtag, **options):
+        if earlier.start >= session.start:
+            break
+        seen_before.update(earlier.author_ids)
+    newcomers = [a for a in session.author_ids if a not in seen_before]
     chat = Chat(posts=posts, profiles=archive.accounts(keys), hashtag=session.hashtag,
                 session_id=session.id, archive=archive,
-                meta={"session": session, "timezone": session.timezone})
+                meta={"session": session, "timezone": session.timezone,
+                      "hosts": list(session.host_ids), "newcomers": newcomers})
     return chat
 
 

@@ -13,7 +13,6 @@ import itertools
 import json
 import math
 import re
-import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -607,9 +606,7 @@ def test_more_posts_scale_up_sessions_and_accounts():
 
 
 @pytest.mark.slow
-def test_100k_posts_generate_and_write_quickly(tmp_path):
-    started = time.perf_counter()
+def test_100k_posts_generate_and_write(tmp_path):
     chat = generate(posts=100_000)
     write_v2_pages(chat, tmp_path / "big.jsonl")
-    assert time.perf_counter() - started < 30
     assert len(chat.posts) == pytest.approx(100_000, rel=0.05)

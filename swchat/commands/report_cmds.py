@@ -1,0 +1,83 @@
+"""Report commands: ``report`` (the post-chat summary as HTML or Markdown)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..cli import archive_option, echo_json, handle_errors, json_option, open_archive, tz_option
+
+__all__ = ["COMMANDS", "report"]
+
+
+@click.command()
+@archive_option
+@click.option("--session", "session_id", metavar="ID",
+              help="Session id, as listed by `swchat sessions` (e.g. SWChat-2026-09-02).")
+@click.option("--latest", is_flag=True, help="Report on the latest session (of --hashtag, when given).")
+@click.option("--hashtag", metavar="TAG", help="With --latest: the chat's hashtag.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Report file: .html (one self-contained page) or .md (Markdown, figures beside it).")
+@tz_option
+@click.option("--exclude-accounts", "exclude_file", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE", help="Leave out accounts that opted out: one handle or id per line, # comments.")
+@click.option("--pseudonymise", is_flag=True,
+              help="Show every account as a stable pseudonym (participant-3f9a2c), keyed by a secret.")
+@click.option("--secret-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="The pseudonymisation secret (default: $SWCHAT_SECRET).")
+@click.option("--top", default=5, show_default=True, help="Items per list (answers per question, threads…).")
+@click.option("--compare/--no-compare", default=True, show_default=True,
+              help="Show the change against the previous session of the hashtag.")
+@json_option
+@handle_errors
+def report(archive_path: Path | None, session_id: str | None, latest: bool, hashtag: str | None, output: Path,
+           tz: str, exclude_file: Path | None, pseudonymise: bool, secret_file: Path | None, top: int,
+           compare: bool, as_json: bool) -> None:
+    """Write the post-chat summary of one session, as HTML or Markdown.
+
+    Headline numbers (with the change since the previous session), the timeline, each
+    question with its most engaged answers, top contributors, the conversations that took
+    off, the network with its communities and bridges, newcomers and who welcomed them,
+    hashtags and links, and a methods box. Times are shown in --tz. With --json the summary
+    is also printed to stdout.
+
+    Publishing with care: --exclude-accounts leaves out the accounts that opted out (and
+    hides their handle where others mention them); --pseudonymise shows everyone under a
+    stable pseudonym keyed by a secret (--secret-file or $SWCHAT_SECRET; refused without one).
+
+    \b
+    Example:
+        swchat report --session SWChat-2026-11-11 -o report.html --tz Europe/London
+        swchat report --latest --hashtag SWChat -o report.md --exclude-accounts optout.txt
+    """
+    if bool(session_id) == latest:
+        raise click.UsageError("give either --session ID or --latest")
+    if hashtag and not latest:
+        raise click.UsageError("--hashtag goes with --latest (a --session id already names its chat)")
+    if secret_file is not None and not pseudonymise:
+        raise click.UsageError("--secret-file goes with --pseudonymise")
+
+    from ..report import build_summary, read_account_list, read_secret, write_report
+    from ..report.summary import latest_session
+
+    exclude = read_account_list(exclude_file) if exclude_file is not None else None
+    secret = read_secret(secret_file) if pseudonymise else None
+    with open_archive(archive_path) as archive:
+        if latest:
+            session_id = latest_session(archive, hashtag)
+        chat = archive.session(session_id)
+        summary = build_summary(chat, tz=tz, exclude=exclude, pseudonymise=secret, top=top,
+                                previous=None if compare else False)
+    path = write_report(summary, output)
+    headline = ", ".join(f"{m.value:,} {m.label.lower()}" for m in summary.headline[:3] if m.value is not None)
+    click.echo(f"wrote {path} ({summary.session_id or 'chat'}: {headline})", err=True)
+    if as_json:
+        data = summary.as_dict()
+        for figure in (data.get("timeline"), (data.get("network") or {}).get("figure")):
+            if figure:
+                figure.pop("png_base64", None)
+        echo_json(data)
+
+
+COMMANDS = [report]

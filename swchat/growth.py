@@ -1,0 +1,1120 @@
+"""How a chat unfolded and how its community grew: timelines, tiers, newcomers, retention.
+
+Within one chat (a session or any selection), :func:`chat_growth` gives
+
+- posts per minute by kind (:func:`posts_per_minute`) and cumulative posts and participants
+  (:func:`cumulative_activity`);
+- the time to the first reply of every original post (:func:`first_replies`);
+- the network as it grew (:func:`network_growth`: accounts and edges of
+  :func:`swchat.network.build_network` built on every time prefix);
+- the **activity tiers** of Bruns & Stieglitz (2013, "Towards more systematic Twitter analysis:
+  metrics for tweeting activities", *International Journal of Social Research Methodology*
+  16(2)): the most active 1 %, the next 9 % and the remaining 90 % of participants, with what
+  each tier posted and received (:func:`activity_tiers`).
+
+Across the sessions of a hashtag, :func:`community` gives, after Budak & Agrawal (2013, "On
+participation in group chats on Twitter", WWW '13):
+
+- **participants** of each session: distinct accounts that posted in it;
+- **newcomers**: participants whose first session in the archive is this one (in the first
+  session of the archive everyone is a newcomer — the archive cannot see further back);
+  **returners**: participants seen in an earlier session. The two partition the participants;
+- **retention**: the share of a session's participants seen again in *any* later session
+  (undefined, ``None``, for the last session);
+- the **cohort table**: accounts by first session (rows) × the sessions they took part in;
+- **perceived receptivity**: whether a newcomer received, in their first session, a reply or an
+  in-text mention from someone else (mentions under :data:`swchat.network.EDGE_RULES`: a
+  reply's automatic leading ``@handle`` run and a retweet's ``RT @x`` do not count), with the
+  return rates of newcomers who did and who did not.
+
+Accounts are identified by ``(platform, author_id)``; handles are shown (the latest seen).
+
+Examples
+--------
+>>> from swchat.schema import new_post, posts_frame
+>>> def post(pid, author, minute, **kw):
+...     return new_post(platform="x", post_id=pid, author_id=author, author_handle="u" + author,
+...                     created_at=f"2026-09-02T19:{minute:02d}:00.000Z", **kw)
+>>> posts = posts_frame([post("1", "1", 0, text="Q1: hi #SWChat"),
+...                      post("2", "2", 1, kind="reply", reply_to_post_id="1", reply_to_author_id="1"),
+...                      post("3", "3", 1, kind="retweet", retweeted_post_id="1")])
+>>> activity_tiers(posts)[["tier", "accounts", "posts", "posts_share"]]
+             tier  accounts  posts  posts_share
+0         top 1 %         1      1    33.333333
+1        next 9 %         1      1    33.333333
+2  remaining 90 %         1      1    33.333333
+>>> first_replies(posts)["first_reply_seconds"].tolist()
+[60.0]
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "DEFINITIONS",
+    "KINDS",
+    "TIER_NAMES",
+    "Community",
+    "Growth",
+    "account_activity",
+    "activity_tiers",
+    "chat_growth",
+    "community",
+    "community_from_posts",
+    "cumulative_activity",
+    "first_replies",
+    "network_growth",
+    "posts_per_minute",
+    "question_times",
+    "received_attention",
+    "tier_sizes",
+]
+
+#: Post kinds, in the order timelines stack them.
+KINDS: tuple[str, ...] = ("original", "reply", "retweet", "quote")
+#: Tier names of Bruns & Stieglitz (2013).
+TIER_NAMES: tuple[str, ...] = ("top 1 %", "next 9 %", "remaining 90 %")
+
+_ACTIVITY = ("posts", "originals", "replies", "retweets", "quotes", "posts_with_links",
+             "replies_received", "retweets_received")
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _own(posts: pd.DataFrame) -> pd.DataFrame:
+    """The selection's own posts (context rows out), each (platform, post_id) once."""
+    frame = posts
+    if "is_context" in frame:
+        frame = frame[~frame["is_context"].fillna(False).astype(bool)]
+    keys = [c for c in ("platform", "post_id") if c in frame]
+    return frame.drop_duplicates(keys) if keys else frame
+
+
+def _account_key(frame: pd.DataFrame, id_column: str = "author_id") -> pd.Series:
+    platform = frame["platform"].astype("string") if "platform" in frame else pd.Series(
+        "x", index=frame.index, dtype="string")
+    return platform.fillna("") + ":" + frame[id_column].astype("string")
+
+
+def _zone(tz: Any) -> Any:
+    return "UTC" if tz is None else tz
+
+
+def _floor(times: pd.Series, freq: str) -> pd.Series:
+    times = pd.to_datetime(times, utc=True)
+    return times.dt.floor(freq)
+
+
+def _round_half_up(x: float) -> int:
+    return math.floor(x + 0.5)
+
+
+def _has_link(urls: pd.Series) -> pd.Series:
+    """Whether each post carries a URL that is not a link to an X post (what quotes carry)."""
+    from .themes import _POST_LINK
+
+    items = urls.map(lambda us: list(us) if isinstance(us, list | tuple) else []).explode().dropna()
+    if items.empty:
+        return pd.Series(False, index=urls.index)
+    real = ~items.astype(str).str.match(_POST_LINK)
+    return real.groupby(level=0).any().reindex(urls.index, fill_value=False).astype(bool)
+
+
+# -- one chat: timelines ---------------------------------------------------------------
+
+
+def posts_per_minute(
+    posts: pd.DataFrame,
+    *,
+    freq: str = "1min",
+    tz: Any = "UTC",
+    start: Any = None,
+    end: Any = None,
+) -> pd.DataFrame:
+    """Posts per time bin (one minute by default), by kind.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts; context posts are left out.
+    freq : str
+        Bin width (a pandas frequency: ``"1min"``, ``"5min"``, ``"1h"``). Bins are cut in UTC and
+        shown in ``tz``.
+    tz : str or tzinfo
+        Time zone of the index (the chat's local zone, e.g. ``"Europe/London"``).
+    start, end : time, optional
+        Extend the index to cover this range (e.g. the session's scheduled hour).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``minute`` (tz-aware, every bin of the range, empty bins 0); columns ``original``,
+        ``reply``, ``retweet``, ``quote`` and ``total``.
+
+    Examples
+    --------
+    >>> from swchat.schema import new_post, posts_frame
+    >>> posts = posts_frame([new_post(platform="x", post_id=str(i), author_id="1",
+    ...     created_at=t, kind="original") for i, t in enumerate(
+    ...     ["2026-10-07T19:00:05.000Z", "2026-10-07T19:00:50.000Z", "2026-10-07T19:02:00.000Z"])])
+    >>> posts_per_minute(posts, tz="Europe/London")["total"].tolist()
+    [2, 0, 1]
+    """
+    own = _own(posts)
+    bins = _floor(own["created_at"], freq)
+    kinds = own["kind"].astype("string").fillna("original")
+    table = pd.crosstab(bins, kinds) if len(own) else pd.DataFrame()
+    table = table.reindex(columns=list(KINDS), fill_value=0)
+    lo = [t for t in (bins.min() if len(own) else None,
+                      pd.Timestamp(start).tz_convert("UTC").floor(freq) if start is not None else None)
+          if t is not None and not pd.isna(t)]
+    hi = [t for t in (bins.max() if len(own) else None,
+                      pd.Timestamp(end).tz_convert("UTC").floor(freq) if end is not None else None)
+          if t is not None and not pd.isna(t)]
+    if lo and hi:
+        index = pd.date_range(min(lo), max(hi), freq=freq, tz="UTC")
+        table = table.reindex(index, fill_value=0)
+    else:
+        table = table.reindex(pd.DatetimeIndex([], tz="UTC"))
+    table.index = table.index.tz_convert(_zone(tz))
+    table.index.name = "minute"
+    table.columns.name = None
+    table = table.astype("int64")
+    table["total"] = table[list(KINDS)].sum(axis=1)
+    return table
+
+
+def cumulative_activity(posts: pd.DataFrame, *, freq: str = "1min", tz: Any = "UTC",
+                        start: Any = None, end: Any = None) -> pd.DataFrame:
+    """Cumulative posts and distinct participants at the end of every time bin.
+
+    Participants are distinct accounts that posted at least once so far (Symplur's definition).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index as :func:`posts_per_minute`; columns ``posts``, ``participants`` (cumulative) and
+        ``new_participants`` (first posts in the bin).
+
+    Examples
+    --------
+    >>> from swchat.schema import new_post, posts_frame
+    >>> posts = posts_frame([new_post(platform="x", post_id=str(i), author_id=a,
+    ...     created_at=f"2026-10-07T19:0{m}:00.000Z") for i, (a, m) in enumerate(
+    ...     [("1", 0), ("2", 0), ("1", 1), ("3", 2)])])
+    >>> cumulative_activity(posts)[["posts", "participants"]].values.tolist()
+    [[2, 2], [3, 2], [4, 3]]
+    """
+    own = _own(posts)
+    per = posts_per_minute(own, freq=freq, tz="UTC", start=start, end=end)
+    first = own.assign(_key=_account_key(own)).groupby("_key")["created_at"].min()
+    new = _floor(first, freq).value_counts().reindex(per.index, fill_value=0)
+    out = pd.DataFrame({
+        "posts": per["total"].cumsum(),
+        "participants": new.cumsum().astype("int64"),
+        "new_participants": new.astype("int64"),
+    }, index=per.index)
+    out.index = out.index.tz_convert(_zone(tz))
+    out.index.name = "minute"
+    return out
+
+
+def first_replies(posts: pd.DataFrame) -> pd.DataFrame:
+    """Time from every original post to its first reply by someone else.
+
+    "Original" means a post that starts something: kind ``original`` or ``quote``. A reply
+    counts when it replies directly (``reply_to_post_id``) and comes from another account
+    (a self-reply continuing one's own thread is not an answer).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per original post: ``post_id``, ``author_id``, ``author_handle``,
+        ``created_at``, ``replies`` (direct replies by others), ``first_reply_at`` and
+        ``first_reply_seconds`` (NaN/NaT when none).
+
+    Examples
+    --------
+    >>> from swchat.schema import new_post, posts_frame
+    >>> posts = posts_frame([
+    ...     new_post(platform="x", post_id="1", author_id="1", created_at="2026-10-07T19:00:00.000Z"),
+    ...     new_post(platform="x", post_id="2", author_id="1", created_at="2026-10-07T19:00:10.000Z",
+    ...              kind="reply", reply_to_post_id="1", reply_to_author_id="1"),
+    ...     new_post(platform="x", post_id="3", author_id="2", created_at="2026-10-07T19:01:30.000Z",
+    ...              kind="reply", reply_to_post_id="1", reply_to_author_id="1")])
+    >>> first_replies(posts)[["post_id", "replies", "first_reply_seconds"]].values.tolist()
+    [['1', 1, 90.0]]
+    """
+    own = _own(posts)
+    originals = own[own["kind"].isin(["original", "quote"])]
+    replies = own[(own["kind"] == "reply") & own["reply_to_post_id"].notna()]
+    replies = replies.merge(originals[["post_id", "author_id"]], left_on="reply_to_post_id",
+                            right_on="post_id", suffixes=("", "_parent"))
+    replies = replies[replies["author_id"] != replies["author_id_parent"]]
+    stats = replies.groupby("reply_to_post_id").agg(replies=("post_id", "size"),
+                                                     first_reply_at=("created_at", "min"))
+    columns = ["post_id", "author_id", "author_handle", "created_at"]
+    out = originals[[c for c in columns if c in originals]].merge(
+        stats, left_on="post_id", right_index=True, how="left")
+    out["replies"] = out["replies"].fillna(0).astype("int64")
+    out["first_reply_at"] = pd.to_datetime(out["first_reply_at"], utc=True)
+    out["first_reply_seconds"] = (out["first_reply_at"] - out["created_at"]).dt.total_seconds()
+    return out.sort_values(["created_at", "post_id"], kind="stable").reset_index(drop=True)
+
+
+def network_growth(
+    posts: pd.DataFrame,
+    *,
+    freq: str = "1min",
+    tz: Any = "UTC",
+    profiles: pd.DataFrame | None = None,
+    max_points: int = 120,
+) -> pd.DataFrame:
+    """Accounts and connections of the participant network as the chat unfolds.
+
+    At the end of every time bin the network of all posts so far is built with
+    :func:`swchat.network.build_network` (edge rules: :data:`swchat.network.EDGE_RULES` —
+    reply, in-text mention, retweet and quote edges, self-loops left out), and its size read.
+    When there would be more than ``max_points`` bins, the bin width is widened to whole
+    multiples of ``freq`` so that at most ``max_points`` networks are built.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index as :func:`posts_per_minute`; columns ``accounts`` (nodes: posting and mentioned,
+        replied-to, retweeted or quoted accounts), ``edges`` (distinct directed account pairs),
+        ``interactions`` (edge weights summed: posts × edge types), ``posting_accounts``.
+
+    Examples
+    --------
+    >>> from swchat.schema import new_post, posts_frame
+    >>> posts = posts_frame([
+    ...     new_post(platform="x", post_id="1", author_id="1", author_handle="ann",
+    ...              created_at="2026-10-07T19:00:00.000Z", text="Q1 @bob?", mentions=["bob"]),
+    ...     new_post(platform="x", post_id="2", author_id="2", author_handle="bob",
+    ...              created_at="2026-10-07T19:01:00.000Z", kind="reply", text="@ann yes",
+    ...              reply_to_post_id="1", reply_to_author_id="1", mentions=["ann"])])
+    >>> network_growth(posts)[["accounts", "edges"]].values.tolist()
+    [[2, 1], [2, 2]]
+    """
+    from .network import build_network
+
+    own = _own(posts)
+    if own.empty:
+        return pd.DataFrame(columns=["accounts", "edges", "interactions", "posting_accounts"],
+                            index=pd.DatetimeIndex([], tz=_zone(tz), name="minute"))
+    bins = _floor(own["created_at"], freq)
+    step = pd.Timedelta(freq)
+    n_bins = int((bins.max() - bins.min()) / step) + 1
+    if n_bins > max_points:
+        step = step * math.ceil(n_bins / max_points)
+    edges = pd.date_range(bins.min(), bins.max() + step, freq=step, tz="UTC")
+    context = posts[posts["is_context"].fillna(False).astype(bool)] if "is_context" in posts else None
+    rows = []
+    created = pd.to_datetime(own["created_at"], utc=True)
+    for lo, hi in itertools.pairwise(edges):
+        prefix = own[created < hi]
+        frame = prefix if context is None or context.empty else pd.concat([prefix, context])
+        G = build_network(frame, profiles=profiles, community=None)
+        rows.append({
+            "minute": lo,
+            "accounts": G.number_of_nodes(),
+            "edges": G.number_of_edges(),
+            "interactions": int(sum(w for _, _, w in G.edges(data="weight"))),
+            "posting_accounts": int(prefix["author_id"].nunique()),
+        })
+    out = pd.DataFrame(rows).set_index("minute")
+    out.index = out.index.tz_convert(_zone(tz))
+    return out
+
+
+# -- one chat: activity tiers ----------------------------------------------------------
+
+
+def received_attention(posts: pd.DataFrame) -> pd.DataFrame:
+    """Who received replies, in-text mentions and retweets from someone else.
+
+    Replies: ``reply_to_author_id`` of replies. Retweets: the author of the retweeted post (from
+    the posts, context rows included), else the handle of ``RT @x:``/the first mention.
+    Mentions: :func:`swchat.network.mention_targets` (a reply's leading ``@handle`` run and
+    retweets do not count), matched to accounts by handle case-insensitively. Self-attention
+    is left out; each post counts once per receiver and type.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (post, receiver, type): ``post_id``, ``created_at``, ``source`` and
+        ``target`` (account keys ``platform:author_id``; ``platform:@handle`` for handles never
+        seen with an id), ``type`` (``reply``, ``mention``, ``retweet``).
+
+    Examples
+    --------
+    >>> from swchat.schema import new_post, posts_frame
+    >>> posts = posts_frame([
+    ...     new_post(platform="x", post_id="1", author_id="1", author_handle="ann",
+    ...              created_at="2026-10-07T19:00:00.000Z", text="Welcome @Bob!", mentions=["Bob"]),
+    ...     new_post(platform="x", post_id="2", author_id="2", author_handle="bob",
+    ...              created_at="2026-10-07T19:01:00.000Z", kind="reply", text="@ann thanks",
+    ...              reply_to_post_id="1", reply_to_author_id="1", mentions=["ann"])])
+    >>> received_attention(posts)[["source", "target", "type"]].values.tolist()
+    [['x:1', 'x:2', 'mention'], ['x:2', 'x:1', 'reply']]
+    """
+    from .network import mention_targets
+
+    own = _own(posts)
+    columns = ["post_id", "created_at", "source", "target", "type"]
+    if own.empty:
+        return pd.DataFrame(columns=columns)
+    platform = own["platform"].astype("string").fillna("") if "platform" in own else pd.Series(
+        "x", index=own.index, dtype="string")
+    source = _account_key(own)
+    # handle -> account key, from authors, replied-to pairs and any profiles in the frame
+    known = pd.concat([
+        pd.DataFrame({"platform": posts["platform"], "handle": posts["author_handle"],
+                      "id": posts["author_id"]}),
+        pd.DataFrame({"platform": posts["platform"], "handle": posts.get("reply_to_handle"),
+                      "id": posts.get("reply_to_author_id")}),
+    ]).dropna()
+    known = known.assign(handle=known["handle"].astype(str).str.lower())
+    by_handle = {(p, h): f"{p}:{i}" for p, h, i in zip(known["platform"], known["handle"], known["id"],
+                                                       strict=True)}
+    parts = []
+    # replies
+    is_reply = (own["kind"] == "reply") & own["reply_to_author_id"].notna()
+    parts.append(pd.DataFrame({
+        "post_id": own.loc[is_reply, "post_id"], "created_at": own.loc[is_reply, "created_at"],
+        "source": source[is_reply],
+        "target": platform[is_reply] + ":" + own.loc[is_reply, "reply_to_author_id"].astype("string"),
+        "type": "reply"}))
+    # retweets
+    is_rt = (own["kind"] == "retweet")
+    if is_rt.any():
+        rts = own[is_rt]
+        authors = posts.drop_duplicates(["platform", "post_id"])[["platform", "post_id", "author_id"]]
+        found = rts[["platform", "retweeted_post_id"]].merge(
+            authors.rename(columns={"post_id": "retweeted_post_id", "author_id": "_original"}),
+            on=["platform", "retweeted_post_id"], how="left")["_original"]
+        found.index = rts.index
+        target = (rts["platform"].astype("string").fillna("") + ":" + found.astype("string")).astype("object")
+        # the original is not in the frame: the handle of "RT @x:" (the first mention)
+        missing = found.isna()
+        if missing.any():
+            handle = rts.loc[missing, "mentions"].map(
+                lambda m: str(m[0]).lstrip("@").lower() if isinstance(m, list) and m else None)
+            target[missing] = [by_handle.get((p, h), f"{p}:@{h}") if h else None
+                               for p, h in zip(rts.loc[missing, "platform"], handle, strict=True)]
+        parts.append(pd.DataFrame({"post_id": rts["post_id"], "created_at": rts["created_at"],
+                                   "source": source[is_rt], "target": target, "type": "retweet"}))
+    # in-text mentions
+    has_mentions = ~is_rt & own["mentions"].map(lambda m: isinstance(m, list) and len(m) > 0)
+    if has_mentions.any():
+        ms = own[has_mentions]
+        targets = [mention_targets(t if isinstance(t, str) else None, m, k,
+                                   is_reply=(k == "reply") or (isinstance(r, str) and bool(r)))
+                   for t, m, k, r in zip(ms["text"], ms["mentions"], ms["kind"], ms["reply_to_post_id"],
+                                         strict=True)]
+        exploded = pd.DataFrame({"post_id": ms["post_id"], "created_at": ms["created_at"],
+                                 "source": source[has_mentions], "platform": ms["platform"],
+                                 "handle": targets}).explode("handle").dropna(subset=["handle"])
+        exploded["target"] = [by_handle.get((p, str(h).lstrip("@").lower()), f"{p}:@{str(h).lstrip('@').lower()}")
+                              for p, h in zip(exploded["platform"], exploded["handle"], strict=True)]
+        exploded["type"] = "mention"
+        parts.append(exploded[columns])
+    out = pd.concat(parts, ignore_index=True)
+    out = out[out["target"].notna() & (out["source"] != out["target"])]
+    out = out.drop_duplicates(["post_id", "target", "type"])
+    return out.sort_values(["created_at", "post_id", "type", "target"], kind="stable").reset_index(drop=True)[columns]
+
+
+def account_activity(posts: pd.DataFrame) -> pd.DataFrame:
+    """One row per participant: what they posted and received (Bruns & Stieglitz 2013's counts).
+
+    Columns: ``account`` (``platform:author_id``), ``platform``, ``author_id``, ``handle``
+    (latest seen), ``posts``, ``originals``, ``replies`` (genuine replies: kind ``reply``,
+    self-replies included), ``retweets``, ``quotes``, ``posts_with_links`` (at least one URL
+    that is not a link to an X post), ``replies_received`` and ``retweets_received`` (from other
+    accounts, see :func:`received_attention`), ``mentions_received``, ``first_post``, and
+    ``rank`` (1 = most active: most posts; ties broken by the earlier first post, then the
+    account key).
+
+    Examples
+    --------
+    >>> from swchat.schema import new_post, posts_frame
+    >>> posts = posts_frame([
+    ...     new_post(platform="x", post_id="1", author_id="1", author_handle="ann",
+    ...              created_at="2026-10-07T19:00:00.000Z", urls=["https://basw.co.uk"]),
+    ...     new_post(platform="x", post_id="2", author_id="2", author_handle="bob",
+    ...              created_at="2026-10-07T19:01:00.000Z", kind="retweet", retweeted_post_id="1")])
+    >>> account_activity(posts)[["handle", "posts", "posts_with_links", "retweets_received", "rank"]]
+      handle  posts  posts_with_links  retweets_received  rank
+    0    ann      1                 1                  1     1
+    1    bob      1                 0                  0     2
+    """
+    own = _own(posts)
+    frame = pd.DataFrame({
+        "account": _account_key(own),
+        "platform": own["platform"].astype("string") if "platform" in own else "x",
+        "author_id": own["author_id"].astype("string"),
+        "handle": own["author_handle"].astype("string") if "author_handle" in own else pd.NA,
+        "created_at": own["created_at"],
+        "kind": own["kind"].astype("string"),
+        "link": _has_link(own["urls"]) if "urls" in own else False,
+    })
+    frame = frame.sort_values("created_at", kind="stable")
+    for kind, column in (("original", "originals"), ("reply", "replies"), ("retweet", "retweets"),
+                         ("quote", "quotes")):
+        frame[column] = (frame["kind"] == kind).fillna(False).astype("int64")
+    grouped = frame.groupby("account", sort=False)
+    out = pd.DataFrame({
+        "platform": grouped["platform"].last(),
+        "author_id": grouped["author_id"].last(),
+        "handle": grouped["handle"].last(),
+        "posts": grouped.size(),
+        "first_post": grouped["created_at"].min(),
+    })
+    out = out.join(grouped[["originals", "replies", "retweets", "quotes", "link"]].sum()).rename(
+        columns={"link": "posts_with_links"})
+    received = received_attention(posts)
+    counts = received.groupby(["target", "type"]).size().unstack(fill_value=0) if len(received) else pd.DataFrame()
+    for kind, column in (("reply", "replies_received"), ("retweet", "retweets_received"),
+                         ("mention", "mentions_received")):
+        values = counts[kind] if kind in counts else pd.Series(dtype="int64")
+        out[column] = values.reindex(out.index, fill_value=0)
+    for column in ("posts", "originals", "replies", "retweets", "quotes", "posts_with_links",
+                   "replies_received", "retweets_received", "mentions_received"):
+        out[column] = out[column].astype("int64")
+    out = out.rename_axis("account").reset_index()
+    out = out.sort_values(["posts", "first_post", "account"], ascending=[False, True, True], kind="stable")
+    out["rank"] = np.arange(1, len(out) + 1)
+    columns = ["account", "platform", "author_id", "handle", "posts", "originals", "replies",
+               "retweets", "quotes", "posts_with_links", "replies_received", "retweets_received",
+               "mentions_received", "first_post", "rank"]
+    return out[columns].reset_index(drop=True)
+
+
+def tier_sizes(n: int, shares: Sequence[float] = (0.01, 0.09, 0.90)) -> list[int]:
+    """How many accounts each activity tier holds, for ``n`` participants.
+
+    Rule: the cumulative boundaries are ``round(n × 1 %)`` and ``round(n × 10 %)``
+    (rounding half up), with at least one account in the top tier and, from two
+    participants on, at least one in the next tier; the rest is the last tier. So 100
+    participants give 1/9/90, 250 give 3/22/225 (2.5 rounds up to 3), 20 give 1/1/18 and
+    5 give 1/1/3. Tier sizes always add up to ``n``.
+
+    Parameters
+    ----------
+    n : int
+        Participants.
+    shares : sequence of float
+        Tier shares, most active first, summing to 1 (Bruns & Stieglitz 2013: 1 %, 9 %, 90 %).
+
+    Examples
+    --------
+    >>> [tier_sizes(n) for n in (1, 2, 5, 20, 100, 250)]
+    [[1, 0, 0], [1, 1, 0], [1, 1, 3], [1, 1, 18], [1, 9, 90], [3, 22, 225]]
+    """
+    if n <= 0:
+        return [0] * len(shares)
+    bounds = []
+    cumulative = 0.0
+    previous = 0
+    for share in shares[:-1]:
+        cumulative += share
+        b = _round_half_up(n * cumulative)
+        b = max(b, previous + 1)  # every tier but the last gets at least one account
+        b = min(b, n)
+        bounds.append(b)
+        previous = b
+    bounds.append(n)
+    sizes = [bounds[0]] + [bounds[i] - bounds[i - 1] for i in range(1, len(bounds))]
+    return sizes
+
+
+def activity_tiers(
+    posts: pd.DataFrame,
+    shares: Sequence[float] = (0.01, 0.09, 0.90),
+    names: Sequence[str] = TIER_NAMES,
+    *,
+    accounts: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The activity tiers of Bruns & Stieglitz (2013): most active 1 %, next 9 %, remaining 90 %.
+
+    Participants are ranked by posts (ties: earlier first post, then account key — see
+    :func:`account_activity`) and cut into tiers of :func:`tier_sizes`. Accounts with equal
+    post counts can thus fall on both sides of a boundary; ``min_posts``/``max_posts`` show
+    where that happened. Per tier: ``accounts``, ``posts``, ``originals``, genuine ``replies``,
+    ``retweets``, ``quotes``, ``posts_with_links``, ``replies_received`` and
+    ``retweets_received`` (from anyone else in the selection), each also as ``<name>_share``:
+    per cent of the column's total over the tiers, so shares add up to 100 (0 when the total
+    is 0). Replies and retweets received by accounts that did not post in the selection belong
+    to no tier and are not counted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per tier, most active first.
+
+    Examples
+    --------
+    >>> from swchat.schema import new_post, posts_frame
+    >>> rows = [new_post(platform="x", post_id=str(i), author_id=str(min(i, 9)),
+    ...                  created_at=f"2026-10-07T19:{i:02d}:00.000Z") for i in range(30)]
+    >>> activity_tiers(posts_frame(rows))[["tier", "accounts", "posts", "posts_share"]]
+                 tier  accounts  posts  posts_share
+    0         top 1 %         1     21    70.000000
+    1        next 9 %         1      1     3.333333
+    2  remaining 90 %         8      8    26.666667
+    """
+    table = account_activity(posts) if accounts is None else accounts
+    sizes = tier_sizes(len(table), shares)
+    tier = np.repeat(np.arange(len(sizes)), sizes)
+    table = table.assign(tier=tier)
+    grouped = table.groupby("tier")
+    columns = [c for c in _ACTIVITY if c != "accounts"]
+    out = grouped[columns].sum().reindex(range(len(sizes)), fill_value=0)
+    out.insert(0, "accounts", sizes)
+    out["min_posts"] = grouped["posts"].min().reindex(range(len(sizes)))
+    out["max_posts"] = grouped["posts"].max().reindex(range(len(sizes)))
+    for column in ("accounts", *columns):
+        total = out[column].sum()
+        out[f"{column}_share"] = 100.0 * out[column] / total if total else 0.0
+    out.insert(0, "tier", list(names)[:len(sizes)])
+    ordered = ["tier", "accounts", *columns, "min_posts", "max_posts",
+               *[f"{c}_share" for c in ("accounts", *columns)]]
+    return out[ordered].reset_index(drop=True)
+
+
+# -- one chat: the whole picture -------------------------------------------------------
+
+
+def question_times(posts: pd.DataFrame, segments: Mapping[str, str] | pd.Series) -> dict[str, pd.Timestamp]:
+    """When each question was asked: the first post of each ``Q…`` segment.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+    segments : mapping or Series
+        As for :func:`swchat.themes.question_terms` (``intro``, ``Q1``…, ``wrap-up``).
+
+    Returns
+    -------
+    dict
+        Label → UTC timestamp, in time order; only labels starting with ``Q``.
+
+    Examples
+    --------
+    >>> posts = pd.DataFrame({"post_id": ["1", "2"], "created_at": pd.to_datetime(
+    ...     ["2026-10-07T19:10Z", "2026-10-07T19:11Z"])})
+    >>> question_times(posts, {"1": "Q1", "2": "Q1"})
+    {'Q1': Timestamp('2026-10-07 19:10:00+0000', tz='UTC')}
+    """
+    from .themes import _segment_series
+
+    labels = _segment_series(posts, segments)
+    frame = pd.DataFrame({"label": labels, "created_at": pd.to_datetime(posts["created_at"], utc=True)})
+    frame = frame[frame["label"].map(lambda v: isinstance(v, str) and v.upper().startswith("Q"))]
+    first = frame.groupby("label")["created_at"].min().sort_values()
+    return {str(k): v for k, v in first.items()}
+
+
+def _chat_questions(chat: Any) -> dict[str, pd.Timestamp]:
+    """Question times of a session's chat (its :class:`swchat.sessions.Session`), else none."""
+    session = (getattr(chat, "meta", None) or {}).get("session")
+    listed = getattr(session, "questions", None) or []
+    times = {f"Q{q['number']}": pd.Timestamp(q["time"]) for q in listed
+             if q.get("number") is not None and q.get("time")}
+    return dict(sorted(times.items(), key=lambda kv: kv[1]))
+
+
+@dataclass
+class Growth:
+    """How one chat unfolded (see :func:`chat_growth`).
+
+    Attributes
+    ----------
+    tz : str
+        Time zone of every time index.
+    freq : str
+        Bin width of the timelines.
+    headline : dict
+        ``posts``, ``participants``, ``by_kind``, ``start``, ``end`` (first and last post),
+        ``minutes`` (from first to last post), ``peak_minute`` (start of the busiest bin) and
+        ``peak_posts`` (its posts), ``originals``, ``originals_replied`` (share, %),
+        ``median_first_reply_seconds``, ``accounts`` and ``edges`` (final network size).
+    per_minute : pandas.DataFrame
+        :func:`posts_per_minute`.
+    cumulative : pandas.DataFrame
+        :func:`cumulative_activity`.
+    network : pandas.DataFrame
+        :func:`network_growth`.
+    first_replies : pandas.DataFrame
+        :func:`first_replies`.
+    tiers : pandas.DataFrame
+        :func:`activity_tiers`.
+    accounts : pandas.DataFrame
+        :func:`account_activity`, with the ``tier`` name of each account.
+    questions : dict
+        Question label → time asked (UTC), for marking timelines.
+    """
+
+    tz: str
+    freq: str
+    headline: dict[str, Any]
+    per_minute: pd.DataFrame
+    cumulative: pd.DataFrame
+    network: pd.DataFrame
+    first_replies: pd.DataFrame
+    tiers: pd.DataFrame
+    accounts: pd.DataFrame
+    questions: dict[str, pd.Timestamp] = field(default_factory=dict)
+    title: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: times as ISO text in ``tz``, tables as lists of records.
+
+        Examples
+        --------
+        >>> from swchat.schema import new_post, posts_frame
+        >>> posts = posts_frame([new_post(platform="x", post_id="1", author_id="1",
+        ...                               created_at="2026-10-07T19:00:00.000Z")])
+        >>> d = chat_growth(posts, tz="Europe/London").as_dict()
+        >>> d["headline"]["participants"], d["per_minute"][0]["minute"]
+        (1, '2026-10-07T20:00:00+01:00')
+        """
+        return {
+            "tz": self.tz,
+            "freq": self.freq,
+            "title": self.title,
+            "headline": {k: _jsonable(v, self.tz) for k, v in self.headline.items()},
+            "questions": {k: _jsonable(v, self.tz) for k, v in self.questions.items()},
+            "per_minute": _frame_records(self.per_minute, self.tz),
+            "cumulative": _frame_records(self.cumulative, self.tz),
+            "network": _frame_records(self.network, self.tz),
+            "first_replies": _frame_records(self.first_replies, self.tz),
+            "tiers": _frame_records(self.tiers, self.tz),
+            "accounts": _frame_records(self.accounts, self.tz),
+        }
+
+
+def _jsonable(value: Any, tz: str | None = None) -> Any:
+    if isinstance(value, pd.Timestamp):
+        if pd.isna(value):
+            return None
+        return (value.tz_convert(tz) if tz and value.tzinfo else value).isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v, tz) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v, tz) for v in value]
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        return None if not math.isfinite(value) else float(value)
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def _frame_records(frame: pd.DataFrame, tz: str | None) -> list[dict[str, Any]]:
+    if isinstance(frame.index, pd.DatetimeIndex) or frame.index.name not in (None,):
+        frame = frame.reset_index()
+    return [{str(k): _jsonable(v, tz) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def chat_growth(
+    chat: Any,
+    *,
+    tz: str | None = None,
+    freq: str = "1min",
+    segments: Mapping[str, str] | pd.Series | None = None,
+    network: bool = True,
+    shares: Sequence[float] = (0.01, 0.09, 0.90),
+) -> Growth:
+    """How a chat unfolded: timelines, first replies, network growth and activity tiers.
+
+    Parameters
+    ----------
+    chat : Chat or pandas.DataFrame
+        A session or selection (or its posts).
+    tz : str, optional
+        Display time zone (default: the session's, ``chat.meta["timezone"]``, else UTC).
+    freq : str
+        Timeline bin width.
+    segments : mapping or Series, optional
+        Question segmentation (post_id → ``Q1``…) for marking questions (the first post of
+        each ``Q…`` segment); by default the questions of the chat's session
+        (``chat.meta["session"]``, as :meth:`swchat.Archive.session` gives), else none.
+    network : bool
+        Compute :func:`network_growth` (the slowest part on long selections).
+    shares : sequence of float
+        Activity tier shares (Bruns & Stieglitz 2013: 1 %, 9 %, 90 %).
+
+    Returns
+    -------
+    Growth
+
+    Examples
+    --------
+    >>> from swchat.schema import new_post, posts_frame
+    >>> posts = posts_frame([new_post(platform="x", post_id=str(i), author_id=str(i % 3),
+    ...     created_at=f"2026-10-07T19:{i:02d}:00.000Z") for i in range(6)])
+    >>> g = chat_growth(posts)
+    >>> g.headline["posts"], g.headline["participants"], int(g.tiers["posts_share"].sum())
+    (6, 3, 100)
+    """
+    posts = chat.posts if hasattr(chat, "posts") else chat
+    meta = getattr(chat, "meta", {}) or {}
+    zone = tz or meta.get("timezone") or "UTC"
+    profiles = getattr(chat, "profiles", None)
+    own = _own(posts)
+    per = posts_per_minute(own, freq=freq, tz=zone)
+    cumulative = cumulative_activity(own, freq=freq, tz=zone)
+    replies = first_replies(posts)
+    accounts = account_activity(posts)
+    tiers = activity_tiers(posts, shares, accounts=accounts)
+    sizes = tier_sizes(len(accounts), shares)
+    accounts = accounts.assign(tier=np.repeat(list(TIER_NAMES)[:len(sizes)], sizes))
+    grown = network_growth(posts, freq=freq, tz=zone, profiles=profiles) if network else pd.DataFrame()
+    if segments is not None:
+        questions = question_times(posts, segments)
+    elif hasattr(chat, "posts"):
+        questions = _chat_questions(chat)
+    else:
+        questions = {}
+    replied = replies["first_reply_seconds"].dropna()
+    by_kind = own["kind"].value_counts().reindex(list(KINDS), fill_value=0)
+    peak = per["total"].idxmax() if len(per) else None
+    headline = {
+        "posts": len(own),
+        "participants": len(accounts),
+        "by_kind": {k: int(v) for k, v in by_kind.items()},
+        "start": own["created_at"].min() if len(own) else None,
+        "end": own["created_at"].max() if len(own) else None,
+        "minutes": round((own["created_at"].max() - own["created_at"].min()).total_seconds() / 60, 1)
+        if len(own) else 0.0,
+        "peak_minute": peak,
+        "peak_posts": int(per["total"].max()) if len(per) else 0,
+        "originals": len(replies),
+        "originals_replied": 100.0 * len(replied) / len(replies) if len(replies) else None,
+        "median_first_reply_seconds": float(replied.median()) if len(replied) else None,
+        "accounts": int(grown["accounts"].iloc[-1]) if len(grown) else None,
+        "edges": int(grown["edges"].iloc[-1]) if len(grown) else None,
+    }
+    title = getattr(chat, "session_id", None) or (f"#{chat.hashtag}" if getattr(chat, "hashtag", None) else None)
+    return Growth(tz=str(zone), freq=freq, headline=headline, per_minute=per, cumulative=cumulative,
+                  network=grown, first_replies=replies, tiers=tiers, accounts=accounts,
+                  questions=questions, title=title)
+
+
+# -- across sessions: newcomers, retention, receptivity --------------------------------
+
+
+@dataclass
+class Community:
+    """Participation across the sessions of a hashtag (see :func:`community`).
+
+    Attributes
+    ----------
+    hashtag : str or None
+    sessions : pandas.DataFrame
+        One row per session, in time order: ``session``, ``start``, ``posts``,
+        ``participants``, ``newcomers``, ``returners``, ``retention`` (share 0–1, NaN for the
+        last session), ``retained`` (participants seen later), ``newcomers_received`` and
+        ``newcomers_not_received`` (the receptivity split, adding up to ``newcomers``),
+        ``received_returned``, ``not_received_returned`` (of those, seen later; NaN for the last
+        session), ``newcomers_returned``.
+    cohorts : pandas.DataFrame
+        Accounts by first session (rows) × session (columns): how many of each cohort took
+        part; the diagonal is the cohort's size; zero above it.
+    receptivity : dict
+        Over the newcomers of every session but the last: ``received`` and ``not_received``,
+        each ``{"newcomers", "returned", "rate"}`` (rate = returned / newcomers).
+    members : dict
+        Session → ``{"participants", "newcomers", "returners", "newcomers_received",
+        "newcomers_returned"}``: sorted handles.
+    accounts : pandas.DataFrame
+        One row per account: ``account``, ``handle``, ``first_session``, ``sessions``
+        (number attended), ``last_session``.
+    """
+
+    hashtag: str | None
+    sessions: pd.DataFrame
+    cohorts: pd.DataFrame
+    receptivity: dict[str, dict[str, Any]]
+    members: dict[str, dict[str, list[str]]]
+    accounts: pd.DataFrame
+    definitions: dict[str, str] = field(default_factory=dict)
+
+    def retention_matrix(self) -> pd.DataFrame:
+        """The cohort table as shares of each cohort's size (0–1).
+
+        Examples
+        --------
+        >>> c = community_from_posts([("s1", pd.DataFrame({"author_id": ["1", "2"]})),
+        ...                           ("s2", pd.DataFrame({"author_id": ["1"]}))])
+        >>> float(c.retention_matrix().loc["s1", "s2"])
+        0.5
+        """
+        sizes = pd.Series(np.diag(self.cohorts.to_numpy()), index=self.cohorts.index)
+        return self.cohorts.div(sizes.where(sizes > 0), axis=0)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict.
+
+        Examples
+        --------
+        >>> c = community_from_posts([("s1", pd.DataFrame({"author_id": ["1", "2"]})),
+        ...                           ("s2", pd.DataFrame({"author_id": ["1", "3"]}))])
+        >>> d = c.as_dict()
+        >>> [(s["session"], s["newcomers"], s["retention"]) for s in d["sessions"]]
+        [('s1', 2, 0.5), ('s2', 1, None)]
+        """
+        cohorts = {str(first): {str(s): int(v) for s, v in row.items()}
+                   for first, row in self.cohorts.iterrows()}
+        return {
+            "hashtag": self.hashtag,
+            "sessions": _frame_records(self.sessions.set_index("session"), None),
+            "cohorts": cohorts,
+            "receptivity": _jsonable(self.receptivity),
+            "members": self.members,
+            "definitions": dict(self.definitions),
+        }
+
+
+#: The definitions behind :class:`Community`, for reports (Budak & Agrawal 2013).
+DEFINITIONS: dict[str, str] = {
+    "participants": "distinct accounts that posted at least once in the session",
+    "newcomers": "participants whose first session in the archive is this one "
+                 "(Budak & Agrawal 2013); in the archive's first session everyone is a newcomer",
+    "returners": "participants seen in an earlier session",
+    "retention": "share of the session's participants seen again in any later session "
+                 "(Budak & Agrawal 2013); undefined for the last session",
+    "receptivity": "a newcomer received, in their first session, a reply or an in-text mention "
+                   "from someone else (perceived receptivity, Budak & Agrawal 2013); return rates "
+                   "over the newcomers of every session but the last",
+}
+
+
+def _session_frame(posts: pd.DataFrame) -> pd.DataFrame:
+    frame = _own(posts)
+    if "platform" not in frame:
+        frame = frame.assign(platform="x")
+    return frame
+
+
+def community_from_posts(
+    sessions: Iterable[tuple[str, pd.DataFrame]],
+    *,
+    hashtag: str | None = None,
+) -> Community:
+    """Newcomers, returners, retention, cohorts and receptivity over a list of sessions.
+
+    Definitions (Budak & Agrawal 2013) are in the module docstring and in
+    ``Community.definitions``. Sessions are taken in the order given, which must be time order.
+
+    Parameters
+    ----------
+    sessions : iterable of (str, pandas.DataFrame)
+        Session id and its posts (canonical columns; only ``author_id`` is required —
+        receptivity needs ``post_id``, ``kind``, ``text``, ``mentions``, ``reply_to_author_id``).
+    hashtag : str, optional
+        For the record.
+
+    Returns
+    -------
+    Community
+
+    Examples
+    --------
+    >>> s1 = pd.DataFrame({"author_id": ["1", "2", "3"]})
+    >>> s2 = pd.DataFrame({"author_id": ["1", "4"]})
+    >>> s3 = pd.DataFrame({"author_id": ["4", "5"]})
+    >>> c = community_from_posts([("s1", s1), ("s2", s2), ("s3", s3)])
+    >>> c.sessions[["session", "participants", "newcomers", "returners", "retention"]]
+      session  participants  newcomers  returners  retention
+    0      s1             3          3          0   0.333333
+    1      s2             2          1          1   0.500000
+    2      s3             2          1          1        NaN
+    >>> c.cohorts.to_numpy().tolist()  # cohort (first session) x session
+    [[3, 1, 0], [0, 1, 1], [0, 0, 1]]
+    """
+    listed = [(str(sid), _session_frame(posts)) for sid, posts in sessions]
+    ids = [sid for sid, _ in listed]
+    if len(set(ids)) != len(ids):
+        raise ValueError("session ids must be unique")
+    # one row per (session, account)
+    frames = []
+    for order, (sid, posts) in enumerate(listed):
+        if posts.empty:
+            continue
+        keys = _account_key(posts)
+        handles = posts["author_handle"].astype("string") if "author_handle" in posts else keys
+        created = posts["created_at"] if "created_at" in posts else pd.Series(pd.NaT, index=posts.index)
+        frames.append(pd.DataFrame({"session": sid, "order": order, "account": keys.to_numpy(),
+                                    "handle": handles.to_numpy(), "created_at": created.to_numpy()}))
+    columns = ["session", "order", "account", "handle", "created_at"]
+    attendance = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    last_handle = attendance.sort_values(["order"], kind="stable").groupby("account")["handle"].last()
+    attendance = attendance.drop_duplicates(["session", "account"])
+    first = attendance.groupby("account")["order"].min().rename("first")
+    last = attendance.groupby("account")["order"].max().rename("last")
+    attendance = attendance.join(first, on="account").join(last, on="account")
+    attendance["newcomer"] = attendance["order"] == attendance["first"]
+    attendance["returns"] = attendance["last"] > attendance["order"]
+
+    # receptivity: attention received in the session from someone else
+    received_rows = []
+    for sid, posts in listed:
+        needed = {"post_id", "kind", "reply_to_author_id"}
+        if posts.empty or not needed <= set(posts.columns):
+            continue
+        frame = posts
+        for column, default in (("text", None), ("mentions", None), ("reply_to_post_id", None),
+                                ("retweeted_post_id", None), ("reply_to_handle", None),
+                                ("author_handle", None), ("created_at", pd.NaT)):
+            if column not in frame:
+                frame = frame.assign(**{column: default})
+        frame = frame.assign(mentions=frame["mentions"].map(lambda m: m if isinstance(m, list) else []))
+        got = received_attention(frame)
+        got = got[got["type"].isin(["reply", "mention"])]
+        received_rows.append(pd.DataFrame({"session": sid, "account": got["target"].unique()}))
+    received = (pd.concat(received_rows, ignore_index=True) if received_rows
+                else pd.DataFrame(columns=["session", "account"]))
+    received["received"] = True
+    attendance = attendance.merge(received.drop_duplicates(), on=["session", "account"], how="left")
+    attendance["received"] = attendance["received"].astype("boolean").fillna(False).astype(bool)
+
+    n_sessions = len(ids)
+    last_order = n_sessions - 1
+    grouped = attendance.groupby("order")
+    news = attendance[attendance["newcomer"]]
+    by_new = news.groupby("order")
+
+    def count(groups: Any, mask_column: str | None = None) -> pd.Series:
+        values = groups.size() if mask_column is None else groups[mask_column].sum()
+        return values.reindex(range(n_sessions), fill_value=0).astype("int64")
+
+    participants = count(grouped)
+    newcomers = count(by_new)
+    retained = count(grouped, "returns")
+    received_new = count(by_new, "received")
+    returned_new = count(by_new, "returns")
+    rec_ret = news[news["received"]].groupby("order")["returns"].sum().reindex(range(n_sessions), fill_value=0)
+    not_rec_ret = news[~news["received"]].groupby("order")["returns"].sum().reindex(range(n_sessions), fill_value=0)
+    later = pd.Series(np.arange(n_sessions) < last_order, index=range(n_sessions))
+    starts = grouped["created_at"].min().reindex(range(n_sessions)) if len(attendance) else pd.Series(
+        pd.NaT, index=range(n_sessions))
+    posts_count = pd.Series([len(p) for _, p in listed], index=range(n_sessions))
+    table = pd.DataFrame({
+        "session": ids,
+        "start": pd.to_datetime(starts, utc=True).to_numpy(),
+        "posts": posts_count.to_numpy(),
+        "participants": participants.to_numpy(),
+        "newcomers": newcomers.to_numpy(),
+        "returners": (participants - newcomers).to_numpy(),
+        "retained": retained.to_numpy(),
+        "retention": (retained / participants.where(participants > 0)).where(later).to_numpy(),
+        "newcomers_received": received_new.to_numpy(),
+        "newcomers_not_received": (newcomers - received_new).to_numpy(),
+        "newcomers_returned": returned_new.where(later).to_numpy(),
+        "received_returned": rec_ret.where(later).to_numpy(),
+        "not_received_returned": not_rec_ret.where(later).to_numpy(),
+    })
+
+    cohorts = pd.crosstab(pd.Categorical(attendance["first"].map(dict(enumerate(ids))), categories=ids),
+                          pd.Categorical(attendance["session"], categories=ids), dropna=False)
+    cohorts = cohorts.reindex(index=ids, columns=ids, fill_value=0).astype("int64")
+    cohorts.index.name = "cohort"
+    cohorts.columns.name = "session"
+
+    eligible = news[news["order"] < last_order]
+    receptivity = {}
+    for key, part in (("received", eligible[eligible["received"]]),
+                      ("not_received", eligible[~eligible["received"]])):
+        n = len(part)
+        r = int(part["returns"].sum())
+        receptivity[key] = {"newcomers": n, "returned": r, "rate": r / n if n else None}
+
+    members: dict[str, dict[str, list[str]]] = {}
+    attendance["shown"] = attendance["account"].map(last_handle).astype(str)
+    for order, sid in enumerate(ids):
+        rows = attendance[attendance["order"] == order]
+        new = rows[rows["newcomer"]]
+        members[sid] = {
+            "participants": sorted(rows["shown"]),
+            "newcomers": sorted(new["shown"]),
+            "returners": sorted(rows.loc[~rows["newcomer"], "shown"]),
+            "newcomers_received": sorted(new.loc[new["received"], "shown"]),
+            "newcomers_returned": sorted(new.loc[new["returns"], "shown"]) if order < last_order else [],
+        }
+    accounts = attendance.groupby("account").agg(
+        first_session=("first", "first"), last_session=("last", "first"), sessions=("session", "size"))
+    accounts["first_session"] = accounts["first_session"].map(dict(enumerate(ids)))
+    accounts["last_session"] = accounts["last_session"].map(dict(enumerate(ids)))
+    accounts.insert(0, "handle", last_handle.reindex(accounts.index).astype(str))
+    accounts = accounts.reset_index()
+    return Community(hashtag=hashtag, sessions=table, cohorts=cohorts, receptivity=receptivity,
+                     members=members, accounts=accounts, definitions=dict(DEFINITIONS))
+
+
+def community(archive: Any, hashtag: str, **options: Any) -> Community:
+    """The across-sessions view of a hashtag: newcomers, returners, retention, cohorts, receptivity.
+
+    Sessions are :meth:`swchat.Archive.sessions` of the hashtag (options such as the gap
+    between sessions are passed on); each session's posts are those of
+    :meth:`swchat.Archive.session`. See :func:`community_from_posts` for the definitions
+    (Budak & Agrawal 2013).
+
+    Parameters
+    ----------
+    archive : Archive
+    hashtag : str
+        With or without ``#``.
+    **options
+        Passed to :meth:`swchat.Archive.sessions` and :meth:`swchat.Archive.session`
+        (``gap``, ``min_posts``, ``min_participants``, ``tz``, ``hosts``).
+
+    Returns
+    -------
+    Community
+
+    Raises
+    ------
+    SelectionError
+        When the hashtag has no sessions in the archive.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from swchat import Archive
+    >>> from swchat.sample import write_sample
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> paths = write_sample(tmp, seed=7, sessions=3, posts=240)
+    >>> with Archive(tmp / "chat.db") as archive:
+    ...     _ = archive.ingest([paths["v2"]])
+    ...     c = community(archive, "#SWChat", tz="Europe/London")
+    >>> c.sessions[["session", "participants", "newcomers", "returners"]].values.tolist()
+    [['SWChat-2026-10-07', 33, 33, 0], ['SWChat-2026-10-14', 32, 21, 11], ['SWChat-2026-10-21', 30, 15, 15]]
+    """
+    from .errors import SelectionError
+
+    tag = hashtag.lstrip("#")
+    sessions = archive.sessions(tag, **options)
+    if not sessions:
+        raise SelectionError(f"no sessions of #{tag} in {getattr(archive, 'path', 'the archive')}")
+    sessions = sorted(sessions, key=lambda s: s.start)
+    listed = []
+    for session in sessions:
+        chat = archive.session(session.id, **options)
+        listed.append((session.id, chat.posts))
+    return community_from_posts(listed, hashtag=getattr(sessions[0], "hashtag", None) or tag)

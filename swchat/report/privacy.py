@@ -1,0 +1,685 @@
+"""Publishing with care: leave opted-out accounts out, and pseudonymise everyone else.
+
+Both are *transformations of the chat* applied before any analysis runs, so every section of a
+report — and every analysis added later — sees only the protected data, by construction:
+
+- :func:`exclude_accounts` removes the posts of accounts that asked to be left out (and the
+  retweets of their posts, which carry their words), drops their profiles, and hides their
+  handle, display name and id wherever other people's posts mention them: ``@handle`` becomes
+  ``@[opted-out]``, a link to their profile or posts becomes ``[opted-out link]``, and the
+  reply/mention fields that would make them a node of the network are cleared;
+- :func:`pseudonymise` replaces every account by a stable pseudonym such as
+  ``participant_3f9a2c81``, derived as HMAC-SHA256(secret, ``"<platform>:<account_id>"``). The same
+  account gets the same pseudonym in every report made with the same secret; without the secret
+  nobody can recompute the mapping (hashing guessed handles does not help). Handles, names,
+  ids, mentions in text, profile and post links, post ids and profile descriptions are all
+  rewritten. A mentioned account whose id is unknown is keyed by its handle instead
+  (``"<platform>:@<handle>"``).
+
+Pseudonyms hide names, not words: a verbatim quote can still be searched for on the platform.
+Paraphrase, or ask for consent, before publishing what people wrote.
+
+:func:`protect` applies both to a :class:`~swchat.chat.Chat`; :class:`Privacy` is the policy
+object behind it, which can also wrap an :class:`~swchat.archive.Archive` so that analyses
+looking further back (earlier sessions, newcomers) see protected data too.
+
+Examples
+--------
+>>> from swchat.chat import Chat
+>>> from swchat.schema import new_post, posts_frame
+>>> posts = posts_frame([
+...     new_post(platform="x", post_id="1", author_id="11", author_handle="ann", author_name="Ann Lee",
+...              created_at="2026-09-02T19:00:00.000Z", text="Q1: hi #SWChat"),
+...     new_post(platform="x", post_id="2", author_id="22", author_handle="bob",
+...              created_at="2026-09-02T19:01:00.000Z", text="Agree with @ann! #SWChat",
+...              mentions=["ann"])])
+>>> chat = exclude_accounts(Chat(posts=posts), ["@ann"])
+>>> chat.own_posts["text"].tolist()
+['Agree with @[opted-out]! #SWChat']
+>>> anon = pseudonymise(Chat(posts=posts), b"a secret of at least sixteen bytes")
+>>> bool(anon.own_posts["author_handle"].str.startswith("participant_").all())
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import SwchatError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..chat import Chat
+
+__all__ = [
+    "OPTED_OUT",
+    "OPTED_OUT_LINK",
+    "SECRET_ENV",
+    "Privacy",
+    "PrivacyError",
+    "exclude_accounts",
+    "protect",
+    "pseudonym",
+    "pseudonymise",
+    "read_account_list",
+    "read_secret",
+]
+
+#: What an opted-out account's handle or name becomes in other people's text.
+OPTED_OUT = "[opted-out]"
+#: What a link to an opted-out account's profile or post becomes.
+OPTED_OUT_LINK = "[opted-out link]"
+#: What a link to a profile or post becomes in a pseudonymised chat.
+REMOVED_LINK = "[post link removed]"
+#: The environment variable holding the pseudonymisation secret.
+SECRET_ENV = "SWCHAT_SECRET"
+#: The shortest secret accepted (a short secret could be guessed by brute force).
+MIN_SECRET_BYTES = 16
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+|\b(?:twitter\.com|x\.com|bsky\.app)/[^\s<>\"']*",
+                  re.IGNORECASE)
+_MENTION = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_]{1,50}(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)")
+_PLATFORM_LINK = re.compile(
+    r"^(?:https?://)?(?:www\.|mobile\.)?(?:twitter\.com|x\.com|bsky\.app)(?:/|$)|/@[\w.-]+|/users/[\w.-]+",
+    re.IGNORECASE,
+)
+_SHORT_LINK = re.compile(r"(?:https?://)?t\.co/\w+", re.IGNORECASE)
+_SAFE_META = ("timezone", "tz", "since", "until")
+_POST_ID_COLUMNS = ("post_id", "reply_to_post_id", "quoted_post_id", "retweeted_post_id", "conversation_id")
+
+
+class PrivacyError(SwchatError):
+    """A privacy option cannot be applied (no secret, an unreadable account list)."""
+
+
+# -- inputs ---------------------------------------------------------------------------
+
+
+def read_account_list(path: str | Path) -> list[str]:
+    """Read an opt-out list: one handle, ``@handle``, account id or profile link per line.
+
+    Blank lines and ``#`` comments (whole lines, or the rest of a line) are ignored.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    list of str
+        The entries, as written (without ``@``, comments and surrounding spaces).
+
+    Raises
+    ------
+    PrivacyError
+        When the file cannot be read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "optout.txt"
+    >>> _ = f.write_text("# asked on 2026-09-03\\n@ann\\n1234567  # bob's id\\n\\nhttps://x.com/Cat\\n")
+    >>> read_account_list(f)
+    ['ann', '1234567', 'Cat']
+    """
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except OSError as exc:
+        raise PrivacyError(f"cannot read the account list {path}: {exc.strerror or exc}") from None
+    entries = []
+    for line in lines:
+        entry = line.split("#", 1)[0].strip()
+        if not entry:
+            continue
+        link = re.match(r"^(?:https?://)?(?:www\.|mobile\.)?(?:twitter\.com|x\.com|bsky\.app/profile)/([^/?#\s]+)",
+                        entry, re.IGNORECASE)
+        if link:
+            entry = link.group(1)
+        entries.append(entry.lstrip("@"))
+    return entries
+
+
+def read_secret(path: str | Path | None = None, *, env: str = SECRET_ENV) -> bytes:
+    """The pseudonymisation secret, from a file or from ``$SWCHAT_SECRET``.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A file holding the secret (surrounding white space is ignored). When not given, the
+        environment variable ``env`` is used.
+    env : str
+        The environment variable to fall back on.
+
+    Returns
+    -------
+    bytes
+        The secret.
+
+    Raises
+    ------
+    PrivacyError
+        When there is no secret, or it is shorter than 16 bytes.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["SWCHAT_EXAMPLE_SECRET"] = "0123456789abcdef0123"
+    >>> read_secret(env="SWCHAT_EXAMPLE_SECRET")
+    b'0123456789abcdef0123'
+    """
+    how = ('make one with: python -c "import secrets; print(secrets.token_hex(32))" > secret.txt '
+           "and keep it private")
+    if path is not None:
+        try:
+            secret = Path(path).read_bytes().strip()
+        except OSError as exc:
+            raise PrivacyError(f"cannot read the secret file {path}: {exc.strerror or exc}") from None
+        where = str(path)
+    else:
+        secret = os.environ.get(env, "").strip().encode()
+        where = f"${env}"
+        if not secret:
+            raise PrivacyError(f"pseudonymising needs a secret: give --secret-file or set ${env} ({how})")
+    if len(secret) < MIN_SECRET_BYTES:
+        raise PrivacyError(f"the secret in {where} is too short (at least {MIN_SECRET_BYTES} characters; {how})")
+    return secret
+
+
+def _as_secret(secret: str | bytes) -> bytes:
+    value = secret.encode() if isinstance(secret, str) else bytes(secret)
+    if len(value.strip()) < MIN_SECRET_BYTES:
+        raise PrivacyError(f"the pseudonymisation secret must be at least {MIN_SECRET_BYTES} characters")
+    return value.strip()
+
+
+def pseudonym(secret: str | bytes, platform: str, account_id: str, *, prefix: str = "participant") -> str:
+    """The stable pseudonym of one account.
+
+    HMAC-SHA256 of ``"<platform>:<account_id>"`` keyed by ``secret``; its first eight hex digits
+    (32 bits: two accounts sharing one is unlikely below tens of thousands of accounts) follow
+    ``prefix`` and an underscore (so the pseudonym reads as one handle to every mention parser).
+    Without the secret the mapping cannot be recomputed.
+
+    Examples
+    --------
+    >>> pseudonym(b"0123456789abcdef", "x", "12345")
+    'participant_7e62bdbf'
+    >>> pseudonym(b"another secret, 16+ bytes", "x", "12345") != pseudonym(b"0123456789abcdef", "x", "12345")
+    True
+    """
+    digest = hmac.new(_as_secret(secret), f"{platform}:{account_id}".encode(), hashlib.sha256).hexdigest()
+    return f"{prefix}_{digest[:8]}"
+
+
+# -- the policy -------------------------------------------------------------------------
+
+
+def _norm(handle: Any) -> str:
+    return str(handle).lstrip("@").lower()
+
+
+def _is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _none(value: Any) -> Any:
+    return None if _is_blank(value) else str(value)
+
+
+def _word(term: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w@])" + re.escape(term) + r"(?!\w)", re.IGNORECASE)
+
+
+@dataclass
+class Privacy:
+    """A publishing policy: accounts to leave out, and/or a secret to pseudonymise with.
+
+    Parameters
+    ----------
+    exclude : iterable of str, optional
+        Handles (with or without ``@``) or account ids of accounts that opted out.
+    secret : str or bytes, optional
+        Pseudonymise every account with this secret (see :func:`pseudonym`).
+
+    Examples
+    --------
+    >>> Privacy().active, Privacy(exclude=["ann"]).active
+    (False, True)
+    """
+
+    exclude: Iterable[str] | None = None
+    secret: str | bytes | None = None
+    _entries: set[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._entries = {_norm(e) for e in (self.exclude or ()) if str(e).strip()}
+        if self.secret is not None:
+            self.secret = _as_secret(self.secret)
+
+    @property
+    def active(self) -> bool:
+        """Whether this policy changes anything."""
+        return bool(self._entries) or self.secret is not None
+
+    def describe(self) -> dict[str, Any]:
+        """What was applied, for a report's methods box (never the list or the secret itself)."""
+        return {"excluded_accounts": len(self._entries), "pseudonymised": self.secret is not None}
+
+    # -- chats ----------------------------------------------------------------------
+    def chat(self, chat: Chat) -> Chat:
+        """A new :class:`~swchat.chat.Chat` with this policy applied to its posts and profiles.
+
+        The chat's ``meta`` keeps only what is known to carry no personal data (time zone,
+        time range) and the session, rewritten from the protected posts; the archive is
+        wrapped (:class:`ProtectedArchive`) so that looking further back stays protected.
+        """
+        from ..chat import Chat
+
+        if not self.active:
+            return chat
+        posts, profiles = self.frames(chat.posts, chat.profiles)
+        archive = chat.archive
+        if archive is not None and not isinstance(archive, ProtectedArchive):
+            archive = ProtectedArchive(archive, self)
+        meta = {k: v for k, v in chat.meta.items() if k in _SAFE_META}
+        session = chat.meta.get("session")
+        if session is not None and hasattr(session, "post_ids"):
+            meta["session"] = self._session(session, posts)
+        meta["privacy"] = self.describe()
+        return Chat(posts=posts, profiles=profiles, hashtag=chat.hashtag, session_id=chat.session_id,
+                    archive=archive, meta=meta)
+
+    def post_id(self, post_id: Any) -> Any:
+        """What a post id becomes (a keyed ``post-…`` id when pseudonymising; else unchanged)."""
+        if self.secret is None or _is_blank(post_id):
+            return post_id
+        digest = hmac.new(self.secret, f"post:{post_id}".encode(), hashlib.sha256).hexdigest()
+        return f"post-{digest[:12]}"
+
+    def _session(self, session: Any, posts: pd.DataFrame) -> Any:
+        """A :class:`swchat.sessions.Session` rewritten to match the protected posts."""
+        from dataclasses import replace
+
+        own = posts[~posts["is_context"]].sort_values("created_at", kind="stable")
+        surviving = set(own["post_id"].astype(str))
+        by_id = own.drop_duplicates("post_id").set_index(own["post_id"].drop_duplicates().astype(str))
+        post_ids = [str(self.post_id(p)) for p in session.post_ids]
+        post_ids = [p for p in post_ids if p in surviving]
+        authors = list(dict.fromkeys(own.loc[own["post_id"].astype(str).isin(post_ids), "author_id"].astype(str)))
+        questions = []
+        for q in session.questions:
+            pid = str(self.post_id(q.get("post_id")))
+            if pid not in surviving:
+                continue
+            row = by_id.loc[pid]
+            questions.append({**q, "post_id": pid, "text": _none(row["text"]),
+                              "host": _none(row["author_handle"]), "host_id": _none(row["author_id"])})
+        hosts = list(dict.fromkeys((q["host"], q["host_id"]) for q in questions))
+        return replace(session, post_ids=post_ids, author_ids=authors, questions=questions,
+                       hosts=[h for h, _ in hosts], host_ids=[i for _, i in hosts])
+
+    def frames(self, posts: pd.DataFrame, profiles: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Apply the policy to a posts frame and a profiles frame (new frames are returned)."""
+        from ..schema import accounts_frame
+
+        posts = posts.copy()
+        profiles = accounts_frame([]) if profiles is None else profiles.copy()
+        if self._entries:
+            posts, profiles = self._exclude(posts, profiles)
+        if self.secret is not None:
+            posts, profiles = self._pseudonymise(posts, profiles)
+        return posts.reset_index(drop=True), profiles.reset_index(drop=True)
+
+    # -- leaving accounts out ---------------------------------------------------------
+    def _excluded_keys(self, posts: pd.DataFrame, profiles: pd.DataFrame) -> tuple[set, set, set, set]:
+        """(platform, id) keys, handles, names and ids of the opted-out accounts."""
+        entries = self._entries
+        keys: set[tuple[str, str]] = set()
+        triples = [(r.platform, r.author_id, r.author_handle, r.author_name)
+                   for r in posts[["platform", "author_id", "author_handle", "author_name"]].itertuples()]
+        triples += [(r.platform, r.reply_to_author_id, r.reply_to_handle, None)
+                    for r in posts[["platform", "reply_to_author_id", "reply_to_handle"]].itertuples()]
+        triples += [(r.platform, r.account_id, r.handle, r.name)
+                    for r in profiles[["platform", "account_id", "handle", "name"]].itertuples()]
+        for platform, account_id, handle, _name in triples:
+            named = (not _is_blank(account_id) and _norm(account_id) in entries) or (
+                not _is_blank(handle) and _norm(handle) in entries)
+            if named and not _is_blank(account_id):
+                keys.add((platform, str(account_id)))
+        handles = {e for e in entries if not e.isdigit()}
+        ids = {e for e in entries if e.isdigit()}
+        names: set[str] = set()
+        for platform, account_id, handle, name in triples:
+            if not _is_blank(account_id) and (platform, str(account_id)) in keys:
+                ids.add(str(account_id))
+                if not _is_blank(handle):
+                    handles.add(_norm(handle))
+                if not _is_blank(name) and len(str(name).strip()) >= 3:
+                    names.add(str(name).strip())
+        return keys, handles, names, ids
+
+    def _exclude(self, posts: pd.DataFrame, profiles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        keys, handles, names, ids = self._excluded_keys(posts, profiles)
+        author_key = list(zip(posts["platform"], posts["author_id"].astype(str), strict=True))
+        by_excluded = [k in keys for k in author_key]
+        excluded_posts = set(posts.loc[by_excluded, "post_id"].astype(str))
+        locals_ = {h.split("@", 1)[0] for h in handles}
+        drop = []
+        for row, own in zip(posts.itertuples(), by_excluded, strict=True):
+            retweet_of_them = row.kind == "retweet" and (
+                (not _is_blank(row.retweeted_post_id) and str(row.retweeted_post_id) in excluded_posts)
+                or any(_norm(m) in handles for m in (row.mentions or [])[:1])
+                or bool(re.match(r"RT @([A-Za-z0-9_]+)", str(row.text or "")) and _norm(
+                    re.match(r"RT @([A-Za-z0-9_]+)", str(row.text)).group(1)) in locals_)
+            )
+            drop.append(own or retweet_of_them)
+        posts = posts.loc[[not d for d in drop]].copy()
+        profiles = profiles.loc[[
+            (p, str(a)) not in keys for p, a in zip(profiles["platform"], profiles["account_id"], strict=True)
+        ]].copy()
+
+        patterns = [_word(n) for n in sorted(names, key=len, reverse=True)]
+        patterns += [_word(h) for h in sorted(handles | locals_, key=len, reverse=True) if len(h) >= 2]
+        patterns += [_word(i) for i in sorted(ids, key=len, reverse=True) if len(i) >= 4]
+
+        def link_is_theirs(url: str) -> bool:
+            low = url.lower()
+            segments = re.split(r"[/?#=&:]+", low)
+            if any(s.lstrip("@") in handles or s.lstrip("@") in locals_ for s in segments if s):
+                return True
+            return any(s in excluded_posts or s in ids for s in segments if s.isdigit())
+
+        def scrub(text: Any) -> Any:
+            if _is_blank(text):
+                return text
+            text = _URL.sub(lambda m: OPTED_OUT_LINK if link_is_theirs(m.group(0)) else m.group(0), str(text))
+
+            def mention(m: re.Match[str]) -> str:
+                handle = _norm(m.group(1))
+                return "@" + OPTED_OUT if handle in handles or handle.split("@")[0] in locals_ else m.group(0)
+
+            text = _MENTION.sub(mention, text)
+            for pattern in patterns:
+                text = pattern.sub(OPTED_OUT, text)
+            return text
+
+        # a post that linked to one of their posts (a quote) carries that link shortened (t.co)
+        # in its text: the short links of such posts go too
+        linked = [
+            (not _is_blank(q) and str(q) in excluded_posts) or any(link_is_theirs(str(u)) for u in us)
+            for q, us in zip(posts["quoted_post_id"], posts["urls"], strict=True)
+        ]
+        posts.loc[linked, "text"] = posts.loc[linked, "text"].map(
+            lambda t: t if _is_blank(t) else _SHORT_LINK.sub(OPTED_OUT_LINK, str(t)))
+        for column in ("text", "author_name"):
+            posts[column] = posts[column].map(scrub).astype("string")
+        posts["url"] = posts["url"].map(lambda u: u if _is_blank(u) or not link_is_theirs(str(u)) else None)
+        posts["url"] = posts["url"].astype("string")
+        posts["urls"] = posts["urls"].map(lambda us: [u for u in us if not link_is_theirs(str(u))])
+        posts["mentions"] = posts["mentions"].map(
+            lambda ms: [m for m in ms if _norm(m) not in handles and _norm(m).split("@")[0] not in locals_])
+        to_them = [
+            (p, str(a)) in keys or (not _is_blank(h) and _norm(h) in handles)
+            for p, a, h in zip(posts["platform"], posts["reply_to_author_id"], posts["reply_to_handle"], strict=True)
+        ]
+        posts.loc[to_them, "reply_to_author_id"] = None
+        posts.loc[to_them, "reply_to_handle"] = None
+        for column in ("quoted_post_id", "retweeted_post_id"):
+            theirs = posts[column].astype(str).isin(excluded_posts)
+            posts.loc[theirs, column] = None
+        for column in ("description", "location", "name"):
+            profiles[column] = profiles[column].map(scrub).astype("string")
+        return posts, profiles
+
+    # -- pseudonymising -----------------------------------------------------------------
+    def _pseudonymise(self, posts: pd.DataFrame, profiles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        secret = self.secret
+        assert secret is not None
+        # handle -> id, per platform, from everything that pairs them
+        ids: dict[tuple[str, str], str] = {}
+        names: dict[str, tuple[str, str]] = {}
+        for platform, account_id, handle, name in [
+            *zip(posts["platform"], posts["author_id"], posts["author_handle"], posts["author_name"], strict=True),
+            *zip(posts["platform"], posts["reply_to_author_id"], posts["reply_to_handle"],
+                 [None] * len(posts), strict=True),
+            *zip(profiles["platform"], profiles["account_id"], profiles["handle"], profiles["name"], strict=True),
+        ]:
+            if _is_blank(account_id):
+                continue
+            if not _is_blank(handle):
+                ids.setdefault((platform, _norm(handle)), str(account_id))
+            if not _is_blank(name) and len(str(name).strip()) >= 3:
+                names.setdefault(str(name).strip(), (platform, str(account_id)))
+
+        def by_id(platform: str, account_id: Any) -> Any:
+            return None if _is_blank(account_id) else pseudonym(secret, platform, str(account_id))
+
+        def by_handle(platform: str, handle: Any) -> Any:
+            if _is_blank(handle):
+                return None
+            known = ids.get((platform, _norm(handle)))
+            return by_id(platform, known) if known else pseudonym(secret, platform, "@" + _norm(handle))
+
+        def post_key(value: Any) -> Any:
+            return None if _is_blank(value) else self.post_id(value)
+
+        known_handles = sorted({h for (_p, h) in ids}, key=len, reverse=True)
+
+        def scrub(platform: str, text: Any) -> Any:
+            if _is_blank(text):
+                return text
+            text = _URL.sub(lambda m: REMOVED_LINK if _PLATFORM_LINK.search(m.group(0)) else m.group(0), str(text))
+            text = _MENTION.sub(lambda m: "@" + by_handle(platform, m.group(1)), text)
+            for name, (pf, account_id) in sorted(names.items(), key=lambda kv: -len(kv[0])):
+                if pf == platform:
+                    text = _word(name).sub(by_id(pf, account_id), text)
+            for handle in known_handles:
+                if len(handle) >= 3 and (platform, handle) in ids:
+                    text = _word(handle).sub(by_handle(platform, handle), text)
+            return text
+
+        platforms = posts["platform"].tolist()
+        # a quote's shortened link (t.co) leads to the quoted post, and so to its author
+        quoting = [not _is_blank(q) or any(_PLATFORM_LINK.search(str(u)) for u in us)
+                   for q, us in zip(posts["quoted_post_id"], posts["urls"], strict=True)]
+        posts["text"] = [_SHORT_LINK.sub(REMOVED_LINK, str(t)) if q and not _is_blank(t) else t
+                         for q, t in zip(quoting, posts["text"], strict=True)]
+        posts["text"] = [scrub(p, t) for p, t in zip(platforms, posts["text"], strict=True)]
+        posts["text"] = posts["text"].astype("string")
+        posts["author_handle"] = [by_id(p, a) for p, a in zip(platforms, posts["author_id"], strict=True)]
+        posts["author_name"] = posts["author_handle"]
+        posts["reply_to_handle"] = [
+            by_id(p, a) if not _is_blank(a) else by_handle(p, h)
+            for p, a, h in zip(platforms, posts["reply_to_author_id"], posts["reply_to_handle"], strict=True)
+        ]
+        posts["author_id"] = posts["author_handle"]
+        posts["reply_to_author_id"] = [by_id(p, a) for p, a in zip(platforms, posts["reply_to_author_id"], strict=True)]
+        posts["mentions"] = [[by_handle(p, m) for m in ms] for p, ms in zip(platforms, posts["mentions"], strict=True)]
+        posts["urls"] = posts["urls"].map(lambda us: [u for u in us if not _PLATFORM_LINK.search(str(u))])
+        posts["url"] = None
+        for column in _POST_ID_COLUMNS:
+            posts[column] = posts[column].map(post_key)
+        for column in ("author_handle", "author_name", "author_id", "reply_to_handle", "reply_to_author_id",
+                       "url", *_POST_ID_COLUMNS):
+            posts[column] = posts[column].astype("string")
+
+        pf = profiles["platform"].tolist()
+        profiles["handle"] = [by_id(p, a) for p, a in zip(pf, profiles["account_id"], strict=True)]
+        profiles["name"] = profiles["handle"]
+        profiles["account_id"] = profiles["handle"]
+        profiles["description"] = None
+        profiles["location"] = None
+        for column in ("handle", "name", "account_id", "description", "location"):
+            profiles[column] = profiles[column].astype("string")
+        return posts, profiles
+
+    # -- archives -----------------------------------------------------------------------
+    def archive(self, archive: Any) -> Any:
+        """Wrap an archive so that the posts and accounts it hands out are protected."""
+        if not self.active or isinstance(archive, ProtectedArchive):
+            return archive
+        return ProtectedArchive(archive, self)
+
+
+class ProtectedArchive:
+    """An :class:`~swchat.archive.Archive` seen through a :class:`Privacy` policy.
+
+    :meth:`posts`, :meth:`accounts`, :meth:`select`, :meth:`session`, :meth:`sessions` and
+    :meth:`community` work as on the archive, on protected data; other attributes are the
+    archive's own.
+    """
+
+    def __init__(self, archive: Any, privacy: Privacy) -> None:
+        self._archive = archive
+        self._privacy = privacy
+        self._sessions: dict[tuple[str, str], Chat] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._archive, name)
+
+    def __repr__(self) -> str:
+        return f"<protected {self._archive!r}>"
+
+    def posts(self, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        """The archive's :meth:`~swchat.archive.Archive.posts`, protected."""
+        return self._privacy.frames(self._archive.posts(*args, **kwargs))[0]
+
+    def accounts(self, ids: Iterable[tuple[str, str]] | None = None) -> pd.DataFrame:
+        """The archive's account snapshots, protected (``ids`` as the protected chat shows them)."""
+        from ..schema import posts_frame
+
+        wanted = None if ids is None else set(ids)
+        pseudonymised = self._privacy.secret is not None
+        profiles = self._archive.accounts(None if pseudonymised else wanted)
+        profiles = self._privacy.frames(posts_frame([]), profiles)[1]
+        if pseudonymised and wanted is not None:
+            keep = [(p, a) in wanted for p, a in zip(profiles["platform"], profiles["account_id"], strict=True)]
+            profiles = profiles.loc[keep].reset_index(drop=True)
+        return profiles
+
+    def select(self, *args: Any, **kwargs: Any) -> Chat:
+        """A protected :class:`~swchat.chat.Chat` (see :meth:`swchat.archive.Archive.select`)."""
+        return self._privacy.chat(self._archive.select(*args, **kwargs))
+
+    def session(self, session_id: str, **options: Any) -> Chat:
+        """A protected session :class:`~swchat.chat.Chat` (see :meth:`swchat.archive.Archive.session`)."""
+        key = (str(session_id).lower(), repr(sorted(options.items())))
+        if key not in self._sessions:
+            self._sessions[key] = self._privacy.chat(self._archive.session(session_id, **options))
+        return self._sessions[key]
+
+    def sessions(self, hashtag: str | None = None, **options: Any) -> list:
+        """The archive's sessions, each rewritten to match its protected posts.
+
+        Session boundaries are found on the archive's own posts (the timing of a chat is not
+        personal data); hosts, questions and post ids are those of the protected chat.
+        """
+        found = []
+        for session in self._archive.sessions(hashtag, **options):
+            chat = self.session(session.id, **options)
+            found.append(chat.meta.get("session", session))
+        return found
+
+    def community(self, hashtag: str, **options: Any) -> Any:
+        """The across-sessions view, on the protected posts (see :func:`swchat.growth.community`)."""
+        from ..growth import community
+
+        return community(self, hashtag, **options)
+
+
+# -- the functions ----------------------------------------------------------------------
+
+
+def exclude_accounts(chat: Chat, accounts: Iterable[str] | str | Path) -> Chat:
+    """Leave opted-out accounts out of a chat, and hide them where others mention them.
+
+    Parameters
+    ----------
+    chat : Chat
+        The chat (not changed).
+    accounts : iterable of str, or a path
+        Handles (with or without ``@``) or account ids; or an opt-out file read with
+        :func:`read_account_list`.
+
+    Returns
+    -------
+    Chat
+        A new chat without their posts (nor retweets of their posts) and profiles; their
+        handle, display name and id replaced in everyone else's text, links, mentions and
+        reply fields.
+
+    Examples
+    --------
+    >>> from swchat.chat import Chat
+    >>> from swchat.schema import new_post, posts_frame
+    >>> posts = posts_frame([new_post(platform="x", post_id="2", author_id="22", author_handle="bob",
+    ...     created_at="2026-09-02T19:01:00.000Z", text="see https://x.com/ann/status/1")])
+    >>> exclude_accounts(Chat(posts=posts), ["ann"]).posts["text"][0]
+    'see [opted-out link]'
+    """
+    if isinstance(accounts, str | Path) and Path(accounts).is_file():
+        accounts = read_account_list(accounts)
+    elif isinstance(accounts, str):
+        accounts = [accounts]
+    return Privacy(exclude=accounts).chat(chat)
+
+
+def pseudonymise(chat: Chat, secret: str | bytes) -> Chat:
+    """Replace every account of a chat by a stable, keyed pseudonym.
+
+    Parameters
+    ----------
+    chat : Chat
+        The chat (not changed).
+    secret : str or bytes
+        At least 16 characters; the same secret gives the same pseudonyms in every report.
+
+    Returns
+    -------
+    Chat
+        A new chat whose handles, names, ids, mentions, profile and post links, post ids and
+        profile descriptions no longer name anyone.
+
+    Examples
+    --------
+    >>> from swchat.chat import Chat
+    >>> from swchat.schema import new_post, posts_frame
+    >>> posts = posts_frame([new_post(platform="x", post_id="2", author_id="22", author_handle="bob",
+    ...     created_at="2026-09-02T19:01:00.000Z", text="thanks @ann")])
+    >>> pseudonymise(Chat(posts=posts), "0123456789abcdef").posts["text"][0]
+    'thanks @participant_a7f01e0b'
+    """
+    return Privacy(secret=secret).chat(chat)
+
+
+def protect(chat: Chat, *, exclude: Iterable[str] | str | Path | None = None,
+            secret: str | bytes | None = None) -> Chat:
+    """Apply :func:`exclude_accounts` and :func:`pseudonymise` (in that order) when asked.
+
+    Examples
+    --------
+    >>> from swchat.chat import Chat
+    >>> from swchat.schema import new_post, posts_frame
+    >>> chat = Chat(posts=posts_frame([]))
+    >>> protect(chat) is chat
+    True
+    """
+    if isinstance(exclude, str | Path):
+        exclude = read_account_list(exclude) if Path(exclude).is_file() else [str(exclude)]
+    return Privacy(exclude=exclude, secret=secret).chat(chat)

@@ -1,0 +1,1011 @@
+"""The post-chat summary: every number, list and figure a report shows, computed once.
+
+:func:`build_summary` takes a :class:`~swchat.chat.Chat` (usually one session), applies the
+publishing options (:mod:`swchat.report.privacy`) *before* anything is computed, then asks the
+analysis modules for each section:
+
+========================  ==========================================================================
+section                   from
+========================  ==========================================================================
+headline numbers          the chat's own posts by kind; newcomers from :func:`swchat.growth.community`;
+                          potential reach (posts × their authors' followers, from the profiles);
+                          change against the previous session of the same hashtag
+timeline                  :func:`swchat.growth.chat_growth`, :func:`swchat.figures.timeline_figure`
+questions                 :func:`swchat.sessions.question_table`, distinctive terms of
+                          :func:`swchat.themes.chat_themes`; answers ranked by replies + likes +
+                          reposts received
+top contributors          :func:`swchat.growth.account_activity` (Bruns & Stieglitz's counts)
+conversations             :func:`swchat.threads.thread_table`, :func:`swchat.threads.missing_parents`
+network                   :func:`swchat.network.chat_network`, ``graph_metrics``, ``network_shape``,
+                          ``chat_communities``, ``draw_network``
+newcomers                 :func:`swchat.growth.community`, :func:`swchat.growth.received_attention`
+hashtags and links        :func:`swchat.themes.chat_themes`
+methods                   what was counted, edge rules, data gaps, metric sources
+========================  ==========================================================================
+
+A section whose analysis module is not installed is ``None`` (the report leaves it out); the
+others are unaffected. The result is a :class:`Summary` dataclass whose :meth:`Summary.as_dict`
+is JSON-ready, rendered by :func:`swchat.report.render.render_markdown` and
+:func:`swchat.report.render.render_html`.
+
+Examples
+--------
+>>> from swchat.chat import Chat
+>>> from swchat.schema import new_post, posts_frame
+>>> posts = posts_frame([
+...     new_post(platform="x", post_id="1", author_id="1", author_handle="host",
+...              created_at="2026-09-02T19:00:00.000Z", text="Q1: what helps? #SWChat", hashtags=["SWChat"]),
+...     new_post(platform="x", post_id="2", author_id="2", author_handle="ann", kind="reply",
+...              reply_to_post_id="1", reply_to_author_id="1", reply_to_handle="host",
+...              created_at="2026-09-02T19:02:00.000Z", text="A1: supervision #SWChat", hashtags=["SWChat"])])
+>>> summary = build_summary(Chat(posts=posts, hashtag="SWChat"), tz="Europe/London", figures=False)
+>>> [(m.key, m.value) for m in summary.headline][:3]
+[('posts', 2), ('participants', 2), ('newcomers', None)]
+>>> summary.start
+'Wed 2 Sep 2026, 20:00 BST'
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import re
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import SelectionError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..chat import Chat
+
+__all__ = [
+    "CITATIONS",
+    "EDGE_RULES",
+    "Community",
+    "Contributor",
+    "Conversation",
+    "Figure",
+    "Methods",
+    "Metric",
+    "NetworkSection",
+    "Newcomer",
+    "NewcomerSection",
+    "PostRef",
+    "Question",
+    "Summary",
+    "build_summary",
+    "latest_session",
+]
+
+#: The edge rules every network statement rests on (DESIGN.md).
+EDGE_RULES = (
+    "Reply: the replier → the author replied to.",
+    "Mention: the author → each account mentioned in the text, leaving out the leading mentions "
+    "a reply or a retweet carries automatically.",
+    "Retweet: the retweeter → the original author.",
+    "Quote: the quoter → the quoted author.",
+    "Self-loops are left out; a post imported twice never adds weight twice.",
+)
+
+#: Where each metric comes from, for the methods box.
+CITATIONS = {
+    "participants": "Participants: distinct accounts that posted at least once (Symplur's definition).",
+    "newcomers": "Newcomers and perceived receptivity: Budak, C. & Agrawal, R. (2013). On participation "
+                 "in group chats on Twitter. Proc. WWW 2013.",
+    "sessions": "Chat sessions: Cook, J., Kenthapadi, K. & Mishra, N. (2013). Group chats on Twitter. "
+                "Proc. WWW 2013.",
+    "virality": "Structural virality: Goel, S., Anderson, A., Hofman, J. & Watts, D. J. (2016). The "
+                "structural virality of online diffusion. Management Science 62(1).",
+    "network": "Network metrics as in NodeXL's graph metrics report (Smith, M. et al., NodeXL, Social "
+               "Media Research Foundation); groups found by the Louvain method (Blondel, V. D. et al. "
+               "(2008). Fast unfolding of communities in large networks. J. Stat. Mech. P10008), seeded.",
+    "shape": "Network shape: Smith, M., Rainie, L., Shneiderman, B. & Himelboim, I. (2014). Mapping "
+             "Twitter topic networks: from polarized crowds to community clusters. Pew Research Center.",
+    "tiers": "Activity tiers: Bruns, A. & Stieglitz, S. (2013). Towards more systematic Twitter "
+             "analysis: metrics for tweeting activities. Int. J. Social Research Methodology 16(2).",
+}
+
+
+def _have(name: str) -> bool:
+    """Whether the analysis module ``swchat.<name>`` is installed."""
+    return importlib.util.find_spec(f"swchat.{name}") is not None
+
+
+# -- the summary's parts ---------------------------------------------------------------
+
+
+@dataclass
+class Metric:
+    """One headline number, with its value in the previous session when known."""
+
+    key: str
+    label: str
+    value: int | float | None
+    previous: int | float | None = None
+    note: str | None = None
+
+    @property
+    def change(self) -> int | float | None:
+        """``value - previous`` (``None`` when either is unknown)."""
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def change_pct(self) -> float | None:
+        """The change as a percentage of the previous value (``None`` when it is 0 or unknown)."""
+        if self.change is None or not self.previous:
+            return None
+        return 100.0 * self.change / self.previous
+
+
+@dataclass
+class Figure:
+    """A rendered figure: PNG bytes with a title and an alternative text."""
+
+    name: str
+    title: str
+    alt: str
+    png: bytes = field(repr=False)
+
+    @property
+    def data_uri(self) -> str:
+        """The PNG as a ``data:`` URI, for a self-contained HTML file."""
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+@dataclass
+class PostRef:
+    """One post as a report shows it."""
+
+    author: str | None
+    name: str | None
+    text: str
+    time: str
+    url: str | None = None
+    likes: int = 0
+    reposts: int = 0
+    replies: int = 0
+    engagement: int = 0
+    post_id: str | None = None
+
+
+@dataclass
+class Question:
+    """One host question and what it drew."""
+
+    label: str
+    text: str | None
+    time: str | None
+    host: str | None
+    posts: int
+    participants: int
+    terms: list[str] = field(default_factory=list)
+    answers: list[PostRef] = field(default_factory=list)
+
+
+@dataclass
+class Contributor:
+    """One of the most active accounts."""
+
+    handle: str
+    name: str | None
+    posts: int
+    replies: int | None = None
+    retweets: int | None = None
+    received: int | None = None
+    newcomer: bool = False
+
+
+@dataclass
+class Conversation:
+    """A reply thread that took off."""
+
+    opening: PostRef | None
+    size: int
+    depth: int
+    participants: int
+    minutes: float | None
+    virality: float | None
+    complete: bool = True
+
+
+@dataclass
+class Community:
+    """One community of the network with its top items."""
+
+    label: str
+    size: int
+    accounts: list[str] = field(default_factory=list)
+    hashtags: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+
+
+@dataclass
+class NetworkSection:
+    """The network picture: size, shape, communities and brokers."""
+
+    accounts: int
+    connections: int
+    interactions: int | None = None
+    density: float | None = None
+    modularity: float | None = None
+    components: int | None = None
+    reciprocity: float | None = None
+    shape: str | None = None
+    shape_note: str | None = None
+    shape_reason: str | None = None
+    communities: list[Community] = field(default_factory=list)
+    brokers: list[tuple[str, int]] = field(default_factory=list)
+    figure: Figure | None = None
+
+
+@dataclass
+class Newcomer:
+    """A first-time participant and who welcomed them."""
+
+    handle: str
+    name: str | None
+    posts: int
+    welcomed_by: list[str] = field(default_factory=list)
+
+
+@dataclass
+class NewcomerSection:
+    """Newcomers of the session and how they were received."""
+
+    count: int
+    welcomed: int
+    people: list[Newcomer] = field(default_factory=list)
+    returning_rate: float | None = None
+
+
+@dataclass
+class Methods:
+    """The methods box: what was counted and how, data gaps, sources."""
+
+    counted: list[str] = field(default_factory=list)
+    edge_rules: list[str] = field(default_factory=lambda: list(EDGE_RULES))
+    gaps: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    """Everything a post-chat report shows (see :func:`build_summary`).
+
+    Sections whose analysis is unavailable are ``None``; lists may be empty.
+    """
+
+    title: str
+    hashtag: str | None
+    session_id: str | None
+    tz: str
+    start: str | None
+    end: str | None
+    date: str | None
+    generated: str
+    version: str
+    headline: list[Metric]
+    previous_session: str | None = None
+    timeline: Figure | None = None
+    questions: list[Question] | None = None
+    contributors: list[Contributor] | None = None
+    conversations: list[Conversation] | None = None
+    network: NetworkSection | None = None
+    newcomers: NewcomerSection | None = None
+    hashtags: list[tuple[str, int]] | None = None
+    links: list[tuple[str, int]] | None = None
+    methods: Methods = field(default_factory=Methods)
+    privacy: dict[str, Any] = field(default_factory=dict)
+
+    def figures(self) -> list[Figure]:
+        """The figures of the summary, in report order."""
+        found = [self.timeline, self.network.figure if self.network else None]
+        return [f for f in found if f is not None]
+
+    def metric(self, key: str) -> Metric | None:
+        """The headline metric with this key."""
+        return next((m for m in self.headline if m.key == key), None)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (figures as base64 PNG).
+
+        Examples
+        --------
+        >>> import json
+        >>> s = Summary(title="t", hashtag=None, session_id=None, tz="UTC", start=None, end=None,
+        ...             date=None, generated="now", version="0", headline=[Metric("posts", "Posts", 3, 1)])
+        >>> json.loads(json.dumps(s.as_dict()))["headline"][0]["change"]
+        2
+        """
+        return _jsonable(self)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Figure):
+        return {"name": value.name, "title": value.title, "alt": value.alt,
+                "png_base64": base64.b64encode(value.png).decode("ascii")}
+    if isinstance(value, Metric):
+        return {**{f.name: _jsonable(getattr(value, f.name)) for f in fields(value)},
+                "change": value.change, "change_pct": value.change_pct}
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+def _zone(tz: str) -> Any:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SelectionError(f"unknown time zone {tz!r} (use a name such as Europe/London or UTC)") from None
+
+
+def _local(ts: Any, zone: Any, fmt: str = "%H:%M") -> str | None:
+    import pandas as pd
+
+    if ts is None or pd.isna(ts):
+        return None
+    stamp = pd.Timestamp(ts)
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize("UTC")
+    local = stamp.tz_convert(zone)
+    return local.strftime(fmt).replace(" 0", " ").lstrip("0") if "%d" in fmt else local.strftime(fmt)
+
+
+def _int(value: Any) -> int:
+    import pandas as pd
+
+    try:
+        return 0 if value is None or pd.isna(value) else int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _str(value: Any) -> str | None:
+    import pandas as pd
+
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def _figure_png(fig: Any, *, dpi: int = 144) -> bytes:
+    """PNG bytes of a matplotlib figure (the figure is closed)."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    try:
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    finally:
+        plt.close(fig)
+    return buf.getvalue()
+
+
+def _as_figure(obj: Any) -> Any:
+    """A matplotlib Figure from what a plotting function returned (Figure or Axes)."""
+    if obj is None:
+        return None
+    if hasattr(obj, "savefig"):
+        return obj
+    if hasattr(obj, "get_figure"):
+        return obj.get_figure()
+    if hasattr(obj, "figure"):
+        return obj.figure
+    return None
+
+
+class _Engagement:
+    """Replies, likes and reposts received by each post: the counts as of collection, or (when
+    larger) what the chat itself shows (replies and retweets of it in the selection)."""
+
+    def __init__(self, posts: pd.DataFrame) -> None:
+        own = posts[~posts["is_context"]]
+        self.replies_in_chat = own["reply_to_post_id"].dropna().astype(str).value_counts().to_dict()
+        self.retweets_in_chat = own["retweeted_post_id"].dropna().astype(str).value_counts().to_dict()
+
+    def ref(self, row: Any, zone: Any) -> PostRef:
+        pid = str(row["post_id"])
+        replies = max(_int(row.get("reply_count")), self.replies_in_chat.get(pid, 0))
+        reposts = max(_int(row.get("repost_count")), self.retweets_in_chat.get(pid, 0))
+        likes = _int(row.get("like_count"))
+        return PostRef(
+            author=_str(row.get("author_handle")), name=_str(row.get("author_name")),
+            text=_str(row.get("text")) or "", time=_local(row.get("created_at"), zone) or "",
+            url=_str(row.get("url")), likes=likes, reposts=reposts, replies=replies,
+            engagement=likes + reposts + replies, post_id=pid,
+        )
+
+
+# -- sections ---------------------------------------------------------------------------
+
+
+def _potential_reach(chat: Chat) -> int | None:
+    """Sum over the chat's own posts of their author's followers (as of collection): the most
+    people who could have seen them, never a number of views. None when no follower count is known."""
+    profiles = chat.profiles
+    if profiles is None or profiles.empty or not profiles["followers"].notna().any():
+        return None
+    followers = {(p, str(a)): int(f) for p, a, f in zip(profiles["platform"], profiles["account_id"],
+                                                         profiles["followers"], strict=True) if _str(f) is not None}
+    own = chat.own_posts
+    return int(sum(followers.get((p, str(a)), 0) for p, a in zip(own["platform"], own["author_id"], strict=True)))
+
+
+def _counts(chat: Chat) -> dict[str, int]:
+    own = chat.own_posts
+    kinds = own["kind"].astype(str).value_counts().to_dict()
+    return {
+        "posts": len(own),
+        "participants": int(chat.participants),
+        "originals": int(kinds.get("original", 0)),
+        "replies": int(kinds.get("reply", 0)),
+        "retweets": int(kinds.get("retweet", 0)),
+        "quotes": int(kinds.get("quote", 0)),
+        "reach": _potential_reach(chat),
+    }
+
+
+def _previous_id(chat: Chat, community: Any, options: dict[str, Any]) -> str | None:
+    """The id of the session before this one, of the same hashtag."""
+    if not chat.session_id:
+        return None
+    if community is not None:
+        ids = [str(i) for i in community.sessions["session"]]
+    elif chat.archive is not None and _have("sessions"):
+        try:
+            ids = [_session_id(s) for s in sorted(chat.archive.sessions(chat.hashtag, **options),
+                                                   key=lambda s: getattr(s, "start", 0))]
+        except SelectionError:
+            return None
+    else:
+        return None
+    if chat.session_id not in ids:
+        return None
+    at = ids.index(chat.session_id)
+    return ids[at - 1] if at > 0 else None
+
+
+def _session_id(session: Any) -> str:
+    for name in ("id", "session_id", "name"):
+        if hasattr(session, name):
+            return str(getattr(session, name))
+    return str(session)
+
+
+def _community(chat: Chat, options: dict[str, Any]) -> Any:
+    """The across-sessions view of the chat's hashtag (:func:`swchat.growth.community`), or None."""
+    if not _have("growth") or not _have("sessions") or chat.archive is None or not chat.hashtag:
+        return None
+    try:
+        return chat.archive.community(chat.hashtag, **options)
+    except SelectionError:
+        return None
+
+
+def _community_row(community: Any, session_id: str | None) -> dict[str, Any] | None:
+    if community is None or not session_id:
+        return None
+    table = community.sessions
+    rows = table[table["session"].astype(str) == str(session_id)]
+    return None if rows.empty else rows.iloc[0].to_dict()
+
+
+def _newcomers(chat: Chat, community: Any, top: int) -> NewcomerSection | None:
+    """Newcomers of the session and who replied to or mentioned them (perceived receptivity)."""
+    row = _community_row(community, chat.session_id)
+    if row is None:
+        return None
+    from ..growth import received_attention
+
+    members = community.members.get(str(chat.session_id), {})
+    handles = list(members.get("newcomers", []))
+    own = chat.own_posts
+    key_of = {}
+    for platform, author_id, handle in zip(own["platform"], own["author_id"], own["author_handle"], strict=True):
+        if _str(handle) is not None:
+            key_of.setdefault(str(handle).lower(), f"{platform}:{author_id}")
+    handle_of = {v: k for k, v in key_of.items()}
+    shown_handle = {str(h).lower(): str(h) for h in own["author_handle"].dropna()}
+    names = {}
+    if chat.profiles is not None and len(chat.profiles):
+        names = {f"{p}:{a}": _str(n) for p, a, n in zip(chat.profiles["platform"], chat.profiles["account_id"],
+                                                        chat.profiles["name"], strict=True)}
+    attention = received_attention(chat.posts)
+    attention = attention[attention["type"].isin(["reply", "mention"])]
+    welcomers: dict[str, list[str]] = {}
+    for target, source in zip(attention["target"], attention["source"], strict=True):
+        who = handle_of.get(source)
+        if who is None:
+            continue
+        listed = welcomers.setdefault(target, [])
+        if shown_handle.get(who, who) not in listed:
+            listed.append(shown_handle.get(who, who))
+    posts_by = own.groupby(own["author_handle"].astype(str).str.lower()).size().to_dict()
+    people = []
+    for handle in handles:
+        key = key_of.get(str(handle).lower())
+        people.append(Newcomer(handle=str(handle), name=names.get(key) if key else None,
+                               posts=int(posts_by.get(str(handle).lower(), 0)),
+                               welcomed_by=welcomers.get(key, []) if key else []))
+    people.sort(key=lambda p: (not p.welcomed_by, -p.posts, p.handle.lower()))
+    returned = row.get("newcomers_returned")
+    count = _int(row.get("newcomers"))
+    return NewcomerSection(
+        count=count, welcomed=_int(row.get("newcomers_received")), people=people[: max(top * 4, 20)],
+        returning_rate=(float(returned) / count if count and _str(returned) is not None else None),
+    )
+
+
+def _timeline(chat: Chat, tz: str) -> Figure | None:
+    """Posts per minute by kind, questions marked (:func:`swchat.figures.timeline_figure`)."""
+    if not _have("figures") or not _have("growth"):
+        return None
+    import tempfile
+
+    from ..figures import timeline_figure
+    from ..growth import chat_growth
+
+    growth = chat_growth(chat, tz=tz, network=False)
+    head = growth.headline
+    with tempfile.TemporaryDirectory(prefix="swchat-report-") as tmp:
+        path = timeline_figure(growth, Path(tmp) / "timeline.png", title="Posts per minute, by kind")
+        png = path.read_bytes()
+    zone = _zone(tz)
+    peak = head.get("peak_minute")
+    asked = sorted(growth.questions.items(), key=lambda kv: kv[1])
+    alt = (f"Bar chart of posts per minute from {_local(head.get('start'), zone)} to "
+           f"{_local(head.get('end'), zone)}, stacked by originals, replies, retweets and quotes")
+    if peak is not None and _str(peak) is not None:
+        alt += f"; the busiest minute was {_local(peak, zone)} with {_int(head.get('peak_posts'))} posts"
+    if asked:
+        alt += "; questions asked at " + ", ".join(f"{label} {_local(when, zone)}" for label, when in asked)
+    return Figure(name="timeline", png=png, alt=alt + ".",
+                  title=f"Posts per minute, by kind; dashed lines mark the questions. Times in {tz}.")
+
+
+_LABEL = re.compile(r"^[^\w#@]*(?:Q|Question)\s*[.#]?\s*\d{1,2}\s*(?:[:.)\]\-–—]|\ufe0f?\u20e3)?\s*", re.IGNORECASE)
+
+
+def _question_text(text: str | None) -> str | None:
+    """The question without its leading ``Q1:`` label (the report shows the label apart)."""
+    if not text:
+        return text
+    stripped = _LABEL.sub("", text, count=1).strip()
+    return stripped or text
+
+
+def _questions(chat: Chat, zone: Any, themes: Any, engagement: _Engagement, top: int) -> list[Question] | None:
+    """One entry per host question (:func:`swchat.sessions.question_table`)."""
+    if not _have("sessions"):
+        return None
+    from ..sessions import question_table
+
+    table = question_table(chat)
+    if table.empty:
+        return []
+    own = chat.own_posts.drop_duplicates("post_id").set_index(chat.own_posts["post_id"].drop_duplicates()
+                                                              .astype(str))
+    terms = getattr(themes, "questions", {}) or {}
+    hosts = {str(h).lower() for h in table["host"].dropna()}
+    found = []
+    for row in table.to_dict("records"):
+        qid = _str(row.get("post_id"))
+        ids = [str(p) for p in row.get("post_ids") or [] if str(p) != qid and str(p) in own.index]
+        candidates = own.loc[ids]
+        candidates = candidates[(candidates["kind"].astype(str) != "retweet")
+                                & ~candidates["author_handle"].astype(str).str.lower().isin(hosts)]
+        refs = [engagement.ref(r, zone) for _i, r in candidates.iterrows()]
+        refs.sort(key=lambda r: (-r.engagement, r.time, r.post_id or ""))
+        label = str(row.get("segment"))
+        found.append(Question(
+            label=label, text=_question_text(_str(row.get("text"))), time=_local(row.get("time"), zone),
+            host=_str(row.get("host")), posts=_int(row.get("posts")), participants=_int(row.get("participants")),
+            terms=[str(t[0]) for t in terms.get(label, [])[:6]],
+            answers=[r for r in refs[:top] if r.engagement > 0] or refs[:min(top, 2)],
+        ))
+    return found
+
+
+def _contributors(chat: Chat, top: int, newcomers: set[str]) -> list[Contributor] | None:
+    """The most active accounts (Bruns & Stieglitz's counts, :func:`swchat.growth.account_activity`)."""
+    if not _have("growth"):
+        return None
+    from ..growth import account_activity
+
+    table = account_activity(chat.posts).head(top)
+    names = {}
+    if chat.profiles is not None and len(chat.profiles):
+        names = {(p, str(a)): _str(n) for p, a, n in zip(chat.profiles["platform"], chat.profiles["account_id"],
+                                                         chat.profiles["name"], strict=True)}
+    own = chat.own_posts
+    names.update({(p, str(a)): _str(n) for p, a, n in zip(own["platform"], own["author_id"], own["author_name"],
+                                                          strict=True) if _str(n)})
+    found = []
+    for row in table.to_dict("records"):
+        handle = _str(row.get("handle")) or str(row.get("author_id"))
+        found.append(Contributor(
+            handle=handle, name=names.get((row.get("platform"), str(row.get("author_id")))),
+            posts=_int(row["posts"]), replies=_int(row["replies"]), retweets=_int(row["retweets"]),
+            received=_int(row["replies_received"]) + _int(row["retweets_received"])
+            + _int(row.get("mentions_received")),
+            newcomer=handle.lower() in newcomers,
+        ))
+    return found
+
+
+def _conversations(chat: Chat, zone: Any, engagement: _Engagement, top: int) -> list[Conversation] | None:
+    if not _have("threads"):
+        return None
+    from ..threads import thread_table
+
+    table = thread_table(chat.posts, min_size=2)
+    posts = chat.posts.sort_values("is_context", kind="stable")  # own rows win over context rows
+    posts = posts.drop_duplicates("post_id", keep="first")
+    by_id = posts.set_index(posts["post_id"].astype(str))
+    found = []
+    for row in table.head(top).to_dict("records"):
+        root = str(row["root"])
+        opening = None
+        if root in by_id.index:
+            opening = engagement.ref(by_id.loc[root], zone)
+        duration = row.get("duration")
+        minutes = None if duration is None or _str(duration) is None else duration.total_seconds() / 60
+        found.append(Conversation(
+            opening=opening, size=_int(row["size"]), depth=_int(row["depth"]),
+            participants=_int(row["participants"]), minutes=minutes,
+            virality=float(row["virality"]) if _str(row.get("virality")) is not None else None,
+            complete=bool(row.get("complete", True)),
+        ))
+    return found
+
+
+#: What each of the six shapes of Smith et al. (2014) means for a chat host.
+SHAPE_NOTES = {
+    "tight crowd": "One interconnected crowd in which most people talk with many others, as a "
+                   "community chat does at its best.",
+    "community clusters": "Several medium-sized groups, each with its own conversation and "
+                          "its own central people.",
+    "polarized crowd": "Two large groups that talk mostly among themselves, with few links between them.",
+    "brand clusters": "Many people posting to the hashtag without talking to each other.",
+    "broadcast network": "Many people replying to, retweeting or mentioning one hub (often the "
+                         "host), and less to each other.",
+    "support network": "A hub replying out to many people, as a help desk does.",
+}
+
+
+def _network(chat: Chat, top: int, figures: bool) -> NetworkSection | None:
+    """The network picture (:mod:`swchat.network`)."""
+    if not _have("network"):
+        return None
+    from ..network import chat_communities, chat_network, draw_network, graph_metrics, network_shape
+
+    G = chat_network(chat)
+    if G.number_of_nodes() == 0:
+        return None
+    metrics = graph_metrics(G)
+    shape = network_shape(G)
+    groups = chat_communities(chat, top=top)
+    communities = []
+    for c in groups.communities[:6]:
+        accounts = [a["handle"] or a["id"] for a in c.top_accounts[:5]]
+        communities.append(Community(
+            label=f"Group {int(c.id) + 1}", size=int(c.size), accounts=[str(a) for a in accounts],
+            hashtags=[str(t) for t, _n in c.top_hashtags[:5]], terms=[str(w) for w, _n in c.top_words[:6]],
+        ))
+    brokers = [(str(b.get("handle") or b.get("id")), _int(b.get("neighbour_communities")))
+               for b in groups.brokers[:top]]
+    n, m = G.number_of_nodes(), G.number_of_edges()
+    figure = None
+    if figures and m:
+        import tempfile
+
+        # isolated accounts are left out of the drawing (they are counted above), so the
+        # connected part of the chat fills the picture
+        H = G.subgraph([v for v in G if G.degree(v) > 0]).copy()
+        for v, group in H.nodes(data="community"):
+            H.nodes[v]["group"] = int(group) + 1 if group is not None else 0
+        central = sorted(H.nodes, key=lambda v: -H.in_degree(v, weight="weight"))[:3]
+        labels = ", ".join("@" + str(H.nodes[v].get("handle") or v) for v in central)
+        isolates = n - H.number_of_nodes()
+        with tempfile.TemporaryDirectory(prefix="swchat-report-") as tmp:
+            path = draw_network(H, Path(tmp) / "network.png", top_labels=12, color_by="group",
+                                title=f"Who talked to whom: {n:,} accounts, {m:,} connections")
+            png = path.read_bytes()
+        figure = Figure(
+            name="network", png=png,
+            title="Accounts are dots, sized by PageRank and coloured by group; lines are replies, "
+                  "mentions, retweets and quotes"
+                  + (f" ({isolates:,} accounts without any connection are not drawn)." if isolates else "."),
+            alt=f"Network diagram of {n:,} accounts and {m:,} connections in {len(communities)} groups; "
+                f"the accounts most interacted with are {labels}.",
+        )
+    kind = shape.get("shape")
+    return NetworkSection(
+        accounts=n, connections=m, interactions=_int(metrics.get("total_edges")),
+        density=metrics.get("density"), modularity=groups.modularity,
+        components=metrics.get("connected_components"),
+        reciprocity=metrics.get("reciprocated_vertex_pair_ratio"),
+        shape=kind, shape_note=SHAPE_NOTES.get(kind) if kind else None, shape_reason=shape.get("reason"),
+        communities=communities, brokers=brokers, figure=figure,
+    )
+
+
+def _methods(chat: Chat, counts: dict[str, int], privacy: dict[str, Any], sections: dict[str, bool]) -> Methods:
+    import pandas as pd
+
+    own = chat.own_posts
+    methods = Methods()
+    untagged = None
+    if chat.hashtag:
+        tag = chat.hashtag.lower()
+        has_tag = own["hashtags"].map(lambda tags: any(str(t).lower() == tag for t in tags))
+        untagged = int((~has_tag & (own["kind"].astype(str) != "retweet")).sum())
+    tagged = f"the posts carrying #{chat.hashtag}" if chat.hashtag else "the posts selected"
+    methods.counted.append(
+        f"Posts: {counts['posts']:,} — {tagged}"
+        + (f" and {untagged:,} replies in their threads that lack the tag" if untagged else "")
+        + f" ({counts['originals']:,} originals, {counts['replies']:,} replies, {counts['retweets']:,} "
+          f"retweets, {counts['quotes']:,} quotes).")
+    context = int(chat.posts["is_context"].sum())
+    if context:
+        methods.counted.append(
+            f"{context:,} referenced posts outside the session (replied-to, quoted or retweeted posts) were "
+            "used only to resolve threads and retweets, never counted.")
+    methods.counted.append(CITATIONS["participants"])
+    if sections.get("newcomers"):
+        methods.counted.append(
+            "Newcomers: accounts whose first session of this hashtag in the archive is this one; "
+            "\"welcomed\" means they received a reply or a mention from someone else in this session "
+            "(perceived receptivity).")
+    methods.counted.append(
+        "Engagement of a post: replies + likes + reposts received, as counted by the platform at "
+        "collection time (or, when larger, the replies and retweets of it seen in the session).")
+    collected = chat.posts["collected_at"].dropna() if "collected_at" in chat.posts else pd.Series([], dtype=object)
+    when = f" (collected {collected.max():%Y-%m-%d %H:%M} UTC)" if len(collected) else ""
+    methods.notes.append(
+        f"Likes, reposts, replies and follower numbers are counts as of collection{when}, not live figures.")
+    methods.notes.append(
+        "Potential reach adds up, over the session's posts, the followers their authors had at "
+        "collection: an upper bound of who could have seen them (people following several "
+        "participants are counted more than once). It is never a number of views.")
+    if sections.get("threads") and _have("threads"):
+        from ..threads import missing_parents
+
+        missing = missing_parents(chat.posts)
+        if missing:
+            methods.gaps.append(
+                f"{len(missing):,} replied-to posts are not in the archive (deleted, protected, or not "
+                "collected); the threads they belong to are shown without them, so their depth is a lower bound.")
+    if not own["like_count"].notna().any():
+        methods.gaps.append("The export carries no like, repost or reply counts; engagement is what the "
+                            "session itself shows.")
+    needs = {"timeline": ("figures", "growth"), "questions": ("sessions",), "contributors": ("growth",),
+             "threads": ("threads",), "network": ("network",), "newcomers": ("growth", "sessions"),
+             "themes": ("themes",)}
+    missing = [name for name, present in sections.items()
+               if not present and not all(_have(m) for m in needs.get(name, ()))]
+    if missing:
+        methods.gaps.append("Not included in this report (analysis not installed): " + ", ".join(missing) + ".")
+    if not sections.get("newcomers") and "newcomers" not in missing:
+        methods.gaps.append("Newcomers are not shown: telling them apart needs the earlier sessions of the "
+                            "hashtag, from an archive session (swchat report --session).")
+    if privacy.get("excluded_accounts"):
+        methods.notes.append(
+            f"{privacy['excluded_accounts']} account(s) opted out: their posts (and retweets of them) are left "
+            "out of every number, list and figure, and they are shown as [opted-out] where others mention them.")
+    if privacy.get("pseudonymised"):
+        methods.notes.append(
+            "Accounts are shown under stable pseudonyms (participant_…), keyed by a secret the publisher "
+            "holds; links to profiles and posts are removed. Quoted words can still be searched for.")
+    keys = ["participants", "sessions"]
+    if sections.get("newcomers"):
+        keys.append("newcomers")
+    if sections.get("threads"):
+        keys.append("virality")
+    if sections.get("network"):
+        keys += ["network", "shape"]
+    methods.sources = [CITATIONS[k] for k in keys]
+    return methods
+
+
+# -- the entry point ----------------------------------------------------------------------
+
+
+def latest_session(archive: Any, hashtag: str | None = None, **options: Any) -> str:
+    """The id of the latest session in an archive (of ``hashtag``, when given).
+
+    Parameters
+    ----------
+    archive : Archive
+    hashtag : str, optional
+        With or without ``#``.
+    **options
+        Passed to :meth:`swchat.archive.Archive.sessions`.
+
+    Raises
+    ------
+    SelectionError
+        When there is no session.
+    """
+    sessions = archive.sessions(hashtag.lstrip("#") if hashtag else None, **options)
+    if not sessions:
+        what = f"#{hashtag.lstrip('#')}" if hashtag else "any hashtag"
+        raise SelectionError(f"no sessions of {what} in {getattr(archive, 'path', 'the archive')}")
+    return str(max(sessions, key=lambda s: (s.start, s.id)).id)
+
+
+
+def build_summary(
+    chat: Chat,
+    *,
+    tz: str = "UTC",
+    previous: Any = None,
+    exclude: Any = None,
+    pseudonymise: str | bytes | None = None,
+    top: int = 5,
+    figures: bool = True,
+    title: str | None = None,
+    session_options: dict[str, Any] | None = None,
+) -> Summary:
+    """Compute the post-chat summary of a chat (usually one session).
+
+    Parameters
+    ----------
+    chat : Chat
+        The session (or any selection).
+    tz : str
+        The host's time zone for every time shown (IANA name, e.g. ``Europe/London``).
+    previous : Chat, Summary, None or False
+        What to compare the headline numbers with. ``None`` (default): the previous session of
+        the same hashtag in the chat's archive, when there is one; ``False``: no comparison.
+    exclude : iterable of str or path, optional
+        Opted-out accounts (handles or ids, or an opt-out file), see
+        :func:`swchat.report.privacy.exclude_accounts`.
+    pseudonymise : str or bytes, optional
+        A secret: show every account under a stable pseudonym, see
+        :func:`swchat.report.privacy.pseudonymise`.
+    top : int
+        How many items per list (answers per question, contributors, conversations…).
+    figures : bool
+        Draw the figures (switch off for speed when only numbers are needed).
+    title : str, optional
+        The report's title (default: the hashtag and the date).
+    session_options : dict, optional
+        Options for :meth:`swchat.archive.Archive.sessions` when looking for the previous session.
+
+    Returns
+    -------
+    Summary
+
+    Raises
+    ------
+    SelectionError
+        When the chat has no posts left (e.g. everyone opted out), or the time zone is unknown.
+    """
+    from .. import __version__
+    from .privacy import Privacy, read_account_list
+
+    zone = _zone(tz)
+    options = dict(session_options or {})
+    if isinstance(exclude, str | Path) and Path(exclude).is_file():
+        exclude = read_account_list(exclude)
+    elif isinstance(exclude, str):
+        exclude = [exclude]
+    policy = Privacy(exclude=exclude, secret=pseudonymise)
+    chat = policy.chat(chat)
+    if len(chat) == 0:
+        raise SelectionError("no posts left to report on")
+
+    own = chat.own_posts
+    start, end = own["created_at"].min(), own["created_at"].max()
+    date = _local(start, zone, "%A %d %B %Y")
+    counts = _counts(chat)
+    engagement = _Engagement(chat.posts)
+
+    # previous session: from the (protected) archive, so the comparison is like for like
+    community = _community(chat, options)
+    prev: Any = None
+    if previous is None and chat.archive is not None:
+        prev_id = _previous_id(chat, community, options)
+        prev = chat.archive.session(prev_id) if prev_id else None
+    elif previous is not None and previous is not False:
+        prev = previous
+    prev_counts: dict[str, Any] = {}
+    prev_label = None
+    if isinstance(prev, Summary):
+        prev_counts = {m.key: m.value for m in prev.headline}
+        prev_label = prev.session_id or prev.date
+    elif prev is not None:
+        if "privacy" not in prev.meta:
+            prev = policy.chat(prev)
+        prev_counts = _counts(prev)
+        prev_label = prev.session_id or _local(prev.own_posts["created_at"].min(), zone, "%d %b %Y")
+        prev_row = _community_row(community, prev.session_id)
+        if prev_row is not None:
+            prev_counts["newcomers"] = _int(prev_row.get("newcomers"))
+
+    newcomers = _newcomers(chat, community, top)
+    newcomer_handles = {str(h).lower() for h in community.members.get(str(chat.session_id), {}).get("newcomers", [])
+                        } if community is not None else set()
+    this_row = _community_row(community, chat.session_id)
+
+    headline = [
+        Metric("posts", "Posts", counts["posts"], prev_counts.get("posts")),
+        Metric("participants", "Participants", counts["participants"], prev_counts.get("participants")),
+        Metric("newcomers", "Newcomers", _int(this_row.get("newcomers")) if this_row else None,
+               prev_counts.get("newcomers")),
+        Metric("replies", "Replies", counts["replies"], prev_counts.get("replies")),
+        Metric("retweets", "Retweets", counts["retweets"], prev_counts.get("retweets")),
+        Metric("reach", "Potential reach", counts["reach"], prev_counts.get("reach"),
+               note="each post's author's followers, added up: who could have seen the posts, never views"),
+    ]
+
+    themes = None
+    if _have("themes"):
+        themes = chat.themes(n=10)
+
+    questions = _questions(chat, zone, themes, engagement, top)
+    contributors = _contributors(chat, top * 2, newcomer_handles)
+    conversations = _conversations(chat, zone, engagement, top)
+    network = _network(chat, top, figures)
+    timeline = _timeline(chat, tz) if figures else None
+
+    sections = {
+        "timeline": timeline is not None or not figures,
+        "questions": questions is not None,
+        "contributors": contributors is not None,
+        "threads": conversations is not None,
+        "network": network is not None,
+        "newcomers": newcomers is not None,
+        "themes": themes is not None,
+    }
+    privacy = policy.describe()
+    hashtag = chat.hashtag
+    default_title = (f"#{hashtag}" if hashtag else "Chat") + (f" — {date}" if date else "")
+    return Summary(
+        title=title or default_title,
+        hashtag=hashtag,
+        session_id=chat.session_id,
+        tz=tz,
+        start=_local(start, zone, "%a %d %b %Y, %H:%M %Z"),
+        end=_local(end, zone, "%H:%M %Z"),
+        date=date,
+        generated=datetime.now(UTC).astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"),
+        version=__version__,
+        headline=headline,
+        previous_session=prev_label,
+        timeline=timeline,
+        questions=questions,
+        contributors=contributors,
+        conversations=conversations,
+        network=network,
+        newcomers=newcomers,
+        hashtags=[(str(t), int(c)) for t, c in themes.hashtags[:top * 2]] if themes else None,
+        links=[(str(u), int(c)) for u, c in themes.links[:top * 2]] if themes else None,
+        methods=_methods(chat, counts, privacy, sections),
+        privacy=privacy,
+    )

@@ -1,0 +1,1170 @@
+"""What was discussed: terms, word pairs, hashtags, links, per-question and per-group themes, topics.
+
+The building blocks are plain functions that other modules reuse (the network's "top items per
+group", the report). Their signatures are stable:
+
+- :func:`tokenize` — one post's text to content words;
+- :func:`top_terms`, :func:`top_word_pairs` — most frequent words and adjacent word pairs of texts;
+- :func:`top_hashtags`, :func:`co_hashtags`, :func:`top_links`, :func:`top_domains` — from the
+  ``hashtags`` and ``urls`` (expanded URL) columns of a posts DataFrame;
+- :func:`distinctive_terms` — TF-IDF of groups of texts, each group one document;
+  :func:`question_terms` and :func:`community_terms` apply it per question and per community;
+- :func:`topics` — NMF topics over a selection, with top words and representative posts;
+- :func:`compare_terms` — what rose and what fell between two selections (log-odds);
+- :func:`chat_themes` — all of it for one :class:`~swchat.chat.Chat`, as a :class:`Themes`.
+
+Every "top" list is a list of ``(item, count)`` tuples, most frequent first, ties in alphabetical
+order, so results are reproducible.
+
+Tokens
+------
+:func:`tokenize` lower-cases (``str.lower``, so ``ß`` stays ``ß``), normalises Unicode to NFC, decodes
+HTML entities (``&amp;`` → ``&``), and then reads the text as a sequence of
+
+- URLs (``https://…``, ``www.…``) — dropped (links are counted from the ``urls`` column);
+- mentions (``@ann``, ``@ann@mastodon.social``) — dropped unless ``mentions=True``;
+- hashtags (``#SelfCare``, ``#self-care``; trailing punctuation as in ``#SWChat!`` is not part of
+  the tag) — kept as the word without ``#``, except the chat's own tag;
+- question and answer labels (``Q1:``, ``A1``, ``A.1``, ``Q 2``, ``T3``, ``q1a``) — dropped;
+- words: letters of any alphabet (``é``, ``ß``, ``ø``…) and digits, starting with a letter, with
+  inner hyphens and apostrophes (``self-care``, ``o'brien``); a possessive ``'s`` is removed and
+  contractions of stop words (``don't``, ``it's``) are dropped; pure numbers are dropped;
+- emoji (with skin tones, variation selectors and ZWJ sequences) — dropped unless ``emoji=True``.
+
+Words of one character, stop words and the chat's own tag are then removed. The stop words are
+scikit-learn's English list (318 words) plus :data:`CHAT_NOISE` (``rt``, ``amp``, ``via``,
+greetings and thanks, ``chat``, ``question``…), plus whatever the caller passes as ``stopwords``.
+A hyphenated word is removed only when the whole word is a stop word (``well-being`` stays).
+
+Examples
+--------
+>>> tokenize("Q1: Self-care &amp; supervision matter! #SWChat #self-care https://x.co/a @ann 💪",
+...          chat_tag="SWChat")
+['self-care', 'supervision', 'matter', 'self-care']
+>>> top_terms(["Supervision helps", "supervision and self-care"], n=2)
+[('supervision', 2), ('helps', 1)]
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "CHAT_NOISE",
+    "Themes",
+    "chat_themes",
+    "co_hashtags",
+    "community_terms",
+    "compare_terms",
+    "compare_themes",
+    "distinctive_terms",
+    "is_post_link",
+    "question_terms",
+    "stop_words",
+    "tokenize",
+    "top_domains",
+    "top_hashtags",
+    "top_links",
+    "top_terms",
+    "top_word_pairs",
+    "topics",
+]
+
+#: Words that are noise in any hashtag chat, removed on top of scikit-learn's English stop words.
+CHAT_NOISE: frozenset[str] = frozenset({
+    # platform and markup leftovers
+    "rt", "mt", "ht", "cc", "via", "amp", "gt", "lt", "quot", "nbsp", "http", "https", "www",
+    "com", "org", "dm", "dms",
+    # greetings, thanks, chat mechanics
+    "thanks", "thank", "thx", "ty", "welcome", "welcomed", "hi", "hello", "hey", "hiya", "bye",
+    "evening", "morning", "afternoon", "tonight", "today", "everyone", "everybody", "folks",
+    "chat", "chats", "tweetchat", "join", "joining", "joined", "question", "questions", "answer",
+    "answers", "lol", "yes", "yeah", "yep", "ok", "okay", "oh", "just", "im", "ive", "dont",
+    "cant", "wont", "didnt", "doesnt", "isnt", "thats", "youre", "theyre", "lets",
+})
+
+# contraction stems that are not themselves in the stop list ("don't" -> "don")
+_CONTRACTION_STEMS = frozenset({
+    "don", "doesn", "didn", "can", "couldn", "won", "wouldn", "shouldn", "isn", "aren", "wasn",
+    "weren", "haven", "hasn", "hadn", "ain", "let", "that", "there", "what", "who", "where",
+})
+
+_EMOJI_CHAR = (
+    "[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\u2190-\u21FF\u3030\u303D"
+    "\u3297\u3299\u00A9\u00AE\u203C\u2049\u2122\u2139]"
+)
+_EMOJI = rf"{_EMOJI_CHAR}[\U0001F3FB-\U0001F3FF]?\uFE0F?(?:\u200D{_EMOJI_CHAR}[\U0001F3FB-\U0001F3FF]?\uFE0F?)*"
+
+_TOKEN = re.compile(
+    rf"""
+    (?P<url>(?:https?://|www\.)[^\s<>"]+)
+  | (?P<mention>(?<![\w@])@\w+(?:@[\w-]+(?:\.[\w-]+)+)?)
+  | (?P<hashtag>(?<![\w&\#])\#\w+(?:-\w+)*)
+  | (?P<label>(?<![\w.])(?:[QAT]\s?\.?\s?|[qat]\.?)\d{{1,2}}[a-z]?(?![\w]))
+  | (?P<word>[^\W\d_]\w*(?:['-]\w+)*)
+  | (?P<emoji>{_EMOJI})
+    """,
+    re.VERBOSE,
+)
+
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
+                         "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\uff03": "#", "\uff20": "@"})
+_POST_LINK = re.compile(
+    r"^https?://(?:www\.|mobile\.)?(?:twitter\.com|x\.com)/[^/]+/status(?:es)?/\d+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _english_stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+@lru_cache(maxsize=64)
+def _stop_set(chat_tag: str | None, extra: frozenset[str]) -> frozenset[str]:
+    words = set(_english_stop_words()) | CHAT_NOISE | {w.lower() for w in extra}
+    if chat_tag:
+        words.add(chat_tag.lstrip("#").lower())
+    return frozenset(words)
+
+
+def stop_words(chat_tag: str | None = None, stopwords: Iterable[str] | None = None) -> frozenset[str]:
+    """The stop words :func:`tokenize` removes.
+
+    Parameters
+    ----------
+    chat_tag : str, optional
+        The chat's own hashtag (with or without ``#``), removed as a word and as a hashtag.
+    stopwords : iterable of str, optional
+        Extra words to remove (any case).
+
+    Returns
+    -------
+    frozenset of str
+        scikit-learn's English stop words, :data:`CHAT_NOISE`, the chat tag and the extra words.
+
+    Examples
+    --------
+    >>> {"rt", "the", "swchat", "ofsted"} <= stop_words("#SWChat", ["Ofsted"])
+    True
+    """
+    return _stop_set(chat_tag.lstrip("#") if chat_tag else None, _frozen(stopwords))
+
+
+def _frozen(stopwords: Iterable[str] | None) -> frozenset[str]:
+    if stopwords is None:
+        return frozenset()
+    if isinstance(stopwords, str):
+        stopwords = [stopwords]
+    return frozenset(w.lower() for w in stopwords)
+
+
+def _normalise(text: str) -> str:
+    if "&" in text:
+        for _ in range(2):  # "&amp;amp;" happens when a collector escapes twice
+            decoded = html.unescape(text)
+            if decoded == text:
+                break
+            text = decoded
+    return unicodedata.normalize("NFC", text).translate(_DASHES)
+
+
+def _raw_tokens(text: str, stop: frozenset[str], chat_tag: str | None, *, mentions: bool,
+                hashtags: bool, emoji: bool, breaks: bool = False) -> list[Any]:
+    """Tokens in text order; with ``breaks``, ``None`` where a URL, a dropped mention or emoji,
+    or a Q/A label interrupted the words (so word pairs do not span them)."""
+    out: list[Any] = []
+    for match in _TOKEN.finditer(_normalise(text).lower()):
+        kind = match.lastgroup
+        token = match.group()
+        if kind == "word":
+            if "'" in token:
+                stem, _, rest = token.partition("'")
+                if rest == "s" or rest == "":
+                    token = stem
+                elif stem in stop or stem in _CONTRACTION_STEMS:
+                    continue
+            if len(token) < 2 or token in stop:
+                continue
+            out.append(token)
+        elif kind == "hashtag":
+            tag = token[1:]
+            if not hashtags or tag == chat_tag or not any(c.isalpha() for c in tag):
+                continue
+            if len(tag) < 2 or tag in stop:
+                continue
+            out.append(tag)
+        elif kind == "mention" and mentions:
+            out.append(token)
+        elif kind == "emoji" and emoji:
+            out.append(token.replace("\ufe0f", ""))
+        elif breaks and out and out[-1] is not None:
+            out.append(None)  # a URL, label, or dropped mention/emoji
+    return out
+
+
+def tokenize(
+    text: str | None,
+    *,
+    chat_tag: str | None = None,
+    stopwords: Iterable[str] | None = None,
+    mentions: bool = False,
+    hashtags: bool = True,
+    emoji: bool = False,
+) -> list[str]:
+    """Split a post's text into lower-case content words.
+
+    See the module docstring for what counts as a token. The result keeps the order of the
+    text (so adjacent words can be paired) and may repeat words.
+
+    Parameters
+    ----------
+    text : str or None
+        A post's text; ``None`` or NA gives ``[]``.
+    chat_tag : str, optional
+        The chat's own hashtag (``"SWChat"`` or ``"#SWChat"``), removed as hashtag and as word.
+    stopwords : iterable of str, optional
+        Extra stop words, on top of scikit-learn's English list and :data:`CHAT_NOISE`.
+    mentions : bool
+        Keep ``@handle`` tokens (lower-cased, with the ``@``).
+    hashtags : bool
+        Keep hashtags other than the chat tag, as words without ``#``.
+    emoji : bool
+        Keep emoji, one token per emoji (skin tones and ZWJ sequences kept together).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> tokenize("A1: Müller & Søren say &quot;Selbstfürsorge&quot; is key — it's #SWChat!",
+    ...          chat_tag="swchat")
+    ['müller', 'søren', 'say', 'selbstfürsorge', 'key']
+    >>> tokenize("RT @ann: Great point 👍🏽 via @bob", mentions=True, emoji=True)
+    ['@ann', 'great', 'point', '👍🏽', '@bob']
+    """
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return []
+    tag = chat_tag.lstrip("#").lower() if chat_tag else None
+    stop = _stop_set(tag, _frozen(stopwords))
+    return _raw_tokens(str(text), stop, tag, mentions=mentions, hashtags=hashtags, emoji=emoji)
+
+
+def _tokenizer(chat_tag: str | None, stopwords: Iterable[str] | None, *, breaks: bool = False,
+               **flags: bool) -> Callable[[Any], list[Any]]:
+    tag = chat_tag.lstrip("#").lower() if chat_tag else None
+    stop = _stop_set(tag, _frozen(stopwords))
+    mentions = flags.get("mentions", False)
+    hashtags = flags.get("hashtags", True)
+    emoji = flags.get("emoji", False)
+
+    def run(text: Any) -> list[str]:
+        if not isinstance(text, str):
+            return []
+        return _raw_tokens(text, stop, tag, mentions=mentions, hashtags=hashtags, emoji=emoji,
+                           breaks=breaks)
+
+    return run
+
+
+def _texts(texts: Iterable[Any]) -> pd.Series:
+    if isinstance(texts, pd.DataFrame):
+        texts = texts["text"]
+    if isinstance(texts, str):
+        texts = [texts]
+    series = pd.Series(list(texts) if not isinstance(texts, pd.Series) else texts, dtype="object")
+    return series.where(series.map(lambda v: isinstance(v, str)), None)
+
+
+def _ranked(counter: Mapping[Any, int], n: int | None) -> list[tuple[Any, int]]:
+    items = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+    return items if n is None else items[:n]
+
+
+def top_terms(
+    texts: Iterable[str],
+    n: int | None = 10,
+    *,
+    chat_tag: str | None = None,
+    stopwords: Iterable[str] | None = None,
+    **flags: bool,
+) -> list[tuple[str, int]]:
+    """The most frequent content words of some texts (occurrences, as NodeXL's "top words").
+
+    Parameters
+    ----------
+    texts : iterable of str, pandas.Series, or posts DataFrame (its ``text`` column)
+        Missing texts are skipped.
+    n : int or None
+        How many (``None``: all).
+    chat_tag, stopwords, **flags
+        As for :func:`tokenize`.
+
+    Returns
+    -------
+    list of (str, int)
+        Word and number of occurrences, most frequent first, ties alphabetical.
+
+    Examples
+    --------
+    >>> top_terms(["Burnout is real", "burnout &amp; boundaries", "RT boundaries"], n=3)
+    [('boundaries', 2), ('burnout', 2), ('real', 1)]
+    """
+    run = _tokenizer(chat_tag, stopwords, **flags)
+    counts: Counter[str] = Counter()
+    for tokens in _texts(texts).map(run):
+        counts.update(tokens)
+    return _ranked(counts, n)
+
+
+def top_word_pairs(
+    texts: Iterable[str],
+    n: int | None = 10,
+    *,
+    chat_tag: str | None = None,
+    stopwords: Iterable[str] | None = None,
+    **flags: bool,
+) -> list[tuple[tuple[str, str], int]]:
+    """The most frequent pairs of adjacent content words (NodeXL's "word pairs").
+
+    Stop words are removed first (as in :func:`tokenize`) and each remaining word is paired
+    with the next one in the same text. A URL, a Q/A label, or a mention or emoji that is not
+    kept breaks the sequence (no pair spans it); pairs never cross texts.
+
+    Returns
+    -------
+    list of ((str, str), int)
+        Pair (in text order) and number of occurrences, most frequent first.
+
+    Examples
+    --------
+    >>> top_word_pairs(["Reflective supervision matters", "reflective supervision, weekly"], n=2)
+    [(('reflective', 'supervision'), 2), (('supervision', 'matters'), 1)]
+    >>> top_word_pairs(["A1: supervision https://t.co/x matters @ann weekly"])
+    []
+    """
+    run = _tokenizer(chat_tag, stopwords, breaks=True, **flags)
+    counts: Counter[tuple[str, str]] = Counter()
+    for tokens in _texts(texts).map(run):
+        counts.update((a, b) for a, b in pairwise(tokens) if a is not None and b is not None)
+    return _ranked(counts, n)
+
+
+def _exploded(posts: pd.DataFrame, column: str) -> pd.DataFrame:
+    """One row per (post row, list item) with the post row's index in ``row``."""
+    values = posts[column].map(lambda v: list(dict.fromkeys(v)) if isinstance(v, list | tuple) else [])
+    out = values.explode().dropna().rename("item").to_frame()
+    out["row"] = out.index
+    return out.reset_index(drop=True)
+
+
+def _exclusions(exclude: str | Iterable[str] | None) -> set[str]:
+    if exclude is None:
+        return set()
+    if isinstance(exclude, str):
+        exclude = [exclude]
+    return {e.lstrip("#").lower() for e in exclude}
+
+
+def _hashtag_rows(posts: pd.DataFrame, exclude: str | Iterable[str] | None) -> pd.DataFrame:
+    rows = _exploded(posts, "hashtags")
+    rows["item"] = rows["item"].astype(str).str.lstrip("#")
+    rows["key"] = rows["item"].str.lower()
+    rows = rows[~rows["key"].isin(_exclusions(exclude))]
+    return rows.drop_duplicates(["row", "key"])
+
+
+def _spelling(rows: pd.DataFrame) -> pd.Series:
+    """The most common spelling of each lower-cased key (ties: alphabetical)."""
+    counts = rows.groupby(["key", "item"]).size().rename("n").reset_index()
+    counts = counts.sort_values(["key", "n", "item"], ascending=[True, False, True])
+    return counts.drop_duplicates("key").set_index("key")["item"]
+
+
+def top_hashtags(
+    posts: pd.DataFrame,
+    n: int | None = 10,
+    exclude: str | Iterable[str] | None = None,
+) -> list[tuple[str, int]]:
+    """The hashtags carried by most posts (case-insensitive; shown in their commonest spelling).
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts (uses the ``hashtags`` list column). A post counts once per tag.
+    n : int or None
+        How many (``None``: all).
+    exclude : str or iterable of str, optional
+        Tags to leave out, typically the chat's own tag (any case, ``#`` optional).
+
+    Returns
+    -------
+    list of (str, int)
+        Tag (without ``#``) and number of posts carrying it.
+
+    Examples
+    --------
+    >>> posts = pd.DataFrame({"hashtags": [["SWChat", "SelfCare"], ["swchat", "selfcare"],
+    ...                                    ["SWChat", "Ethics"]]})
+    >>> top_hashtags(posts, 3, exclude="#swchat")
+    [('SelfCare', 2), ('Ethics', 1)]
+    """
+    rows = _hashtag_rows(posts, exclude)
+    if rows.empty:
+        return []
+    counts = rows.groupby("key").size()
+    names = _spelling(rows)
+    ranked = _ranked({names[k]: int(v) for k, v in counts.items()}, None)
+    return ranked if n is None else ranked[:n]
+
+
+def co_hashtags(
+    posts: pd.DataFrame,
+    n: int | None = 10,
+    exclude: str | Iterable[str] | None = None,
+) -> list[tuple[tuple[str, str], int]]:
+    """Pairs of hashtags used together in the same post, with how many posts did so.
+
+    Tags are compared case-insensitively and shown in their commonest spelling; each pair is
+    unordered (given in alphabetical order of the lower-cased tags). Excluded tags (usually the
+    chat's own, which co-occurs with everything) are removed before pairing.
+
+    Returns
+    -------
+    list of ((str, str), int)
+
+    Examples
+    --------
+    >>> posts = pd.DataFrame({"hashtags": [["SWChat", "SelfCare", "Burnout"],
+    ...                                    ["swchat", "burnout", "selfcare"], ["Ethics"]]})
+    >>> co_hashtags(posts, exclude="SWChat")
+    [(('Burnout', 'SelfCare'), 2)]
+    """
+    rows = _hashtag_rows(posts, exclude)
+    if rows.empty:
+        return []
+    names = _spelling(rows)
+    pairs = rows[["row", "key"]].merge(rows[["row", "key"]], on="row", suffixes=("_a", "_b"))
+    pairs = pairs[pairs["key_a"] < pairs["key_b"]]
+    counts = pairs.groupby(["key_a", "key_b"]).size()
+    ranked = _ranked({(names[a], names[b]): int(v) for (a, b), v in counts.items()}, None)
+    return ranked if n is None else ranked[:n]
+
+
+def is_post_link(url: str) -> bool:
+    """Whether a URL points at an X/Twitter post (the link a quote carries), not at a resource.
+
+    Examples
+    --------
+    >>> is_post_link("https://twitter.com/ann/status/123"), is_post_link("https://basw.co.uk/x")
+    (True, False)
+    """
+    return bool(_POST_LINK.match(url))
+
+
+def _link_rows(posts: pd.DataFrame, post_links: bool) -> pd.DataFrame:
+    rows = _exploded(posts, "urls")
+    rows["item"] = rows["item"].astype(str)
+    if not post_links and not rows.empty:
+        rows = rows[~rows["item"].str.match(_POST_LINK)]
+    return rows
+
+
+def top_links(posts: pd.DataFrame, n: int | None = 10, *, post_links: bool = False
+              ) -> list[tuple[str, int]]:
+    """The links shared by most posts, from the ``urls`` column (expanded URLs where the source had them).
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts. A post counts once per URL.
+    n : int or None
+        How many (``None``: all).
+    post_links : bool
+        Also count links to X/Twitter posts (the links quotes carry); left out by default.
+
+    Returns
+    -------
+    list of (str, int)
+
+    Examples
+    --------
+    >>> posts = pd.DataFrame({"urls": [["https://basw.co.uk/code"], ["https://basw.co.uk/code",
+    ...     "https://twitter.com/a/status/1"], []]})
+    >>> top_links(posts)
+    [('https://basw.co.uk/code', 2)]
+    """
+    rows = _link_rows(posts, post_links)
+    return _ranked(Counter(rows["item"]), n)
+
+
+def _domain(url: str) -> str:
+    try:
+        host = urlsplit(url if "://" in url else f"http://{url}").hostname or ""
+    except ValueError:
+        return ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def top_domains(posts: pd.DataFrame, n: int | None = 10, *, post_links: bool = False
+                ) -> list[tuple[str, int]]:
+    """The web sites linked to by most posts (host name of each URL, ``www.`` removed).
+
+    A post linking twice to one site counts once for it.
+
+    Examples
+    --------
+    >>> posts = pd.DataFrame({"urls": [["https://www.basw.co.uk/a", "https://basw.co.uk/b"],
+    ...                                ["http://scie.org.uk/x"]]})
+    >>> top_domains(posts)
+    [('basw.co.uk', 1), ('scie.org.uk', 1)]
+    """
+    rows = _link_rows(posts, post_links)
+    if rows.empty:
+        return []
+    rows["domain"] = rows["item"].map(_domain)
+    rows = rows[rows["domain"] != ""].drop_duplicates(["row", "domain"])
+    return _ranked(Counter(rows["domain"]), n)
+
+
+# -- distinctive terms ----------------------------------------------------------------
+
+
+def distinctive_terms(
+    texts: Iterable[str],
+    labels: Iterable[Hashable],
+    n: int | None = 10,
+    *,
+    min_count: int = 2,
+    sublinear_tf: bool = True,
+    chat_tag: str | None = None,
+    stopwords: Iterable[str] | None = None,
+    **flags: bool,
+) -> dict[Hashable, list[tuple[str, float, int]]]:
+    """The terms that set each group of texts apart from the other groups (TF-IDF).
+
+    Method: all texts with the same label are concatenated into one document, so there are as
+    many documents as labels. Each term of a document is scored ``tf × idf`` with
+
+    - ``tf = 1 + ln(count)`` (``sublinear_tf=True``, the default; ``count`` otherwise), where
+      ``count`` is the term's occurrences in the group;
+    - ``idf = ln((1 + N) / (1 + df)) + 1`` (scikit-learn's smoothed idf), ``N`` the number of
+      groups and ``df`` the number of groups using the term.
+
+    This is what :class:`sklearn.feature_extraction.text.TfidfVectorizer` computes with
+    ``smooth_idf=True`` (its l2 normalisation would not change the order within a group).
+    A term used fewer than ``min_count`` times in a group is not listed for it (one-off words
+    are rarely what a group was about). Unlabelled texts (``None``/NA label) are ignored.
+
+    Parameters
+    ----------
+    texts : iterable of str
+    labels : iterable
+        One group label per text (a question, a community…).
+    n : int or None
+        Terms per group.
+    min_count : int
+        Least occurrences within the group for a term to be listed.
+    sublinear_tf : bool
+        Dampen raw counts with ``1 + ln(count)``.
+    chat_tag, stopwords, **flags
+        As for :func:`tokenize`.
+
+    Returns
+    -------
+    dict
+        Label → list of ``(term, score, count)``, best first (ties: higher count, then
+        alphabetical); labels in order of first appearance.
+
+    Examples
+    --------
+    >>> texts = ["ethics dilemmas ethics", "ethics consent", "burnout rest burnout", "rest"]
+    >>> result = distinctive_terms(texts, ["Q1", "Q1", "Q2", "Q2"], n=1)
+    >>> [(label, terms[0][0]) for label, terms in result.items()]
+    [('Q1', 'ethics'), ('Q2', 'burnout')]
+    """
+    run = _tokenizer(chat_tag, stopwords, **flags)
+    frame = pd.DataFrame({"text": _texts(texts).to_numpy(), "label": pd.Series(list(labels), dtype="object")})
+    frame = frame[frame["label"].notna()]
+    order = list(dict.fromkeys(frame["label"]))
+    if frame.empty:
+        return {}
+    frame["term"] = frame["text"].map(run)
+    tokens = frame[["label", "term"]].explode("term").dropna()
+    result: dict[Hashable, list[tuple[str, float, int]]] = {label: [] for label in order}
+    if tokens.empty:
+        return result
+    counts = tokens.groupby(["label", "term"], sort=False).size().rename("count").reset_index()
+    n_docs = len(order)
+    df = counts.groupby("term")["label"].nunique()
+    idf = np.log((1 + n_docs) / (1 + df)) + 1
+    counts["score"] = counts["term"].map(idf) * (
+        1 + np.log(counts["count"]) if sublinear_tf else counts["count"])
+    counts = counts[counts["count"] >= min_count]
+    counts = counts.sort_values(["label", "score", "count", "term"],
+                                ascending=[True, False, False, True], key=_sort_key)
+    for label, group in counts.groupby("label", sort=False):
+        rows = group.head(n) if n is not None else group
+        result[label] = [(t, round(float(s), 6), int(c))
+                         for t, s, c in zip(rows["term"], rows["score"], rows["count"], strict=True)]
+    return result
+
+
+def _sort_key(column: pd.Series) -> pd.Series:
+    # labels may mix types (e.g. community numbers and None); sort them as text
+    return column.astype(str) if column.name == "label" else column
+
+
+def _segment_series(posts: pd.DataFrame, segments: Mapping[str, Hashable] | pd.Series) -> pd.Series:
+    """Labels aligned to ``posts`` rows, from a mapping post_id → label or a Series."""
+    if isinstance(segments, pd.Series):
+        index = segments.index
+        by_row = index.dtype != object and not pd.api.types.is_string_dtype(index.dtype)
+        if by_row:
+            return segments.reindex(posts.index)
+        segments = segments.to_dict()
+    return posts["post_id"].map(lambda pid: segments.get(pid)).astype("object")
+
+
+def _prepared(posts: pd.DataFrame, retweets: bool) -> pd.DataFrame:
+    keep = pd.Series(True, index=posts.index)
+    if "is_context" in posts:
+        keep &= ~posts["is_context"].fillna(False).astype(bool)
+    if not retweets and "kind" in posts:
+        keep &= posts["kind"].fillna("") != "retweet"
+    return posts[keep]
+
+
+def question_terms(
+    posts: pd.DataFrame,
+    segments: Mapping[str, str] | pd.Series,
+    n: int | None = 10,
+    *,
+    retweets: bool = False,
+    min_count: int = 2,
+    chat_tag: str | None = None,
+    stopwords: Iterable[str] | None = None,
+    **flags: bool,
+) -> dict[str, list[tuple[str, float, int]]]:
+    """Distinctive terms of each question of a session, against the rest of the session.
+
+    Each segment's posts (``intro``, ``Q1`` … ``Q5``, ``wrap-up`` — whatever labels ``segments``
+    gives) are concatenated into one document and scored by :func:`distinctive_terms` (TF-IDF of
+    each segment against the other segments). Greetings in the intro and thanks in the wrap-up
+    thereby count as "the rest of the session" for every question.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts of one session (context posts are ignored).
+    segments : mapping or pandas.Series
+        post_id → segment label (a dict, or a Series indexed by post_id), or a Series indexed
+        like ``posts`` rows (what :func:`swchat.sessions.assign_questions` returns). Posts
+        without a label are left out.
+    n : int or None
+        Terms per segment.
+    retweets : bool
+        Include retweets (their text repeats the original's, so they are left out by default).
+    min_count, chat_tag, stopwords, **flags
+        As for :func:`distinctive_terms`.
+
+    Returns
+    -------
+    dict
+        Segment label → list of ``(term, score, count)``, in the order segments first appear in
+        time.
+
+    Examples
+    --------
+    >>> posts = pd.DataFrame({"post_id": ["1", "2", "3", "4"],
+    ...     "created_at": pd.to_datetime(["2026-09-02T19:00Z", "2026-09-02T19:01Z",
+    ...                                   "2026-09-02T19:10Z", "2026-09-02T19:11Z"]),
+    ...     "text": ["Q1: what about ethics?", "A1: ethics, ethics and consent", "Q2: burnout?",
+    ...              "A2: burnout, rest"]})
+    >>> terms = question_terms(posts, {"1": "Q1", "2": "Q1", "3": "Q2", "4": "Q2"}, n=1)
+    >>> {q: t[0][0] for q, t in terms.items()}
+    {'Q1': 'ethics', 'Q2': 'burnout'}
+    """
+    labels = _segment_series(posts, segments)
+    frame = posts.assign(_segment=labels)
+    frame = _prepared(frame, retweets)
+    if "created_at" in frame:
+        frame = frame.sort_values("created_at", kind="stable")
+    return distinctive_terms(frame["text"], frame["_segment"], n, min_count=min_count,
+                             chat_tag=chat_tag, stopwords=stopwords, **flags)
+
+
+def _account_labels(posts: pd.DataFrame, communities: Mapping[Any, Hashable], key: str) -> pd.Series:
+    if key == "auto":
+        ids = posts["author_id"].isin(list(communities)).sum() if "author_id" in posts else 0
+        lowered = {str(k).lower(): v for k, v in communities.items()}
+        handles = (posts["author_handle"].str.lower().isin(list(lowered)).sum()
+                   if "author_handle" in posts else 0)
+        key = "author_handle" if handles > ids else "author_id"
+    if key == "author_handle":
+        lowered = {str(k).lower(): v for k, v in communities.items()}
+        return posts["author_handle"].str.lower().map(lambda h: lowered.get(h)).astype("object")
+    return posts[key].map(lambda a: communities.get(a)).astype("object")
+
+
+def community_terms(
+    posts: pd.DataFrame,
+    communities: Mapping[Any, Hashable],
+    n: int | None = 10,
+    *,
+    key: str = "auto",
+    retweets: bool = False,
+    min_count: int = 2,
+    chat_tag: str | None = None,
+    stopwords: Iterable[str] | None = None,
+    **flags: bool,
+) -> dict[Hashable, list[tuple[str, float, int]]]:
+    """Distinctive terms of each community's posts, against the other communities (TF-IDF).
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts.
+    communities : mapping
+        Account → community label. Accounts are matched on ``author_id`` or (case-insensitively)
+        ``author_handle``: ``key="auto"`` takes whichever matches more posts.
+    n, retweets, min_count, chat_tag, stopwords, **flags
+        As for :func:`question_terms`.
+
+    Returns
+    -------
+    dict
+        Community → list of ``(term, score, count)``.
+
+    Examples
+    --------
+    >>> posts = pd.DataFrame({"author_id": ["1", "1", "2"], "author_handle": ["ann", "ann", "bob"],
+    ...                       "text": ["courts courts law", "law", "schools schools"]})
+    >>> terms = community_terms(posts, {"Ann": 0, "bob": 1}, n=1)
+    >>> {c: t[0][0] for c, t in terms.items()}
+    {0: 'courts', 1: 'schools'}
+    """
+    labels = _account_labels(posts, communities, key)
+    frame = _prepared(posts.assign(_community=labels), retweets)
+    return distinctive_terms(frame["text"], frame["_community"], n, min_count=min_count,
+                             chat_tag=chat_tag, stopwords=stopwords, **flags)
+
+
+# -- topics ---------------------------------------------------------------------------
+
+
+def topics(
+    posts: pd.DataFrame,
+    n_topics: int = 5,
+    *,
+    n_words: int = 8,
+    n_posts: int = 3,
+    random_state: int = 0,
+    retweets: bool = False,
+    min_df: int = 2,
+    chat_tag: str | None = None,
+    stopwords: Iterable[str] | None = None,
+    **flags: bool,
+) -> list[dict[str, Any]]:
+    """Topics of a selection: non-negative matrix factorisation of the posts' TF-IDF matrix.
+
+    Method: each post (retweets left out by default) is a document of :func:`tokenize` tokens;
+    terms used in fewer than ``min_df`` posts are dropped; the TF-IDF matrix (scikit-learn,
+    l2-normalised rows) is factorised with :class:`sklearn.decomposition.NMF` (``init="nndsvda"``,
+    seeded with ``random_state``, so the same data give the same topics). A topic's words are
+    the highest-weighted terms of its component; a post belongs to the topic with its largest
+    weight, and the representative posts are those with the largest weight for the topic.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts (``post_id``, ``text``; ``author_handle`` when present).
+    n_topics : int
+        Number of topics (fewer when there are fewer usable posts or terms).
+    n_words, n_posts : int
+        Top words and representative posts per topic.
+    random_state : int
+        Seed of the factorisation.
+    retweets, min_df, chat_tag, stopwords, **flags
+        As for :func:`question_terms`; ``min_df`` is the least number of posts for a term.
+
+    Returns
+    -------
+    list of dict
+        One per topic: ``topic`` (0-based), ``words`` (list of ``(term, weight)``), ``posts``
+        (number of posts assigned to it), ``examples`` (list of dicts ``post_id``, ``author``,
+        ``text``, ``weight``). Empty when there is too little text.
+
+    Examples
+    --------
+    >>> posts = pd.DataFrame({"post_id": list("123456"), "text": [
+    ...     "court reports deadline", "court hearing reports", "court reports stress",
+    ...     "team supervision support", "supervision support matters", "team support supervision"]})
+    >>> found = topics(posts, 2, n_words=2, n_posts=1, random_state=0)
+    >>> sorted(sorted(w for w, _ in t["words"]) for t in found)
+    [['court', 'reports'], ['supervision', 'support']]
+    """
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    frame = _prepared(posts, retweets)
+    run = _tokenizer(chat_tag, stopwords, **flags)
+    docs = frame["text"].map(run)
+    frame = frame[docs.map(len) > 0]
+    docs = docs[frame.index]
+    if len(frame) < 2:
+        return []
+    vectorizer = TfidfVectorizer(analyzer=lambda tokens: tokens, min_df=min(min_df, len(frame)))
+    try:
+        matrix = vectorizer.fit_transform(list(docs))
+    except ValueError:  # no term left after min_df
+        return []
+    k = max(1, min(n_topics, matrix.shape[0] - 1, matrix.shape[1]))
+    model = NMF(n_components=k, init="nndsvda", random_state=random_state, max_iter=1000)
+    weights = model.fit_transform(matrix)
+    terms = vectorizer.get_feature_names_out()
+    best = weights.argmax(axis=1)
+    handles = frame["author_handle"] if "author_handle" in frame else pd.Series(None, index=frame.index)
+    out = []
+    for topic in range(k):
+        component = model.components_[topic]
+        top = np.argsort(-component, kind="stable")[:n_words]
+        order = np.argsort(-weights[:, topic], kind="stable")[:n_posts]
+        examples = [
+            {"post_id": str(frame["post_id"].iloc[i]),
+             "author": None if pd.isna(handles.iloc[i]) else str(handles.iloc[i]),
+             "text": str(frame["text"].iloc[i]),
+             "weight": round(float(weights[i, topic]), 6)}
+            for i in order if weights[i, topic] > 0
+        ]
+        out.append({
+            "topic": topic,
+            "words": [(str(terms[j]), round(float(component[j]), 6)) for j in top if component[j] > 0],
+            "posts": int((best == topic).sum()),
+            "examples": examples,
+        })
+    return out
+
+
+# -- comparing two selections ---------------------------------------------------------
+
+
+def compare_terms(
+    texts_a: Iterable[str],
+    texts_b: Iterable[str],
+    *,
+    min_count: int = 3,
+    prior: float = 0.5,
+    chat_tag: str | None = None,
+    stopwords: Iterable[str] | None = None,
+    **flags: bool,
+) -> pd.DataFrame:
+    """How each term's use changed from selection A to selection B (log-odds with a prior).
+
+    Method: the log-odds ratio with an informative Dirichlet prior of Monroe, Colaresi & Quinn
+    (2008, "Fightin' Words"). With ``y`` a term's occurrences, ``n`` all term occurrences of a
+    selection and ``α_w = prior × (y_a + y_b)`` (``α₀`` its sum over terms),
+
+    ``δ = ln((y_b + α_w) / (n_b + α₀ − y_b − α_w)) − ln((y_a + α_w) / (n_a + α₀ − y_a − α_w))``,
+
+    ``z = δ / sqrt(1/(y_a + α_w) + 1/(y_b + α_w))``. A positive ``z`` means the term rose in B,
+    a negative one that it fell; ``|z| > 1.96`` is the usual "clearly changed". Terms used fewer
+    than ``min_count`` times in A and B together are left out (rare words swing most). The shares
+    (per cent of all term occurrences of the selection) are given for reading.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``term``, ``count_a``, ``count_b``, ``share_a``, ``share_b``, ``log_odds``,
+        ``z``; sorted by ``z``, largest rise first.
+
+    Examples
+    --------
+    >>> a = ["burnout burnout caseloads", "burnout rest"]
+    >>> b = ["ethics ethics consent", "ethics burnout consent"]
+    >>> table = compare_terms(a, b, min_count=2)
+    >>> table["term"].tolist()
+    ['ethics', 'consent', 'burnout']
+    """
+    counts_a = Counter(t for tokens in _texts(texts_a).map(_tokenizer(chat_tag, stopwords, **flags))
+                       for t in tokens)
+    counts_b = Counter(t for tokens in _texts(texts_b).map(_tokenizer(chat_tag, stopwords, **flags))
+                       for t in tokens)
+    table = pd.DataFrame({"count_a": pd.Series(counts_a, dtype="int64"),
+                          "count_b": pd.Series(counts_b, dtype="int64")}).fillna(0).astype("int64")
+    columns = ["term", "count_a", "count_b", "share_a", "share_b", "log_odds", "z"]
+    if table.empty:
+        return pd.DataFrame(columns=columns)
+    n_a, n_b = table["count_a"].sum(), table["count_b"].sum()
+    alpha = prior * (table["count_a"] + table["count_b"])
+    alpha0 = alpha.sum()
+    ya, yb = table["count_a"] + alpha, table["count_b"] + alpha
+    delta = np.log(yb / (n_b + alpha0 - yb)) - np.log(ya / (n_a + alpha0 - ya))
+    table["share_a"] = 100 * table["count_a"] / n_a if n_a else 0.0
+    table["share_b"] = 100 * table["count_b"] / n_b if n_b else 0.0
+    table["log_odds"] = delta
+    table["z"] = delta / np.sqrt(1 / ya + 1 / yb)
+    table = table[table["count_a"] + table["count_b"] >= min_count]
+    table = table.rename_axis("term").reset_index()
+    table = table.sort_values(["z", "term"], ascending=[False, True], kind="stable")
+    return table[columns].reset_index(drop=True)
+
+
+def compare_themes(
+    a: Any,
+    b: Any,
+    n: int = 10,
+    *,
+    min_count: int = 3,
+    prior: float = 0.5,
+    min_z: float = 1.0,
+    retweets: bool = False,
+    chat_tag: str | None = None,
+    stopwords: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """What rose and what fell from one session (or selection) to another.
+
+    Parameters
+    ----------
+    a, b : Chat or pandas.DataFrame
+        The earlier and the later selection (chats or posts DataFrames).
+    n : int
+        Terms per list.
+    min_count, prior
+        As for :func:`compare_terms` (log-odds with an informative Dirichlet prior).
+    min_z : float
+        Least ``|z|`` for a term to be listed as rising or falling. The default, 1, keeps the
+        clearer changes of small chats (a term used 7 times in one session and never in the
+        other has ``z`` ≈ 1.8 there); use 1.96 for the conventional "significant" cut.
+    retweets, chat_tag, stopwords
+        As for :func:`chat_themes`; the chat tag defaults to the chats' hashtag.
+
+    Returns
+    -------
+    dict
+        ``rose`` and ``fell``: lists of dicts (``term``, ``count_a``, ``count_b``, ``share_a``,
+        ``share_b``, ``z``) with ``z`` beyond ``±min_z``, strongest change first; ``method``: a
+        sentence saying how they were computed; ``table``: the full :func:`compare_terms` table.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"text": ["burnout, caseloads and supervision"] * 8, "kind": "original"})
+    >>> b = pd.DataFrame({"text": ["ethics, consent and supervision"] * 8, "kind": "original"})
+    >>> change = compare_themes(a, b, n=2)
+    >>> [r["term"] for r in change["rose"]], [r["term"] for r in change["fell"]]
+    (['consent', 'ethics'], ['burnout', 'caseloads'])
+    """
+    posts_a, tag_a = _posts_of(a)
+    posts_b, tag_b = _posts_of(b)
+    tag = chat_tag or tag_a or tag_b
+    table = compare_terms(_prepared(posts_a, retweets)["text"], _prepared(posts_b, retweets)["text"],
+                          min_count=min_count, prior=prior, chat_tag=tag, stopwords=stopwords)
+    keep = ["term", "count_a", "count_b", "share_a", "share_b", "z"]
+    rose = table[table["z"] > min_z].head(n)
+    fell = table[table["z"] < -min_z].sort_values(["z", "term"], kind="stable").head(n)
+    return {
+        "rose": _records(rose[keep]),
+        "fell": _records(fell[keep]),
+        "method": (f"log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008), "
+                   f"prior {prior} × combined counts; terms used at least {min_count} times in both "
+                   f"selections together; |z| > {min_z}"),
+        "table": table,
+    }
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for row in frame.to_dict("records"):
+        out.append({k: (round(float(v), 4) if isinstance(v, float | np.floating) else
+                        int(v) if isinstance(v, np.integer) else v) for k, v in row.items()})
+    return out
+
+
+def _posts_of(value: Any) -> tuple[pd.DataFrame, str | None]:
+    if isinstance(value, pd.DataFrame):
+        return value, None
+    return value.posts, getattr(value, "hashtag", None)
+
+
+# -- one chat ---------------------------------------------------------------------------
+
+
+@dataclass
+class Themes:
+    """What one chat was about (see :func:`chat_themes`).
+
+    Attributes
+    ----------
+    chat_tag : str or None
+        The tag removed from words and hashtags.
+    posts : int
+        Posts whose text was used (the chat's own posts, retweets left out unless asked).
+    terms, word_pairs, hashtags, co_hashtags, links, domains : list
+        ``(item, count)`` lists as :func:`top_terms`, :func:`top_word_pairs`,
+        :func:`top_hashtags`, :func:`co_hashtags`, :func:`top_links`, :func:`top_domains` give.
+    questions : dict
+        Segment label → ``(term, score, count)`` list (:func:`question_terms`); empty when
+        the chat has no question segmentation.
+    question_posts : dict
+        Segment label → number of posts used for it.
+    topics : list or None
+        :func:`topics`, when asked for.
+    method : dict
+        Sentences describing each method, for reports.
+    """
+
+    chat_tag: str | None
+    posts: int
+    terms: list[tuple[str, int]]
+    word_pairs: list[tuple[tuple[str, str], int]]
+    hashtags: list[tuple[str, int]]
+    co_hashtags: list[tuple[tuple[str, str], int]]
+    links: list[tuple[str, int]]
+    domains: list[tuple[str, int]]
+    questions: dict[str, list[tuple[str, float, int]]] = field(default_factory=dict)
+    question_posts: dict[str, int] = field(default_factory=dict)
+    topics: list[dict[str, Any]] | None = None
+    method: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (lists of small dicts).
+
+        Examples
+        --------
+        >>> t = Themes(chat_tag="SWChat", posts=1, terms=[("ethics", 2)], word_pairs=[],
+        ...            hashtags=[], co_hashtags=[], links=[], domains=[])
+        >>> t.as_dict()["terms"]
+        [{'term': 'ethics', 'count': 2}]
+        """
+        return {
+            "chat_tag": self.chat_tag,
+            "posts": self.posts,
+            "terms": [{"term": t, "count": c} for t, c in self.terms],
+            "word_pairs": [{"pair": list(p), "count": c} for p, c in self.word_pairs],
+            "hashtags": [{"hashtag": t, "count": c} for t, c in self.hashtags],
+            "co_hashtags": [{"pair": list(p), "count": c} for p, c in self.co_hashtags],
+            "links": [{"url": u, "count": c} for u, c in self.links],
+            "domains": [{"domain": d, "count": c} for d, c in self.domains],
+            "questions": {q: [{"term": t, "score": s, "count": c} for t, s, c in terms]
+                          for q, terms in self.questions.items()},
+            "question_posts": dict(self.question_posts),
+            "topics": None if self.topics is None else [
+                {**t, "words": [{"term": w, "weight": x} for w, x in t["words"]]} for t in self.topics],
+            "method": dict(self.method),
+        }
+
+
+def _question_segments(chat: Any) -> pd.Series | None:
+    try:
+        from .sessions import assign_questions
+    except ImportError:
+        return None
+    return assign_questions(chat)
+
+
+def chat_themes(
+    chat: Any,
+    *,
+    n: int = 10,
+    segments: Mapping[str, str] | pd.Series | None = None,
+    n_topics: int | None = None,
+    retweets: bool = False,
+    min_count: int = 2,
+    chat_tag: str | None = None,
+    stopwords: Iterable[str] | None = None,
+    random_state: int = 0,
+) -> Themes:
+    """Themes of one chat: top terms, word pairs, hashtags, links, and distinctive terms per question.
+
+    Parameters
+    ----------
+    chat : Chat
+        A selection or session (:class:`swchat.chat.Chat`).
+    n : int
+        Items per list.
+    segments : mapping or Series, optional
+        post_id → segment label (``intro``, ``Q1``…, ``wrap-up``). By default the chat's
+        question segmentation, :func:`swchat.sessions.assign_questions`. For a selection
+        spanning several sessions, posts with the same label form one document (every
+        session's Q1 together): open one session for its own questions.
+    n_topics : int, optional
+        Also fit this many NMF :func:`topics`.
+    retweets : bool
+        Use retweets' text and tags too (off: a retweet repeats its original).
+    min_count : int
+        Least occurrences of a distinctive term within its question.
+    chat_tag : str, optional
+        The chat's own tag, removed from words and hashtags (default: the chat's hashtag).
+    stopwords : iterable of str, optional
+        Extra stop words.
+    random_state : int
+        Seed for the topics.
+
+    Returns
+    -------
+    Themes
+
+    Examples
+    --------
+    >>> from swchat.chat import Chat
+    >>> from swchat.schema import new_post, posts_frame
+    >>> rows = [new_post(platform="x", post_id=str(i), author_id=str(i), created_at=f"2026-09-02T19:0{i}:00.000Z",
+    ...                  text=t, hashtags=["SWChat"]) for i, t in enumerate(
+    ...         ["Q1: ethics #SWChat", "A1 ethics, consent", "Q2: burnout #SWChat", "A2 burnout, rest"])]
+    >>> themes = chat_themes(Chat(posts=posts_frame(rows), hashtag="SWChat"),
+    ...                      segments={"0": "Q1", "1": "Q1", "2": "Q2", "3": "Q2"})
+    >>> themes.terms[:2], list(themes.questions)
+    ([('burnout', 2), ('ethics', 2)], ['Q1', 'Q2'])
+    """
+    tag = chat_tag or getattr(chat, "hashtag", None)
+    posts = chat.posts if hasattr(chat, "posts") else chat
+    own = _prepared(posts, retweets)
+    if segments is None:
+        segments = _question_segments(chat)
+    questions: dict[str, list[tuple[str, float, int]]] = {}
+    question_posts: dict[str, int] = {}
+    if segments is not None:
+        labels = _segment_series(own, segments)
+        question_posts = {str(k): int(v) for k, v in labels.dropna().value_counts(sort=False).items()}
+        questions = question_terms(own, labels, n, retweets=retweets, min_count=min_count,
+                                   chat_tag=tag, stopwords=stopwords)
+        question_posts = {q: question_posts.get(q, 0) for q in questions}
+    found = topics(own, n_topics, random_state=random_state, chat_tag=tag, stopwords=stopwords,
+                   retweets=retweets) if n_topics else None
+    exclude = [tag] if tag else None
+    return Themes(
+        chat_tag=tag,
+        posts=len(own),
+        terms=top_terms(own["text"], n, chat_tag=tag, stopwords=stopwords),
+        word_pairs=top_word_pairs(own["text"], n, chat_tag=tag, stopwords=stopwords),
+        hashtags=top_hashtags(own, n, exclude=exclude),
+        co_hashtags=co_hashtags(own, n, exclude=exclude),
+        links=top_links(own, n),
+        domains=top_domains(own, n),
+        questions=questions,
+        question_posts=question_posts,
+        topics=found,
+        method={
+            "tokens": "lower-cased words; URLs, @mentions, Q/A labels, numbers and stop words "
+                      "(scikit-learn English + chat noise + the chat tag) removed",
+            "posts": "the chat's own posts" + ("" if retweets else ", retweets left out"),
+            "questions": "TF-IDF: each segment's posts concatenated into one document, scored "
+                         "(1 + ln count) × (ln((1 + N)/(1 + df)) + 1) against the other segments; "
+                         f"terms used fewer than {min_count} times in a segment not listed",
+            "topics": f"NMF on post TF-IDF, random_state={random_state}",
+        },
+    )
+

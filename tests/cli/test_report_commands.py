@@ -1,0 +1,96 @@
+"""`swchat report` through the command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from swchat.cli import main
+
+
+@pytest.fixture(scope="module")
+def db(sample_archive_path, tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli-report") / "sample.db"
+    shutil.copy(sample_archive_path, path)
+    return path
+
+
+def run(*args, **kw):
+    return CliRunner().invoke(main, [str(a) for a in args], **kw)
+
+
+def test_report_html_for_a_session(db, tmp_path, truth):
+    session = truth["sessions"][-2]["id"]
+    out = tmp_path / "report.html"
+    res = run("report", "--archive", db, "--session", session, "-o", out, "--tz", "Europe/London")
+    assert res.exit_code == 0, res.output
+    html = out.read_text()
+    assert html.startswith("<!doctype html>") and session in html
+    assert f"wrote {out}" in res.stderr and res.stdout == ""
+
+
+def test_report_markdown_latest_with_json(db, tmp_path, truth):
+    out = tmp_path / "md" / "report.md"
+    res = run("report", "--archive", db, "--latest", "--hashtag", "SWChat", "-o", out, "--json", "--no-compare")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["session_id"] == truth["sessions"][-1]["id"]
+    assert data["headline"][0]["value"] == truth["sessions"][-1]["posts"]
+    assert data["headline"][0]["previous"] is None
+    assert "png_base64" not in res.stdout
+    assert out.read_text().startswith("# ") and (tmp_path / "md" / "report_files" / "timeline.png").exists()
+
+
+def test_report_exclude_and_pseudonymise(db, tmp_path, truth, monkeypatch):
+    monkeypatch.delenv("SWCHAT_SECRET", raising=False)
+    optout = tmp_path / "optout.txt"
+    optout.write_text("# opted out\n@SWChatHost\n")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("0123456789abcdef0123456789abcdef\n")
+    out = tmp_path / "private.html"
+    res = run("report", "--archive", db, "--latest", "-o", out, "--exclude-accounts", optout,
+              "--pseudonymise", "--secret-file", secret)
+    assert res.exit_code == 0, res.output
+    html = out.read_text().lower()
+    assert "swchathost" not in html and "participant_" in html
+    monkeypatch.setenv("SWCHAT_SECRET", "0123456789abcdef0123456789abcdef")
+    again = tmp_path / "again.html"
+    assert run("report", "--archive", db, "--latest", "-o", again, "--exclude-accounts", optout,
+               "--pseudonymise").exit_code == 0
+    names = sorted(set(__import__("re").findall(r"participant_[0-9a-f]{8}", html)))
+    assert names and names == sorted(set(__import__("re").findall(r"participant_[0-9a-f]{8}",
+                                                                       again.read_text().lower())))
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ([], "either --session ID or --latest"),
+    (["--session", "X-2026-01-01", "--latest"], "either --session ID or --latest"),
+    (["--session", "X-2026-01-01", "--hashtag", "X"], "--hashtag goes with --latest"),
+    (["--latest", "--secret-file", "s.txt"], "--secret-file goes with --pseudonymise"),
+])
+def test_usage_errors_exit_2(db, tmp_path, args, message):
+    res = run("report", "--archive", db, "-o", tmp_path / "r.html", *args)
+    assert res.exit_code == 2 and message in res.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--session", "SWChat-1999-01-01"], "no session SWChat-1999-01-01"),
+    (["--latest", "--hashtag", "nothere"], "no sessions of #nothere"),
+    (["--latest", "--pseudonymise"], "needs a secret"),
+    (["--latest", "--exclude-accounts", "missing.txt"], "cannot read the account list"),
+    (["--latest", "--tz", "Nowhere/Land"], "unknown time zone"),
+])
+def test_handled_errors_exit_1_in_one_sentence(db, tmp_path, monkeypatch, args, message):
+    monkeypatch.delenv("SWCHAT_SECRET", raising=False)
+    monkeypatch.chdir(tmp_path)
+    res = run("report", "--archive", db, "-o", tmp_path / "r.html", *args)
+    assert res.exit_code == 1, res.output
+    assert message in res.output and "Traceback" not in res.output
+
+
+def test_bad_suffix_is_one_sentence(db, tmp_path):
+    res = run("report", "--archive", db, "--latest", "-o", tmp_path / "r.pdf")
+    assert res.exit_code == 1 and ".html or .md" in res.output

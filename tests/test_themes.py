@@ -1,0 +1,303 @@
+"""Themes: the tokeniser on real-world-style text, top items, distinctive terms, topics, comparison."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from swchat.schema import new_post, posts_frame
+from swchat.themes import (
+    CHAT_NOISE,
+    Themes,
+    chat_themes,
+    co_hashtags,
+    community_terms,
+    compare_terms,
+    compare_themes,
+    distinctive_terms,
+    question_terms,
+    stop_words,
+    tokenize,
+    top_domains,
+    top_hashtags,
+    top_links,
+    top_terms,
+    top_word_pairs,
+    topics,
+)
+
+# -- tokeniser -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # URLs of every shape are dropped, and do not leave fragments behind
+        ("Read this https://t.co/AbC123 and http://basw.co.uk/code-of-ethics?x=1#top carefully",
+         ["read", "carefully"]),
+        ("Guidance at www.scie.org.uk/safeguarding.", ["guidance"]),
+        # mentions (X, Mastodon) are dropped; e-mail-like text does not make a mention
+        ("@ann_b @carl@mastodon.social supervision matters", ["supervision", "matters"]),
+        # hashtags: trailing punctuation is not part of the tag, hyphens inside are
+        ("Loved tonight's #SWChat! See you next week #SWChat.", ["loved", "week"]),
+        ("(#SWChat) #self-care is not selfish #SelfCare", ["self-care", "selfish", "selfcare"]),
+        # HTML entities, single and doubly escaped
+        ("Courts &amp; tribunals &quot;reform&quot; &#39;now&#39; &amp;amp; later",
+         ["courts", "tribunals", "reform", "later"]),
+        ("A &lt;b&gt; tag &gt; caseload", ["tag", "caseload"]),
+        # Q/A labels in their common forms
+        ("Q1: What helps? A1 supervision A.1 peers a1 coffee Q 2 - next", ["helps", "supervision",
+                                                                           "peers", "coffee"]),
+        ("A1) reflective practice; A2- curiosity; T3 Boundaries", ["reflective", "practice",
+                                                                    "curiosity", "boundaries"]),
+        # non-English letters are letters; ß stays ß
+        ("Straße, café, Søren, niño, Müller: Selbstfürsorge!",
+         ["straße", "café", "søren", "niño", "müller", "selbstfürsorge"]),
+        # emoji are dropped by default and never glue onto words
+        ("great👍🏽point 🙌 ❤️ burnout🔥", ["great", "point", "burnout"]),
+        # hyphenated words stay whole; a hyphenated word is kept though its parts are stop words
+        ("well-being and self-care — not self‐care", ["well-being", "self-care", "self-care"]),
+        # possessives and contractions
+        ("The worker's caseload; don't, it's, we're, workers' rights, O'Brien",
+         ["worker", "caseload", "workers", "rights", "o'brien"]),
+        ("It’s the team’s job", ["team", "job"]),
+        # numbers and single letters
+        ("2026 was 3x better: 24/7 support in 5 mins", ["better", "support", "mins"]),
+        # chat noise
+        ("RT thanks everyone, welcome! amp via great chat tonight", ["great"]),
+    ],
+)
+def test_tokenize_real_world_text(text, expected):
+    assert tokenize(text, chat_tag="SWChat") == expected
+
+
+def test_chat_tag_removed_as_word_and_hashtag_any_case():
+    assert tokenize("SWChat swchat #SWCHAT #swchat ethics", chat_tag="#SwChat") == ["ethics"]
+    # without the chat tag, the tag is an ordinary word
+    assert tokenize("#SWChat ethics") == ["swchat", "ethics"]
+
+
+def test_tokenize_keeps_mentions_emoji_on_request():
+    text = "RT @Ann: Brilliant 👏🏾 point @bob@social.example 👨‍👩‍👧 #SWChat"
+    assert tokenize(text, chat_tag="SWChat", mentions=True, emoji=True) == [
+        "@ann", "brilliant", "👏🏾", "point", "@bob@social.example", "👨‍👩‍👧"]
+    assert tokenize("#Ethics matter", hashtags=False) == ["matter"]
+
+
+def test_stopwords_are_extendable():
+    assert tokenize("Ofsted inspection ofsted", stopwords=["OFSTED"]) == ["inspection"]
+    assert tokenize("ofsted inspection", stopwords="ofsted") == ["inspection"]
+    words = stop_words("SWChat", ["ofsted"])
+    assert {"the", "rt", "amp", "via", "swchat", "ofsted", "thanks", "welcome"} <= words
+    assert words >= CHAT_NOISE
+
+
+def test_tokenize_missing_text():
+    assert tokenize(None) == [] and tokenize(float("nan")) == [] and tokenize(pd.NA) == []
+    assert tokenize("") == []
+
+
+# -- top items -------------------------------------------------------------------------
+
+
+def _posts(rows):
+    return posts_frame([new_post(platform="x", post_id=str(i), author_id=str(i % 3),
+                                 author_handle=f"u{i % 3}",
+                                 created_at=f"2026-10-07T19:{i:02d}:00.000Z", **row)
+                        for i, row in enumerate(rows)])
+
+
+def test_top_terms_and_pairs():
+    texts = ["Reflective supervision matters #SWChat", "reflective supervision https://t.co/x weekly",
+             "Supervision, supervision!", None]
+    assert top_terms(texts, 2, chat_tag="SWChat") == [("supervision", 4), ("reflective", 2)]
+    pairs = top_word_pairs(texts, None, chat_tag="SWChat")
+    assert pairs[0] == (("reflective", "supervision"), 2)
+    # the URL breaks the sequence: no ("supervision", "weekly") pair
+    assert (("supervision", "weekly"), 1) not in pairs
+    assert (("supervision", "supervision"), 1) in pairs
+    # a DataFrame's text column works too
+    assert top_terms(pd.DataFrame({"text": texts}), 1) == [("supervision", 4)]
+
+
+def test_hashtags_are_case_insensitive_and_exclude_the_chat_tag():
+    posts = _posts([{"hashtags": ["SWChat", "SelfCare", "Burnout"]},
+                    {"hashtags": ["swchat", "selfcare", "burnout", "selfcare"]},
+                    {"hashtags": ["SWChat", "Ethics", "SelfCare"]}])
+    assert top_hashtags(posts, 2, exclude="#swchat") == [("SelfCare", 3), ("Burnout", 2)]
+    assert top_hashtags(posts, 1)[0] == ("SWChat", 3)
+    assert co_hashtags(posts, 2, exclude=["SWChat"]) == [(("Burnout", "SelfCare"), 2),
+                                                         (("Ethics", "SelfCare"), 1)]
+    assert top_hashtags(posts.iloc[0:0], 5) == [] and co_hashtags(posts.iloc[0:0]) == []
+
+
+def test_links_and_domains_from_expanded_urls():
+    posts = _posts([
+        {"urls": ["https://www.basw.co.uk/code", "https://twitter.com/ann/status/123"]},
+        {"urls": ["https://www.basw.co.uk/code", "https://basw.co.uk/other"]},
+        {"urls": ["https://x.com/bob/status/9"]},
+        {"urls": []},
+    ])
+    assert top_links(posts) == [("https://www.basw.co.uk/code", 2), ("https://basw.co.uk/other", 1)]
+    assert ("https://twitter.com/ann/status/123", 1) in top_links(posts, post_links=True)
+    assert top_domains(posts) == [("basw.co.uk", 2)]
+
+
+def test_functions_do_not_mutate_the_frame():
+    posts = _posts([{"text": "Q1: ethics", "hashtags": ["SWChat", "Ethics"], "urls": ["https://a.org"]},
+                    {"text": "A1 ethics", "hashtags": ["SWChat"]}])
+    before = posts.copy()
+    top_hashtags(posts, exclude="SWChat")
+    co_hashtags(posts)
+    top_links(posts)
+    question_terms(posts, {"0": "Q1", "1": "Q1"})
+    pd.testing.assert_frame_equal(posts, before)
+
+
+# -- distinctive terms -----------------------------------------------------------------
+
+
+def test_distinctive_terms_match_scikit_learn_tfidf():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    groups = {"Q1": ["ethics ethics consent values", "ethics dignity values values"],
+              "Q2": ["burnout rest rest values", "burnout sleep burnout"],
+              "Q3": ["courts reports reports values", "ethics courts"]}
+    texts = [t for ts in groups.values() for t in ts]
+    labels = [g for g, ts in groups.items() for _ in ts]
+    ours = distinctive_terms(texts, labels, None, min_count=1)
+    vec = TfidfVectorizer(analyzer=tokenize, sublinear_tf=True, smooth_idf=True, norm=None)
+    matrix = vec.fit_transform([" ".join(ts) for ts in groups.values()]).toarray()
+    names = vec.get_feature_names_out()
+    for row, label in enumerate(groups):
+        expected = {names[j]: matrix[row, j] for j in range(len(names)) if matrix[row, j] > 0}
+        got = {t: s for t, s, _ in ours[label]}
+        assert got.keys() == expected.keys()
+        for term, score in got.items():
+            assert score == pytest.approx(expected[term], rel=1e-5)
+
+
+def test_distinctive_terms_min_count_and_unlabelled_texts():
+    out = distinctive_terms(["ethics ethics once", "burnout burnout", "ignored ignored"],
+                            ["Q1", "Q2", None], min_count=2)
+    assert list(out) == ["Q1", "Q2"]
+    assert [t for t, _, _ in out["Q1"]] == ["ethics"]  # "once" is below min_count
+
+
+def _truth_segments(session: dict) -> dict[str, str]:
+    seg = dict.fromkeys(session["intro_post_ids"], "intro")
+    seg.update(dict.fromkeys(session["wrapup_post_ids"], "wrap-up"))
+    for q in session["questions"]:
+        seg.update(dict.fromkeys(q["post_ids"], f"Q{q['number']}"))
+    return seg
+
+
+def _hits(terms, vocabulary):
+    return sum(t in set(vocabulary) for t, _, _ in terms[:5])
+
+
+@pytest.fixture(scope="module")
+def sample_posts(sample_archive_path):
+    from swchat import Archive
+
+    with Archive(sample_archive_path) as archive:
+        return archive.posts()
+
+
+def test_question_terms_recover_the_vocabulary_truth_segments(truth, sample_posts):
+    """Distinctive terms of each question (on the generator's own segmentation) come from its vocabulary."""
+    hits = []
+    for session in truth["sessions"]:
+        posts = sample_posts[sample_posts["post_id"].isin(set(session["post_ids"]))]
+        terms = question_terms(posts, _truth_segments(session), n=5, chat_tag=truth["hashtag"])
+        for q in session["questions"]:
+            h = _hits(terms[f"Q{q['number']}"], q["vocabulary"])
+            assert h >= 3, (session["id"], q["number"], terms[f"Q{q['number']}"], q["vocabulary"])
+            hits.append(h)
+    mean = sum(hits) / len(hits)
+    print(f"truth segments: mean {mean:.2f} of the top 5 terms from the question's vocabulary")
+    assert mean >= 4.5
+
+
+@pytest.fixture(scope="module")
+def sample_sessions(sample_archive_path, truth):
+    """Each truth session's Chat as the archive finds it (sessions and questions detected)."""
+    from swchat import Archive
+
+    archive = Archive(sample_archive_path)
+    chats = {s["id"]: archive.session(s["id"], tz=truth["timezone"]) for s in truth["sessions"]}
+    yield chats
+    archive.close()
+
+
+def test_chat_themes_recover_the_vocabulary_detected_questions(truth, sample_sessions):
+    """The same with the question segmentation of swchat.sessions.assign_questions."""
+    hits = []
+    for session in truth["sessions"]:
+        themes = chat_themes(sample_sessions[session["id"]], n=5)
+        assert themes.chat_tag == "SWChat"
+        for q in session["questions"]:
+            h = _hits(themes.questions[f"Q{q['number']}"], q["vocabulary"])
+            assert h >= 3, (session["id"], q["number"], themes.questions[f"Q{q['number']}"])
+            hits.append(h)
+        assert {"intro", "Q1", "Q5", "wrap-up"} <= set(themes.questions)
+        assert sum(themes.question_posts.values()) <= themes.posts
+    mean = sum(hits) / len(hits)
+    print(f"detected segments: mean {mean:.2f} of the top 5 terms from the question's vocabulary")
+    assert mean >= 4.0
+
+
+def test_chat_themes_lists_and_json(truth, sample_sessions):
+    chat = sample_sessions[truth["sessions"][0]["id"]]
+    themes = chat_themes(chat, n=8, n_topics=3)
+    assert isinstance(themes, Themes)
+    assert len(themes.terms) == 8 and all(c >= 1 for _, c in themes.terms)
+    assert all(t.lower() != "swchat" for t, _ in themes.hashtags)
+    assert all("swchat" not in t for t, _ in themes.terms)
+    assert themes.topics is not None and 1 <= len(themes.topics) <= 3
+    doc = json.loads(json.dumps(themes.as_dict()))
+    assert set(doc) >= {"terms", "word_pairs", "hashtags", "co_hashtags", "links", "domains",
+                        "questions", "topics", "method"}
+    assert doc["questions"]["Q1"][0].keys() == {"term", "score", "count"}
+
+
+def test_community_terms_by_id_or_handle():
+    posts = _posts([{"text": "courts courts law"}, {"text": "schools schools pupils"},
+                    {"text": "nursing nursing wards"}, {"text": "courts law law"}])
+    # authors: 0, 1, 2, 0 (handles u0, u1, u2)
+    by_id = community_terms(posts, {"0": "legal", "1": "education"}, n=1)
+    by_handle = community_terms(posts, {"U0": "legal", "u1": "education"}, n=1)
+    assert by_id == by_handle
+    assert by_id["legal"][0][0] in {"courts", "law"} and by_id["education"][0][0] == "schools"
+
+
+def test_topics_are_seeded_and_describe_posts():
+    rows = ([{"text": f"court reports deadline hearing {i}"} for i in range(6)]
+            + [{"text": f"team supervision support peers {i}"} for i in range(6)])
+    posts = _posts(rows)
+    first = topics(posts, 2, random_state=3)
+    assert first == topics(posts, 2, random_state=3)
+    assert len(first) == 2
+    words = [{w for w, _ in t["words"][:2]} for t in first]
+    assert {"court", "reports", "deadline", "hearing"} & words[0] or {"court", "reports"} & words[1]
+    assert sum(t["posts"] for t in first) == len(posts)
+    assert all(e["post_id"] in set(posts["post_id"]) for t in first for e in t["examples"])
+    assert topics(posts.iloc[:1], 3) == []
+
+
+def test_compare_terms_and_themes(truth, sample_sessions):
+    a, b = (sample_sessions[s["id"]] for s in truth["sessions"][:2])
+    change = compare_themes(a, b, n=10)
+    vocab_a = {w for q in truth["sessions"][0]["questions"] for w in q["vocabulary"]}
+    vocab_b = {w for q in truth["sessions"][1]["questions"] for w in q["vocabulary"]}
+    rose = [r["term"] for r in change["rose"]]
+    fell = [r["term"] for r in change["fell"]]
+    assert rose and fell
+    assert sum(t in vocab_b for t in rose) >= len(rose) * 0.6
+    assert sum(t in vocab_a for t in fell) >= len(fell) * 0.6
+    assert all(r["z"] > 0 for r in change["rose"]) and all(r["z"] < 0 for r in change["fell"])
+    table = compare_terms(["x"], ["y"], min_count=1)
+    assert list(table.columns) == ["term", "count_a", "count_b", "share_a", "share_b", "log_odds", "z"]
+    assert compare_terms([], [], min_count=1).empty
