@@ -118,7 +118,7 @@ import gc
 import math
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -660,12 +660,13 @@ class SampleChat:
         >>> chat.post(chat.posts[0]["id"]) is chat.posts[0]
         True
         """
+        return self._index()[post_id]
+
+    def _index(self) -> dict[str, dict[str, Any]]:
+        """Every post (export and context) by id, made once."""
         if not self._by_id:
-            for p in self.context_posts:
-                self._by_id[p["id"]] = p
-            for p in self.posts:
-                self._by_id[p["id"]] = p
-        return self._by_id[post_id]
+            self._by_id.update(_by_id(self.context_posts, self.posts))
+        return self._by_id
 
 
 # --------------------------------------------------------------------------- helpers
@@ -681,6 +682,25 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+def _by_id(*groups: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Posts by their ``id``, from one or more lists of posts."""
+    return {p["id"]: p for group in groups for p in group}
+
+
+def _once_per_id(build: Callable[[dict], dict]) -> Callable[[dict], dict]:
+    """``build`` for a post or account, called once per ``id`` (a post is written again wherever it is
+    retweeted, quoted or replied to; an account wherever it is an author)."""
+    made: dict[str, dict[str, Any]] = {}
+
+    def get(item: dict[str, Any]) -> dict[str, Any]:
+        out = made.get(item["id"])
+        if out is None:
+            out = made[item["id"]] = build(item)
+        return out
+
+    return get
 
 
 def _local_ms(day: date, hour: int, minute: int = 0, second: int = 0) -> int:
@@ -726,7 +746,7 @@ def _display_url(url: str, keep: int = 26) -> str:
 class _Text:
     """Builds a post text piece by piece, recording entity offsets (code points)."""
 
-    __slots__ = ("inner", "lead", "ments", "n", "parts", "tags", "urls")
+    __slots__ = ("inner", "lead", "lead_end", "ments", "n", "parts", "tags", "urls")
 
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -735,6 +755,7 @@ class _Text:
         self.ments: list[list[Any]] = []
         self.urls: list[list[Any]] = []
         self.lead: list[str] = []
+        self.lead_end = 0
         self.inner: list[str] = []
 
     def s(self, text: str) -> _Text:
@@ -753,6 +774,8 @@ class _Text:
         self.s("@" + account["username"])
         self.ments.append([start, self.n, account["id"]])
         (self.lead if leading else self.inner).append(account["id"])
+        if leading:
+            self.lead_end = self.n
         return self
 
     def url(self, tco: str, expanded: str | None, display: str | None) -> _Text:
@@ -766,6 +789,18 @@ class _Text:
         self.s(before)
         self.at(account)
         return self.s(after)
+
+    def tagged(self, template: str, tag: str, **words: str) -> _Text:
+        """Append ``template`` with its ``{t}`` (if any) as the hashtag ``tag``, other fields from ``words``."""
+        before, sep, after = template.partition("{t}")
+        self.s(before.format(**words))
+        if sep:
+            self.tag(tag)
+        return self.s(after.format(**words))
+
+    def reply_range(self) -> tuple[int, int]:
+        """The ``display_text_range`` of a reply: the text after its leading ``@mention``."""
+        return (self.lead_end + 1 if self.lead else 0, self.n)
 
     def text(self) -> str:
         return "".join(self.parts)
@@ -1151,11 +1186,10 @@ class _Generator:
             place = (acc["location"].split(",")[0] or "the UK") if acc["location"] != "UK" else "the UK"
             role = acc["_role_phrase"]
             tmpl = rng.choice(_INTRO_NEW if is_new else _INTRO_BACK)
-            before, after = tmpl.split("{t}")
             article = "an" if role[0] in "AEIOUaeiou" else "a"
             words = {"first": acc["_first"], "role": role, "place": place, "Role": _cap(role),
                      "a_role": f"{article} {role}"}
-            tb = _Text().s(before.format(**words)).tag(acc["_tag"]).s(after.format(**words))
+            tb = _Text().tagged(tmpl, acc["_tag"], **words)
             ms = rng.randrange(welcome["ms"] + 15_000, q_ms[0] - 10_000)
             intro_of[acc["id"]] = add(self._post(ms, acc, "original", tb, session=s, segment="intro",
                                                  role="intro"))
@@ -1174,15 +1208,10 @@ class _Generator:
             if intro is not None and rng.random() < 0.75:
                 by = rng.choice(self.hosts) if rng.random() < 0.6 or not returners else rng.choice(returners)
                 tmpl = rng.choice(_WELCOME_REPLIES)
-                tb = _Text().at(acc, leading=True).s(" ")
-                before, sep, after = tmpl.partition("{t}")
-                tb.s(before.format(first=acc["_first"]))
-                if sep:
-                    tb.tag(by["_tag"])
-                tb.s(after.format(first=acc["_first"]))
+                tb = _Text().at(acc, leading=True).s(" ").tagged(tmpl, by["_tag"], first=acc["_first"])
                 ms = intro["ms"] + rng.randrange(20_000, 180_000)
                 add(self._post(ms, by, "reply", tb, session=s, segment="intro", role="welcome_reply",
-                               parent=intro, display=(len(acc["username"]) + 2, tb.n)))
+                               parent=intro, display=tb.reply_range()))
             elif intro is not None or rng.random() < 0.5:
                 group.append(acc)
             else:
@@ -1281,7 +1310,7 @@ class _Generator:
                 tagged = not as_reply or rng.random() < 0.85
                 if tagged and not tag_first:
                     tb.s(" ").tag(acc["_tag"])
-                disp = (len(self.accounts[q["author_id"]]["username"]) + 2, tb.n) if as_reply else None
+                disp = tb.reply_range() if as_reply else None
                 a = add(self._post(ms, acc, "reply" if as_reply else "original", tb, session=s,
                                    segment=k, role="answer", parent=q if as_reply else None,
                                    display=disp))
@@ -1305,10 +1334,9 @@ class _Generator:
                 continue
             by = rng.choice(old_hands)
             tb = _Text().at(acc, leading=True).s(" ")
-            before, after = rng.choice(_WELCOME_ANSWER_REPLIES).split("{t}")
-            tb.s(before).tag(by["_tag"]).s(after)
+            tb.tagged(rng.choice(_WELCOME_ANSWER_REPLIES), by["_tag"])
             add(self._post(ms, by, "reply", tb, session=s, segment=a["segment"],
-                           role="welcome_reply", parent=a, display=(len(acc["username"]) + 2, tb.n)))
+                           role="welcome_reply", parent=a, display=tb.reply_range()))
 
         # ---- planned counts for the rest of the hour
         n_rt = round(0.12 * budget)
@@ -1360,7 +1388,7 @@ class _Generator:
             maybe_mention(tb, author, pa["id"], 0.06)
             if rng.random() < 0.55:
                 tb.s(" ").tag(author["_tag"])
-            disp = (len(pa["username"]) + 2, tb.n)
+            disp = tb.reply_range()
             if quote_art is not None:
                 disp = (disp[0], self._add_quote_link(tb)[1])
             r = add(self._post(ms, author, "reply", tb, session=s, segment=k + 1, role="reply",
@@ -1417,8 +1445,7 @@ class _Generator:
         for _ in range(n_misc):
             who = pick_regular()
             ms = rng.randrange(q_ms[0] + 30_000, wrap_ms - 5000)
-            before, after = rng.choice(_MISC).split("{t}")
-            tb = _Text().s(before).tag(who["_tag"]).s(after)
+            tb = _Text().tagged(rng.choice(_MISC), who["_tag"])
             add(self._post(ms, who, "original", tb, session=s, segment=segment_at(ms), role="misc"))
 
         # ---- wrap-up and thanks
@@ -1441,10 +1468,9 @@ class _Generator:
                 if rng.random() < 0.5:
                     tb.s(" ").tag(who["_tag"])
                 add(self._post(ms, who, "reply", tb, session=s, segment="wrapup", role="thanks",
-                               parent=wrap, display=(len(lead["username"]) + 2, tb.n)))
+                               parent=wrap, display=tb.reply_range()))
             elif r < 0.85:
-                before, after = rng.choice(_THANKS).split("{t}")
-                tb = _Text().s(before).tag(who["_tag"]).s(after)
+                tb = _Text().tagged(rng.choice(_THANKS), who["_tag"])
                 add(self._post(ms, who, "original", tb, session=s, segment="wrapup", role="thanks"))
             elif (who["id"], id(wrap)) not in done:
                 done.add((who["id"], id(wrap)))
@@ -1503,15 +1529,14 @@ class _Generator:
                                 tb.s(" ").tag(fan["_tag"])
                             self._post(promo["ms"] + rng.randrange(300_000, 20 * 3_600_000), fan,
                                        "reply", tb, session=None, segment=None, role="chatter",
-                                       parent=promo, display=(len(host["username"]) + 2, tb.n))
+                                       parent=promo, display=tb.reply_range())
             if seen:
                 prev = self.start + timedelta(weeks=w - 1)
                 for _ in range(rng.randint(1, 3) * extra):
                     fan = rng.choice(seen)
                     ms = _local_ms(prev + timedelta(days=rng.randint(1, 3)), 8) + rng.randrange(13 * _HOUR_MS)
                     topic = _TOPICS[self.session_topics[w - 1][rng.randrange(_N_QUESTIONS)]][0]
-                    before, after = rng.choice(_CHATTER).split("{t}")
-                    tb = _Text().s(before).tag(fan["_tag"]).s(after.format(topic=topic))
+                    tb = _Text().tagged(rng.choice(_CHATTER), fan["_tag"], topic=topic)
                     self._post(ms, fan, "original", tb, session=None, segment=None, role="chatter")
 
     # ---------------------------------------------------------------- finishing
@@ -1541,7 +1566,7 @@ class _Generator:
                 link[3], link[4] = url, _display_url(url)
             p["_root"] = parent["_root"] if parent is not None else p["id"]
             p["conversation_id"] = p["_root"]
-        by_id = {p["id"]: p for p in self.all}
+        by_id = _by_id(self.all)
         for p in self.all:
             if p["kind"] == "retweet":
                 continue
@@ -1583,9 +1608,7 @@ def _cumulative(weights: list[float]) -> list[float]:
 def _truth(gen: _Generator, posts: list[dict], context: list[dict],
            accounts: dict[str, dict]) -> dict[str, Any]:
     handle = {aid: a["username"] for aid, a in accounts.items()}
-    by_id = {p["id"]: p for p in posts}
-    for p in context:
-        by_id[p["id"]] = p
+    by_id = _by_id(posts, context)
     tag = HASHTAG.lower()
 
     def untagged(p: dict) -> bool:
@@ -1846,24 +1869,9 @@ def write_v2_pages(chat: SampleChat, path: str | Path, page_size: int = 100) -> 
     """
     path = Path(path)
     accounts = chat.accounts
-    cache: dict[str, dict] = {}
-    by_id = {p["id"]: p for p in chat.context_posts}
-    for p in chat.posts:
-        by_id[p["id"]] = p
-
-    def tweet(p: dict) -> dict:
-        t = cache.get(p["id"])
-        if t is None:
-            t = cache[p["id"]] = _v2_tweet(p, accounts)
-        return t
-
-    ucache: dict[str, dict] = {}
-
-    def user(aid: str) -> dict:
-        u = ucache.get(aid)
-        if u is None:
-            u = ucache[aid] = _v2_user(accounts[aid])
-        return u
+    by_id = chat._index()
+    tweet = _once_per_id(lambda p: _v2_tweet(p, accounts))
+    user = _once_per_id(_v2_user)
 
     url = ("https://api.twitter.com/2/tweets/search/all?expansions=author_id%2Cin_reply_to_user_id"
            "%2Creferenced_tweets.id%2Creferenced_tweets.id.author_id%2Centities.mentions.username"
@@ -1901,7 +1909,7 @@ def write_v2_pages(chat: SampleChat, path: str | Path, page_size: int = 100) -> 
                 meta["next_token"] = "".join(token_rng.choices(_ALNUM[:26] + _ALNUM[52:], k=45))
             obj = {
                 "data": [tweet(p) for p in page],
-                "includes": {"users": [user(a) for a in users],
+                "includes": {"users": [user(accounts[a]) for a in users],
                              "tweets": [tweet(by_id[r]) for r in inc_tweets]},
                 "meta": meta,
                 "__twarc": {"url": url + (f"&next_token={prev}" if i else ""),
@@ -1950,14 +1958,13 @@ def _v1_user(a: dict) -> dict[str, Any]:
 
 
 def _v1_status(p: dict, accounts: dict, user: dict) -> dict[str, Any]:
-    app = p["source"]
     reply = p["reply_to_id"]
     to = p["reply_to_author_id"]
     t: dict[str, Any] = {
         "created_at": _v1_time(p["ms"]), "id": int(p["id"]), "id_str": p["id"],
         "full_text": p["text"], "truncated": False, "display_text_range": p["display_text_range"],
         "entities": _v1_entities(p, accounts),
-        "source": f'<a href="{_APP_HREF[app]}" rel="nofollow">{app}</a>',
+        "source": f'<a href="{_APP_HREF[p["source"]]}" rel="nofollow">{p["source"]}</a>',
         "in_reply_to_status_id": int(reply) if reply else None,
         "in_reply_to_status_id_str": reply,
         "in_reply_to_user_id": int(to) if reply else None,
@@ -1977,6 +1984,12 @@ def _v1_status(p: dict, accounts: dict, user: dict) -> dict[str, Any]:
         "favorited": False, "retweeted": False, "possibly_sensitive": False, "lang": p["lang"],
     })
     return t
+
+
+def _v1_statuses(accounts: dict) -> Callable[[dict], dict[str, Any]]:
+    """The v1.1 status of a post (made once per post; its author's user object once per account)."""
+    user = _once_per_id(_v1_user)
+    return _once_per_id(lambda p: _v1_status(p, accounts, user(accounts[p["author_id"]])))
 
 
 def write_v1_jsonl(chat: SampleChat, path: str | Path) -> Path:
@@ -2009,19 +2022,8 @@ def write_v1_jsonl(chat: SampleChat, path: str | Path) -> Path:
     True
     """
     path = Path(path)
-    accounts = chat.accounts
-    users = {aid: _v1_user(a) for aid, a in accounts.items()}
-    by_id = {p["id"]: p for p in chat.context_posts}
-    for p in chat.posts:
-        by_id[p["id"]] = p
-    plain: dict[str, dict] = {}
-
-    def status(p: dict) -> dict:
-        t = plain.get(p["id"])
-        if t is None:
-            t = plain[p["id"]] = _v1_status(p, accounts, users[p["author_id"]])
-        return t
-
+    by_id = chat._index()
+    status = _v1_statuses(chat.accounts)
     with _gc_paused(), path.open("wb") as f:
         for p in reversed(chat.posts):
             t = status(p)
@@ -2075,26 +2077,23 @@ def write_tags_csv(chat: SampleChat, path: str | Path) -> Path:
     """
     path = Path(path)
     accounts = chat.accounts
+    status = _v1_statuses(accounts)
     na = "NA"
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(TAGS_COLUMNS)
         for p in reversed(chat.posts):
-            a = accounts[p["author_id"]]
+            t = status(p)  # the sheet collects through the v1.1 API and flattens its statuses
+            u = t["user"]
             sec = p["ms"] // 1000 - (1 if p["ms"] % 1000 < 250 else 0)
             local = datetime.fromtimestamp(sec, _LONDON).strftime("%Y-%m-%dT%H:%M:%SZ")
-            reply = p["reply_to_id"]
-            app = p["source"]
             ents = orjson.dumps(_v1_entities(p, accounts, js_ids=True)).decode()
             w.writerow((
-                p["id"], a["username"], p["text"], _v1_time(p["ms"]), local, na, na,
-                p["reply_to_author_id"] if reply else na,
-                accounts[p["reply_to_author_id"]]["username"] if reply else na,
-                a["id"], reply or na,
-                f'<a href="{_APP_HREF[app]}" rel="nofollow">{app}</a>',
-                a["profile_image_url"].replace("https://", "http://", 1),
-                a["followers"] or na, a["following"] or na, a["location"] or na,
-                f"http://twitter.com/{a['username']}/statuses/{p['id']}", ents,
+                t["id_str"], u["screen_name"], t["full_text"], t["created_at"], local, na, na,
+                t["in_reply_to_user_id_str"] or na, t["in_reply_to_screen_name"] or na,
+                u["id_str"], t["in_reply_to_status_id_str"] or na, t["source"], u["profile_image_url"],
+                u["followers_count"] or na, u["friends_count"] or na, u["location"] or na,
+                f"http://twitter.com/{u['screen_name']}/statuses/{t['id_str']}", ents,
             ))
     return path
 

@@ -24,7 +24,11 @@ Sessions (:func:`find_sessions`)
 
 Each session's ``start`` and ``end`` are the times of its first and last post. Its **id** is
 ``<Hashtag>-<YYYY-MM-DD>``: the hashtag as most commonly spelled and the local date of the
-start in ``tz``, with ``-2``, ``-3`` … when several sessions start on one date.
+start in ``tz``, with ``-2``, ``-3`` … when several sessions start on one date. So an id
+depends on the time zone: a chat at 21:00 in New York on 7 October starts at 01:00 UTC on
+8 October, and is ``SWChat-2026-10-07`` in ``America/New_York`` but ``SWChat-2026-10-08`` in
+UTC. :func:`session_chat` (and :func:`resolve_chat`, which every command uses) finds an id as
+listed in ``tz`` or, failing that, as listed in UTC, so either spelling opens the session.
 
 The **schedule** (:func:`detect_schedule`) is the local weekday and start time (in ``tz``,
 daylight-saving aware through :mod:`zoneinfo`) shared by most sessions: each session's start
@@ -75,7 +79,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -107,6 +111,7 @@ __all__ = [
     "hashtag_post_count",
     "parse_question",
     "question_table",
+    "resolve_chat",
     "session_chat",
 ]
 
@@ -847,8 +852,8 @@ def archive_sessions(archive: Archive, hashtag: str | None = None, **options: An
     Results are cached per archive state (imports and post count), so listing sessions and
     then opening one does not repeat the work.
 
-    Session ids depend on ``tz`` (the local date of the start): open a session with the same
-    ``tz`` it was listed with.
+    Session ids depend on ``tz`` (the local date of the start); :func:`session_chat` opens a
+    session by its id in ``tz`` or, failing that, by its id in UTC.
 
     Without ``hashtag``, every hashtag with at least ``min_posts`` posts is examined, most used
     first; a burst whose tagged posts mostly (over half) belong to a session of a more used
@@ -1009,6 +1014,25 @@ def _split_id(session_id: str) -> tuple[str, str] | None:
     return match.group(1), session_id.strip().lstrip("#")
 
 
+def _find_session(archive: Archive, session_id: str, options: dict[str, Any]) -> Session | None:
+    """The session with this id as listed in ``options["tz"]``, else as listed in UTC (returned
+    as listed in ``options["tz"]``); None when there is none."""
+    parts = _split_id(session_id)
+    if parts is None:
+        return None
+    wanted = parts[1].lower()
+    listed = archive_sessions(archive, parts[0], **options)
+    for s in listed:
+        if s.id.lower() == wanted:
+            return s
+    if options.get("tz") in (None, "UTC"):
+        return None
+    for s in archive_sessions(archive, parts[0], **{**options, "tz": "UTC"}):
+        if s.id.lower() == wanted:
+            return next((t for t in listed if t.start == s.start), s)
+    return None
+
+
 def session_chat(archive: Archive, session_id: str, **options: Any) -> Chat:
     """The :class:`~swchat.chat.Chat` of one session, by its id (e.g. ``SWChat-2026-10-07``).
 
@@ -1016,13 +1040,20 @@ def session_chat(archive: Archive, session_id: str, **options: Any) -> Chat:
     posts outside it (replied-to, retweeted, quoted) come as context rows. Only the session's
     time window is read from the archive once the session is known.
 
+    A session's id holds the local date of its start, so it depends on the time zone: the id is
+    looked up as listed in ``tz`` (:func:`archive_sessions` with the same options) and, when no
+    session has it there, as listed in UTC. Either way the chat is the session as listed in
+    ``tz`` (its ``session_id`` is the ``tz`` id). A chat at 21:00 in New York on 7 October
+    opens as ``SWChat-2026-10-07`` or ``SWChat-2026-10-08`` with ``tz="America/New_York"``,
+    and as ``SWChat-2026-10-08`` (its UTC date) without.
+
     Parameters
     ----------
     archive : swchat.Archive
     session_id : str
-        As listed by :func:`archive_sessions` (case-insensitive).
+        As listed by :func:`archive_sessions` (case-insensitive), in ``tz`` or in UTC.
     **options
-        As for :func:`find_sessions` (``tz`` must be the one the id was made with).
+        As for :func:`find_sessions` (``tz``: the time zone of the id; default UTC).
 
     Returns
     -------
@@ -1034,7 +1065,8 @@ def session_chat(archive: Archive, session_id: str, **options: Any) -> Chat:
     Raises
     ------
     SelectionError
-        When there is no such session (the message lists some that exist).
+        When there is no such session (the message lists some that exist), or for an unknown
+        time zone.
 
     Examples
     --------
@@ -1042,31 +1074,29 @@ def session_chat(archive: Archive, session_id: str, **options: Any) -> Chat:
     >>> from swchat import Archive
     >>> tmp = pathlib.Path(tempfile.mkdtemp())
     >>> tweets = [{"id": str(100 + i), "author_id": str(i % 4), "text": f"A1 idea {i} #SWChat",
-    ...            "created_at": f"2026-10-07T19:{i:02d}:00.000Z",
+    ...            "created_at": f"2026-10-08T01:{i:02d}:00.000Z",
     ...            "entities": {"hashtags": [{"tag": "SWChat"}]}} for i in range(12)]
     >>> _ = (tmp / "page.jsonl").write_bytes(orjson.dumps({"data": tweets}) + b"\\n")
     >>> archive = Archive(tmp / "a.db")
     >>> _ = archive.ingest([tmp / "page.jsonl"])
-    >>> chat = session_chat(archive, "SWChat-2026-10-07")
+    >>> chat = session_chat(archive, "SWChat-2026-10-08")
     >>> len(chat), chat.session_id, chat.meta["session"].participants
-    (12, 'SWChat-2026-10-07', 4)
-    >>> session_chat(archive, "SWChat-2026-10-08")
+    (12, 'SWChat-2026-10-08', 4)
+    >>> session_chat(archive, "SWChat-2026-10-07", tz="America/New_York").session_id
+    'SWChat-2026-10-07'
+    >>> session_chat(archive, "SWChat-2026-10-08", tz="America/New_York").session_id
+    'SWChat-2026-10-07'
+    >>> session_chat(archive, "SWChat-2026-10-07")
     Traceback (most recent call last):
     ...
-    swchat.errors.SelectionError: no session SWChat-2026-10-08 in ... (see `swchat sessions`)
+    swchat.errors.SelectionError: no session SWChat-2026-10-07 in ... (see `swchat sessions`)
     >>> archive.close()
     """
     from .chat import Chat
 
-    parts = _split_id(session_id)
-    wanted = session_id.strip().lstrip("#").lower()
-    session = None
-    if parts is not None:
-        for s in archive_sessions(archive, parts[0], **options):
-            if s.id.lower() == wanted:
-                session = s
-                break
+    session = _find_session(archive, session_id, options)
     if session is None:
+        parts = _split_id(session_id)
         known = archive_sessions(archive, parts[0], **options) if parts else []
         if not known:
             known = archive_sessions(archive, None, **options)
@@ -1105,6 +1135,67 @@ def session_chat(archive: Archive, session_id: str, **options: Any) -> Chat:
                 session_id=session.id, archive=archive,
                 meta={"session": session, "timezone": session.timezone,
                       "hosts": list(session.host_ids), "newcomers": newcomers})
+    return chat
+
+
+def resolve_chat(archive: Archive, session_id: str | None = None, hashtag: str | None = None,
+                 since: str | datetime | None = None, until: str | datetime | None = None,
+                 tz: str = "UTC") -> Chat:
+    """The chat a command asks for: one session by its id, or a selection of posts.
+
+    With ``session_id``, the session's chat (:func:`session_chat`: the id as listed in ``tz``,
+    else as listed in UTC); otherwise the posts selected by ``hashtag``, ``since`` and
+    ``until`` (:meth:`swchat.Archive.select`; all posts when none is given), with ``since`` and
+    ``until`` recorded in ``chat.meta`` (network exports state the selection).
+
+    Parameters
+    ----------
+    archive : swchat.Archive
+    session_id : str, optional
+        A session id such as ``SWChat-2026-10-07``.
+    hashtag, since, until : optional
+        The selection, as for :meth:`swchat.Archive.select` (times in UTC).
+    tz : str, default "UTC"
+        The time zone the session id was listed in.
+
+    Returns
+    -------
+    Chat
+
+    Raises
+    ------
+    ValueError
+        When both a session id and a selection are given.
+    SelectionError
+        When there is no such session, or nothing is selected.
+
+    Examples
+    --------
+    A chat at 21:00 in New York (01:00 UTC the next day), by its id or by a time span:
+
+    >>> import json, tempfile
+    >>> from pathlib import Path
+    >>> from swchat import Archive
+    >>> export = Path(tempfile.mkdtemp()) / "chat.jsonl"
+    >>> _ = export.write_text(json.dumps({"data": [
+    ...     {"id": f"{i}", "author_id": f"{i % 3}", "text": f"#SWChat A1 yes {i}",
+    ...      "entities": {"hashtags": [{"tag": "SWChat"}]}, "created_at": f"2026-10-08T01:{i}:00Z"}
+    ...     for i in range(10, 22)]}))
+    >>> with Archive(export.with_suffix(".db")) as archive:
+    ...     _ = archive.ingest([export])
+    ...     by_id = resolve_chat(archive, "SWChat-2026-10-07", tz="America/New_York")
+    ...     selected = resolve_chat(archive, hashtag="swchat", since="2026-10-08T01:16Z")
+    >>> by_id.session_id, len(by_id), len(selected), selected.meta["since"]
+    ('SWChat-2026-10-07', 12, 6, '2026-10-08T01:16Z')
+    """
+    if session_id:
+        if hashtag or since or until:
+            raise ValueError("give either a session id or a selection (hashtag, since, until), not both")
+        return session_chat(archive, session_id, tz=tz)
+    chat = archive.select(hashtag, since, until)
+    for key, value in (("since", since), ("until", until)):
+        if value:
+            chat.meta.setdefault(key, value)
     return chat
 
 

@@ -73,3 +73,14 @@ def archive(tmp_path: Path):
     archive = Archive(tmp_path / "test.db")
     yield archive
     archive.close()
+
+
+@pytest.fixture(scope="module")
+def sample_session_chats(sample_archive_path: Path, truth: dict):
+    """Each truth session's Chat as the archive finds it (sessions and questions detected), by id."""
+    from swchat import Archive
+
+    archive = Archive(sample_archive_path)
+    chats = {s["id"]: archive.session(s["id"], tz=truth["timezone"]) for s in truth["sessions"]}
+    yield chats
+    archive.close()

@@ -30,6 +30,9 @@ def _chromium() -> str | None:
 
 
 CHROMIUM = _chromium()
+if CHROMIUM is None and os.environ.get("CI"):
+    # in CI the browser is part of the set-up (`make test` installs it): its absence is a failure
+    raise RuntimeError("Chromium is not installed: the browser tests cannot run in CI")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium; "

@@ -154,19 +154,9 @@ def test_network_growth_ends_at_the_whole_network():
 # -- one session of the sample ---------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def session_chats(sample_archive_path, truth):
-    from swchat import Archive
-
-    archive = Archive(sample_archive_path)
-    chats = {s["id"]: archive.session(s["id"], tz=truth["timezone"]) for s in truth["sessions"]}
-    yield chats
-    archive.close()
-
-
-def test_chat_growth_on_a_sample_session(truth, session_chats):
+def test_chat_growth_on_a_sample_session(truth, sample_session_chats):
     session = truth["sessions"][0]
-    chat = session_chats[session["id"]]
+    chat = sample_session_chats[session["id"]]
     g = chat_growth(chat, tz=truth["timezone"])
     assert isinstance(g, Growth)
     assert g.headline["posts"] == session["posts"] == int(g.per_minute["total"].sum())
@@ -190,8 +180,8 @@ def test_chat_growth_on_a_sample_session(truth, session_chats):
     assert doc["headline"]["median_first_reply_seconds"] > 0
 
 
-def test_chat_growth_takes_the_session_time_zone(session_chats):
-    chat = next(iter(session_chats.values()))
+def test_chat_growth_takes_the_session_time_zone(sample_session_chats):
+    chat = next(iter(sample_session_chats.values()))
     assert chat_growth(chat, network=False).tz == chat.meta["timezone"]
 
 

@@ -21,6 +21,7 @@ from swchat.sessions import (
     find_sessions,
     parse_question,
     question_table,
+    resolve_chat,
     session_chat,
 )
 
@@ -504,6 +505,29 @@ def test_archive_level_co_hashtags_and_untagged_retweets(archive, tmp_path):
     assert archive_sessions(archive, "socialwork")  # asked for by name, the co-hashtag has its bursts
     chat = session_chat(archive, "swchat-2026-10-07")
     assert "3000" in set(chat.own_posts["post_id"].astype(object))
+
+
+def test_session_ids_in_tz_or_in_utc(archive, tmp_path):
+    """A chat at 21:00 in New York starts at 01:00 UTC the next day: either id opens it."""
+    tweets = [_tweet(str(1000 + i), f"2026-10-08T01:{i:02d}:00.000Z", str(i % 4), f"A1 idea {i} #SWChat",
+                     ["SWChat"]) for i in range(12)]
+    path = tmp_path / "chat.jsonl"
+    path.write_bytes(_v2_page(tweets))
+    archive.ingest([path])
+    ny = "America/New_York"
+    assert [s.id for s in archive_sessions(archive, "SWChat", tz=ny)] == ["SWChat-2026-10-07"]
+    for session_id in ("SWChat-2026-10-07", "swchat-2026-10-08"):
+        chat = session_chat(archive, session_id, tz=ny)
+        assert chat.session_id == "SWChat-2026-10-07" and chat.meta["timezone"] == ny and len(chat) == 12
+    assert archive.session("SWChat-2026-10-08").session_id == "SWChat-2026-10-08"
+    with pytest.raises(SelectionError, match="no session SWChat-2026-10-07"):
+        archive.session("SWChat-2026-10-07")  # the New York date is not the UTC date
+    assert resolve_chat(archive, "SWChat-2026-10-08", tz=ny).session_id == "SWChat-2026-10-07"
+    selected = resolve_chat(archive, hashtag="SWChat", until="2026-10-08T01:05Z")
+    assert len(selected) == 5 and selected.meta["until"] == "2026-10-08T01:05Z"
+    assert len(resolve_chat(archive)) == 12  # no selection: every post
+    with pytest.raises(ValueError, match="not both"):
+        resolve_chat(archive, "SWChat-2026-10-08", hashtag="SWChat")
 
 
 def test_session_chat_flags_hosts_and_newcomers(sample_archive, truth):

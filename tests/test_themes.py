@@ -221,22 +221,11 @@ def test_question_terms_recover_the_vocabulary_truth_segments(truth, sample_post
     assert mean >= 4.5
 
 
-@pytest.fixture(scope="module")
-def sample_sessions(sample_archive_path, truth):
-    """Each truth session's Chat as the archive finds it (sessions and questions detected)."""
-    from swchat import Archive
-
-    archive = Archive(sample_archive_path)
-    chats = {s["id"]: archive.session(s["id"], tz=truth["timezone"]) for s in truth["sessions"]}
-    yield chats
-    archive.close()
-
-
-def test_chat_themes_recover_the_vocabulary_detected_questions(truth, sample_sessions):
+def test_chat_themes_recover_the_vocabulary_detected_questions(truth, sample_session_chats):
     """The same with the question segmentation of swchat.sessions.assign_questions."""
     hits = []
     for session in truth["sessions"]:
-        themes = chat_themes(sample_sessions[session["id"]], n=5)
+        themes = chat_themes(sample_session_chats[session["id"]], n=5)
         assert themes.chat_tag == "SWChat"
         for q in session["questions"]:
             h = _hits(themes.questions[f"Q{q['number']}"], q["vocabulary"])
@@ -249,8 +238,8 @@ def test_chat_themes_recover_the_vocabulary_detected_questions(truth, sample_ses
     assert mean >= 4.0
 
 
-def test_chat_themes_lists_and_json(truth, sample_sessions):
-    chat = sample_sessions[truth["sessions"][0]["id"]]
+def test_chat_themes_lists_and_json(truth, sample_session_chats):
+    chat = sample_session_chats[truth["sessions"][0]["id"]]
     themes = chat_themes(chat, n=8, n_topics=3)
     assert isinstance(themes, Themes)
     assert len(themes.terms) == 8 and all(c >= 1 for _, c in themes.terms)
@@ -287,8 +276,8 @@ def test_topics_are_seeded_and_describe_posts():
     assert topics(posts.iloc[:1], 3) == []
 
 
-def test_compare_terms_and_themes(truth, sample_sessions):
-    a, b = (sample_sessions[s["id"]] for s in truth["sessions"][:2])
+def test_compare_terms_and_themes(truth, sample_session_chats):
+    a, b = (sample_session_chats[s["id"]] for s in truth["sessions"][:2])
     change = compare_themes(a, b, n=10)
     vocab_a = {w for q in truth["sessions"][0]["questions"] for w in q["vocabulary"]}
     vocab_b = {w for q in truth["sessions"][1]["questions"] for w in q["vocabulary"]}

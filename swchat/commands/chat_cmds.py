@@ -20,8 +20,10 @@ from ..cli import (
     handle_errors,
     json_option,
     open_archive,
+    output_option,
     session_option,
     tz_option,
+    writing,
 )
 
 __all__ = ["COMMANDS", "questions", "sessions", "threads", "transcript"]
@@ -150,11 +152,11 @@ def questions(archive_path: Path | None, session_id: str, tz: str, hosts: tuple[
         swchat questions --session SWChat-2026-10-07 --tz Europe/London
     """
     from ..schema import iso_utc
-    from ..sessions import question_table
+    from ..sessions import question_table, resolve_chat
 
     options: dict[str, Any] = {"hosts": list(hosts)} if hosts else {}
     with open_archive(archive_path) as archive:
-        chat = archive.session(session_id, tz=tz)
+        chat = resolve_chat(archive, session_id, tz=tz)
         table = question_table(chat, segments=True, **options)
     qs = table[table["number"].notna()]
     if as_json:
@@ -197,17 +199,18 @@ def threads(archive_path: Path | None, session_id: str, tz: str, top: int, as_js
 
     Per thread: size (posts), depth, breadth, participants, structural virality (Goel et al.
     2016: mean distance between all pairs of posts of the tree) and duration. --tz is the
-    time zone the session id was listed with.
+    time zone the session id was listed in (an id as listed in UTC works too).
 
     \b
     Example:
         swchat threads --session SWChat-2026-10-07 --top 5
     """
     from ..schema import iso_utc
+    from ..sessions import resolve_chat
     from ..threads import missing_parents, thread_table
 
     with open_archive(archive_path) as archive:
-        chat = archive.session(session_id, tz=tz)
+        chat = resolve_chat(archive, session_id, tz=tz)
     table = thread_table(chat.posts)
     lost = missing_parents(chat.posts)
     replies_to_lost = 0
@@ -248,8 +251,7 @@ def threads(archive_path: Path | None, session_id: str, tz: str, top: int, as_js
 @click.option("--format", "fmt", type=click.Choice(["markdown", "text"]), default="markdown", show_default=True,
               help="Markdown (user text escaped) or plain text.")
 @click.option("--retweets/--no-retweets", default=False, show_default=True, help="Show retweets too.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of stdout.")
+@output_option("Write to this file instead of stdout.")
 @handle_errors
 def transcript(archive_path: Path | None, session_id: str, tz: str, fmt: str, retweets: bool,
                output: Path | None) -> None:
@@ -259,20 +261,17 @@ def transcript(archive_path: Path | None, session_id: str, tz: str, fmt: str, re
     Example:
         swchat transcript --session SWChat-2026-10-07 --tz Europe/London -o chat.md
     """
+    from ..sessions import resolve_chat
     from ..transcript import transcript as make_transcript
 
     with open_archive(archive_path) as archive:
-        chat = archive.session(session_id, tz=tz)
+        chat = resolve_chat(archive, session_id, tz=tz)
         text = make_transcript(chat, tz=tz, format=fmt, retweets=retweets)
     if output is None:
         click.echo(text, nl=False)
         return
-    if not output.parent.exists():
-        raise click.ClickException(f"cannot write {output}: the folder {output.parent} does not exist")
-    try:
+    with writing(output):
         output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"wrote {output}", err=True)
 
 

@@ -1,7 +1,8 @@
 """Network commands: ``network``, ``accounts``, ``communities``, ``ego``.
 
-Each selects a chat — one session (``--session ID``) or a selection (``--hashtag``, ``--since``,
-``--until``; all posts when none is given) — and calls one function of :mod:`swchat.network`.
+Each selects a chat — one session (``--session ID``, listed in ``--tz``) or a selection
+(``--hashtag``, ``--since``, ``--until``; all posts when none is given), opened with
+:func:`swchat.sessions.resolve_chat` — and calls one function of :mod:`swchat.network`.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from typing import Any
 import click
 
 from ..cli import (
-    archive_option,
+    chat_options,
     echo_json,
     handle_errors,
     json_option,
     open_archive,
-    selection_options,
+    output_option,
+    writing,
 )
 
 __all__ = ["COMMANDS", "accounts", "communities", "ego", "network"]
@@ -26,14 +28,6 @@ _KINDS = ("all", "reply", "mention", "retweet", "quote")
 _SUFFIXES = (".gexf", ".graphml", ".csv", ".json", ".png", ".svg")
 _SORTS = ("pagerank", "betweenness", "in_strength", "out_strength", "in_degree", "out_degree", "posts",
           "in_reply", "in_mention", "in_retweet", "in_quote")
-
-
-def chat_options(func: Any) -> Any:
-    """``--session ID`` or ``--hashtag/--since/--until`` (one or the other), and ``--archive``."""
-    func = selection_options(func)
-    func = click.option("--session", "session_id", metavar="ID",
-                        help="Session id, as listed by `swchat sessions` (e.g. SWChat-2026-09-02).")(func)
-    return archive_option(func)
 
 
 def kind_option(func: Any, extra: tuple[str, ...] = ()) -> Any:
@@ -46,41 +40,6 @@ def kind_option(func: Any, extra: tuple[str, ...] = ()) -> Any:
 def network_kind_option(func: Any) -> Any:
     """``--kind`` for ``swchat network``: also ``hashtag`` (the co-occurrence network)."""
     return kind_option(func, ("hashtag",))
-
-
-def _output(value: Path) -> Path:
-    if value.suffix.lower() not in _SUFFIXES:
-        raise click.BadParameter(f"{value.name}: the suffix picks the format, one of {', '.join(_SUFFIXES)}",
-                                 param_hint="-o/--output")
-    return value
-
-
-def load_chat(archive: Any, session_id: str | None, hashtag: str | None, since: str | None,
-              until: str | None) -> Any:
-    """The :class:`~swchat.chat.Chat` of a session or of a selection."""
-    if session_id and (hashtag or since or until):
-        raise click.UsageError("give either --session or --hashtag/--since/--until, not both")
-    if session_id:
-        try:
-            return archive.session(session_id)
-        except ImportError:
-            raise click.ClickException(
-                "sessions are not available in this swchat; select with --hashtag/--since/--until") from None
-    chat = archive.select(hashtag, since, until)
-    for key, value in (("since", since), ("until", until)):
-        if value:
-            chat.meta.setdefault(key, value)
-    return chat
-
-
-def _write(write_network: Any, G: Any, output: Path, **options: Any) -> list[Path]:
-    """Write a network, turning a missing folder or an unwritable file into one clear sentence."""
-    if not output.parent.exists():
-        raise click.ClickException(f"cannot write {output}: the folder {output.parent} does not exist")
-    try:
-        return write_network(G, output, **options)
-    except OSError as exc:
-        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 def _fmt(value: Any) -> str:
@@ -104,11 +63,10 @@ def _echo_table(metrics: dict[str, Any], err: bool = True) -> None:
 
 
 @click.command()
-@chat_options
+@chat_options(required=False)
 @network_kind_option
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              callback=lambda ctx, param, value: _output(value) if value else value,
-              help="File to write: .gexf, .graphml, .csv (writes -nodes.csv and -edges.csv), .json, .png or .svg.")
+@output_option("File to write: .gexf, .graphml, .csv (writes -nodes.csv and -edges.csv), .json, .png or .svg.",
+               suffixes=_SUFFIXES, required=True)
 @click.option("--self-loops", is_flag=True, help="Keep edges from an account to itself.")
 @click.option("--method", type=click.Choice(["louvain", "cnm"]), default="louvain", show_default=True,
               help="Community detection for the community attribute and modularity.")
@@ -118,7 +76,7 @@ def _echo_table(metrics: dict[str, Any], err: bool = True) -> None:
 @json_option
 @handle_errors
 def network(archive_path: Path | None, session_id: str | None, hashtag: str | None, since: str | None,
-            until: str | None, kind: str, output: Path, self_loops: bool, method: str, seed: int,
+            until: str | None, tz: str, kind: str, output: Path, self_loops: bool, method: str, seed: int,
             size_by: str, top_labels: int, as_json: bool) -> None:
     """Write who-connected-with-whom: the reply, mention, retweet or quote network (or all).
 
@@ -133,9 +91,10 @@ def network(archive_path: Path | None, session_id: str | None, hashtag: str | No
         swchat network --hashtag SWChat --kind reply -o replies.gexf
     """
     from .. import network as nw
+    from ..sessions import resolve_chat
 
     with open_archive(archive_path) as archive:
-        chat = load_chat(archive, session_id, hashtag, since, until)
+        chat = resolve_chat(archive, session_id, hashtag, since, until, tz)
         if kind == "hashtag":
             G = nw.hashtag_network(chat.posts, exclude=chat.hashtag)
             metrics = nw.graph_metrics(G, seed=seed)
@@ -149,7 +108,8 @@ def network(archive_path: Path | None, session_id: str | None, hashtag: str | No
         if output.suffix.lower() in (".png", ".svg") else {}
     if kind == "hashtag" and options:
         options["size_by"] = "posts" if size_by == "pagerank" else size_by
-    paths = _write(nw.write_network, G, output, **options)
+    with writing(output):
+        paths = nw.write_network(G, output, **options)
     if as_json:
         echo_json({"files": [str(p) for p in paths], "metrics": metrics, "shape": shape})
     else:
@@ -162,7 +122,7 @@ def network(archive_path: Path | None, session_id: str | None, hashtag: str | No
 
 
 @click.command()
-@chat_options
+@chat_options(required=False)
 @kind_option
 @click.option("--sort", type=click.Choice(_SORTS), default="pagerank", show_default=True,
               help="Column to sort by, highest first.")
@@ -172,7 +132,7 @@ def network(archive_path: Path | None, session_id: str | None, hashtag: str | No
 @json_option
 @handle_errors
 def accounts(archive_path: Path | None, session_id: str | None, hashtag: str | None, since: str | None,
-             until: str | None, kind: str, sort: str, top: int, method: str, as_json: bool) -> None:
+             until: str | None, tz: str, kind: str, sort: str, top: int, method: str, as_json: bool) -> None:
     """List accounts with their network metrics: degrees, strengths per edge type, PageRank, betweenness.
 
     In/out degree count distinct accounts; strengths count posts (replies, mentions,
@@ -183,9 +143,10 @@ def accounts(archive_path: Path | None, session_id: str | None, hashtag: str | N
         swchat accounts --hashtag SWChat --sort betweenness --top 10
     """
     from ..network import account_table
+    from ..sessions import resolve_chat
 
     with open_archive(archive_path) as archive:
-        chat = load_chat(archive, session_id, hashtag, since, until)
+        chat = resolve_chat(archive, session_id, hashtag, since, until, tz)
         table = account_table(chat, kind=kind, sort=sort, community=method)
     if top:
         table = table.head(top)
@@ -210,7 +171,7 @@ def accounts(archive_path: Path | None, session_id: str | None, hashtag: str | N
 
 
 @click.command()
-@chat_options
+@chat_options(required=False)
 @kind_option
 @click.option("--method", type=click.Choice(["louvain", "cnm"]), default="louvain", show_default=True,
               help="Louvain (seeded) or Clauset-Newman-Moore (NodeXL's choice).")
@@ -219,7 +180,7 @@ def accounts(archive_path: Path | None, session_id: str | None, hashtag: str | N
 @json_option
 @handle_errors
 def communities(archive_path: Path | None, session_id: str | None, hashtag: str | None, since: str | None,
-                until: str | None, kind: str, method: str, seed: int, top: int, as_json: bool) -> None:
+                until: str | None, tz: str, kind: str, method: str, seed: int, top: int, as_json: bool) -> None:
     """List the network's communities with their top accounts, hashtags, words, word pairs and links.
 
     Groups are found on the undirected weighted network; as NodeXL's "top items per group",
@@ -231,9 +192,10 @@ def communities(archive_path: Path | None, session_id: str | None, hashtag: str 
         swchat communities --hashtag SWChat --method cnm --json
     """
     from ..network import chat_communities
+    from ..sessions import resolve_chat
 
     with open_archive(archive_path) as archive:
-        chat = load_chat(archive, session_id, hashtag, since, until)
+        chat = resolve_chat(archive, session_id, hashtag, since, until, tz)
         result = chat_communities(chat, method=method, seed=seed, kind=kind, top=top)
     if as_json:
         echo_json(result.as_dict())
@@ -260,17 +222,16 @@ def communities(archive_path: Path | None, session_id: str | None, hashtag: str 
 
 @click.command()
 @click.argument("handle")
-@chat_options
+@chat_options(required=False)
 @kind_option
 @click.option("--radius", type=click.IntRange(1, 2), default=1, show_default=True,
               help="1: the account and its neighbours; 2: also their neighbours.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              callback=lambda ctx, param, value: _output(value) if value else value,
-              help="File to write: .png or .svg for a picture, or .gexf, .graphml, .csv, .json.")
+@output_option("File to write: .png or .svg for a picture, or .gexf, .graphml, .csv, .json.",
+               suffixes=_SUFFIXES, required=True)
 @click.option("--seed", default=42, show_default=True, help="Seed for communities and layout.")
 @handle_errors
 def ego(handle: str, archive_path: Path | None, session_id: str | None, hashtag: str | None,
-        since: str | None, until: str | None, kind: str, radius: int, output: Path, seed: int) -> None:
+        since: str | None, until: str | None, tz: str, kind: str, radius: int, output: Path, seed: int) -> None:
     """Write the ego network of one account: it, the accounts it connected with, and their links.
 
     HANDLE is a handle (with or without @, any case) or an account id. Good for showing a
@@ -281,13 +242,15 @@ def ego(handle: str, archive_path: Path | None, session_id: str | None, hashtag:
         swchat ego @SWChatHost --hashtag SWChat --radius 2 -o host.png
     """
     from .. import network as nw
+    from ..sessions import resolve_chat
 
     with open_archive(archive_path) as archive:
-        chat = load_chat(archive, session_id, hashtag, since, until)
+        chat = resolve_chat(archive, session_id, hashtag, since, until, tz)
         G = nw.with_metrics(nw.chat_network(chat, kind=kind, seed=seed), seed=seed)
     E = nw.ego_network(G, handle, radius=radius)
     options = {"seed": seed} if output.suffix.lower() in (".png", ".svg") else {}
-    paths = _write(nw.write_network, E, output, **options)
+    with writing(output):
+        paths = nw.write_network(E, output, **options)
     who = E.nodes[E.graph["ego"]].get("handle")
     click.echo(f"{'@' + who if who else E.graph['ego']}: {E.number_of_nodes()} accounts, {E.number_of_edges()} links "
                f"within {radius} step{'s' if radius > 1 else ''}", err=True)

@@ -6,19 +6,27 @@ from pathlib import Path
 
 import click
 
-from ..cli import archive_option, echo_json, handle_errors, json_option, open_archive, tz_option
+from ..cli import (
+    archive_option,
+    echo_json,
+    handle_errors,
+    json_option,
+    open_archive,
+    output_option,
+    session_option,
+    tz_option,
+)
 
 __all__ = ["COMMANDS", "report"]
 
 
 @click.command()
 @archive_option
-@click.option("--session", "session_id", metavar="ID",
-              help="Session id, as listed by `swchat sessions` (e.g. SWChat-2026-09-02).")
+@session_option(required=False)
 @click.option("--latest", is_flag=True, help="Report on the latest session (of --hashtag, when given).")
 @click.option("--hashtag", metavar="TAG", help="With --latest: the chat's hashtag.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Report file: .html (one self-contained page) or .md (Markdown, figures beside it).")
+@output_option("Report file: .html (one self-contained page) or .md (Markdown, figures beside it).",
+               required=True)
 @tz_option
 @click.option("--exclude-accounts", "exclude_file", type=click.Path(dir_okay=False, path_type=Path),
               metavar="FILE", help="Leave out accounts that opted out: one handle or id per line, # comments.")
@@ -60,13 +68,14 @@ def report(archive_path: Path | None, session_id: str | None, latest: bool, hash
 
     from ..report import build_summary, read_account_list, read_secret, write_report
     from ..report.summary import latest_session
+    from ..sessions import resolve_chat
 
     exclude = read_account_list(exclude_file) if exclude_file is not None else None
     secret = read_secret(secret_file) if pseudonymise else None
     with open_archive(archive_path) as archive:
         if latest:
-            session_id = latest_session(archive, hashtag)
-        chat = archive.session(session_id)
+            session_id = latest_session(archive, hashtag, tz=tz)
+        chat = resolve_chat(archive, session_id, tz=tz)
         summary = build_summary(chat, tz=tz, exclude=exclude, pseudonymise=secret, top=top,
                                 previous=None if compare else False)
     path = write_report(summary, output)

@@ -1,7 +1,8 @@
 """Themes and growth commands: ``themes``, ``growth``, ``community``.
 
-``themes`` and ``growth`` look at one chat — a session (``--session ID``) or a selection
-(``--hashtag``, ``--since``, ``--until``) — and call :func:`swchat.themes.chat_themes` or
+``themes`` and ``growth`` look at one chat — a session (``--session ID``, listed in ``--tz``) or
+a selection (``--hashtag``, ``--since``, ``--until``), opened with
+:func:`swchat.sessions.resolve_chat` — and call :func:`swchat.themes.chat_themes` or
 :func:`swchat.growth.chat_growth`; ``community`` looks across the sessions of a hashtag
 (:func:`swchat.growth.community`). Figures come from :mod:`swchat.figures`.
 """
@@ -15,12 +16,14 @@ import click
 
 from ..cli import (
     archive_option,
+    chat_options,
     echo_json,
     handle_errors,
     json_option,
     open_archive,
-    selection_options,
+    output_option,
     tz_option,
+    writing,
 )
 
 __all__ = ["COMMANDS", "community", "growth", "themes"]
@@ -28,64 +31,15 @@ __all__ = ["COMMANDS", "community", "growth", "themes"]
 _FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 
 
-def _chat_options(func: Any) -> Any:
-    """``--session ID`` or ``--hashtag/--since/--until``, and ``--archive``."""
-    func = selection_options(func)
-    func = click.option("--session", "session_id", metavar="ID",
-                        help="Session id, as listed by `swchat sessions` (e.g. SWChat-2026-09-02).")(func)
-    return archive_option(func)
-
-
-def _figure_path(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-    if value is not None and value.suffix.lower() not in _FIGURE_SUFFIXES:
-        raise click.BadParameter(f"{value.name}: the suffix picks the format, one of "
-                                 f"{', '.join(_FIGURE_SUFFIXES)}", ctx=ctx, param=param)
-    return value
-
-
-def _output_option(help_text: str) -> Any:
-    return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                        callback=_figure_path, help=help_text)
-
-
-def _load_chat(archive: Any, session_id: str | None, hashtag: str | None, since: str | None,
-               until: str | None, tz: str) -> Any:
-    """The Chat of one session (looked up with ``tz``, then as listed in UTC) or of a selection."""
-    from ..errors import SelectionError
-
-    if session_id and (hashtag or since or until):
-        raise click.UsageError("give either --session or --hashtag/--since/--until, not both")
-    if session_id:
-        try:
-            return archive.session(session_id, tz=tz)
-        except SelectionError:
-            if tz in (None, "UTC"):
-                raise
-            return archive.session(session_id)
-    if not (hashtag or since or until):
-        raise click.UsageError("say which chat: --session ID, or --hashtag/--since/--until")
-    return archive.select(hashtag, since, until)
+def _figure_option(help_text: str) -> Any:
+    return output_option(help_text, suffixes=_FIGURE_SUFFIXES)
 
 
 def _write_figure(draw: Any, data: Any, output: Path) -> Path:
-    if not output.parent.exists():
-        raise click.ClickException(f"cannot write {output}: the folder {output.parent} does not exist")
-    try:
+    with writing(output):
         path = draw(data, output)
-    except OSError as exc:
-        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"wrote {path}", err=True)
     return path
-
-
-def _check_zone(tz: str) -> None:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise click.BadParameter(f"unknown time zone {tz!r} (use e.g. Europe/London)",
-                                 param_hint="--tz") from None
 
 
 def _items(pairs: list[tuple[Any, int]]) -> str:
@@ -99,8 +53,7 @@ def _items(pairs: list[tuple[Any, int]]) -> str:
 
 
 @click.command()
-@_chat_options
-@tz_option
+@chat_options
 @json_option
 @click.option("--top", "n", default=10, show_default=True, help="How many items per list.")
 @click.option("--topics", "n_topics", type=int, default=None, metavar="K",
@@ -121,11 +74,11 @@ def themes(archive_path: Path | None, session_id: str | None, hashtag: str | Non
     Example:
         swchat themes --session SWChat-2026-10-07 --archive chat.db
     """
+    from ..sessions import resolve_chat
     from ..themes import chat_themes
 
-    _check_zone(tz)
     with open_archive(archive_path) as archive:
-        chat = _load_chat(archive, session_id, hashtag, since, until, tz)
+        chat = resolve_chat(archive, session_id, hashtag, since, until, tz)
         result = chat_themes(chat, n=n, n_topics=n_topics, stopwords=list(stopwords) or None,
                              retweets=retweets)
     if as_json:
@@ -153,10 +106,9 @@ def themes(archive_path: Path | None, session_id: str | None, hashtag: str | Non
 
 
 @click.command()
-@_chat_options
-@tz_option
+@chat_options
 @json_option
-@_output_option("Write a figure (.png, .svg or .pdf): the timeline of posts per minute by kind, "
+@_figure_option("Write a figure (.png, .svg or .pdf): the timeline of posts per minute by kind, "
                 "or see --figure.")
 @click.option("--figure", type=click.Choice(["timeline", "participants"]), default="timeline",
               show_default=True, help="Which figure -o writes: posts per minute, or cumulative participants.")
@@ -178,15 +130,15 @@ def growth(archive_path: Path | None, session_id: str | None, hashtag: str | Non
     import pandas as pd
 
     from ..growth import chat_growth
+    from ..sessions import resolve_chat
 
-    _check_zone(tz)
     try:
         pd.Timedelta(pd.tseries.frequencies.to_offset(freq))
     except (ValueError, TypeError):
         raise click.BadParameter(f"not a bin width: {freq!r} (use e.g. 1min, 5min, 1h)",
                                  param_hint="--freq") from None
     with open_archive(archive_path) as archive:
-        chat = _load_chat(archive, session_id, hashtag, since, until, tz)
+        chat = resolve_chat(archive, session_id, hashtag, since, until, tz)
         result = chat_growth(chat, tz=tz, freq=freq)
     if output is not None:
         from ..figures import participants_figure, timeline_figure
@@ -242,9 +194,9 @@ def _duration(seconds: float) -> str:
 @click.command()
 @archive_option
 @click.option("--hashtag", required=True, metavar="TAG", help="The chat's hashtag (any case, # optional).")
-@tz_option
+@tz_option(check=True)
 @json_option
-@_output_option("Write a figure (.png, .svg or .pdf): newcomers and returners per session, or see --figure.")
+@_figure_option("Write a figure (.png, .svg or .pdf): newcomers and returners per session, or see --figure.")
 @click.option("--figure", type=click.Choice(["newcomers", "retention"]), default="newcomers",
               show_default=True,
               help="Which figure -o writes: stacked bars of newcomers and returners per session, "
@@ -265,7 +217,6 @@ def community(archive_path: Path | None, hashtag: str, tz: str, as_json: bool, o
     """
     from ..growth import community as build
 
-    _check_zone(tz)
     with open_archive(archive_path) as archive:
         result = build(archive, hashtag, tz=tz)
     if output is not None:

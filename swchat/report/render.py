@@ -25,7 +25,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
@@ -126,18 +126,22 @@ def md_link(url: Any, text: Any = None) -> MdSafe:
     return MdSafe(f"[{label}]({target})")
 
 
+def _with_links(text: str, piece: Callable[[str], Any], link: Callable[[str], Any]) -> list[Any]:
+    """``text`` cut at its http(s) URLs: ``piece`` of each stretch between them, ``link`` of each URL."""
+    out, at = [], 0
+    for match in _URL_IN_TEXT.finditer(text):
+        out.append(piece(text[at:match.start()]))
+        out.append(link(match.group(0)))
+        at = match.end()
+    out.append(piece(text[at:]))
+    return out
+
+
 def _md_text(value: Any) -> MdSafe:
     """Post text for Markdown: escaped, with its http(s) URLs as links."""
     if value is None:
         return MdSafe("")
-    text = " ".join(str(value).split())
-    out, at = [], 0
-    for match in _URL_IN_TEXT.finditer(text):
-        out.append(_md_piece(text[at:match.start()]))
-        out.append(md_link(match.group(0)))
-        at = match.end()
-    out.append(_md_piece(text[at:]))
-    return MdSafe("".join(out))
+    return MdSafe("".join(_with_links(" ".join(str(value).split()), _md_piece, md_link)))
 
 
 def _md_finalize(value: Any) -> Any:
@@ -166,14 +170,7 @@ def _html_text(value: Any) -> Any:
 
     if value is None:
         return Markup("")
-    text = str(value)
-    parts, at = [], 0
-    for match in _URL_IN_TEXT.finditer(text):
-        parts.append(escape(text[at:match.start()]))
-        parts.append(_html_link(match.group(0)))
-        at = match.end()
-    parts.append(escape(text[at:]))
-    return Markup("").join(parts)
+    return Markup("").join(_with_links(str(value), escape, _html_link))
 
 
 # -- shared filters -------------------------------------------------------------------------------

@@ -895,7 +895,9 @@ def build_summary(
     title : str, optional
         The report's title (default: the hashtag and the date).
     session_options : dict, optional
-        Options for :meth:`swchat.archive.Archive.sessions` when looking for the previous session.
+        Options for :meth:`swchat.archive.Archive.sessions` when looking for the previous session
+        and the newcomers. ``tz`` defaults to the time zone of the chat's session id
+        (``chat.meta["timezone"]``), so that the ids match.
 
     Returns
     -------
@@ -911,6 +913,9 @@ def build_summary(
 
     zone = _zone(tz)
     options = dict(session_options or {})
+    if "tz" not in options and chat.meta.get("session") is not None \
+            and chat.meta.get("timezone") not in (None, "UTC"):
+        options["tz"] = chat.meta["timezone"]
     if isinstance(exclude, str | Path) and Path(exclude).is_file():
         exclude = read_account_list(exclude)
     elif isinstance(exclude, str):
@@ -931,7 +936,7 @@ def build_summary(
     prev: Any = None
     if previous is None and chat.archive is not None:
         prev_id = _previous_id(chat, community, options)
-        prev = chat.archive.session(prev_id) if prev_id else None
+        prev = chat.archive.session(prev_id, **options) if prev_id else None
     elif previous is not None and previous is not False:
         prev = previous
     prev_counts: dict[str, Any] = {}
