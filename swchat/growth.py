@@ -343,8 +343,10 @@ def network_growth(
 def received_attention(posts: pd.DataFrame) -> pd.DataFrame:
     """Who received replies, in-text mentions and retweets from someone else.
 
-    Replies: ``reply_to_author_id`` of replies. Retweets: the author of the retweeted post (from
-    the posts, context rows included), else the handle of ``RT @x:``/the first mention.
+    Replies: ``reply_to_author_id`` of replies, else the author of the replied-to post (from the
+    posts, context rows included), else ``reply_to_handle`` — the order of the network's reply
+    edges. Retweets: the author of the retweeted post (from the posts, context rows included),
+    else the handle of ``RT @x:`` (a retweet's first mention).
     Mentions: :func:`swchat.network.mention_targets` (a reply's leading ``@handle`` run and
     retweets do not count), matched to accounts by handle case-insensitively. Self-attention
     is left out; each post counts once per receiver and type.
@@ -374,8 +376,6 @@ def received_attention(posts: pd.DataFrame) -> pd.DataFrame:
     columns = ["post_id", "created_at", "source", "target", "type"]
     if own.empty:
         return pd.DataFrame(columns=columns)
-    platform = own["platform"].astype("string").fillna("") if "platform" in own else pd.Series(
-        "x", index=own.index, dtype="string")
     source = _account_key(own)
     # handle -> account key, from authors, replied-to pairs and any profiles in the frame
     known = pd.concat([
@@ -388,18 +388,30 @@ def received_attention(posts: pd.DataFrame) -> pd.DataFrame:
     by_handle = {(p, h): f"{p}:{i}" for p, h, i in zip(known["platform"], known["handle"], known["id"],
                                                        strict=True)}
     parts = []
-    # replies
-    is_reply = (own["kind"] == "reply") & own["reply_to_author_id"].notna()
-    parts.append(pd.DataFrame({
-        "post_id": own.loc[is_reply, "post_id"], "created_at": own.loc[is_reply, "created_at"],
-        "source": source[is_reply],
-        "target": platform[is_reply] + ":" + own.loc[is_reply, "reply_to_author_id"].astype("string"),
-        "type": "reply"}))
+    authors = posts.drop_duplicates(["platform", "post_id"])[["platform", "post_id", "author_id"]]
+    # replies: to reply_to_author_id, else the replied-to post's author, else reply_to_handle
+    # (the same order as the network's reply edges)
+    is_reply = own["kind"] == "reply"
+    if is_reply.any():
+        replies = own[is_reply]
+        parent_author = replies[["platform", "reply_to_post_id"]].merge(
+            authors.rename(columns={"post_id": "reply_to_post_id", "author_id": "_parent"}),
+            on=["platform", "reply_to_post_id"], how="left")["_parent"]
+        parent_author.index = replies.index
+        target_id = replies["reply_to_author_id"].astype("object").where(
+            replies["reply_to_author_id"].notna(), parent_author.astype("object"))
+        target = [
+            f"{p}:{i}" if isinstance(i, str) and i else (
+                by_handle.get((p, str(h).lower()), f"{p}:@{str(h).lower()}") if isinstance(h, str) and h else None)
+            for p, i, h in zip(replies["platform"], target_id, replies["reply_to_handle"], strict=True)
+        ]
+        parts.append(pd.DataFrame({
+            "post_id": replies["post_id"], "created_at": replies["created_at"],
+            "source": source[is_reply], "target": target, "type": "reply"}).dropna(subset=["target"]))
     # retweets
     is_rt = (own["kind"] == "retweet")
     if is_rt.any():
         rts = own[is_rt]
-        authors = posts.drop_duplicates(["platform", "post_id"])[["platform", "post_id", "author_id"]]
         found = rts[["platform", "retweeted_post_id"]].merge(
             authors.rename(columns={"post_id": "retweeted_post_id", "author_id": "_original"}),
             on=["platform", "retweeted_post_id"], how="left")["_original"]
@@ -429,6 +441,8 @@ def received_attention(posts: pd.DataFrame) -> pd.DataFrame:
                               for p, h in zip(exploded["platform"], exploded["handle"], strict=True)]
         exploded["type"] = "mention"
         parts.append(exploded[columns])
+    if not parts:
+        return pd.DataFrame(columns=columns)
     out = pd.concat(parts, ignore_index=True)
     out = out[out["target"].notna() & (out["source"] != out["target"])]
     out = out.drop_duplicates(["post_id", "target", "type"])

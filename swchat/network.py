@@ -16,8 +16,9 @@ Every graph, and every export of it, carries these rules (:data:`EDGE_RULES`):
   its ``RT @x:`` is the retweet edge, and the mentions inside the retweeted text were written
   by the original's author, not by the retweeter (they are the original's edges when the
   original is itself one of the chat's posts);
-- **quote**: quoter → author of the quoted post (``quoted_post_id``; for an X source that does
-  not record quotes, such as a TAGS sheet, a post linking to an X post's permalink quotes it);
+- **quote**: quoter → author of the quoted post (``quoted_post_id``; for a post from a source
+  that cannot record quotes (:data:`FORMATS_WITHOUT_QUOTES`: a TAGS sheet), a post linking to
+  an X post's permalink quotes it);
 - self-loops (an account replying to, mentioning, retweeting or quoting itself) are left out
   unless ``self_loops=True``;
 - a post counts once however often it was imported (deduplicated on ``(platform, post_id)``);
@@ -90,6 +91,7 @@ __all__ = [
     "DEFAULT_SEED",
     "EDGE_RULES",
     "EDGE_TYPES",
+    "FORMATS_WITHOUT_QUOTES",
     "GEODESIC_EXACT_MAX",
     "GEODESIC_SAMPLES",
     "KINDS",
@@ -142,8 +144,8 @@ EDGE_RULES = (
     "starts with (added automatically; a handle of that run mentioned again later does count); "
     "retweet: retweeter -> original author (a retweet makes no mention edges: neither its 'RT @x:' "
     "nor the mentions inside the retweeted text, which the retweeter did not write); "
-    "quote: quoter -> quoted author (an X post linking to a post permalink quotes it when the "
-    "source records no quote); "
+    "quote: quoter -> quoted author (in a source that cannot record quotes, a TAGS sheet, a post "
+    "linking to an X post permalink quotes it); "
     "weights count posts (a post adds at most 1 per edge type and target); "
     "self-loops {self_loops}; "
     "each post counted once (deduplicated on platform and post id); "
@@ -156,6 +158,16 @@ _HANDLE = r"[@＠]([A-Za-z0-9_](?:[\w.\-]*\w)?(?:@\w(?:[\w.\-]*\w)?)?)"
 _LEADING_RUN = re.compile(rf"^(?:\s*{_HANDLE})+")
 _HANDLE_IN_RUN = re.compile(_HANDLE)
 _RT = re.compile(r"^RT [@＠]([^\s:]+):")
+#: Source formats (the last part of a post's ``origin``) that cannot record a quote.
+FORMATS_WITHOUT_QUOTES = ("tags-csv",)
+
+
+def _without_quotes(origin: Any) -> bool:
+    """Whether a post comes from a source that cannot say it quotes (see FORMATS_WITHOUT_QUOTES)."""
+    value = _text(origin)
+    return bool(value) and value.rsplit(":", 1)[-1] in FORMATS_WITHOUT_QUOTES
+
+
 _STATUS_URL = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(\w+)/status(?:es)?/(\d+)", re.I)
 
 
@@ -462,9 +474,9 @@ def build_network(
     cols = {c: own[c] if c in own.columns else [None] * len(own) for c in (
         "platform", "author_id", "created_at", "kind", "text", "mentions", "urls", "is_quote",
         "reply_to_post_id", "reply_to_author_id", "reply_to_handle", "quoted_post_id",
-        "retweeted_post_id")}
+        "retweeted_post_id", "origin")}
     for (platform, aid, created, pkind, text, mentions, urls, is_quote, r_post, r_author, r_handle,
-         q_post, rt_post) in zip(*cols.values(), strict=True):
+         q_post, rt_post, origin) in zip(*cols.values(), strict=True):
         platform, aid = _text(platform), _text(aid)
         if not platform or not aid:
             continue
@@ -502,7 +514,7 @@ def build_network(
             add(src, target, "reply")
         q_post = _text(q_post)
         links = [m for m in (_STATUS_URL.match(u or "") for u in (urls if urls is not None else ())) if m]
-        if not q_post and links and platform == "x":
+        if not q_post and links and platform == "x" and _without_quotes(origin):
             # a source that does not record quotes (a TAGS sheet): an X post quoting another
             # carries the quoted post's permalink as a link
             q_post = links[0].group(2)

@@ -73,6 +73,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -759,7 +760,7 @@ def _slot(session: Session, zone: ZoneInfo) -> tuple[int, int, int]:
     when = session.first_post_time if session.first_post_time is not None else session.start
     local = when.tz_convert(zone)
     minutes = local.hour * 60 + local.minute + local.second / 60
-    rounded = round(minutes / 30.0) * 30
+    rounded = math.floor(minutes / 30.0 + 0.5) * 30  # half up: 19:15 -> 19:30, 19:45 -> 20:00
     day = local.weekday()
     if rounded >= 24 * 60:
         rounded -= 24 * 60
@@ -817,7 +818,7 @@ def detect_schedule(sessions: Sequence[Session], tz: str = "UTC") -> Schedule | 
     minutes = float(np.median([s.duration.total_seconds() / 60 for s in on]))
     return Schedule(weekday=slot[0], hour=slot[1], minute=slot[2], timezone=str(tz or "UTC"),
                     cadence=cadence, sessions=len(on), total=len(sessions),
-                    duration_minutes=round(minutes / 5.0) * 5)
+                    duration_minutes=math.floor(minutes / 5.0 + 0.5) * 5)
 
 
 # ---------------------------------------------------------------------------- archive level

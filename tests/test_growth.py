@@ -260,3 +260,22 @@ def test_chat_growth_accepts_a_plain_frame_and_a_selection_chat():
     g = chat_growth(Chat(posts=posts_frame(rows), hashtag="SWChat"), network=False)
     assert g.title == "#SWChat" and g.network.empty and g.questions == {}
     assert chat_growth(posts_frame(rows), segments={"0": "Q1", "4": "Q2"}).questions.keys() == {"Q1", "Q2"}
+
+
+def test_received_replies_follow_the_network_rule_when_the_author_id_is_missing():
+    from swchat.growth import received_attention
+    from swchat.schema import new_post, posts_frame
+
+    def post(pid, author, handle, minute, **kw):
+        return new_post(platform="x", post_id=pid, author_id=author, author_handle=handle,
+                        created_at=f"2026-10-07T19:{minute:02d}:00.000Z", text="x", **kw)
+
+    posts = posts_frame([
+        post("1", "1", "ann", 0),
+        post("2", "2", "bob", 1, kind="reply", reply_to_post_id="1"),            # parent's author
+        post("3", "3", "cat", 2, kind="reply", reply_to_handle="Bob"),           # handle seen with id
+        post("4", "3", "cat", 3, kind="reply", reply_to_handle="ghost"),         # handle never seen
+    ])
+    got = received_attention(posts)
+    assert got[got["type"] == "reply"][["source", "target"]].values.tolist() == [
+        ["x:2", "x:1"], ["x:3", "x:2"], ["x:3", "x:@ghost"]]

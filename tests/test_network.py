@@ -165,9 +165,17 @@ def test_retweet_without_original_uses_rt_prefix():
 
 
 def test_quote_from_permalink_when_source_has_no_quote_field():
-    rows = [P(1, 1, "so good https://t.co/x", urls=["https://twitter.com/Ann/status/55"]),
+    rows = [P(1, 1, "so good https://t.co/x", urls=["https://twitter.com/Ann/status/55"],
+              origin="abc:7:tags-csv"),
             P(2, 2, "original", handle="ann")]
     assert edges(nw.chat_network(chat_of(*rows)), "quote") == {("1", "2"): 1}
+
+
+def test_a_link_to_a_post_is_not_a_quote_where_the_source_records_quotes():
+    rows = [P(1, 1, "read this https://t.co/x", urls=["https://twitter.com/Ann/status/55"],
+              origin="abc:7:x-v2"),
+            P(2, 2, "original", handle="ann")]
+    assert edges(nw.chat_network(chat_of(*rows)), "quote") == {}
 
 
 def test_multiple_platforms_get_prefixed_keys():

@@ -253,3 +253,18 @@ def test_protected_archive_sessions_match_the_protected_posts(archive, truth):
     assert set(last.post_ids) == set(chat.own_posts["post_id"])
     assert all(h.startswith("participant_") for h in last.hosts)
     assert all(q["text"] and q["host"].startswith("participant_") for q in last.questions)
+
+
+def test_opted_out_posts_leave_no_ids_in_threads(session_chat, opted_out):
+    """Their post ids are not listed as missing parents or thread roots of others' replies."""
+    from swchat.threads import missing_parents, thread_table
+
+    theirs = set(session_chat.posts.loc[session_chat.posts["author_id"].astype(str) == opted_out["id"],
+                                        "post_id"].astype(str))
+    assert theirs
+    protected = exclude_accounts(session_chat, [opted_out["id"]])
+    posts = protected.posts
+    for column in ("reply_to_post_id", "quoted_post_id", "retweeted_post_id", "conversation_id"):
+        assert not set(posts[column].dropna().astype(str)) & theirs, column
+    assert not set(missing_parents(posts)) & theirs
+    assert not set(thread_table(posts)["root"].astype(str)) & theirs

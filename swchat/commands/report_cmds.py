@@ -31,7 +31,7 @@ __all__ = ["COMMANDS", "report"]
 @click.option("--exclude-accounts", "exclude_file", type=click.Path(dir_okay=False, path_type=Path),
               metavar="FILE", help="Leave out accounts that opted out: one handle or id per line, # comments.")
 @click.option("--pseudonymise", is_flag=True,
-              help="Show every account as a stable pseudonym (participant-3f9a2c), keyed by a secret.")
+              help="Show every account as a stable pseudonym (participant_3f9a2c81), keyed by a secret.")
 @click.option("--secret-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="The pseudonymisation secret (default: $SWCHAT_SECRET).")
 @click.option("--top", default=5, show_default=True, help="Items per list (answers per question, threads…).")

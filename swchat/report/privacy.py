@@ -440,7 +440,11 @@ class Privacy:
         ]
         posts.loc[to_them, "reply_to_author_id"] = None
         posts.loc[to_them, "reply_to_handle"] = None
-        for column in ("quoted_post_id", "retweeted_post_id"):
+        # their post ids go too: a reply to them starts a thread of its own (its parent is not
+        # shown, nor listed among the missing parents), and a thread they started loses its id
+        parent_theirs = posts["reply_to_post_id"].astype(str).isin(excluded_posts)
+        posts.loc[[p or t for p, t in zip(parent_theirs, to_them, strict=True)], "reply_to_post_id"] = None
+        for column in ("quoted_post_id", "retweeted_post_id", "conversation_id"):
             theirs = posts[column].astype(str).isin(excluded_posts)
             posts.loc[theirs, column] = None
         for column in ("description", "location", "name"):

@@ -83,11 +83,13 @@ __all__ = [
 
 #: The edge rules every network statement rests on (DESIGN.md).
 EDGE_RULES = (
-    "Reply: the replier → the author replied to.",
-    "Mention: the author → each account mentioned in the text, leaving out the leading mentions "
-    "a reply or a retweet carries automatically.",
+    "Reply: the replier → the author of the replied-to post.",
+    "Mention: the author → each account mentioned in the text, leaving out the @handles a reply "
+    "starts with (added automatically). A retweet makes no mention edges: its author did not "
+    "write the text.",
     "Retweet: the retweeter → the original author.",
-    "Quote: the quoter → the quoted author.",
+    "Quote: the quoter → the quoted author (from a TAGS sheet, which cannot record quotes, a post "
+    "linking to another post's address counts as quoting it).",
     "Self-loops are left out; a post imported twice never adds weight twice.",
 )
 
