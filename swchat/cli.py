@@ -74,7 +74,8 @@ def main() -> None:
     """swchat: archive and analyse hashtag chats (#SWChat and friends).
 
     Import the exports you already have (X API v2/v1.1 JSON, twarc-csv, TAGS sheets, the X
-    account archive), then look at sessions, questions, threads, networks and growth.
+    account archive, Mastodon and Bluesky API JSON), then look at sessions, questions, threads,
+    networks and growth.
 
     \b
     Example:

@@ -44,7 +44,8 @@ def _progress_factory(bars: list[Any]):
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @archive_option
 @click.option("--format", "fmt", metavar="NAME",
-              help="Force a reader: x-v2, x-v1, x-archive, tags-csv, twarc-csv (detected from content otherwise).")
+              help="Force a reader: x-v2, x-v1, x-archive, tags-csv, twarc-csv, mastodon, bluesky "
+                   "(detected from content otherwise).")
 @json_option
 @handle_errors
 def ingest(files: tuple[str, ...], archive_path: Path | None, fmt: str | None, as_json: bool) -> None:

@@ -45,7 +45,7 @@ class Format:
 
 
 #: The reader modules, in detection order (most specific first).
-READER_MODULES = ("xv2", "xv1", "x_archive", "tags", "twarc_csv")
+READER_MODULES = ("xv2", "xv1", "x_archive", "tags", "twarc_csv", "mastodon", "bluesky")
 
 #: Registered formats by name, in detection order.
 FORMATS: dict[str, Format] = {}
@@ -61,8 +61,14 @@ def _load_all() -> None:
     # Import the reader modules so they register themselves (kept lazy: the CLI starts fast).
     import importlib
 
-    for module in READER_MODULES:
-        importlib.import_module(f"{__package__}.{module}")
+    ordered = {f.name: f for f in (importlib.import_module(f"{__package__}.{module}").FORMAT
+                                   for module in READER_MODULES)}
+    if list(FORMATS)[: len(ordered)] != list(ordered):
+        # detection follows READER_MODULES, whatever order the modules were first imported in
+        others = {name: f for name, f in FORMATS.items() if name not in ordered}
+        FORMATS.clear()
+        FORMATS.update(ordered)
+        FORMATS.update(others)
 
 
 def detect(source: Source, name: str | None = None) -> Format:
