@@ -96,6 +96,7 @@ _ID_COLUMNS = ("post_id", "author_id", "reply_to_post_id", "reply_to_author_id",
                "quoted_post_id", "retweeted_post_id", "conversation_id")
 _INT_COLUMNS = ("like_count", "repost_count", "reply_count", "quote_count")
 _REQUIRED = ("platform", "post_id", "created_at", "author_id", "kind")
+_MISSING = (None, "")
 
 
 def new_post(**values: Any) -> dict[str, Any]:
@@ -193,35 +194,43 @@ def validate_post(row: dict[str, Any]) -> dict[str, Any]:
     ...
     ValueError: post has no post_id
     """
+    # Plain loops over the columns are what CPython 3.11 runs fastest here; each check tests
+    # the common well-typed value first (``__class__ is``) before the general rule.
+    get = row.get
     for column in _REQUIRED:
-        if row.get(column) in (None, ""):
+        if get(column) in _MISSING:
             raise ValueError(f"post has no {column}")
     if row["platform"] not in PLATFORMS:
         raise ValueError(f"unknown platform {row['platform']!r}")
-    if row["kind"] not in KINDS:
-        raise ValueError(f"unknown kind {row['kind']!r}")
+    kind = row["kind"]
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
     _check_time(row["created_at"], "created_at")
-    if row.get("collected_at") is not None:
+    if get("collected_at") is not None:
         _check_time(row["collected_at"], "collected_at")
     for column in _ID_COLUMNS:
-        value = row.get(column)
+        value = get(column)
         if value is None or (value.__class__ is str and value):
             continue
         row[column] = str(value) if value != "" else None
     for column in _LIST_COLUMNS:
-        value = row.get(column)
+        value = get(column)
+        if value.__class__ is list:
+            continue
         if value is None:
             row[column] = []
         elif not isinstance(value, list):
             raise ValueError(f"{column} must be a list, got {type(value).__name__}")
     for column in _INT_COLUMNS:
-        value = row.get(column)
-        if value is not None and not isinstance(value, int):
+        value = get(column)
+        if value is None or value.__class__ is int:
+            continue
+        if not isinstance(value, int):
             try:
                 row[column] = int(value)
             except (TypeError, ValueError):
                 raise ValueError(f"{column} is not a whole number: {value!r}") from None
-    if row["kind"] == "reply" and not row.get("reply_to_post_id") and not row.get("reply_to_author_id"):
+    if kind == "reply" and not get("reply_to_post_id") and not get("reply_to_author_id"):
         raise ValueError("reply without the post or account it replies to")
     return row
 

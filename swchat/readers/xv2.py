@@ -45,7 +45,7 @@ from typing import Any
 
 import orjson
 
-from ..schema import new_account, new_post, validate_account, validate_post
+from ..schema import validate_account, validate_post
 from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines
 from .detect import Format, register
 from .xcommon import RT_PREFIX, retweet_text, status_url, unique, v2_time
@@ -57,29 +57,46 @@ def v2_account(user: dict[str, Any], snapshot_at: str | None) -> dict[str, Any]:
     """Canonical account row from an X API v2 user object."""
     metrics = user.get("public_metrics") or {}
     created = user.get("created_at")
-    return validate_account(new_account(
-        platform="x",
-        account_id=user["id"],
-        handle=user.get("username"),
-        name=user.get("name"),
-        description=user.get("description"),
-        followers=metrics.get("followers_count"),
-        following=metrics.get("following_count"),
-        location=user.get("location"),
-        created_at=v2_time(created) if created else None,
-        snapshot_at=snapshot_at,
-    ))
+    # the columns of schema.new_account, in order, checked by the one validation
+    return validate_account({
+        "platform": "x",
+        "account_id": user["id"],
+        "handle": user.get("username"),
+        "name": user.get("name"),
+        "description": user.get("description"),
+        "followers": metrics.get("followers_count"),
+        "following": metrics.get("following_count"),
+        "location": user.get("location"),
+        "created_at": v2_time(created) if created else None,
+        "snapshot_at": snapshot_at,
+    })
+
+
+def _values(items: Any, key: str) -> list:
+    """``unique(item.get(key) for item in items)``, with a shortcut for the usual single entity."""
+    if not items:
+        return []
+    if items.__class__ is list and len(items) == 1:
+        first = items[0]
+        if first.__class__ is dict:
+            value = first.get(key)
+            if value.__class__ is str:
+                return [value] if value else []
+    return unique(item.get(key) for item in items)
 
 
 def _entities(tweet: dict[str, Any]) -> tuple[list[str], list[str], list[str]]:
-    entities = tweet.get("entities") or {}
-    hashtags = unique(h.get("tag") for h in entities.get("hashtags") or ())
-    mentions = unique(m.get("username") for m in entities.get("mentions") or ())
+    entities = tweet.get("entities")
+    if not entities:
+        return [], [], []
+    hashtags = _values(entities.get("hashtags"), "tag")
+    mentions = _values(entities.get("mentions"), "username")
+    found = entities.get("urls")
     urls = unique(
         u.get("unwound_url") or u.get("expanded_url") or u.get("url")
-        for u in entities.get("urls") or ()
+        for u in found
         if "media_key" not in u
-    )
+    ) if found else []
     return hashtags, mentions, urls
 
 
@@ -113,22 +130,27 @@ def v2_post(
     ValueError, KeyError
         The tweet lacks what a post needs (reported as a rejected record).
     """
+    get = tweet.get
     post_id = tweet["id"]
-    author_id = tweet.get("author_id") or (tweet.get("author") or {}).get("id")
-    author = users.get(author_id) or {}
+    author_id = get("author_id") or (get("author") or {}).get("id")
+    author = users.get(author_id) or _EMPTY
     handle = author.get("username")
-    refs = {r.get("type"): r.get("id") for r in tweet.get("referenced_tweets") or ()}
+    retweeted = replied = quoted = None
+    references = get("referenced_tweets")
+    if references:
+        refs = {r.get("type"): r.get("id") for r in references}
+        retweeted = refs.get("retweeted")
+        replied = refs.get("replied_to")
+        quoted = refs.get("quoted")
     text = _full_text(tweet)
     hashtags, mentions, urls = _entities(tweet)
     kind = "original"
-    retweeted = refs.get("retweeted")
-    replied = refs.get("replied_to")
-    quoted = refs.get("quoted")
+    reply_to_author = get("in_reply_to_user_id")
     if retweeted:
         kind = "retweet"
         original = tweets.get(retweeted)
         if original is not None:
-            orig_author = users.get(original.get("author_id")) or {}
+            orig_author = users.get(original.get("author_id")) or _EMPTY
             orig_handle = orig_author.get("username")
             if not orig_handle:
                 match = RT_PREFIX.match(text)
@@ -137,44 +159,49 @@ def v2_post(
             o_hashtags, o_mentions, o_urls = _entities(original)
             hashtags, urls = o_hashtags, o_urls
             mentions = unique([orig_handle, *o_mentions]) if orig_handle else o_mentions
-    elif replied or tweet.get("in_reply_to_user_id"):
+    elif replied or reply_to_author:
         kind = "reply"
     elif quoted:
         kind = "quote"
-    reply_to_author = tweet.get("in_reply_to_user_id")
-    reply_to_handle = (users.get(reply_to_author) or {}).get("username") if reply_to_author else None
-    metrics = tweet.get("public_metrics") or {}
-    created = tweet.get("created_at")
+    reply_to_handle = (users.get(reply_to_author) or _EMPTY).get("username") if reply_to_author else None
+    metrics = get("public_metrics") or _EMPTY
+    created = get("created_at")
     if not created:
         raise ValueError("tweet has no created_at")
-    return validate_post(new_post(
-        platform="x",
-        post_id=post_id,
-        url=status_url(handle, post_id),
-        created_at=v2_time(created),
-        author_id=author_id,
-        author_handle=handle,
-        author_name=author.get("name"),
-        text=text,
-        kind=kind,
-        is_quote=bool(quoted),
-        reply_to_post_id=replied,
-        reply_to_author_id=reply_to_author,
-        reply_to_handle=reply_to_handle,
-        quoted_post_id=quoted,
-        retweeted_post_id=retweeted,
-        conversation_id=tweet.get("conversation_id"),
-        hashtags=hashtags,
-        mentions=mentions,
-        urls=urls,
-        lang=tweet.get("lang"),
-        source_app=tweet.get("source"),
-        like_count=metrics.get("like_count"),
-        repost_count=metrics.get("retweet_count"),
-        reply_count=metrics.get("reply_count"),
-        quote_count=metrics.get("quote_count"),
-        collected_at=collected_at,
-    ))
+    # a dict literal with the columns of schema.new_post, in order; the one validation checks it
+    return validate_post({
+        "platform": "x",
+        "post_id": post_id,
+        "url": status_url(handle, post_id),
+        "created_at": v2_time(created),
+        "author_id": author_id,
+        "author_handle": handle,
+        "author_name": author.get("name"),
+        "text": text,
+        "kind": kind,
+        "is_quote": bool(quoted),
+        "reply_to_post_id": replied,
+        "reply_to_author_id": reply_to_author,
+        "reply_to_handle": reply_to_handle,
+        "quoted_post_id": quoted,
+        "retweeted_post_id": retweeted,
+        "conversation_id": get("conversation_id"),
+        "hashtags": hashtags,
+        "mentions": mentions,
+        "urls": urls,
+        "lang": get("lang"),
+        "source_app": get("source"),
+        "like_count": metrics.get("like_count"),
+        "repost_count": metrics.get("retweet_count"),
+        "reply_count": metrics.get("reply_count"),
+        "quote_count": metrics.get("quote_count"),
+        "collected_at": collected_at,
+        "is_context": False,
+        "origin": None,
+    })
+
+
+_EMPTY: dict[str, Any] = {}
 
 
 def _collected(obj: dict[str, Any]) -> str | None:
@@ -187,23 +214,69 @@ def _collected(obj: dict[str, Any]) -> str | None:
     return None
 
 
+class _Seen:
+    """What a reader already yielded from this file, to skip repeats: each user's last snapshot
+    (as JSON bytes) and the ids of posts.
+
+    Bounded: the newest :data:`_REMEMBER` to twice that many of each are remembered (two
+    generations; the older is dropped when the newer fills up). Forgetting only costs a repeat
+    that the archive skips anyway.
+    """
+
+    __slots__ = ("old_posts", "old_users", "posts", "users")
+
+    def __init__(self) -> None:
+        self.users: dict[Any, bytes] = {}
+        self.old_users: dict[Any, bytes] = {}
+        self.posts: set[Any] = set()
+        self.old_posts: set[Any] = set()
+
+    def user(self, uid: Any) -> bytes | None:
+        found = self.users.get(uid)
+        return self.old_users.get(uid) if found is None else found
+
+    def age(self) -> None:
+        """Start a new generation of whichever memory is full."""
+        if len(self.users) >= _REMEMBER:
+            self.old_users, self.users = self.users, {}
+        if len(self.posts) >= _REMEMBER:
+            self.old_posts, self.posts = self.posts, set()
+
+
+#: users and post ids remembered per file by :class:`_Seen` (a few MB at most)
+_REMEMBER = 10_000
+
+
 def _page_items(
     lineno: int,
     data: list[dict[str, Any]],
     includes: dict[str, Any],
     collected_at: str | None,
+    seen: _Seen | None = None,
 ) -> Iterator[Item]:
-    """Items of one page: its users, its tweets, then its referenced tweets as context."""
+    """Items of one page: its users, its tweets, then its referenced tweets as context.
+
+    With ``seen``, a user yielded earlier in the file with the very same user object, and a
+    referenced tweet already yielded (as a post or as context), are not yielded again: the
+    archive would write nothing for them (the account says nothing new; the post is stored).
+    """
     users = {u["id"]: u for u in includes.get("users") or () if isinstance(u, dict) and "id" in u}
     tweets = {t["id"]: t for t in includes.get("tweets") or () if isinstance(t, dict) and "id" in t}
     # a retweeted or quoted post may be in the page's own data rather than in includes
     known = {t["id"]: t for t in data if isinstance(t, dict) and "id" in t}
     lookup = {**known, **tweets} if known else tweets
-    for user in users.values():
+    for uid, user in users.items():
+        if seen is not None:
+            snapshot = orjson.dumps(user)
+            if seen.user(uid) == snapshot:
+                continue
         try:
-            yield Account(v2_account(user, collected_at))
+            account = v2_account(user, collected_at)
         except (ValueError, KeyError, TypeError):
             continue
+        if seen is not None:
+            seen.users[uid] = memoryview(snapshot).tobytes()  # orjson's bytes carry spare capacity
+        yield Account(account)
     in_data: set[str] = set()
     for tweet in data:
         try:
@@ -214,14 +287,20 @@ def _page_items(
             continue
         in_data.add(row["post_id"])
         yield Post(row, orjson.dumps(tweet), lineno)
+    if seen is not None:
+        seen.posts |= in_data
     for tid, tweet in tweets.items():
-        if tid in in_data:
+        if tid in in_data or (seen is not None and (tid in seen.posts or tid in seen.old_posts)):
             continue
         try:
             row = v2_post(tweet, users, tweets, collected_at)
         except (ValueError, KeyError, TypeError, AttributeError):
             continue  # an unusable referenced tweet is only context: nothing to reject
+        if seen is not None:
+            seen.posts.add(row["post_id"])
         yield Post(row, orjson.dumps(tweet), lineno, context=True)
+    if seen is not None:
+        seen.age()
 
 
 def _reason(exc: BaseException) -> str:
@@ -270,6 +349,7 @@ def read(source: Source) -> Iterator[Item]:
     if head.first_json is None and head.first_char == b"[":
         yield from read_split(source)
         return
+    seen = _Seen()
     for lineno, obj, raw in json_lines(source):
         if isinstance(obj, Rejected):
             yield obj
@@ -286,13 +366,13 @@ def read(source: Source) -> Iterator[Item]:
                 yield Rejected(lineno, "'data' is neither a list nor an object", raw.decode("utf-8", "replace"))
                 continue
             includes = obj.get("includes") if isinstance(obj.get("includes"), dict) else {}
-            yield from _page_items(lineno, data, includes, collected)
+            yield from _page_items(lineno, data, includes, collected, seen)
             if obj.get("errors"):
                 yield Note(lineno, _errors_note(obj["errors"]))
         elif _is_tweet(obj):
             tweet, includes = _unflatten(obj)
             first = True
-            for item in _page_items(lineno, [tweet], includes, collected):
+            for item in _page_items(lineno, [tweet], includes, collected, seen):
                 if first and isinstance(item, Post):
                     item.raw = raw  # keep the flattened line as it was
                     first = False
