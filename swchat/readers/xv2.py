@@ -336,8 +336,13 @@ def _unflatten(tweet: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     return plain, {"users": users, "tweets": tweets}
 
 
+#: Keys that a Mastodon status has and an X API v2 tweet never does.
+_NOT_X_V2 = ("id_str", "account", "uri")
+
+
 def _is_tweet(obj: Any) -> bool:
-    return isinstance(obj, dict) and "id" in obj and "text" in obj and "id_str" not in obj
+    return (isinstance(obj, dict) and "id" in obj and "text" in obj
+            and not any(key in obj for key in _NOT_X_V2))
 
 
 def read(source: Source) -> Iterator[Item]:

@@ -457,9 +457,6 @@ def test_x_sniffers_leave_mastodon_alone_and_the_other_way_round(sample_dir):
             assert mastodon.sniff(Source.from_arg(path).head()) is None, path
 
 
-@pytest.mark.xfail(reason="x-v2's sniffer takes any JSON line with id, text and an ISO created_at for a "
-                          "tweet, so statuses that carry their plain `text` (DELETE responses, "
-                          "GoToSocial) are claimed by x-v2 when they come one per line", strict=False)
 def test_statuses_with_plain_text_one_per_line_are_not_taken_for_x_v2():
     deleted = {k: v for k, v in Q1.items() if k != "content"} | {"text": "Q1"}
     head = Source.from_bytes(orjson.dumps(deleted) + b"\n").head()
