@@ -384,6 +384,11 @@ class Archive:
                         writer.write(kind, payload)
                     del payload  # free this batch before the next one is read
             result.digest = digest
+            if result.context:
+                # context posts this file stored and did not later promote to real posts itself
+                result.context = db.execute(
+                    "SELECT count(*) FROM posts WHERE source_id = ? AND is_context = 1", (source_id,)
+                ).fetchone()[0]
             db.execute(
                 "UPDATE sources SET digest = ?, read = ?, added = ?, duplicates = ?, rejected = ?, "
                 "context = ?, accounts = ?, notes = ? WHERE id = ?",

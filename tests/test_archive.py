@@ -182,3 +182,16 @@ def test_not_an_archive_is_a_clear_error(tmp_path):
         Archive(bad)
     with pytest.raises(ArchiveError, match="no archive"):
         Archive(tmp_path / "missing.db", create=False)
+
+
+def test_context_posts_promoted_later_in_the_same_file_are_not_counted_as_context(archive, tmp_path):
+    reply = _tweet("11", "@host yes", author="2", in_reply_to_user_id="1",
+                   referenced_tweets=[{"type": "replied_to", "id": "10"}])
+    parent = _tweet("10", "Q1: hello? #SWChat")
+    other = _tweet("12", "@host no", author="3", in_reply_to_user_id="1",
+                   referenced_tweets=[{"type": "replied_to", "id": "9"}])
+    only_context = _tweet("9", "an older post")
+    path = _write(tmp_path / "a.jsonl", _page([reply, other], tweets=[parent, only_context]), _page([parent]))
+    result = archive.ingest([path]).files[0]
+    assert (result.read, result.added, result.context) == (3, 3, 1)
+    assert archive.stats()["context_posts"] == 1
