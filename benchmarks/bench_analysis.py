@@ -45,6 +45,7 @@ with Archive(sys.argv[1]) as archive:
 
 STEP = """
 import json, resource, sys, time
+import pandas  # imported by every step; not part of any step's time
 from swchat import Archive
 step, db, hashtag = sys.argv[1], sys.argv[2], sys.argv[3]
 out = {}

@@ -384,11 +384,6 @@ class Archive:
                         writer.write(kind, payload)
                     del payload  # free this batch before the next one is read
             result.digest = digest
-            if result.context:
-                # context posts this file stored and did not later promote to real posts itself
-                result.context = db.execute(
-                    "SELECT count(*) FROM posts WHERE source_id = ? AND is_context = 1", (source_id,)
-                ).fetchone()[0]
             db.execute(
                 "UPDATE sources SET digest = ?, read = ?, added = ?, duplicates = ?, rejected = ?, "
                 "context = ?, accounts = ?, notes = ? WHERE id = ?",
@@ -761,7 +756,7 @@ class _Writer:
 
     def _posts(self, keys: list[tuple[str, str]], contexts: list[bool], lines: list[int],
                values: list[tuple[Any, ...]], tags: list[Any], block: bytes, starts: list[int]) -> None:
-        existing = _existing(self.db, keys)
+        existing = _existing(self.db, keys, self.source_id)
         new_rows: list[tuple[Any, ...]] = []
         promoted: list[tuple[Any, ...]] = []
         kept: list[int] = []  # where the kept raw records start in block
@@ -772,19 +767,21 @@ class _Writer:
         suffix = self.suffix
         read = added = duplicates = context = 0
         for i, key in enumerate(keys):
-            state = existing.get(key)  # None: new; 1: context; 0: a real post
+            state = existing.get(key)  # None: new; 0: a real post; 1, 2: context (2: of this file)
             is_context = contexts[i]
             if is_context:
                 if state is not None:
                     continue
                 context += 1
-                existing[key] = 1
+                existing[key] = 2
             else:
                 read += 1
                 if state == 0:
                     duplicates += 1
                     continue
                 added += 1
+                if state == 2:  # this file's own context post, promoted: no longer context
+                    context -= 1
                 existing[key] = 0
             start = starts[i]
             if start < 0:
@@ -792,7 +789,7 @@ class _Writer:
             else:
                 raw_block, raw_index = block_id, len(kept)
                 kept.append(start)
-            (promoted if state == 1 else new_rows).append((
+            (new_rows if state is None else promoted).append((
                 *values[i], 1 if is_context else 0, f"{prefix}{lines[i]}{suffix}", source_id, raw_block, raw_index))
             for tag in tags[i]:
                 tag_rows.append((tag, *key))
@@ -821,8 +818,9 @@ class _Writer:
 _INSERT_TAG = "INSERT OR IGNORE INTO post_hashtags (tag, platform, post_id) VALUES (?, ?, ?)"
 
 
-def _existing(db: sqlite3.Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """``{(platform, post_id): is_context}`` for those of ``keys`` already in the archive."""
+def _existing(db: sqlite3.Connection, keys: list[tuple[str, str]], source_id: int) -> dict[tuple[str, str], int]:
+    """The state of those of ``keys`` already in the archive: 0 for a post, 1 for a context post,
+    2 for a context post stored by the import ``source_id``."""
     found: dict[tuple[str, str], int] = {}
     by_platform: dict[str, list[str]] = {}
     for platform, post_id in keys:
@@ -831,11 +829,11 @@ def _existing(db: sqlite3.Connection, keys: list[tuple[str, str]]) -> dict[tuple
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            for post_id, is_context in db.execute(
-                f"SELECT post_id, is_context FROM posts WHERE platform = ? AND post_id IN ({marks})",
+            for post_id, is_context, source in db.execute(
+                f"SELECT post_id, is_context, source_id FROM posts WHERE platform = ? AND post_id IN ({marks})",
                 (platform, *chunk),
             ):
-                found[(platform, post_id)] = is_context
+                found[(platform, post_id)] = (2 if source == source_id else 1) if is_context else 0
     return found
 
 
