@@ -92,6 +92,7 @@ ACCOUNT_COLUMNS: tuple[str, ...] = tuple(ACCOUNT_DTYPES)
 _LIST_COLUMNS = ("hashtags", "mentions", "urls")
 _POST_TEMPLATE: dict[str, Any] = {
     **dict.fromkeys(POST_COLUMNS), "is_quote": False, "is_context": False, "kind": "original"}
+_TEXT_COLUMNS = ("url", "author_handle", "author_name", "text", "reply_to_handle", "lang", "source_app")
 _ID_COLUMNS = ("post_id", "author_id", "reply_to_post_id", "reply_to_author_id",
                "quoted_post_id", "retweeted_post_id", "conversation_id")
 _INT_COLUMNS = ("like_count", "repost_count", "reply_count", "quote_count")
@@ -212,7 +213,13 @@ def validate_post(row: dict[str, Any]) -> dict[str, Any]:
         value = get(column)
         if value is None or (value.__class__ is str and value):
             continue
+        if not isinstance(value, str | int):
+            raise ValueError(f"{column} is not an id: {value!r}")
         row[column] = str(value) if value != "" else None
+    for column in _TEXT_COLUMNS:
+        value = get(column)
+        if value is not None and value.__class__ is not str:
+            raise ValueError(f"{column} is not text: {type(value).__name__}")
     for column in _LIST_COLUMNS:
         value = get(column)
         if value.__class__ is list:

@@ -195,3 +195,28 @@ def test_context_posts_promoted_later_in_the_same_file_are_not_counted_as_contex
     result = archive.ingest([path]).files[0]
     assert (result.read, result.added, result.context) == (3, 3, 1)
     assert archive.stats()["context_posts"] == 1
+
+
+def test_worker_process_and_single_process_give_the_same_archive(sample_dir, tmp_path, monkeypatch):
+    """The parse-in-a-worker path (big files) stores exactly what the in-process path does."""
+    import swchat.archive as archive_module
+
+    def dump(db):
+        with Archive(db) as archive:
+            posts = archive.db.execute(
+                "SELECT platform, post_id, text, kind, hashtags, mentions, is_context, origin "
+                "FROM posts ORDER BY post_id").fetchall()
+            raws = [archive.raw(pid) for _, pid, *_ in posts[:50]]
+            return posts, raws, archive.stats(), [s["read"] for s in archive.sources()]
+
+    files = [sample_dir / "swchat-v2.jsonl", sample_dir / "swchat-v1.jsonl"]
+    monkeypatch.setattr(archive_module, "_WORKER_MIN_BYTES", None)
+    with Archive(tmp_path / "single.db") as archive:
+        archive.ingest(files)
+    forked = []
+    monkeypatch.setattr(archive_module, "_WORKER_MIN_BYTES", 0)
+    monkeypatch.setattr(archive_module, "_worker_pays", lambda source: forked.append(source.name) or True)
+    with Archive(tmp_path / "worker.db") as archive:
+        archive.ingest(files)
+    assert len(forked) == 2
+    assert dump(tmp_path / "single.db") == dump(tmp_path / "worker.db")

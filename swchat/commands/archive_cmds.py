@@ -25,6 +25,8 @@ def _progress_factory(bars: list[Any]):
         return None
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # no monitor thread: the archive parses big files in a forked worker
+
     def start(source, fmt_name: str):
         size = source.size
         if not size or size < (1 << 20):

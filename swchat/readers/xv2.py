@@ -247,6 +247,11 @@ class _Seen:
 _REMEMBER = 10_000
 
 
+def _has_id(obj: Any) -> bool:
+    """Whether ``obj`` is an object with a usable (text) ``id``."""
+    return isinstance(obj, dict) and isinstance(obj.get("id"), str)
+
+
 def _page_items(
     lineno: int,
     data: list[dict[str, Any]],
@@ -260,10 +265,10 @@ def _page_items(
     referenced tweet already yielded (as a post or as context), are not yielded again: the
     archive would write nothing for them (the account says nothing new; the post is stored).
     """
-    users = {u["id"]: u for u in includes.get("users") or () if isinstance(u, dict) and "id" in u}
-    tweets = {t["id"]: t for t in includes.get("tweets") or () if isinstance(t, dict) and "id" in t}
+    users = {u["id"]: u for u in includes.get("users") or () if _has_id(u)}
+    tweets = {t["id"]: t for t in includes.get("tweets") or () if _has_id(t)}
     # a retweeted or quoted post may be in the page's own data rather than in includes
-    known = {t["id"]: t for t in data if isinstance(t, dict) and "id" in t}
+    known = {t["id"]: t for t in data if _has_id(t)}
     lookup = {**known, **tweets} if known else tweets
     for uid, user in users.items():
         if seen is not None:
@@ -272,7 +277,7 @@ def _page_items(
                 continue
         try:
             account = v2_account(user, collected_at)
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             continue
         if seen is not None:
             seen.users[uid] = memoryview(snapshot).tobytes()  # orjson's bytes carry spare capacity
@@ -413,12 +418,12 @@ def read_split(source: Source) -> Iterator[Item]:
             continue
         if isinstance(loaded, dict):
             includes = loaded
-    users = {u["id"]: u for u in includes.get("users") or () if isinstance(u, dict) and "id" in u}
-    tweets = {t["id"]: t for t in includes.get("tweets") or () if isinstance(t, dict) and "id" in t}
+    users = {u["id"]: u for u in includes.get("users") or () if _has_id(u)}
+    tweets = {t["id"]: t for t in includes.get("tweets") or () if _has_id(t)}
     for user in users.values():
         try:
             yield Account(v2_account(user, None))
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             continue
     in_data: set[str] = set()
     with source.open() as stream:

@@ -181,3 +181,26 @@ def test_retweet_of_a_post_in_the_same_page_gets_its_full_text_and_tags():
     row = next(p.row for p in _posts(items) if p.row["post_id"] == "61")
     assert row["text"] == "RT @ann: " + original["text"]
     assert row["hashtags"] == ["SWChat"]
+
+
+def test_malformed_values_reject_one_record_not_the_import():
+    page = {"data": [_tweet(["7"], "id is a list"), _tweet("71", "lang is an object", lang={"x": 1}),
+                     _tweet("72", "fine")],
+            "includes": {"users": [{"id": {"bad": 1}}, {"id": "1", "username": "host", "public_metrics": 5,
+                                                        "created_at": 12}],
+                         "tweets": [{"id": ["x"], "text": "bad"}]}}
+    items = _items([page])
+    assert [p.row["post_id"] for p in _posts(items)] == ["72"]
+    assert len([i for i in items if isinstance(i, Rejected)]) == 2
+
+
+def test_malformed_page_imports_the_rest(tmp_path):
+    from swchat import Archive
+
+    good = {"data": [_tweet("81", "fine #SWChat")], "includes": {"users": USERS}}
+    bad = {"data": [_tweet(["8"], "bad")], "includes": {"users": [{"id": ["u"]}]}}
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(orjson.dumps(bad) + b"\n" + orjson.dumps(good) + b"\n")
+    with Archive(tmp_path / "a.db") as archive:
+        f = archive.ingest([path]).files[0]
+    assert f.error is None and (f.read, f.added, f.rejected) == (2, 1, 1)
