@@ -23,16 +23,14 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
 import json
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_ingest import make_input
+from bench_ingest import bench_args, make_input
 
 HASHTAG = "SWChat"
 
@@ -104,14 +102,9 @@ def run_step(step: str, db: Path) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--keep", type=Path, help="keep the generated files in this folder")
-    args = parser.parse_args()
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="swchat-bench-"))
-    folder.mkdir(parents=True, exist_ok=True)
+    sizes, folder = bench_args(__doc__.splitlines()[0])
     print(f"{'posts':>9} {'step':<14} {'seconds':>8} {'posts/s':>11} {'peak MB':>8}  made")
-    for size in args.sizes:
+    for size in sizes:
         db = make_archive(make_input(size, folder), folder, size)
         selected = 0  # the selection's own posts, from the first step: the unit of every rate
         for step in STEPS:

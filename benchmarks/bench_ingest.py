@@ -51,15 +51,21 @@ def make_input(posts: int, folder: Path) -> Path:
     return path
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def bench_args(description: str) -> tuple[list[int], Path]:
+    """The benchmarks' command line: ``--sizes`` (posts) and ``--keep DIR`` (else a temp folder)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--keep", type=Path, help="keep the generated files in this folder")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="swchat-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
+    return args.sizes, folder
+
+
+def main() -> None:
+    sizes, folder = bench_args(__doc__.splitlines()[0])
     print(f"{'posts':>9} {'file MB':>8} {'read':>9} {'seconds':>8} {'posts/s':>9} {'peak MB':>8} {'reader MB':>9}")
-    for size in args.sizes:
+    for size in sizes:
         path = make_input(size, folder)
         db = folder / f"bench-{size}.db"
         for suffix in ("", "-wal", "-shm"):
