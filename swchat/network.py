@@ -1549,7 +1549,7 @@ class CommunityResult:
 
 def chat_communities(chat: Chat, method: str = "louvain", seed: int = DEFAULT_SEED, *, kind: str = "all",
                      top: int = 10, min_size: int = 2, exclude_hashtags: Iterable[str] | None = None,
-                     ) -> CommunityResult:
+                     graph: nx.DiGraph | None = None) -> CommunityResult:
     """The communities of a chat's network, each with its top accounts and top items.
 
     Communities are found on the undirected weighted projection of :func:`chat_network`
@@ -1574,6 +1574,9 @@ def chat_communities(chat: Chat, method: str = "louvain", seed: int = DEFAULT_SE
         Smallest group listed (singletons are counted in ``singletons``).
     exclude_hashtags : iterable of str, optional
         Hashtags left out of ``top_hashtags`` (default: the chat's own).
+    graph : networkx.DiGraph, optional
+        The chat's network if it was already built by :func:`chat_network` with this ``kind``,
+        ``method`` and ``seed`` (saves building it again).
 
     Examples
     --------
@@ -1589,7 +1592,7 @@ def chat_communities(chat: Chat, method: str = "louvain", seed: int = DEFAULT_SE
     """
     from . import themes
 
-    G = chat_network(chat, kind=kind, community=method, seed=seed)
+    G = graph if graph is not None else chat_network(chat, kind=kind, community=method, seed=seed)
     parts = _partition(G, None)
     U = undirected(G)
     modularity = _modularity(U, parts)

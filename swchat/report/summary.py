@@ -710,7 +710,7 @@ def _network(chat: Chat, top: int, figures: bool) -> NetworkSection | None:
         return None
     metrics = graph_metrics(G)
     shape = network_shape(G)
-    groups = chat_communities(chat, top=top)
+    groups = chat_communities(chat, top=top, graph=G)  # chat_network's defaults: all kinds, Louvain
     communities = []
     for c in groups.communities[:6]:
         accounts = [a["handle"] or a["id"] for a in c.top_accounts[:5]]
