@@ -26,7 +26,7 @@ from typing import Any
 
 import click
 
-from . import __version__
+from .version import __version__
 from .errors import SwchatError
 
 __all__ = [

@@ -77,6 +77,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from .errors import SelectionError
+from .version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
@@ -616,12 +617,7 @@ def _scalar(value: Any) -> str | int | float | bool:
 def _chat_meta(chat: Chat) -> dict[str, Any]:
     own = chat.own_posts.drop_duplicates(["platform", "post_id"])
     meta: dict[str, Any] = {"generator": "swchat"}
-    try:
-        from . import __version__
-
-        meta["generator"] = f"swchat {__version__}"
-    except ImportError:  # pragma: no cover
-        pass
+    meta["generator"] = f"swchat {__version__}"
     parts = []
     if chat.session_id:
         meta["session_id"] = chat.session_id

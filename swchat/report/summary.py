@@ -910,7 +910,7 @@ def build_summary(
     SelectionError
         When the chat has no posts left (e.g. everyone opted out), or the time zone is unknown.
     """
-    from .. import __version__
+    from ..version import __version__
     from .privacy import Privacy, read_account_list
 
     zone = _zone(tz)
