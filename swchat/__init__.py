@@ -1,8 +1,10 @@
 """swchat: archive and analyse hashtag chats from X, Mastodon and Bluesky exports.
 
-The public API, imported lazily so that ``import swchat`` (and the CLI) start fast:
+The public API (see :mod:`swchat.api`), imported lazily so that ``import swchat`` (and the CLI)
+start fast:
 
-- :class:`swchat.Archive` — the SQLite archive: ingest exports, select chats and sessions;
+- :func:`swchat.open` / :class:`swchat.Archive` — an archive file: ingest exports, list
+  sessions, open a session's chat with its history, select chats, the across-sessions view;
 - :class:`swchat.Chat` — the posts and accounts of one selection, with its analyses;
 - :mod:`swchat.readers` — streaming readers for every supported export format;
 - :mod:`swchat.sample` — the synthetic sample-chat generator.
@@ -20,17 +22,18 @@ from typing import TYPE_CHECKING, Any
 
 from .version import __version__
 
-__all__ = ["Archive", "Chat", "IngestResult", "__version__"]
+__all__ = ["Archive", "Chat", "IngestResult", "__version__", "open"]
 
 _LAZY = {
-    "Archive": "swchat.archive",
+    "Archive": "swchat.api",
+    "Chat": "swchat.api",
+    "open": "swchat.api",
     "IngestResult": "swchat.archive",
-    "Chat": "swchat.chat",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .archive import Archive, IngestResult
-    from .chat import Chat
+    from .api import Archive, Chat, open
+    from .archive import IngestResult
 
 
 def __getattr__(name: str) -> Any:

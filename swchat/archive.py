@@ -58,16 +58,15 @@ import orjson
 from .errors import ArchiveError, InputFormatError, SelectionError
 from .readers.base import Account, Note, Post, Rejected, Source
 from .schema import POST_COLUMNS, iso_utc
+from .session_store import DERIVED_DDL, SessionStore
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .chat import Chat
-
 __all__ = ["DEFAULT_ARCHIVE", "Archive", "FileResult", "IngestResult", "default_archive_path"]
 
 DEFAULT_ARCHIVE = "swchat.db"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 BATCH = 2000
 _ZLIB_LEVEL = 2  # raw blocks: as fast as level 1, 3.5x cheaper than 6 for ~25% more bytes
 
@@ -166,6 +165,7 @@ CREATE TABLE IF NOT EXISTS rejected (
 # then those made on the way in
 _DIRECT = tuple(c for c in _STORED if c not in _LISTS and c != "is_quote")
 _direct_values = itemgetter(*_DIRECT)
+_CREATED = _DIRECT.index("created_at")
 _POST_STORE = [*_DIRECT, "is_quote", *_LISTS, "is_context", "origin", "source_id", "raw_block", "raw_index"]
 _INSERT_POST = (
     f"INSERT INTO posts ({', '.join(_POST_STORE)}) VALUES ({', '.join('?' * len(_POST_STORE))})"
@@ -253,7 +253,7 @@ def _now() -> str:
     return iso_utc(datetime.now(UTC))
 
 
-class Archive:
+class Archive(SessionStore):
     """A swchat archive: one SQLite file.
 
     Parameters
@@ -281,17 +281,19 @@ class Archive:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA busy_timeout=5000")
-            version = self._meta("schema_version")
+            version = self.meta_value("schema_version")
             if version is None:
-                self.db.executescript(_DDL)
-                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
-                                (SCHEMA_VERSION,))
+                self.db.executescript(_DDL + DERIVED_DDL)
+                self.set_meta("schema_version", SCHEMA_VERSION)
+            elif version == "1":
+                self._upgrade_from_1()
             elif version != SCHEMA_VERSION:
                 raise ArchiveError(f"{self.path} has archive schema {version}; this swchat reads {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"{self.path} is not a swchat archive ({exc})") from None
 
-    def _meta(self, key: str) -> str | None:
+    def meta_value(self, key: str) -> str | None:
+        """A value of the archive's ``meta`` table (``schema_version`` …), or ``None``."""
         try:
             row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         except sqlite3.OperationalError:
@@ -299,6 +301,28 @@ class Archive:
                 raise sqlite3.DatabaseError("it has tables but no swchat metadata") from None
             return None
         return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a value of the archive's ``meta`` table."""
+        self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def _upgrade_from_1(self) -> None:
+        """Schema 1 → 2: the derived session tables and per-hashtag post counts (made in one
+        transaction; the session tables are filled on first use)."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in DERIVED_DDL.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute("INSERT INTO tag_counts (tag, posts) SELECT h.tag, count(*) FROM post_hashtags h JOIN posts p "
+                       "ON p.platform = h.platform AND p.post_id = h.post_id WHERE p.is_context = 0 GROUP BY h.tag")
+            self.set_meta("derived_full", "1")
+            self.set_meta("schema_version", SCHEMA_VERSION)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
     # -- context manager -------------------------------------------------------------
     def close(self) -> None:
@@ -383,6 +407,7 @@ class Archive:
                     else:
                         writer.write(kind, payload)
                     del payload  # free this batch before the next one is read
+            writer.finish()
             result.digest = digest
             db.execute(
                 "UPDATE sources SET digest = ?, read = ?, added = ?, duplicates = ?, rejected = ?, "
@@ -447,10 +472,8 @@ class Archive:
         by_kind = dict(q("SELECT kind, count(*) FROM posts WHERE is_context = 0 GROUP BY kind ORDER BY 2 DESC"))
         by_platform = dict(q("SELECT platform, count(*) FROM posts WHERE is_context = 0 GROUP BY platform"))
         first, last = q("SELECT min(created_at), max(created_at) FROM posts WHERE is_context = 0").fetchone()
-        tags = q(
-            "SELECT h.tag, count(*) AS n FROM post_hashtags h JOIN posts p "
-            "ON p.platform = h.platform AND p.post_id = h.post_id WHERE p.is_context = 0 "
-            "GROUP BY h.tag ORDER BY n DESC, h.tag LIMIT ?", (top,)).fetchall()
+        tags = q("SELECT tag, posts FROM tag_counts WHERE posts > 0 ORDER BY posts DESC, tag LIMIT ?",
+                 (top,)).fetchall()
         shown = {}
         for tag, n in tags:
             # show the most common spelling of each tag
@@ -484,7 +507,7 @@ class Archive:
         context: bool = True,
         platform: str | None = None,
     ) -> pd.DataFrame:
-        """The posts of a selection as a typed DataFrame (see :mod:`swchat.schema`).
+        """The posts of a selection as a typed DataFrame (see :mod:`swchat.schema`), in time order.
 
         Parameters
         ----------
@@ -501,8 +524,6 @@ class Archive:
         platform : str, optional
             Only this platform.
         """
-        from .schema import posts_frame
-
         lo = _as_iso(since) if since is not None else "0000"
         hi = _as_iso(until) if until is not None else "9999"
         plat = (platform,) if platform else ("x", "mastodon", "bluesky")
@@ -536,7 +557,30 @@ class Archive:
         else:  # a plain range: scan, no join
             query = f"SELECT {columns} FROM posts p WHERE " + base.split(" WHERE ", 1)[1]
         rows = self.db.execute(query, params).fetchall()
+        return self._frame(rows, context)
+
+    def posts_with_ids(self, keys: Iterable[tuple[str, str]], *, context: bool = True) -> pd.DataFrame:
+        """The posts with these ``(platform, post_id)`` keys (as :meth:`posts` returns them),
+        with the posts they refer to as context rows when ``context``."""
+        columns = ", ".join(POST_COLUMNS)
+        by_platform: dict[str, list[str]] = {}
+        for platform, post_id in keys:
+            by_platform.setdefault(platform, []).append(str(post_id))
+        rows: list[tuple[Any, ...]] = []
+        for platform, ids in by_platform.items():
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                rows += self.db.execute(f"SELECT {columns} FROM posts WHERE platform = ? AND post_id IN "
+                                        f"({','.join('?' * len(chunk))})", [platform, *chunk]).fetchall()
+        return self._frame(rows, context)
+
+    def _frame(self, rows: list[tuple[Any, ...]], context: bool) -> pd.DataFrame:
+        """Post rows (and, with ``context``, the posts they refer to as context rows) as a typed
+        DataFrame in (time, id) order."""
+        from .schema import posts_frame
+
         if context:
+            columns = ", ".join(f"p.{c}" for c in POST_COLUMNS)
             chosen = {(r[0], r[1]) for r in rows}
             refs = [POST_COLUMNS.index(c) for c in ("reply_to_post_id", "quoted_post_id", "retweeted_post_id")]
             wanted = {(r[0], r[i]) for r in rows for i in refs if r[i] is not None} - chosen
@@ -561,66 +605,22 @@ class Archive:
         """Account snapshots (all, or those with the given ``(platform, account_id)`` keys)."""
         from .schema import ACCOUNT_COLUMNS, accounts_frame
 
-        cur = self.db.execute(f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM accounts")
-        wanted = set(ids) if ids is not None else None
-        rows = [dict(zip(ACCOUNT_COLUMNS, r, strict=True)) for r in cur
-                if wanted is None or (r[0], r[1]) in wanted]
+        select = f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM accounts"
+        if ids is None:
+            found = self.db.execute(select).fetchall()
+        else:
+            by_platform: dict[str, list[str]] = {}
+            for platform, account_id in set(ids):
+                if isinstance(platform, str) and isinstance(account_id, str):
+                    by_platform.setdefault(platform, []).append(account_id)
+            found = []
+            for platform, accounts in by_platform.items():
+                for start in range(0, len(accounts), 500):
+                    chunk = accounts[start:start + 500]
+                    found += self.db.execute(f"{select} WHERE platform = ? AND account_id IN "
+                                             f"({','.join('?' * len(chunk))})", [platform, *chunk]).fetchall()
+        rows = [dict(zip(ACCOUNT_COLUMNS, r, strict=True)) for r in found]
         return accounts_frame(rows)
-
-    def select(
-        self,
-        hashtag: str | None = None,
-        since: str | datetime | None = None,
-        until: str | datetime | None = None,
-        **options: Any,
-    ) -> Chat:
-        """A :class:`~swchat.chat.Chat` of the posts selected as in :meth:`posts`.
-
-        Raises
-        ------
-        SelectionError
-            When nothing matches.
-        """
-        from .chat import Chat
-
-        posts = self.posts(hashtag, since, until, **options)
-        if not (~posts["is_context"]).any():
-            what = f"#{hashtag.lstrip('#')}" if hashtag else "posts"
-            raise SelectionError(f"no {what} in {self.path} for that selection")
-        keys = set(zip(posts["platform"], posts["author_id"], strict=True))
-        return Chat(posts=posts, profiles=self.accounts(keys), hashtag=hashtag.lstrip("#") if hashtag else None,
-                    archive=self)
-
-    # -- shortcuts to the analyses ---------------------------------------------------
-    def sessions(self, hashtag: str | None = None, **options: Any) -> list:
-        """The chat sessions of a hashtag (all hashtags' when none is given).
-
-        See :func:`swchat.sessions.archive_sessions` for the options (gap, minimum size, time zone).
-        """
-        from .sessions import archive_sessions
-
-        return archive_sessions(self, hashtag=hashtag, **options)
-
-    def session(self, session_id: str, **options: Any) -> Chat:
-        """The :class:`~swchat.chat.Chat` of one session, by its id (e.g. ``SWChat-2026-09-02``).
-
-        Raises
-        ------
-        SelectionError
-            When there is no such session.
-        """
-        from .sessions import session_chat
-
-        return session_chat(self, session_id, **options)
-
-    def community(self, hashtag: str, **options: Any) -> Any:
-        """The across-sessions view of a hashtag: newcomers, returners, retention, cohorts.
-
-        See :func:`swchat.growth.community`.
-        """
-        from .growth import community
-
-        return community(self, hashtag, **options)
 
 
 # -- ingest, in two halves ------------------------------------------------------------
@@ -736,6 +736,18 @@ class _Writer:
         self.result = result
         # raw blocks are numbered here: BEGIN IMMEDIATE makes this connection the only writer
         self.next_block = (db.execute("SELECT max(id) FROM raw_blocks").fetchone()[0] or 0) + 1
+        self.days: set[str] = set()  # days of the posts added (or promoted from context): see finish
+        self.tag_counts: dict[str, int] = {}
+
+    def finish(self) -> None:
+        """Record what the import changed, for the derived session tables
+        (:mod:`swchat.session_store`): the days of the posts it added, and posts per hashtag."""
+        if self.days:
+            self.db.executemany("INSERT INTO changes (day) VALUES (?)", [(d,) for d in sorted(self.days)])
+        if self.tag_counts:
+            self.db.executemany(
+                "INSERT INTO tag_counts (tag, posts) VALUES (?, ?) ON CONFLICT (tag) DO UPDATE SET "
+                "posts = posts + excluded.posts", sorted(self.tag_counts.items()))
 
     def write(self, kind: int, payload: Any) -> None:
         result = self.result
@@ -766,6 +778,8 @@ class _Writer:
         prefix = f"{self.digest}:"
         suffix = self.suffix
         read = added = duplicates = context = 0
+        days = self.days
+        counts = self.tag_counts
         for i, key in enumerate(keys):
             state = existing.get(key)  # None: new; 0: a real post; 1, 2: context (2: of this file)
             is_context = contexts[i]
@@ -783,6 +797,9 @@ class _Writer:
                 if state == 2:  # this file's own context post, promoted: no longer context
                     context -= 1
                 existing[key] = 0
+                days.add(values[i][_CREATED][:10])
+                for tag in set(tags[i]):
+                    counts[tag] = counts.get(tag, 0) + 1
             start = starts[i]
             if start < 0:
                 raw_block = raw_index = None

@@ -26,8 +26,8 @@ from typing import Any
 
 import click
 
-from .version import __version__
 from .errors import SwchatError
+from .version import __version__
 
 __all__ = [
     "archive_option",
@@ -141,7 +141,7 @@ def chat_options(func: Callable[..., Any] | None = None, *, required: bool = Tru
     """Which chat: ``--session ID`` or ``--hashtag/--since/--until``, with ``--tz`` and ``--archive``.
 
     The command receives ``archive_path``, ``session_id``, ``hashtag``, ``since``, ``until`` and
-    ``tz`` and opens the chat with :func:`swchat.sessions.resolve_chat` (a session id is looked
+    ``tz`` and opens the chat with :meth:`swchat.Archive.chat` (a session id is looked
     up as listed in ``--tz``, else in UTC). Giving both a session and a selection is a usage
     error (exit 2), and so is giving neither, unless ``required=False`` (then no selection
     means every post in the archive). An unknown ``--tz`` is a usage error too.
@@ -242,8 +242,8 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 @contextmanager
 def open_archive(path: Path | None, *, create: bool = False) -> Iterator[Any]:
-    """Open the archive for a command (must exist unless ``create``)."""
-    from .archive import Archive
+    """Open the archive for a command (must exist unless ``create``): :class:`swchat.Archive`."""
+    from .api import Archive
 
     archive = Archive(path, create=create)
     try:

@@ -10,8 +10,8 @@ zone (storage stays UTC).
   :data:`KIND_COLORS` name the colours;
 - :func:`timeline_figure` — posts per minute by kind, questions marked (:class:`~swchat.growth.Growth`);
 - :func:`participants_figure` — cumulative participants over the chat (:class:`~swchat.growth.Growth`);
-- :func:`newcomers_figure` — newcomers and returners per session, stacked (:class:`~swchat.growth.Community`);
-- :func:`retention_figure` — the cohort table as a heatmap (:class:`~swchat.growth.Community`).
+- :func:`newcomers_figure` — newcomers and returners per session, stacked (:class:`~swchat.community.Community`);
+- :func:`retention_figure` — the cohort table as a heatmap (:class:`~swchat.community.Community`).
 
 Each figure function takes the data object and a path, writes PNG, SVG or PDF according to
 the suffix (parent folders are created), and returns the path as a :class:`pathlib.Path`.
@@ -46,6 +46,7 @@ __all__ = [
     "PALETTE",
     "STYLE",
     "apply_style",
+    "bin_name",
     "newcomers_figure",
     "participants_figure",
     "retention_figure",
@@ -269,7 +270,7 @@ def timeline_figure(growth: Any, path: str | Path, *, title: str | None = None,
     if len(per) > max_bars:
         freq = freq * math.ceil(len(per) / max_bars)
         per = per.resample(freq, origin=per.index[0]).sum()
-    unit = _bin_name(freq)
+    unit = bin_name(freq)
     with style():
         fig = _figure()
         ax = fig.add_subplot()
@@ -367,7 +368,7 @@ def newcomers_figure(community: Any, path: str | Path, *, title: str | None = No
     Parameters
     ----------
     community : Community
-        From :func:`swchat.growth.community` (its ``sessions`` table).
+        From :func:`swchat.Archive.community` (its ``sessions`` table).
     path : str or Path
     title : str, optional
 
@@ -378,7 +379,7 @@ def newcomers_figure(community: Any, path: str | Path, *, title: str | None = No
     Examples
     --------
     >>> import tempfile, pathlib, pandas as pd
-    >>> from swchat.growth import community_from_posts
+    >>> from swchat.community import community_from_posts
     >>> c = community_from_posts([("SWChat-2026-10-07", pd.DataFrame({"author_id": ["1", "2"]})),
     ...                           ("SWChat-2026-10-14", pd.DataFrame({"author_id": ["1", "3"]}))])
     >>> newcomers_figure(c, pathlib.Path(tempfile.mkdtemp()) / "n.png").name
@@ -421,7 +422,7 @@ def retention_figure(community: Any, path: str | Path, *, title: str | None = No
     Parameters
     ----------
     community : Community
-        From :func:`swchat.growth.community` (its ``cohorts`` table).
+        From :func:`swchat.Archive.community` (its ``cohorts`` table).
     path : str or Path
     title : str, optional
 
@@ -432,7 +433,7 @@ def retention_figure(community: Any, path: str | Path, *, title: str | None = No
     Examples
     --------
     >>> import tempfile, pathlib, pandas as pd
-    >>> from swchat.growth import community_from_posts
+    >>> from swchat.community import community_from_posts
     >>> c = community_from_posts([("s1", pd.DataFrame({"author_id": ["1", "2"]})),
     ...                           ("s2", pd.DataFrame({"author_id": ["1", "3"]}))])
     >>> retention_figure(c, pathlib.Path(tempfile.mkdtemp()) / "r.svg").suffix
@@ -485,7 +486,14 @@ def _timedelta(freq: str) -> Any:
     return pd.Timedelta(pd.tseries.frequencies.to_offset(freq))
 
 
-def _bin_name(freq: Any) -> str:
+def bin_name(freq: Any) -> str:
+    """A timeline bin width in words (``1min`` → ``minute``, ``5min`` → ``5 minutes``).
+
+    Examples
+    --------
+    >>> bin_name("1min"), bin_name("5min"), bin_name("2h")
+    ('minute', '5 minutes', '2 hours')
+    """
     import pandas as pd
 
     delta = _timedelta(freq) if isinstance(freq, str) else pd.Timedelta(freq)

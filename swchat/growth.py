@@ -1,4 +1,4 @@
-"""How a chat unfolded and how its community grew: timelines, tiers, newcomers, retention.
+"""How a chat unfolded: timelines, first replies, network growth and activity tiers.
 
 Within one chat (a session or any selection), :func:`chat_growth` gives
 
@@ -10,22 +10,13 @@ Within one chat (a session or any selection), :func:`chat_growth` gives
 - the **activity tiers** of Bruns & Stieglitz (2013, "Towards more systematic Twitter analysis:
   metrics for tweeting activities", *International Journal of Social Research Methodology*
   16(2)): the most active 1 %, the next 9 % and the remaining 90 % of participants, with what
-  each tier posted and received (:func:`activity_tiers`).
+  each tier posted and received (:func:`activity_tiers`);
+- who received replies, in-text mentions and retweets from someone else
+  (:func:`received_attention`) and what each account posted and received
+  (:func:`account_activity`).
 
-Across the sessions of a hashtag, :func:`community` gives, after Budak & Agrawal (2013, "On
-participation in group chats on Twitter", WWW '13):
-
-- **participants** of each session: distinct accounts that posted in it;
-- **newcomers**: participants whose first session in the archive is this one (in the first
-  session of the archive everyone is a newcomer — the archive cannot see further back);
-  **returners**: participants seen in an earlier session. The two partition the participants;
-- **retention**: the share of a session's participants seen again in *any* later session
-  (undefined, ``None``, for the last session);
-- the **cohort table**: accounts by first session (rows) × the sessions they took part in;
-- **perceived receptivity**: whether a newcomer received, in their first session, a reply or an
-  in-text mention from someone else (mentions under :data:`swchat.network.EDGE_RULES`: a
-  reply's automatic leading ``@handle`` run and a retweet's ``RT @x`` do not count), with the
-  return rates of newcomers who did and who did not.
+How a community grows across the sessions of a hashtag (newcomers, retention, receptivity) is
+in :mod:`swchat.community`.
 
 Accounts are identified by ``(platform, author_id)``; handles are shown (the latest seen).
 
@@ -51,7 +42,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,19 +50,19 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "DEFINITIONS",
     "KINDS",
     "TIER_NAMES",
-    "Community",
     "Growth",
     "account_activity",
+    "account_keys",
     "activity_tiers",
     "chat_growth",
-    "community",
-    "community_from_posts",
     "cumulative_activity",
     "first_replies",
+    "json_records",
+    "jsonable",
     "network_growth",
+    "own_posts",
     "posts_per_minute",
     "question_times",
     "received_attention",
@@ -90,8 +81,14 @@ _ACTIVITY = ("posts", "originals", "replies", "retweets", "quotes", "posts_with_
 # -- helpers ---------------------------------------------------------------------------
 
 
-def _own(posts: pd.DataFrame) -> pd.DataFrame:
-    """The selection's own posts (context rows out), each (platform, post_id) once."""
+def own_posts(posts: pd.DataFrame) -> pd.DataFrame:
+    """The selection's own posts (context rows out), each (platform, post_id) once.
+
+    Examples
+    --------
+    >>> own_posts(pd.DataFrame({"post_id": ["1", "1", "2"], "is_context": [False, False, True]}))["post_id"].tolist()
+    ['1']
+    """
     frame = posts
     if "is_context" in frame:
         frame = frame[~frame["is_context"].fillna(False).astype(bool)]
@@ -99,7 +96,14 @@ def _own(posts: pd.DataFrame) -> pd.DataFrame:
     return frame.drop_duplicates(keys) if keys else frame
 
 
-def _account_key(frame: pd.DataFrame, id_column: str = "author_id") -> pd.Series:
+def account_keys(frame: pd.DataFrame, id_column: str = "author_id") -> pd.Series:
+    """Account keys ``platform:id`` of a frame's rows (platform ``x`` when the frame has none).
+
+    Examples
+    --------
+    >>> account_keys(pd.DataFrame({"platform": ["x"], "author_id": ["9"]})).tolist()
+    ['x:9']
+    """
     platform = frame["platform"].astype("string") if "platform" in frame else pd.Series(
         "x", index=frame.index, dtype="string")
     return platform.fillna("") + ":" + frame[id_column].astype("string")
@@ -169,7 +173,7 @@ def posts_per_minute(
     >>> posts_per_minute(posts, tz="Europe/London")["total"].tolist()
     [2, 0, 1]
     """
-    own = _own(posts)
+    own = own_posts(posts)
     bins = _floor(own["created_at"], freq)
     kinds = own["kind"].astype("string").fillna("original")
     table = pd.crosstab(bins, kinds) if len(own) else pd.DataFrame()
@@ -214,9 +218,9 @@ def cumulative_activity(posts: pd.DataFrame, *, freq: str = "1min", tz: Any = "U
     >>> cumulative_activity(posts)[["posts", "participants"]].values.tolist()
     [[2, 2], [3, 2], [4, 3]]
     """
-    own = _own(posts)
+    own = own_posts(posts)
     per = posts_per_minute(own, freq=freq, tz="UTC", start=start, end=end)
-    first = own.assign(_key=_account_key(own)).groupby("_key")["created_at"].min()
+    first = own.assign(_key=account_keys(own)).groupby("_key")["created_at"].min()
     new = _floor(first, freq).value_counts().reindex(per.index, fill_value=0)
     out = pd.DataFrame({
         "posts": per["total"].cumsum(),
@@ -254,7 +258,7 @@ def first_replies(posts: pd.DataFrame) -> pd.DataFrame:
     >>> first_replies(posts)[["post_id", "replies", "first_reply_seconds"]].values.tolist()
     [['1', 1, 90.0]]
     """
-    own = _own(posts)
+    own = own_posts(posts)
     originals = own[own["kind"].isin(["original", "quote"])]
     replies = own[(own["kind"] == "reply") & own["reply_to_post_id"].notna()]
     replies = replies.merge(originals[["post_id", "author_id"]], left_on="reply_to_post_id",
@@ -308,7 +312,7 @@ def network_growth(
     """
     from .network import build_network
 
-    own = _own(posts)
+    own = own_posts(posts)
     if own.empty:
         return pd.DataFrame(columns=["accounts", "edges", "interactions", "posting_accounts"],
                             index=pd.DatetimeIndex([], tz=_zone(tz), name="minute"))
@@ -372,11 +376,11 @@ def received_attention(posts: pd.DataFrame) -> pd.DataFrame:
     """
     from .network import mention_targets
 
-    own = _own(posts)
+    own = own_posts(posts)
     columns = ["post_id", "created_at", "source", "target", "type"]
     if own.empty:
         return pd.DataFrame(columns=columns)
-    source = _account_key(own)
+    source = account_keys(own)
     # handle -> account key, from authors, replied-to pairs and any profiles in the frame
     known = pd.concat([
         pd.DataFrame({"platform": posts["platform"], "handle": posts["author_handle"],
@@ -449,8 +453,10 @@ def received_attention(posts: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["created_at", "post_id", "type", "target"], kind="stable").reset_index(drop=True)[columns]
 
 
-def account_activity(posts: pd.DataFrame) -> pd.DataFrame:
+def account_activity(posts: pd.DataFrame, *, attention: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per participant: what they posted and received (Bruns & Stieglitz 2013's counts).
+
+    ``attention`` is :func:`received_attention` of the same posts, when already computed.
 
     Columns: ``account`` (``platform:author_id``), ``platform``, ``author_id``, ``handle``
     (latest seen), ``posts``, ``originals``, ``replies`` (genuine replies: kind ``reply``,
@@ -473,9 +479,9 @@ def account_activity(posts: pd.DataFrame) -> pd.DataFrame:
     0    ann      1                 1                  1     1
     1    bob      1                 0                  0     2
     """
-    own = _own(posts)
+    own = own_posts(posts)
     frame = pd.DataFrame({
-        "account": _account_key(own),
+        "account": account_keys(own),
         "platform": own["platform"].astype("string") if "platform" in own else "x",
         "author_id": own["author_id"].astype("string"),
         "handle": own["author_handle"].astype("string") if "author_handle" in own else pd.NA,
@@ -497,7 +503,7 @@ def account_activity(posts: pd.DataFrame) -> pd.DataFrame:
     })
     out = out.join(grouped[["originals", "replies", "retweets", "quotes", "link"]].sum()).rename(
         columns={"link": "posts_with_links"})
-    received = received_attention(posts)
+    received = received_attention(posts) if attention is None else attention
     counts = received.groupby(["target", "type"]).size().unstack(fill_value=0) if len(received) else pd.DataFrame()
     for kind, column in (("reply", "replies_received"), ("retweet", "retweets_received"),
                          ("mention", "mentions_received")):
@@ -708,26 +714,33 @@ class Growth:
             "tz": self.tz,
             "freq": self.freq,
             "title": self.title,
-            "headline": {k: _jsonable(v, self.tz) for k, v in self.headline.items()},
-            "questions": {k: _jsonable(v, self.tz) for k, v in self.questions.items()},
-            "per_minute": _frame_records(self.per_minute, self.tz),
-            "cumulative": _frame_records(self.cumulative, self.tz),
-            "network": _frame_records(self.network, self.tz),
-            "first_replies": _frame_records(self.first_replies, self.tz),
-            "tiers": _frame_records(self.tiers, self.tz),
-            "accounts": _frame_records(self.accounts, self.tz),
+            "headline": {k: jsonable(v, self.tz) for k, v in self.headline.items()},
+            "questions": {k: jsonable(v, self.tz) for k, v in self.questions.items()},
+            "per_minute": json_records(self.per_minute, self.tz),
+            "cumulative": json_records(self.cumulative, self.tz),
+            "network": json_records(self.network, self.tz),
+            "first_replies": json_records(self.first_replies, self.tz),
+            "tiers": json_records(self.tiers, self.tz),
+            "accounts": json_records(self.accounts, self.tz),
         }
 
 
-def _jsonable(value: Any, tz: str | None = None) -> Any:
+def jsonable(value: Any, tz: str | None = None) -> Any:
+    """A JSON-ready copy of ``value``: times as ISO text in ``tz``, NaN and NA as ``None``.
+
+    Examples
+    --------
+    >>> jsonable({"at": pd.Timestamp("2026-10-07T19:00Z"), "n": np.int64(3), "x": float("nan")}, "Europe/London")
+    {'at': '2026-10-07T20:00:00+01:00', 'n': 3, 'x': None}
+    """
     if isinstance(value, pd.Timestamp):
         if pd.isna(value):
             return None
         return (value.tz_convert(tz) if tz and value.tzinfo else value).isoformat()
     if isinstance(value, dict):
-        return {k: _jsonable(v, tz) for k, v in value.items()}
+        return {k: jsonable(v, tz) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(v, tz) for v in value]
+        return [jsonable(v, tz) for v in value]
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, np.floating | float):
@@ -739,10 +752,17 @@ def _jsonable(value: Any, tz: str | None = None) -> Any:
     return value
 
 
-def _frame_records(frame: pd.DataFrame, tz: str | None) -> list[dict[str, Any]]:
+def json_records(frame: pd.DataFrame, tz: str | None) -> list[dict[str, Any]]:
+    """A table as JSON-ready records (a named or time index becomes a column); see :func:`jsonable`.
+
+    Examples
+    --------
+    >>> json_records(pd.DataFrame({"n": [1]}), None)
+    [{'n': 1}]
+    """
     if isinstance(frame.index, pd.DatetimeIndex) or frame.index.name not in (None,):
         frame = frame.reset_index()
-    return [{str(k): _jsonable(v, tz) for k, v in row.items()} for row in frame.to_dict("records")]
+    return [{str(k): jsonable(v, tz) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def chat_growth(
@@ -790,7 +810,7 @@ def chat_growth(
     meta = getattr(chat, "meta", {}) or {}
     zone = tz or meta.get("timezone") or "UTC"
     profiles = getattr(chat, "profiles", None)
-    own = _own(posts)
+    own = own_posts(posts)
     per = posts_per_minute(own, freq=freq, tz=zone)
     cumulative = cumulative_activity(own, freq=freq, tz=zone)
     replies = first_replies(posts)
@@ -828,307 +848,3 @@ def chat_growth(
     return Growth(tz=str(zone), freq=freq, headline=headline, per_minute=per, cumulative=cumulative,
                   network=grown, first_replies=replies, tiers=tiers, accounts=accounts,
                   questions=questions, title=title)
-
-
-# -- across sessions: newcomers, retention, receptivity --------------------------------
-
-
-@dataclass
-class Community:
-    """Participation across the sessions of a hashtag (see :func:`community`).
-
-    Attributes
-    ----------
-    hashtag : str or None
-    sessions : pandas.DataFrame
-        One row per session, in time order: ``session``, ``start``, ``posts``,
-        ``participants``, ``newcomers``, ``returners``, ``retention`` (share 0–1, NaN for the
-        last session), ``retained`` (participants seen later), ``newcomers_received`` and
-        ``newcomers_not_received`` (the receptivity split, adding up to ``newcomers``),
-        ``received_returned``, ``not_received_returned`` (of those, seen later; NaN for the last
-        session), ``newcomers_returned``.
-    cohorts : pandas.DataFrame
-        Accounts by first session (rows) × session (columns): how many of each cohort took
-        part; the diagonal is the cohort's size; zero above it.
-    receptivity : dict
-        Over the newcomers of every session but the last: ``received`` and ``not_received``,
-        each ``{"newcomers", "returned", "rate"}`` (rate = returned / newcomers).
-    members : dict
-        Session → ``{"participants", "newcomers", "returners", "newcomers_received",
-        "newcomers_returned"}``: sorted handles.
-    accounts : pandas.DataFrame
-        One row per account: ``account``, ``handle``, ``first_session``, ``sessions``
-        (number attended), ``last_session``.
-    """
-
-    hashtag: str | None
-    sessions: pd.DataFrame
-    cohorts: pd.DataFrame
-    receptivity: dict[str, dict[str, Any]]
-    members: dict[str, dict[str, list[str]]]
-    accounts: pd.DataFrame
-    definitions: dict[str, str] = field(default_factory=dict)
-
-    def retention_matrix(self) -> pd.DataFrame:
-        """The cohort table as shares of each cohort's size (0–1).
-
-        Examples
-        --------
-        >>> c = community_from_posts([("s1", pd.DataFrame({"author_id": ["1", "2"]})),
-        ...                           ("s2", pd.DataFrame({"author_id": ["1"]}))])
-        >>> float(c.retention_matrix().loc["s1", "s2"])
-        0.5
-        """
-        sizes = pd.Series(np.diag(self.cohorts.to_numpy()), index=self.cohorts.index)
-        return self.cohorts.div(sizes.where(sizes > 0), axis=0)
-
-    def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict.
-
-        Examples
-        --------
-        >>> c = community_from_posts([("s1", pd.DataFrame({"author_id": ["1", "2"]})),
-        ...                           ("s2", pd.DataFrame({"author_id": ["1", "3"]}))])
-        >>> d = c.as_dict()
-        >>> [(s["session"], s["newcomers"], s["retention"]) for s in d["sessions"]]
-        [('s1', 2, 0.5), ('s2', 1, None)]
-        """
-        cohorts = {str(first): {str(s): int(v) for s, v in row.items()}
-                   for first, row in self.cohorts.iterrows()}
-        return {
-            "hashtag": self.hashtag,
-            "sessions": _frame_records(self.sessions.set_index("session"), None),
-            "cohorts": cohorts,
-            "receptivity": _jsonable(self.receptivity),
-            "members": self.members,
-            "definitions": dict(self.definitions),
-        }
-
-
-#: The definitions behind :class:`Community`, for reports (Budak & Agrawal 2013).
-DEFINITIONS: dict[str, str] = {
-    "participants": "distinct accounts that posted at least once in the session",
-    "newcomers": "participants whose first session in the archive is this one "
-                 "(Budak & Agrawal 2013); in the archive's first session everyone is a newcomer",
-    "returners": "participants seen in an earlier session",
-    "retention": "share of the session's participants seen again in any later session "
-                 "(Budak & Agrawal 2013); undefined for the last session",
-    "receptivity": "a newcomer received, in their first session, a reply or an in-text mention "
-                   "from someone else (perceived receptivity, Budak & Agrawal 2013); return rates "
-                   "over the newcomers of every session but the last",
-}
-
-
-def _session_frame(posts: pd.DataFrame) -> pd.DataFrame:
-    frame = _own(posts)
-    if "platform" not in frame:
-        frame = frame.assign(platform="x")
-    return frame
-
-
-def community_from_posts(
-    sessions: Iterable[tuple[str, pd.DataFrame]],
-    *,
-    hashtag: str | None = None,
-) -> Community:
-    """Newcomers, returners, retention, cohorts and receptivity over a list of sessions.
-
-    Definitions (Budak & Agrawal 2013) are in the module docstring and in
-    ``Community.definitions``. Sessions are taken in the order given, which must be time order.
-
-    Parameters
-    ----------
-    sessions : iterable of (str, pandas.DataFrame)
-        Session id and its posts (canonical columns; only ``author_id`` is required —
-        receptivity needs ``post_id``, ``kind``, ``text``, ``mentions``, ``reply_to_author_id``).
-    hashtag : str, optional
-        For the record.
-
-    Returns
-    -------
-    Community
-
-    Examples
-    --------
-    >>> s1 = pd.DataFrame({"author_id": ["1", "2", "3"]})
-    >>> s2 = pd.DataFrame({"author_id": ["1", "4"]})
-    >>> s3 = pd.DataFrame({"author_id": ["4", "5"]})
-    >>> c = community_from_posts([("s1", s1), ("s2", s2), ("s3", s3)])
-    >>> c.sessions[["session", "participants", "newcomers", "returners", "retention"]]
-      session  participants  newcomers  returners  retention
-    0      s1             3          3          0   0.333333
-    1      s2             2          1          1   0.500000
-    2      s3             2          1          1        NaN
-    >>> c.cohorts.to_numpy().tolist()  # cohort (first session) x session
-    [[3, 1, 0], [0, 1, 1], [0, 0, 1]]
-    """
-    listed = [(str(sid), _session_frame(posts)) for sid, posts in sessions]
-    ids = [sid for sid, _ in listed]
-    if len(set(ids)) != len(ids):
-        raise ValueError("session ids must be unique")
-    # one row per (session, account)
-    frames = []
-    for order, (sid, posts) in enumerate(listed):
-        if posts.empty:
-            continue
-        keys = _account_key(posts)
-        handles = posts["author_handle"].astype("string") if "author_handle" in posts else keys
-        created = posts["created_at"] if "created_at" in posts else pd.Series(pd.NaT, index=posts.index)
-        frames.append(pd.DataFrame({"session": sid, "order": order, "account": keys.to_numpy(),
-                                    "handle": handles.to_numpy(), "created_at": created.to_numpy()}))
-    columns = ["session", "order", "account", "handle", "created_at"]
-    attendance = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-    last_handle = attendance.sort_values(["order"], kind="stable").groupby("account")["handle"].last()
-    attendance = attendance.drop_duplicates(["session", "account"])
-    first = attendance.groupby("account")["order"].min().rename("first")
-    last = attendance.groupby("account")["order"].max().rename("last")
-    attendance = attendance.join(first, on="account").join(last, on="account")
-    attendance["newcomer"] = attendance["order"] == attendance["first"]
-    attendance["returns"] = attendance["last"] > attendance["order"]
-
-    # receptivity: attention received in the session from someone else
-    received_rows = []
-    for sid, posts in listed:
-        needed = {"post_id", "kind", "reply_to_author_id"}
-        if posts.empty or not needed <= set(posts.columns):
-            continue
-        frame = posts
-        for column, default in (("text", None), ("mentions", None), ("reply_to_post_id", None),
-                                ("retweeted_post_id", None), ("reply_to_handle", None),
-                                ("author_handle", None), ("created_at", pd.NaT)):
-            if column not in frame:
-                frame = frame.assign(**{column: default})
-        frame = frame.assign(mentions=frame["mentions"].map(lambda m: m if isinstance(m, list) else []))
-        got = received_attention(frame)
-        got = got[got["type"].isin(["reply", "mention"])]
-        received_rows.append(pd.DataFrame({"session": sid, "account": got["target"].unique()}))
-    received = (pd.concat(received_rows, ignore_index=True) if received_rows
-                else pd.DataFrame(columns=["session", "account"]))
-    received["received"] = True
-    attendance = attendance.merge(received.drop_duplicates(), on=["session", "account"], how="left")
-    attendance["received"] = attendance["received"].astype("boolean").fillna(False).astype(bool)
-
-    n_sessions = len(ids)
-    last_order = n_sessions - 1
-    grouped = attendance.groupby("order")
-    news = attendance[attendance["newcomer"]]
-    by_new = news.groupby("order")
-
-    def count(groups: Any, mask_column: str | None = None) -> pd.Series:
-        values = groups.size() if mask_column is None else groups[mask_column].sum()
-        return values.reindex(range(n_sessions), fill_value=0).astype("int64")
-
-    participants = count(grouped)
-    newcomers = count(by_new)
-    retained = count(grouped, "returns")
-    received_new = count(by_new, "received")
-    returned_new = count(by_new, "returns")
-    rec_ret = news[news["received"]].groupby("order")["returns"].sum().reindex(range(n_sessions), fill_value=0)
-    not_rec_ret = news[~news["received"]].groupby("order")["returns"].sum().reindex(range(n_sessions), fill_value=0)
-    later = pd.Series(np.arange(n_sessions) < last_order, index=range(n_sessions))
-    starts = grouped["created_at"].min().reindex(range(n_sessions)) if len(attendance) else pd.Series(
-        pd.NaT, index=range(n_sessions))
-    posts_count = pd.Series([len(p) for _, p in listed], index=range(n_sessions))
-    table = pd.DataFrame({
-        "session": ids,
-        "start": pd.to_datetime(starts, utc=True).to_numpy(),
-        "posts": posts_count.to_numpy(),
-        "participants": participants.to_numpy(),
-        "newcomers": newcomers.to_numpy(),
-        "returners": (participants - newcomers).to_numpy(),
-        "retained": retained.to_numpy(),
-        "retention": (retained / participants.where(participants > 0)).where(later).to_numpy(),
-        "newcomers_received": received_new.to_numpy(),
-        "newcomers_not_received": (newcomers - received_new).to_numpy(),
-        "newcomers_returned": returned_new.where(later).to_numpy(),
-        "received_returned": rec_ret.where(later).to_numpy(),
-        "not_received_returned": not_rec_ret.where(later).to_numpy(),
-    })
-
-    cohorts = pd.crosstab(pd.Categorical(attendance["first"].map(dict(enumerate(ids))), categories=ids),
-                          pd.Categorical(attendance["session"], categories=ids), dropna=False)
-    cohorts = cohorts.reindex(index=ids, columns=ids, fill_value=0).astype("int64")
-    cohorts.index.name = "cohort"
-    cohorts.columns.name = "session"
-
-    eligible = news[news["order"] < last_order]
-    receptivity = {}
-    for key, part in (("received", eligible[eligible["received"]]),
-                      ("not_received", eligible[~eligible["received"]])):
-        n = len(part)
-        r = int(part["returns"].sum())
-        receptivity[key] = {"newcomers": n, "returned": r, "rate": r / n if n else None}
-
-    members: dict[str, dict[str, list[str]]] = {}
-    attendance["shown"] = attendance["account"].map(last_handle).astype(str)
-    for order, sid in enumerate(ids):
-        rows = attendance[attendance["order"] == order]
-        new = rows[rows["newcomer"]]
-        members[sid] = {
-            "participants": sorted(rows["shown"]),
-            "newcomers": sorted(new["shown"]),
-            "returners": sorted(rows.loc[~rows["newcomer"], "shown"]),
-            "newcomers_received": sorted(new.loc[new["received"], "shown"]),
-            "newcomers_returned": sorted(new.loc[new["returns"], "shown"]) if order < last_order else [],
-        }
-    accounts = attendance.groupby("account").agg(
-        first_session=("first", "first"), last_session=("last", "first"), sessions=("session", "size"))
-    accounts["first_session"] = accounts["first_session"].map(dict(enumerate(ids)))
-    accounts["last_session"] = accounts["last_session"].map(dict(enumerate(ids)))
-    accounts.insert(0, "handle", last_handle.reindex(accounts.index).astype(str))
-    accounts = accounts.reset_index()
-    return Community(hashtag=hashtag, sessions=table, cohorts=cohorts, receptivity=receptivity,
-                     members=members, accounts=accounts, definitions=dict(DEFINITIONS))
-
-
-def community(archive: Any, hashtag: str, **options: Any) -> Community:
-    """The across-sessions view of a hashtag: newcomers, returners, retention, cohorts, receptivity.
-
-    Sessions are :meth:`swchat.Archive.sessions` of the hashtag (options such as the gap
-    between sessions are passed on); each session's posts are those of
-    :meth:`swchat.Archive.session`. See :func:`community_from_posts` for the definitions
-    (Budak & Agrawal 2013).
-
-    Parameters
-    ----------
-    archive : Archive
-    hashtag : str
-        With or without ``#``.
-    **options
-        Passed to :meth:`swchat.Archive.sessions` and :meth:`swchat.Archive.session`
-        (``gap``, ``min_posts``, ``min_participants``, ``tz``, ``hosts``).
-
-    Returns
-    -------
-    Community
-
-    Raises
-    ------
-    SelectionError
-        When the hashtag has no sessions in the archive.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> from swchat import Archive
-    >>> from swchat.sample import write_sample
-    >>> tmp = pathlib.Path(tempfile.mkdtemp())
-    >>> paths = write_sample(tmp, seed=7, sessions=3, posts=240)
-    >>> with Archive(tmp / "chat.db") as archive:
-    ...     _ = archive.ingest([paths["v2"]])
-    ...     c = community(archive, "#SWChat", tz="Europe/London")
-    >>> c.sessions[["session", "participants", "newcomers", "returners"]].values.tolist()
-    [['SWChat-2026-10-07', 33, 33, 0], ['SWChat-2026-10-14', 32, 21, 11], ['SWChat-2026-10-21', 30, 15, 15]]
-    """
-    from .errors import SelectionError
-
-    tag = hashtag.lstrip("#")
-    sessions = archive.sessions(tag, **options)
-    if not sessions:
-        raise SelectionError(f"no sessions of #{tag} in {getattr(archive, 'path', 'the archive')}")
-    sessions = sorted(sessions, key=lambda s: s.start)
-    listed = []
-    for session in sessions:
-        chat = archive.session(session.id, **options)
-        listed.append((session.id, chat.posts))
-    return community_from_posts(listed, hashtag=getattr(sessions[0], "hashtag", None) or tag)

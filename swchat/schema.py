@@ -21,6 +21,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import SelectionError
 
 __all__ = [
     "ACCOUNT_COLUMNS",
@@ -31,9 +34,11 @@ __all__ = [
     "POST_DTYPES",
     "accounts_frame",
     "iso_utc",
+    "light_posts",
     "new_account",
     "new_post",
     "posts_frame",
+    "time_zone",
     "validate_account",
     "validate_post",
 ]
@@ -157,6 +162,32 @@ def iso_utc(value: datetime) -> str:
         value = value.replace(tzinfo=UTC)
     value = value.astimezone(UTC)
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def time_zone(tz: str | None) -> ZoneInfo:
+    """The time zone named ``tz`` (``None`` is UTC), or a one-sentence error.
+
+    Chats are local events: every analysis shows times in the zone the user names, while the
+    archive stores UTC.
+
+    Raises
+    ------
+    SelectionError
+        For a name that is not an IANA time zone.
+
+    Examples
+    --------
+    >>> time_zone("Europe/London").key, time_zone(None).key
+    ('Europe/London', 'UTC')
+    >>> time_zone("Mars/Olympus")
+    Traceback (most recent call last):
+    ...
+    swchat.errors.SelectionError: unknown time zone 'Mars/Olympus' (use a name such as Europe/London or UTC)
+    """
+    try:
+        return ZoneInfo(tz or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SelectionError(f"unknown time zone {tz!r} (use a name such as Europe/London or UTC)") from None
 
 
 def _check_time(value: Any, column: str) -> str:
@@ -325,3 +356,63 @@ def accounts_frame(rows) -> Any:
     import pandas as pd
 
     return _typed(pd.DataFrame(list(rows)), ACCOUNT_DTYPES)
+
+
+def light_posts(posts: Any) -> Any:
+    """A light frame of canonical posts for the session analyses, in (time, id) order.
+
+    Keeps ``post_id``, ``created_at`` (UTC, nanoseconds), ``author_id``, ``author_handle`` (the id
+    when the handle is missing), ``kind``, ``text``, the reference ids, ``is_context``,
+    ``platform`` and ``hashtags``; ids become object arrays with ``None`` for missing values. The
+    frame's ``attrs["light"]`` says it is one.
+
+    Raises
+    ------
+    ValueError
+        When ``posts`` lacks the canonical ``post_id`` or ``created_at`` columns.
+
+    Examples
+    --------
+    >>> frame = light_posts(posts_frame([new_post(platform="x", post_id="2", author_id="9",
+    ...     created_at="2026-09-02T19:01:00.000Z"), new_post(platform="x", post_id="1",
+    ...     author_id="9", author_handle="ann", created_at="2026-09-02T19:00:00.000Z")]))
+    >>> frame["post_id"].tolist(), frame["author_handle"].tolist()
+    (['1', '2'], ['ann', '9'])
+    """
+    import numpy as np
+    import pandas as pd
+
+    if "post_id" not in posts or "created_at" not in posts:
+        raise ValueError("posts must have the canonical columns (see swchat.schema)")
+    posts = posts.reset_index(drop=True)
+    n = len(posts)
+
+    def ids(column: str) -> Any:
+        # object dtype with None for missing (pandas 3 would otherwise infer "str" with NaN)
+        if column not in posts:
+            return pd.Series(np.full(n, None, dtype=object), dtype=object)
+        values = posts[column].astype(object).to_numpy()
+        return pd.Series(np.where(pd.isna(values), None, values), dtype=object)
+
+    frame = pd.DataFrame({
+        "post_id": ids("post_id"),
+        "created_at": pd.to_datetime(posts["created_at"], utc=True).dt.as_unit("ns"),
+        "author_id": ids("author_id"),
+        "author_handle": ids("author_handle"),
+        "kind": ids("kind"),
+        "text": ids("text"),
+        "reply_to_post_id": ids("reply_to_post_id"),
+        "reply_to_author_id": ids("reply_to_author_id"),
+        "retweeted_post_id": ids("retweeted_post_id"),
+        "quoted_post_id": ids("quoted_post_id"),
+        "is_context": posts["is_context"].to_numpy(bool) if "is_context" in posts else np.zeros(n, bool),
+        "platform": ids("platform"),
+        "hashtags": pd.Series(posts["hashtags"].to_numpy(object) if "hashtags" in posts
+                              else np.full(n, None, object), dtype=object),
+    })
+    handle = frame["author_handle"].to_numpy(object)
+    frame["author_handle"] = pd.Series(np.where(pd.isna(handle), frame["author_id"].to_numpy(object), handle),
+                                       dtype=object)
+    frame = frame.sort_values(["created_at", "post_id"], kind="stable").reset_index(drop=True)
+    frame.attrs["light"] = True  # so that it is not prepared twice
+    return frame

@@ -1068,11 +1068,10 @@ class Themes:
 
 
 def _question_segments(chat: Any) -> pd.Series | None:
-    try:
-        from .sessions import assign_questions
-    except ImportError:
-        return None
-    return assign_questions(chat)
+    from .questions import assign_questions
+    from .sessions import chat_sessions
+
+    return assign_questions(chat, sessions=chat_sessions(chat))
 
 
 def chat_themes(

@@ -1,6 +1,6 @@
 """A session's transcript: grouped by question (intro, Q1 …, wrap-up) and threaded.
 
-Each segment (see :func:`swchat.sessions.assign_questions`) is one section; inside it, posts
+Each segment (see :func:`swchat.questions.assign_questions`) is one section; inside it, posts
 come in time order with replies indented under the posts they reply to (when the parent is in
 the same section; otherwise the reply is shown at the top level, marked ``↪ @parent``). Times
 are shown in the time zone asked for. Retweets are left out by default (their number is given
@@ -115,7 +115,7 @@ def transcript(
     Parameters
     ----------
     chat : Chat
-        A session's chat (:func:`swchat.sessions.session_chat`); for any other selection, one
+        A session's chat (:meth:`swchat.Archive.session`); for any other selection, one
         transcript per session found in it (options as for
         :func:`swchat.sessions.find_sessions`), or all posts in one section when it has none.
     tz : str
@@ -125,7 +125,8 @@ def transcript(
     retweets : bool
         Show retweets too (by default only their number per section is given).
     **options
-        Passed to :func:`swchat.sessions.assign_questions` (``hosts``, ``wrapup_after`` …).
+        ``wrapup_after`` (see :func:`swchat.questions.assign_questions`) and the options of
+        :func:`swchat.sessions.chat_sessions` (``hosts`` …).
 
     Returns
     -------
@@ -136,24 +137,26 @@ def transcript(
     SelectionError
         For an unknown format or time zone.
     """
-    from .sessions import INTRO, WRAPUP, _chat_sessions, _prepared, _segments, _zone
+    from .questions import INTRO, WRAPUP, assign_questions
+    from .schema import light_posts, time_zone
+    from .sessions import chat_sessions
 
     if format not in FORMATS:
         raise SelectionError(f"unknown transcript format {format!r} (use markdown or text)")
-    zone = _zone(tz)
+    zone = time_zone(tz)
     markdown = format == "markdown"
-    own = _prepared(chat.own_posts)
-    everything = _prepared(chat.posts).drop_duplicates("post_id").set_index("post_id")
+    own = light_posts(chat.own_posts)
+    everything = light_posts(chat.posts).drop_duplicates("post_id").set_index("post_id")
     wrapup_after = options.pop("wrapup_after", None)
-    sessions = _chat_sessions(chat, own, options)
+    sessions = chat_sessions(chat, **options)
+    segments = assign_questions(chat, sessions=sessions, wrapup_after=wrapup_after)
     blocks: list[str] = []
     if not sessions:
         blocks.append(_render(own.assign(segment="posts"), ["posts"], everything, zone, markdown,
                               retweets, title=f"#{chat.hashtag}" if chat.hashtag else "Posts", session=None))
     for session in sessions:
         part = own[own["post_id"].isin(set(session.post_ids)).to_numpy(bool)]
-        seg = _segments(part, session, wrapup_after)
-        part = part.assign(segment=part["post_id"].map(seg))
+        part = part.assign(segment=part["post_id"].map(segments))
         order = [INTRO, *[f"Q{q['number']}" for q in session.questions], WRAPUP]
         blocks.append(_render(part, order, everything, zone, markdown, retweets,
                               title=f"#{session.hashtag}", session=session))
@@ -166,7 +169,7 @@ def _local(ts: pd.Timestamp, zone: Any, fmt: str = "%H:%M") -> str:
 
 def _render(part: pd.DataFrame, order: list[str], everything: pd.DataFrame, zone: Any, markdown: bool,
             retweets: bool, *, title: str, session: Any) -> str:
-    from .sessions import INTRO, WRAPUP
+    from .questions import INTRO, WRAPUP
 
     lines: list[str] = []
     if len(part):

@@ -180,13 +180,12 @@ def _pixels(path: Path) -> tuple[tuple[int, int], float]:
 def sample_report(sample_archive_path, tmp_path_factory) -> Path:
     from swchat import Archive
     from swchat.report import write_report
-    from swchat.report.summary import latest_session
 
     folder = tmp_path_factory.mktemp("browser")
     db = folder / "sample.db"
     shutil.copy(sample_archive_path, db)
     with Archive(db) as archive:
-        chat = archive.session(latest_session(archive, "SWChat"))
+        chat = archive.session(archive.latest_session("SWChat"))
         return write_report(chat, folder / "report.html", tz="Europe/London")
 
 

@@ -7,6 +7,7 @@ import re
 import pandas as pd
 import pytest
 
+from swchat.community import community_from_posts
 from swchat.figures import (
     KIND_COLORS,
     PALETTE,
@@ -18,7 +19,7 @@ from swchat.figures import (
     style,
     timeline_figure,
 )
-from swchat.growth import chat_growth, community_from_posts
+from swchat.growth import chat_growth
 from swchat.schema import new_post, posts_frame
 
 

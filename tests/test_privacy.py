@@ -23,7 +23,6 @@ from swchat.report import (
     render_html,
     render_markdown,
 )
-from swchat.report.summary import latest_session
 from swchat.schema import new_account, new_post, posts_frame
 
 SECRET = "correct horse battery staple 2026"
@@ -40,7 +39,7 @@ def archive(sample_archive_path, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def session_chat(archive, truth):
-    return archive.session(latest_session(archive, truth["hashtag"]))
+    return archive.session(archive.latest_session(truth["hashtag"]))
 
 
 @pytest.fixture(scope="module")
@@ -242,17 +241,39 @@ def test_protect_applies_both_in_order():
     assert chat.meta["privacy"] == {"excluded_accounts": 1, "pseudonymised": True}
 
 
-def test_protected_archive_sessions_match_the_protected_posts(archive, truth):
-    from swchat.report.privacy import Privacy
+def test_the_history_is_protected_like_the_chat(session_chat, opted_out):
+    """Opted-out accounts leave the participation table, and what the others did and received
+    is recounted exactly as a chat without them shows it."""
+    from swchat.community import session_participation
 
-    protected = Privacy(secret=SECRET).archive(archive)
-    sessions = protected.sessions(truth["hashtag"])
-    assert [s.id for s in sessions] == [s["id"] for s in truth["sessions"]]
-    last = sessions[-1]
-    chat = protected.session(last.id)
-    assert set(last.post_ids) == set(chat.own_posts["post_id"])
-    assert all(h.startswith("participant_") for h in last.hosts)
-    assert all(q["text"] and q["host"].startswith("participant_") for q in last.questions)
+    history = session_chat.history
+    assert opted_out["id"] in set(history.participation["account_id"].astype(str))
+    protected = exclude_accounts(session_chat, [opted_out["id"]])
+    part = protected.history.participation
+    assert opted_out["id"] not in set(part["account_id"].astype(str))
+    for column in ("source", "target"):
+        assert not protected.history.interactions[column].str.endswith(":" + opted_out["id"]).any()
+    expected, _ = session_participation(protected.posts)
+    columns = ["account_id", "posts", "originals", "replies", "retweets", "quotes", "replies_received",
+               "mentions_received", "retweets_received", "welcomed"]
+    mine = part[part["session"] == session_chat.session_id][columns]
+    key = ["account_id"]
+    assert mine.sort_values(key).astype(str).values.tolist() == \
+        expected[columns].sort_values(key).astype(str).values.tolist()
+
+
+def test_the_history_is_pseudonymised_like_the_chat(session_chat):
+    history = session_chat.history
+    real = set(history.participation["account_id"].astype(str)) | set(history.participation["handle"].astype(str))
+    anon = pseudonymise(session_chat, SECRET)
+    part = anon.history.participation
+    assert all(str(h).startswith("participant_") for h in part["handle"])
+    assert not set(part["account_id"].astype(str)) & real
+    # the names in the history are the chat's names
+    assert set(part.loc[part["session"] == session_chat.session_id, "handle"]) == set(
+        anon.own_posts["author_handle"].astype(str))
+    keys = set(anon.history.interactions["source"]) | set(anon.history.interactions["target"])
+    assert all(k.split(":", 1)[1].startswith("participant_") for k in keys)
 
 
 def test_opted_out_posts_leave_no_ids_in_threads(session_chat, opted_out):

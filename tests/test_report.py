@@ -15,7 +15,7 @@ from swchat.errors import SelectionError, SwchatError
 from swchat.report import build_summary, render_html, render_markdown, write_report
 from swchat.report import summary as summary_module
 from swchat.report.render import is_web_url, md_escape, md_link
-from swchat.report.summary import Metric, Summary, latest_session
+from swchat.report.summary import Metric, Summary
 from swchat.schema import new_post, posts_frame
 
 
@@ -29,7 +29,7 @@ def archive(sample_archive_path, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def latest_id(archive, truth):
-    return latest_session(archive, truth["hashtag"])
+    return archive.latest_session(truth["hashtag"])
 
 
 @pytest.fixture(scope="module")
@@ -199,14 +199,14 @@ def test_write_report_from_a_chat_with_options(tmp_path):
 
 
 def test_sections_are_absent_when_an_analysis_is_missing(monkeypatch):
-    monkeypatch.setattr(summary_module, "_have", lambda name: name not in ("network", "sessions", "figures"))
+    monkeypatch.setattr(summary_module, "_have", lambda name: name not in ("network", "questions", "figures"))
     s = build_summary(tiny_chat(), figures=True)
     assert s.network is None and s.questions is None and s.timeline is None
     assert s.conversations is not None
     html, md = render_html(s), render_markdown(s)
     assert "Who talked to whom" not in html and "Question by question" not in md
     gaps = " ".join(s.methods.gaps)
-    assert "not installed): timeline, questions, network, newcomers." in gaps
+    assert "not installed): timeline, questions, network." in gaps
     monkeypatch.undo()
     gaps = " ".join(build_summary(tiny_chat(), figures=False).methods.gaps)
     assert "not installed" not in gaps and "Newcomers are not shown" in gaps

@@ -7,23 +7,11 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from swchat.chat import Chat
+from swchat import Chat
 from swchat.errors import SelectionError
+from swchat.questions import INTRO, WRAPUP, answer_label, parse_question
 from swchat.schema import new_post, posts_frame
-from swchat.sessions import (
-    INTRO,
-    WRAPUP,
-    Session,
-    answer_label,
-    archive_sessions,
-    assign_questions,
-    detect_schedule,
-    find_sessions,
-    parse_question,
-    question_table,
-    resolve_chat,
-    session_chat,
-)
+from swchat.sessions import Session, detect_schedule, find_sessions
 
 # ----------------------------------------------------------------------------- patterns
 
@@ -278,7 +266,7 @@ def test_lookalike_questions_by_structure():
     ]
     q4 = p("2026-10-07T19:33Z", "host", "Q4: a self-threaded question? #SWChat", parent=qs[3]["post_id"],
            parent_author="host")
-    table = question_table(_chat([*rows, *extra, q4]))
+    table = _chat([*rows, *extra, q4]).questions()
     assert table["number"].tolist() == [1, 2, 3, 4]
     assert table["post_id"].tolist() == [qs[1]["post_id"], qs[2]["post_id"], qs[3]["post_id"], q4["post_id"]]
     assert set(table["host"]) == {"host", "cohost"}
@@ -297,7 +285,7 @@ def test_hosts_override():
     (s,) = find_sessions(posts_frame(rows), hosts=["@HOST"])
     assert s.hosts == ["host"]
     assert [q["number"] for q in s.questions] == [1, 3]  # cohost's Q2 is not a host question now
-    table = question_table(_chat(rows), hosts=["host", "cohost"])
+    table = _chat(rows).questions(hosts=["host", "cohost"])
     assert table["number"].tolist() == [1, 2, 3]
 
 
@@ -314,7 +302,7 @@ def test_segments_by_label_chain_time_intro_and_wrapup():
     before = p("2026-10-07T19:02Z", "user1", "excited! #SWChat")
     after_close = p("2026-10-07T19:40Z", "user2", "bye #SWChat")
     rows = [*rows, late_a1, reply_q1, reply_reply, unlabelled, rt_q1, before, after_close]
-    seg = assign_questions(_chat(rows))
+    seg = _chat(rows).segments()
     assert seg[late_a1["post_id"]] == "Q1"
     assert seg[reply_q1["post_id"]] == "Q1" and seg[reply_reply["post_id"]] == "Q1"
     assert seg[unlabelled["post_id"]] == "Q2"
@@ -330,9 +318,9 @@ def test_wrapup_threshold_without_a_closing_post():
     rows = [r for r in rows if "That's all" not in (r["text"] or "")]
     straggler = p("2026-10-07T19:50Z", "user1", "still here #SWChat")  # 25 min after Q3 (spacing 10 min)
     near = p("2026-10-07T19:33Z", "user2", "hmm #SWChat")
-    seg = assign_questions(_chat([*rows, straggler, near]))
+    seg = _chat([*rows, straggler, near]).segments()
     assert seg[straggler["post_id"]] == WRAPUP and seg[near["post_id"]] == "Q3"
-    seg = assign_questions(_chat([*rows, straggler, near]), wrapup_after="5min")
+    seg = _chat([*rows, straggler, near]).segments(wrapup_after="5min")
     assert seg[near["post_id"]] == WRAPUP
 
 
@@ -342,7 +330,7 @@ def test_question_table_counts():
     reply = p("2026-10-07T19:07Z", "user9", "@host direct answer", parent=q1["post_id"], parent_author="host")
     sub = p("2026-10-07T19:08Z", "user1", "@user9 nice", parent=reply["post_id"], parent_author="user9")
     rt = p("2026-10-07T19:09Z", "user2", "RT @host: Q1", rt=q1["post_id"])
-    table = question_table(_chat([*rows, reply, sub, rt]), segments=True)
+    table = _chat([*rows, reply, sub, rt]).questions(segments=True)
     assert table["segment"].tolist() == [INTRO, "Q1", "Q2", "Q3", WRAPUP]
     r = table.set_index("segment").loc["Q1"]
     assert (r["posts"], r["answers"], r["replies"], r["retweets"]) == (1 + 4 + 3, 5, 1, 1)
@@ -353,8 +341,8 @@ def test_question_table_counts():
 def test_selection_with_no_session():
     rows = [p("2026-10-07T19:00Z", "a", "hello #SWChat")]
     chat = _chat(rows)
-    assert question_table(chat).empty
-    assert assign_questions(chat).isna().all()
+    assert chat.questions().empty
+    assert chat.segments().isna().all()
 
 
 # ----------------------------------------------------------------------------- the sample
@@ -370,7 +358,7 @@ def _truth_segments(ts):
 
 def test_sample_sessions_equal_truth(sample_archive, truth):
     tz = truth["timezone"]
-    sessions = archive_sessions(sample_archive, truth["hashtag"], tz=tz)
+    sessions = sample_archive.sessions(truth["hashtag"], tz=tz)
     assert [s.id for s in sessions] == [t["id"] for t in truth["sessions"]]
     for s, t in zip(sessions, truth["sessions"], strict=True):
         d = s.as_dict()
@@ -383,7 +371,7 @@ def test_sample_sessions_equal_truth(sample_archive, truth):
 
 
 def test_sample_between_session_chatter_is_left_out(sample_archive, truth):
-    sessions = archive_sessions(sample_archive, truth["hashtag"], tz=truth["timezone"])
+    sessions = sample_archive.sessions(truth["hashtag"], tz=truth["timezone"])
     inside = {i for s in sessions for i in s.post_ids}
     assert not inside & set(truth["between_session_post_ids"])
     # the chatter is in the hashtag selection, so leaving it out is the method's doing
@@ -392,7 +380,7 @@ def test_sample_between_session_chatter_is_left_out(sample_archive, truth):
 
 
 def test_sample_schedule(sample_archive, truth):
-    sessions = archive_sessions(sample_archive, truth["hashtag"], tz=truth["timezone"])
+    sessions = sample_archive.sessions(truth["hashtag"], tz=truth["timezone"])
     sch = sessions[0].schedule
     assert (sch.weekday_name, sch.hour, sch.minute) == (truth["schedule"]["weekday"], truth["schedule"]["local_hour"], 0)
     assert sch.timezone == "Europe/London" and sch.cadence == "weekly"
@@ -409,8 +397,8 @@ def test_sample_questions_and_segments(sample_archive, truth):
     tz = truth["timezone"]
     agree = total = 0
     for t in truth["sessions"]:
-        chat = session_chat(sample_archive, t["id"], tz=tz)
-        table = question_table(chat)
+        chat = sample_archive.session(t["id"], tz=tz)
+        table = chat.questions()
         assert table["number"].tolist() == [q["number"] for q in t["questions"]]
         assert table["post_id"].tolist() == [q["post_id"] for q in t["questions"]]
         assert table["host"].tolist() == [q["host"] for q in t["questions"]]
@@ -419,7 +407,7 @@ def test_sample_questions_and_segments(sample_archive, truth):
             assert len(mine ^ theirs) <= QUESTION_TOLERANCE * len(theirs), (t["id"], q["number"])
             assert abs(row["participants"] - q["participants"]) <= max(1, QUESTION_TOLERANCE * q["participants"])
             assert row["time"] == pd.Timestamp(q["time"])
-        seg = assign_questions(chat)
+        seg = chat.segments()
         expected = _truth_segments(t)
         assert set(seg.index) == set(expected)
         agree += sum(seg[k] == v for k, v in expected.items())
@@ -444,21 +432,21 @@ def test_session_chat_holds_exactly_the_session(sample_archive, truth):
 
 def test_unknown_session_lists_existing_ids(sample_archive, truth):
     with pytest.raises(SelectionError) as info:
-        session_chat(sample_archive, "SWChat-1999-01-01")
+        sample_archive.session("SWChat-1999-01-01")
     assert truth["sessions"][0]["id"] in str(info.value)
     with pytest.raises(SelectionError, match="not a session id"):
-        session_chat(sample_archive, "last wednesday")
+        sample_archive.session("last wednesday")
 
 
-def test_archive_sessions_are_cached_and_unique(sample_archive, truth, monkeypatch):
-    first = archive_sessions(sample_archive, tz=truth["timezone"])
+def test_sessions_are_read_from_the_derived_tables_and_unique(sample_archive, truth, monkeypatch):
+    first = sample_archive.sessions(tz=truth["timezone"])
     calls = []
     original = type(sample_archive).posts
     monkeypatch.setattr(type(sample_archive), "posts",
                         lambda self, *a, **k: calls.append(a) or original(self, *a, **k))
-    again = archive_sessions(sample_archive, tz=truth["timezone"])
+    again = sample_archive.sessions(tz=truth["timezone"])
     assert [s.id for s in first] == [s.id for s in again] == [t["id"] for t in truth["sessions"]]
-    assert calls == []  # answered from the cache, without reading the archive again
+    assert calls == []  # answered from the derived tables, without reading the posts again
     assert not [i for i, n in Counter(s.id for s in first).items() if n > 1]
 
 
@@ -499,11 +487,11 @@ def test_archive_level_co_hashtags_and_untagged_retweets(archive, tmp_path):
     path = tmp_path / "chat.jsonl"
     path.write_bytes(_v2_page(tweets))
     archive.ingest([path])
-    found = archive_sessions(archive)
+    found = archive.sessions()
     assert [s.id for s in found] == ["SWChat-2026-10-07", "OtherChat-2026-10-08"]
     assert "3000" in found[0].post_ids and found[0].posts == 13
-    assert archive_sessions(archive, "socialwork")  # asked for by name, the co-hashtag has its bursts
-    chat = session_chat(archive, "swchat-2026-10-07")
+    assert archive.sessions("socialwork")  # asked for by name, the co-hashtag has its bursts
+    chat = archive.session("swchat-2026-10-07")
     assert "3000" in set(chat.own_posts["post_id"].astype(object))
 
 
@@ -515,24 +503,24 @@ def test_session_ids_in_tz_or_in_utc(archive, tmp_path):
     path.write_bytes(_v2_page(tweets))
     archive.ingest([path])
     ny = "America/New_York"
-    assert [s.id for s in archive_sessions(archive, "SWChat", tz=ny)] == ["SWChat-2026-10-07"]
+    assert [s.id for s in archive.sessions("SWChat", tz=ny)] == ["SWChat-2026-10-07"]
     for session_id in ("SWChat-2026-10-07", "swchat-2026-10-08"):
-        chat = session_chat(archive, session_id, tz=ny)
+        chat = archive.session(session_id, tz=ny)
         assert chat.session_id == "SWChat-2026-10-07" and chat.meta["timezone"] == ny and len(chat) == 12
     assert archive.session("SWChat-2026-10-08").session_id == "SWChat-2026-10-08"
     with pytest.raises(SelectionError, match="no session SWChat-2026-10-07"):
         archive.session("SWChat-2026-10-07")  # the New York date is not the UTC date
-    assert resolve_chat(archive, "SWChat-2026-10-08", tz=ny).session_id == "SWChat-2026-10-07"
-    selected = resolve_chat(archive, hashtag="SWChat", until="2026-10-08T01:05Z")
+    assert archive.chat("SWChat-2026-10-08", tz=ny).session_id == "SWChat-2026-10-07"
+    selected = archive.chat(hashtag="SWChat", until="2026-10-08T01:05Z")
     assert len(selected) == 5 and selected.meta["until"] == "2026-10-08T01:05Z"
-    assert len(resolve_chat(archive)) == 12  # no selection: every post
+    assert len(archive.chat()) == 12  # no selection: every post
     with pytest.raises(ValueError, match="not both"):
-        resolve_chat(archive, "SWChat-2026-10-08", hashtag="SWChat")
+        archive.chat("SWChat-2026-10-08", hashtag="SWChat")
 
 
 def test_session_chat_flags_hosts_and_newcomers(sample_archive, truth):
     for t in truth["sessions"][:3]:
-        chat = session_chat(sample_archive, t["id"], tz=truth["timezone"])
+        chat = sample_archive.session(t["id"], tz=truth["timezone"])
         own = chat.posts[~chat.posts["is_context"]]
         handle = dict(zip(own["author_id"].astype(object), own["author_handle"].astype(object), strict=True))
         assert sorted(handle[a] for a in chat.meta["newcomers"]) == sorted(t["newcomers"])

@@ -1,7 +1,7 @@
 """Chat commands: ``sessions``, ``questions``, ``threads``, ``transcript``.
 
-Each is a thin layer over :mod:`swchat.sessions`, :mod:`swchat.threads` or
-:mod:`swchat.transcript`; the library is imported inside the commands so that ``swchat --help``
+Each is a thin layer over one call of :class:`swchat.Archive` or of a session's
+:class:`swchat.Chat`; the library is imported inside the commands so that ``swchat --help``
 stays fast.
 """
 
@@ -92,14 +92,9 @@ def sessions(archive_path: Path | None, hashtag: str | None, gap: float, min_pos
     Example:
         swchat sessions --hashtag SWChat --tz Europe/London
     """
-    from ..sessions import archive_sessions, hashtag_post_count
-
-    options: dict[str, Any] = {"gap": gap, "min_posts": min_posts, "tz": tz}
-    if hosts:
-        options["hosts"] = list(hosts)
     with open_archive(archive_path) as archive:
-        found = archive_sessions(archive, hashtag, **options)
-        if not found and hashtag and not hashtag_post_count(archive, hashtag):
+        found = archive.sessions(hashtag, tz=tz, gap=gap, min_posts=min_posts, hosts=list(hosts) or None)
+        if not found and hashtag and not archive.tag_post_counts([hashtag])[hashtag.lstrip("#").lower()]:
             from ..errors import SelectionError
 
             raise SelectionError(f"no #{hashtag.lstrip('#')} posts in {archive.path}")
@@ -152,12 +147,9 @@ def questions(archive_path: Path | None, session_id: str, tz: str, hosts: tuple[
         swchat questions --session SWChat-2026-10-07 --tz Europe/London
     """
     from ..schema import iso_utc
-    from ..sessions import question_table, resolve_chat
 
-    options: dict[str, Any] = {"hosts": list(hosts)} if hosts else {}
     with open_archive(archive_path) as archive:
-        chat = resolve_chat(archive, session_id, tz=tz)
-        table = question_table(chat, segments=True, **options)
+        table = archive.session(session_id, tz=tz).questions(segments=True, hosts=list(hosts) or None)
     qs = table[table["number"].notna()]
     if as_json:
         out = []
@@ -206,12 +198,11 @@ def threads(archive_path: Path | None, session_id: str, tz: str, top: int, as_js
         swchat threads --session SWChat-2026-10-07 --top 5
     """
     from ..schema import iso_utc
-    from ..sessions import resolve_chat
-    from ..threads import missing_parents, thread_table
+    from ..threads import missing_parents
 
     with open_archive(archive_path) as archive:
-        chat = resolve_chat(archive, session_id, tz=tz)
-    table = thread_table(chat.posts)
+        chat = archive.session(session_id, tz=tz)
+    table = chat.threads()
     lost = missing_parents(chat.posts)
     replies_to_lost = 0
     if lost:
@@ -261,12 +252,8 @@ def transcript(archive_path: Path | None, session_id: str, tz: str, fmt: str, re
     Example:
         swchat transcript --session SWChat-2026-10-07 --tz Europe/London -o chat.md
     """
-    from ..sessions import resolve_chat
-    from ..transcript import transcript as make_transcript
-
     with open_archive(archive_path) as archive:
-        chat = resolve_chat(archive, session_id, tz=tz)
-        text = make_transcript(chat, tz=tz, format=fmt, retweets=retweets)
+        text = archive.session(session_id, tz=tz).transcript(tz=tz, format=fmt, retweets=retweets)
     if output is None:
         click.echo(text, nl=False)
         return

@@ -2,7 +2,7 @@
 
 Each selects a chat — one session (``--session ID``, listed in ``--tz``) or a selection
 (``--hashtag``, ``--since``, ``--until``; all posts when none is given), opened with
-:func:`swchat.sessions.resolve_chat` — and calls one function of :mod:`swchat.network`.
+:meth:`swchat.Archive.chat` — and calls one function of :mod:`swchat.network`.
 """
 
 from __future__ import annotations
@@ -91,10 +91,9 @@ def network(archive_path: Path | None, session_id: str | None, hashtag: str | No
         swchat network --hashtag SWChat --kind reply -o replies.gexf
     """
     from .. import network as nw
-    from ..sessions import resolve_chat
 
     with open_archive(archive_path) as archive:
-        chat = resolve_chat(archive, session_id, hashtag, since, until, tz)
+        chat = archive.chat(session_id, hashtag, since, until, tz=tz)
         if kind == "hashtag":
             G = nw.hashtag_network(chat.posts, exclude=chat.hashtag)
             metrics = nw.graph_metrics(G, seed=seed)
@@ -143,10 +142,9 @@ def accounts(archive_path: Path | None, session_id: str | None, hashtag: str | N
         swchat accounts --hashtag SWChat --sort betweenness --top 10
     """
     from ..network import account_table
-    from ..sessions import resolve_chat
 
     with open_archive(archive_path) as archive:
-        chat = resolve_chat(archive, session_id, hashtag, since, until, tz)
+        chat = archive.chat(session_id, hashtag, since, until, tz=tz)
         table = account_table(chat, kind=kind, sort=sort, community=method)
     if top:
         table = table.head(top)
@@ -192,10 +190,9 @@ def communities(archive_path: Path | None, session_id: str | None, hashtag: str 
         swchat communities --hashtag SWChat --method cnm --json
     """
     from ..network import chat_communities
-    from ..sessions import resolve_chat
 
     with open_archive(archive_path) as archive:
-        chat = resolve_chat(archive, session_id, hashtag, since, until, tz)
+        chat = archive.chat(session_id, hashtag, since, until, tz=tz)
         result = chat_communities(chat, method=method, seed=seed, kind=kind, top=top)
     if as_json:
         echo_json(result.as_dict())
@@ -242,10 +239,9 @@ def ego(handle: str, archive_path: Path | None, session_id: str | None, hashtag:
         swchat ego @SWChatHost --hashtag SWChat --radius 2 -o host.png
     """
     from .. import network as nw
-    from ..sessions import resolve_chat
 
     with open_archive(archive_path) as archive:
-        chat = resolve_chat(archive, session_id, hashtag, since, until, tz)
+        chat = archive.chat(session_id, hashtag, since, until, tz=tz)
         G = nw.with_metrics(nw.chat_network(chat, kind=kind, seed=seed), seed=seed)
     E = nw.ego_network(G, handle, radius=radius)
     options = {"seed": seed} if output.suffix.lower() in (".png", ".svg") else {}

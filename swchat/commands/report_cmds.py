@@ -67,15 +67,13 @@ def report(archive_path: Path | None, session_id: str | None, latest: bool, hash
         raise click.UsageError("--secret-file goes with --pseudonymise")
 
     from ..report import build_summary, read_account_list, read_secret, write_report
-    from ..report.summary import latest_session
-    from ..sessions import resolve_chat
 
     exclude = read_account_list(exclude_file) if exclude_file is not None else None
     secret = read_secret(secret_file) if pseudonymise else None
     with open_archive(archive_path) as archive:
         if latest:
-            session_id = latest_session(archive, hashtag, tz=tz)
-        chat = resolve_chat(archive, session_id, tz=tz)
+            session_id = archive.latest_session(hashtag, tz=tz)
+        chat = archive.session(session_id, tz=tz)
         summary = build_summary(chat, tz=tz, exclude=exclude, pseudonymise=secret, top=top,
                                 previous=None if compare else False)
     path = write_report(summary, output)

@@ -2,9 +2,9 @@
 
 ``themes`` and ``growth`` look at one chat — a session (``--session ID``, listed in ``--tz``) or
 a selection (``--hashtag``, ``--since``, ``--until``), opened with
-:func:`swchat.sessions.resolve_chat` — and call :func:`swchat.themes.chat_themes` or
+:meth:`swchat.Archive.chat` — and call :func:`swchat.themes.chat_themes` or
 :func:`swchat.growth.chat_growth`; ``community`` looks across the sessions of a hashtag
-(:func:`swchat.growth.community`). Figures come from :mod:`swchat.figures`.
+(:meth:`swchat.Archive.community`). Figures come from :mod:`swchat.figures`.
 """
 
 from __future__ import annotations
@@ -74,11 +74,10 @@ def themes(archive_path: Path | None, session_id: str | None, hashtag: str | Non
     Example:
         swchat themes --session SWChat-2026-10-07 --archive chat.db
     """
-    from ..sessions import resolve_chat
     from ..themes import chat_themes
 
     with open_archive(archive_path) as archive:
-        chat = resolve_chat(archive, session_id, hashtag, since, until, tz)
+        chat = archive.chat(session_id, hashtag, since, until, tz=tz)
         result = chat_themes(chat, n=n, n_topics=n_topics, stopwords=list(stopwords) or None,
                              retweets=retweets)
     if as_json:
@@ -130,7 +129,6 @@ def growth(archive_path: Path | None, session_id: str | None, hashtag: str | Non
     import pandas as pd
 
     from ..growth import chat_growth
-    from ..sessions import resolve_chat
 
     try:
         pd.Timedelta(pd.tseries.frequencies.to_offset(freq))
@@ -138,7 +136,7 @@ def growth(archive_path: Path | None, session_id: str | None, hashtag: str | Non
         raise click.BadParameter(f"not a bin width: {freq!r} (use e.g. 1min, 5min, 1h)",
                                  param_hint="--freq") from None
     with open_archive(archive_path) as archive:
-        chat = resolve_chat(archive, session_id, hashtag, since, until, tz)
+        chat = archive.chat(session_id, hashtag, since, until, tz=tz)
         result = chat_growth(chat, tz=tz, freq=freq)
     if output is not None:
         from ..figures import participants_figure, timeline_figure
@@ -153,9 +151,9 @@ def growth(archive_path: Path | None, session_id: str | None, hashtag: str | Non
                + ", ".join(f"{k} {v:,}" for k, v in h["by_kind"].items()) + ")")
     click.echo(f"participants       {h['participants']:,}")
     click.echo(f"from / to          {_time(h['start'])} / {_time(h['end'])}  ({h['minutes']:.0f} minutes)")
-    from ..figures import _bin_name
+    from ..figures import bin_name
 
-    click.echo(f"{'busiest ' + _bin_name(freq):<19}{_time(h['peak_minute'])}  ({h['peak_posts']} posts)")
+    click.echo(f"{'busiest ' + bin_name(freq):<19}{_time(h['peak_minute'])}  ({h['peak_posts']} posts)")
     if h["originals"]:
         replied = h["originals_replied"]
         click.echo(f"originals replied  {replied:.0f} % of {h['originals']:,}; median first reply "
@@ -215,10 +213,8 @@ def community(archive_path: Path | None, hashtag: str, tz: str, as_json: bool, o
     Example:
         swchat community --hashtag SWChat --tz Europe/London -o newcomers.png
     """
-    from ..growth import community as build
-
     with open_archive(archive_path) as archive:
-        result = build(archive, hashtag, tz=tz)
+        result = archive.community(hashtag, tz=tz)
     if output is not None:
         from ..figures import newcomers_figure, retention_figure
 

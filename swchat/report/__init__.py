@@ -5,7 +5,6 @@
   one self-contained HTML file;
 - :func:`exclude_accounts`, :func:`pseudonymise`, :func:`protect` — leave opted-out accounts out,
   show everyone else under stable keyed pseudonyms (applied to the chat before any analysis);
-- :func:`cli_reference` — the Markdown reference of every ``swchat`` command, for the README.
 
 Examples
 --------
@@ -19,8 +18,6 @@ True
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from .privacy import (
     Privacy,
@@ -40,7 +37,6 @@ __all__ = [
     "PrivacyError",
     "Summary",
     "build_summary",
-    "cli_reference",
     "exclude_accounts",
     "protect",
     "pseudonym",
@@ -49,15 +45,6 @@ __all__ = [
     "read_secret",
     "render_html",
     "render_markdown",
-    "update_readme",
     "write_report",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    # the CLI reference is loaded on demand, so `python -m swchat.report.clidoc` runs cleanly
-    if name in ("cli_reference", "update_readme"):
-        from . import clidoc
-
-        return getattr(clidoc, name)
-    raise AttributeError(f"module 'swchat.report' has no attribute {name!r}")

@@ -20,8 +20,9 @@ Pseudonyms hide names, not words: a verbatim quote can still be searched for on 
 Paraphrase, or ask for consent, before publishing what people wrote.
 
 :func:`protect` applies both to a :class:`~swchat.chat.Chat`; :class:`Privacy` is the policy
-object behind it, which can also wrap an :class:`~swchat.archive.Archive` so that analyses
-looking further back (earlier sessions, newcomers) see protected data too.
+object behind it. It protects the chat's :class:`~swchat.chat.History` too (the participation
+behind newcomers and the change since the previous session), so nothing that looks further
+back sees an opted-out account or a real name.
 
 Examples
 --------
@@ -57,7 +58,7 @@ from ..errors import SwchatError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from ..chat import Chat
+    from ..chat import Chat, History
 
 __all__ = [
     "OPTED_OUT",
@@ -283,27 +284,97 @@ class Privacy:
 
     # -- chats ----------------------------------------------------------------------
     def chat(self, chat: Chat) -> Chat:
-        """A new :class:`~swchat.chat.Chat` with this policy applied to its posts and profiles.
+        """A new :class:`~swchat.chat.Chat` (of the same class) with this policy applied.
 
-        The chat's ``meta`` keeps only what is known to carry no personal data (time zone,
-        time range) and the session, rewritten from the protected posts; the archive is
-        wrapped (:class:`ProtectedArchive`) so that looking further back stays protected.
+        The posts, profiles and history are protected; the chat's ``meta`` keeps only what is
+        known to carry no personal data (time zone, time range) and the session, rewritten from
+        the protected posts.
         """
-        from ..chat import Chat
+        from dataclasses import replace
 
         if not self.active:
             return chat
         posts, profiles = self.frames(chat.posts, chat.profiles)
-        archive = chat.archive
-        if archive is not None and not isinstance(archive, ProtectedArchive):
-            archive = ProtectedArchive(archive, self)
         meta = {k: v for k, v in chat.meta.items() if k in _SAFE_META}
         session = chat.meta.get("session")
         if session is not None and hasattr(session, "post_ids"):
             meta["session"] = self._session(session, posts)
         meta["privacy"] = self.describe()
-        return Chat(posts=posts, profiles=profiles, hashtag=chat.hashtag, session_id=chat.session_id,
-                    archive=archive, meta=meta)
+        return replace(chat, posts=posts, profiles=profiles, meta=meta,
+                       history=self.history(chat.history, chat.posts, chat.profiles))
+
+    def history(self, history: History | None, posts: pd.DataFrame | None = None,
+                profiles: pd.DataFrame | None = None) -> History | None:
+        """A chat's :class:`~swchat.chat.History` with this policy applied.
+
+        Opted-out accounts leave the participation table, and what others received from them
+        (or made of their posts: retweets) is recounted from the interactions, as their posts
+        leave a protected chat; pseudonymising renames every account as in the chat.
+        ``posts`` and ``profiles`` (the chat's, unprotected) help match opt-out entries.
+        """
+        from ..chat import History
+        from ..schema import accounts_frame
+
+        if history is None or not self.active:
+            return history
+        part = history.participation.copy()
+        seen = history.interactions.copy()
+        if self._entries:
+            part, seen = self._exclude_history(part, seen, posts if posts is not None else part.iloc[0:0],
+                                               profiles if profiles is not None else accounts_frame([]))
+        if self.secret is not None:
+            secret = self.secret
+
+            def key(value: Any) -> Any:
+                platform, _, rest = str(value).partition(":")
+                return f"{platform}:{pseudonym(secret, platform, rest)}"
+
+            names = [pseudonym(secret, p, str(a)) for p, a in zip(part["platform"], part["account_id"], strict=True)]
+            part["account_id"] = names
+            part["handle"] = names
+            seen["source"] = seen["source"].map(key)
+            seen["target"] = seen["target"].map(key)
+            seen["post_id"] = seen["post_id"].map(self.post_id)
+        return History(sessions=history.sessions, participation=part.reset_index(drop=True),
+                       interactions=seen.reset_index(drop=True))
+
+    def _exclude_history(self, part: pd.DataFrame, seen: pd.DataFrame, posts: pd.DataFrame,
+                         profiles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        import pandas as pd
+
+        entries = self._entries
+        keys: set[tuple[str, str]] = set()
+        handles: set[str] = set()
+        if "author_id" in posts:
+            keys, handles, _names, _ids = self._excluded_keys(posts, profiles)
+        for platform, account_id, handle in zip(part["platform"], part["account_id"], part["handle"], strict=True):
+            if _norm(account_id) in entries or (not _is_blank(handle) and _norm(handle) in entries) \
+                    or (platform, str(account_id)) in keys:
+                keys.add((platform, str(account_id)))
+                if not _is_blank(handle):
+                    handles.add(_norm(handle))
+
+        def gone(value: Any) -> bool:
+            platform, _, rest = str(value).partition(":")
+            return (platform, rest) in keys or (rest.startswith("@") and rest[1:].lower() in handles)
+
+        source_gone = seen["source"].map(gone).to_numpy(bool)
+        target_gone = seen["target"].map(gone).to_numpy(bool)
+        # retweets of their posts leave the chat with them
+        theirs = seen[(seen["type"] == "retweet").to_numpy(bool) & target_gone & ~source_gone]
+        lost = theirs.groupby(["session", "source"]).size()
+        seen = seen[~source_gone & ~target_gone]
+        part = part[[(p, str(a)) not in keys for p, a in zip(part["platform"], part["account_id"], strict=True)]]
+        account = part["platform"].astype(str) + ":" + part["account_id"].astype(str)
+        fewer = pd.Series([lost.get((s, a), 0) for s, a in zip(part["session"], account, strict=True)],
+                          index=part.index, dtype="int64")
+        part = part.assign(retweets=part["retweets"] - fewer, posts=part["posts"] - fewer)
+        got = seen.groupby(["session", "target", "type"]).size()
+        for kind, column in (("reply", "replies_received"), ("mention", "mentions_received"),
+                             ("retweet", "retweets_received")):
+            part[column] = [int(got.get((s, a, kind), 0)) for s, a in zip(part["session"], account, strict=True)]
+        part["welcomed"] = (part["replies_received"] + part["mentions_received"]) > 0
+        return part[part["posts"] > 0], seen
 
     def post_id(self, post_id: Any) -> Any:
         """What a post id becomes (a keyed ``post-…`` id when pseudonymising; else unchanged)."""
@@ -532,79 +603,6 @@ class Privacy:
         for column in ("handle", "name", "account_id", "description", "location"):
             profiles[column] = profiles[column].astype("string")
         return posts, profiles
-
-    # -- archives -----------------------------------------------------------------------
-    def archive(self, archive: Any) -> Any:
-        """Wrap an archive so that the posts and accounts it hands out are protected."""
-        if not self.active or isinstance(archive, ProtectedArchive):
-            return archive
-        return ProtectedArchive(archive, self)
-
-
-class ProtectedArchive:
-    """An :class:`~swchat.archive.Archive` seen through a :class:`Privacy` policy.
-
-    :meth:`posts`, :meth:`accounts`, :meth:`select`, :meth:`session`, :meth:`sessions` and
-    :meth:`community` work as on the archive, on protected data; other attributes are the
-    archive's own.
-    """
-
-    def __init__(self, archive: Any, privacy: Privacy) -> None:
-        self._archive = archive
-        self._privacy = privacy
-        self._sessions: dict[tuple[str, str], Chat] = {}
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._archive, name)
-
-    def __repr__(self) -> str:
-        return f"<protected {self._archive!r}>"
-
-    def posts(self, *args: Any, **kwargs: Any) -> pd.DataFrame:
-        """The archive's :meth:`~swchat.archive.Archive.posts`, protected."""
-        return self._privacy.frames(self._archive.posts(*args, **kwargs))[0]
-
-    def accounts(self, ids: Iterable[tuple[str, str]] | None = None) -> pd.DataFrame:
-        """The archive's account snapshots, protected (``ids`` as the protected chat shows them)."""
-        from ..schema import posts_frame
-
-        wanted = None if ids is None else set(ids)
-        pseudonymised = self._privacy.secret is not None
-        profiles = self._archive.accounts(None if pseudonymised else wanted)
-        profiles = self._privacy.frames(posts_frame([]), profiles)[1]
-        if pseudonymised and wanted is not None:
-            keep = [(p, a) in wanted for p, a in zip(profiles["platform"], profiles["account_id"], strict=True)]
-            profiles = profiles.loc[keep].reset_index(drop=True)
-        return profiles
-
-    def select(self, *args: Any, **kwargs: Any) -> Chat:
-        """A protected :class:`~swchat.chat.Chat` (see :meth:`swchat.archive.Archive.select`)."""
-        return self._privacy.chat(self._archive.select(*args, **kwargs))
-
-    def session(self, session_id: str, **options: Any) -> Chat:
-        """A protected session :class:`~swchat.chat.Chat` (see :meth:`swchat.archive.Archive.session`)."""
-        key = (str(session_id).lower(), repr(sorted(options.items())))
-        if key not in self._sessions:
-            self._sessions[key] = self._privacy.chat(self._archive.session(session_id, **options))
-        return self._sessions[key]
-
-    def sessions(self, hashtag: str | None = None, **options: Any) -> list:
-        """The archive's sessions, each rewritten to match its protected posts.
-
-        Session boundaries are found on the archive's own posts (the timing of a chat is not
-        personal data); hosts, questions and post ids are those of the protected chat.
-        """
-        found = []
-        for session in self._archive.sessions(hashtag, **options):
-            chat = self.session(session.id, **options)
-            found.append(chat.meta.get("session", session))
-        return found
-
-    def community(self, hashtag: str, **options: Any) -> Any:
-        """The across-sessions view, on the protected posts (see :func:`swchat.growth.community`)."""
-        from ..growth import community
-
-        return community(self, hashtag, **options)
 
 
 # -- the functions ----------------------------------------------------------------------

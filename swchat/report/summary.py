@@ -7,18 +7,19 @@ analysis modules for each section:
 ========================  ==========================================================================
 section                   from
 ========================  ==========================================================================
-headline numbers          the chat's own posts by kind; newcomers from :func:`swchat.growth.community`;
+headline numbers          the chat's own posts by kind; newcomers from the chat's history (the
+                          archive's participation table, :class:`swchat.chat.History`);
                           potential reach (posts × their authors' followers, from the profiles);
                           change against the previous session of the same hashtag
 timeline                  :func:`swchat.growth.chat_growth`, :func:`swchat.figures.timeline_figure`
-questions                 :func:`swchat.sessions.question_table`, distinctive terms of
+questions                 :func:`swchat.questions.question_table`, distinctive terms of
                           :func:`swchat.themes.chat_themes`; answers ranked by replies + likes +
                           reposts received
 top contributors          :func:`swchat.growth.account_activity` (Bruns & Stieglitz's counts)
 conversations             :func:`swchat.threads.thread_table`, :func:`swchat.threads.missing_parents`
 network                   :func:`swchat.network.chat_network`, ``graph_metrics``, ``network_shape``,
                           ``chat_communities``, ``draw_network``
-newcomers                 :func:`swchat.growth.community`, :func:`swchat.growth.received_attention`
+newcomers                 the chat's history, :func:`swchat.growth.received_attention`
 hashtags and links        :func:`swchat.themes.chat_themes`
 methods                   what was counted, edge rules, data gaps, metric sources
 ========================  ==========================================================================
@@ -78,7 +79,6 @@ __all__ = [
     "Question",
     "Summary",
     "build_summary",
-    "latest_session",
 ]
 
 #: The edge rules every network statement rests on (DESIGN.md).
@@ -471,60 +471,42 @@ def _counts(chat: Chat) -> dict[str, int]:
     }
 
 
-def _previous_id(chat: Chat, community: Any, options: dict[str, Any]) -> str | None:
-    """The id of the session before this one, of the same hashtag."""
-    if not chat.session_id:
+def _history_counts(chat: Chat, session_id: str | None) -> dict[str, Any] | None:
+    """The headline counts of a session of the chat's hashtag, from its history's participation
+    table (posts by kind, participants, newcomers, potential reach); None when it has none."""
+    history = chat.history
+    if history is None or session_id is None:
         return None
-    if community is not None:
-        ids = [str(i) for i in community.sessions["session"]]
-    elif chat.archive is not None and _have("sessions"):
-        try:
-            ids = [_session_id(s) for s in sorted(chat.archive.sessions(chat.hashtag, **options),
-                                                   key=lambda s: getattr(s, "start", 0))]
-        except SelectionError:
-            return None
-    else:
+    rows = history.participation[history.participation["session"].astype(str) == str(session_id)]
+    if rows.empty:
         return None
-    if chat.session_id not in ids:
+    followers = rows["followers"]
+    reach = None
+    if followers.notna().any():
+        reach = int(sum(int(n) * int(f) for n, f in zip(rows["posts"], followers, strict=True) if _str(f) is not None))
+    counts = {column: int(rows[column].sum()) for column in ("posts", "originals", "replies", "retweets", "quotes")}
+    return {**counts, "participants": len(rows), "reach": reach,
+            "newcomers": int((rows["first_session"].astype(str) == str(session_id)).sum())}
+
+
+def _newcomer_rows(chat: Chat) -> pd.DataFrame | None:
+    """The history's participation rows of the session's newcomers (None without a history)."""
+    history = chat.history
+    if history is None or not chat.session_id or history.index(chat.session_id) is None:
         return None
-    at = ids.index(chat.session_id)
-    return ids[at - 1] if at > 0 else None
+    rows = history.participation
+    return rows[(rows["session"].astype(str) == str(chat.session_id))
+                & (rows["first_session"].astype(str) == str(chat.session_id))]
 
 
-def _session_id(session: Any) -> str:
-    for name in ("id", "session_id", "name"):
-        if hasattr(session, name):
-            return str(getattr(session, name))
-    return str(session)
-
-
-def _community(chat: Chat, options: dict[str, Any]) -> Any:
-    """The across-sessions view of the chat's hashtag (:func:`swchat.growth.community`), or None."""
-    if not _have("growth") or not _have("sessions") or chat.archive is None or not chat.hashtag:
-        return None
-    try:
-        return chat.archive.community(chat.hashtag, **options)
-    except SelectionError:
-        return None
-
-
-def _community_row(community: Any, session_id: str | None) -> dict[str, Any] | None:
-    if community is None or not session_id:
-        return None
-    table = community.sessions
-    rows = table[table["session"].astype(str) == str(session_id)]
-    return None if rows.empty else rows.iloc[0].to_dict()
-
-
-def _newcomers(chat: Chat, community: Any, top: int) -> NewcomerSection | None:
-    """Newcomers of the session and who replied to or mentioned them (perceived receptivity)."""
-    row = _community_row(community, chat.session_id)
-    if row is None:
+def _newcomers(chat: Chat, rows: pd.DataFrame | None, top: int) -> NewcomerSection | None:
+    """Newcomers of the session and who replied to or mentioned them (perceived receptivity),
+    from the chat's history (participation) and its own posts (who welcomed them)."""
+    if rows is None or chat.history is None or not _have("growth"):
         return None
     from ..growth import received_attention
 
-    members = community.members.get(str(chat.session_id), {})
-    handles = list(members.get("newcomers", []))
+    history = chat.history
     own = chat.own_posts
     key_of = {}
     for platform, author_id, handle in zip(own["platform"], own["author_id"], own["author_handle"], strict=True):
@@ -546,19 +528,18 @@ def _newcomers(chat: Chat, community: Any, top: int) -> NewcomerSection | None:
         listed = welcomers.setdefault(target, [])
         if shown_handle.get(who, who) not in listed:
             listed.append(shown_handle.get(who, who))
-    posts_by = own.groupby(own["author_handle"].astype(str).str.lower()).size().to_dict()
     people = []
-    for handle in handles:
-        key = key_of.get(str(handle).lower())
-        people.append(Newcomer(handle=str(handle), name=names.get(key) if key else None,
-                               posts=int(posts_by.get(str(handle).lower(), 0)),
-                               welcomed_by=welcomers.get(key, []) if key else []))
+    for platform, account_id, handle, posts in zip(rows["platform"], rows["account_id"], rows["handle"],
+                                                   rows["posts"], strict=True):
+        key = f"{platform}:{account_id}"
+        people.append(Newcomer(handle=str(handle if _str(handle) is not None else account_id), name=names.get(key),
+                               posts=int(posts), welcomed_by=welcomers.get(key, [])))
     people.sort(key=lambda p: (not p.welcomed_by, -p.posts, p.handle.lower()))
-    returned = row.get("newcomers_returned")
-    count = _int(row.get("newcomers"))
+    count = len(rows)
+    returned = None if history.is_last(chat.session_id) else int(rows["returned"].sum())
     return NewcomerSection(
-        count=count, welcomed=_int(row.get("newcomers_received")), people=people[: max(top * 4, 20)],
-        returning_rate=(float(returned) / count if count and _str(returned) is not None else None),
+        count=count, welcomed=int(rows["welcomed"].sum()), people=people[: max(top * 4, 20)],
+        returning_rate=(returned / count if count and returned is not None else None),
     )
 
 
@@ -601,10 +582,10 @@ def _question_text(text: str | None) -> str | None:
 
 
 def _questions(chat: Chat, zone: Any, themes: Any, engagement: _Engagement, top: int) -> list[Question] | None:
-    """One entry per host question (:func:`swchat.sessions.question_table`)."""
-    if not _have("sessions"):
+    """One entry per host question (:func:`swchat.questions.question_table`)."""
+    if not _have("questions"):
         return None
-    from ..sessions import question_table
+    from ..questions import question_table
 
     table = question_table(chat)
     if table.empty:
@@ -805,8 +786,8 @@ def _methods(chat: Chat, counts: dict[str, int], privacy: dict[str, Any], sectio
     if not own["like_count"].notna().any():
         methods.gaps.append("The export carries no like, repost or reply counts; engagement is what the "
                             "session itself shows.")
-    needs = {"timeline": ("figures", "growth"), "questions": ("sessions",), "contributors": ("growth",),
-             "threads": ("threads",), "network": ("network",), "newcomers": ("growth", "sessions"),
+    needs = {"timeline": ("figures", "growth"), "questions": ("questions",), "contributors": ("growth",),
+             "threads": ("threads",), "network": ("network",), "newcomers": ("growth",),
              "themes": ("themes",)}
     missing = [name for name, present in sections.items()
                if not present and not all(_have(m) for m in needs.get(name, ()))]
@@ -837,30 +818,6 @@ def _methods(chat: Chat, counts: dict[str, int], privacy: dict[str, Any], sectio
 # -- the entry point ----------------------------------------------------------------------
 
 
-def latest_session(archive: Any, hashtag: str | None = None, **options: Any) -> str:
-    """The id of the latest session in an archive (of ``hashtag``, when given).
-
-    Parameters
-    ----------
-    archive : Archive
-    hashtag : str, optional
-        With or without ``#``.
-    **options
-        Passed to :meth:`swchat.archive.Archive.sessions`.
-
-    Raises
-    ------
-    SelectionError
-        When there is no session.
-    """
-    sessions = archive.sessions(hashtag.lstrip("#") if hashtag else None, **options)
-    if not sessions:
-        what = f"#{hashtag.lstrip('#')}" if hashtag else "any hashtag"
-        raise SelectionError(f"no sessions of {what} in {getattr(archive, 'path', 'the archive')}")
-    return str(max(sessions, key=lambda s: (s.start, s.id)).id)
-
-
-
 def build_summary(
     chat: Chat,
     *,
@@ -871,7 +828,6 @@ def build_summary(
     top: int = 5,
     figures: bool = True,
     title: str | None = None,
-    session_options: dict[str, Any] | None = None,
 ) -> Summary:
     """Compute the post-chat summary of a chat (usually one session).
 
@@ -883,7 +839,8 @@ def build_summary(
         The host's time zone for every time shown (IANA name, e.g. ``Europe/London``).
     previous : Chat, Summary, None or False
         What to compare the headline numbers with. ``None`` (default): the previous session of
-        the same hashtag in the chat's archive, when there is one; ``False``: no comparison.
+        the same hashtag, from the chat's history (:class:`~swchat.chat.History`), when it has
+        one; ``False``: no comparison.
     exclude : iterable of str or path, optional
         Opted-out accounts (handles or ids, or an opt-out file), see
         :func:`swchat.report.privacy.exclude_accounts`.
@@ -896,10 +853,6 @@ def build_summary(
         Draw the figures (switch off for speed when only numbers are needed).
     title : str, optional
         The report's title (default: the hashtag and the date).
-    session_options : dict, optional
-        Options for :meth:`swchat.archive.Archive.sessions` when looking for the previous session
-        and the newcomers. ``tz`` defaults to the time zone of the chat's session id
-        (``chat.meta["timezone"]``), so that the ids match.
 
     Returns
     -------
@@ -914,10 +867,6 @@ def build_summary(
     from .privacy import Privacy, read_account_list
 
     zone = _zone(tz)
-    options = dict(session_options or {})
-    if "tz" not in options and chat.meta.get("session") is not None \
-            and chat.meta.get("timezone") not in (None, "UTC"):
-        options["tz"] = chat.meta["timezone"]
     if isinstance(exclude, str | Path) and Path(exclude).is_file():
         exclude = read_account_list(exclude)
     elif isinstance(exclude, str):
@@ -933,37 +882,31 @@ def build_summary(
     counts = _counts(chat)
     engagement = _Engagement(chat.posts)
 
-    # previous session: from the (protected) archive, so the comparison is like for like
-    community = _community(chat, options)
-    prev: Any = None
-    if previous is None and chat.archive is not None:
-        prev_id = _previous_id(chat, community, options)
-        prev = chat.archive.session(prev_id, **options) if prev_id else None
-    elif previous is not None and previous is not False:
-        prev = previous
+    # the previous session: from the (protected) history, so the comparison is like for like
     prev_counts: dict[str, Any] = {}
     prev_label = None
-    if isinstance(prev, Summary):
-        prev_counts = {m.key: m.value for m in prev.headline}
-        prev_label = prev.session_id or prev.date
-    elif prev is not None:
-        if "privacy" not in prev.meta:
-            prev = policy.chat(prev)
-        prev_counts = _counts(prev)
-        prev_label = prev.session_id or _local(prev.own_posts["created_at"].min(), zone, "%d %b %Y")
-        prev_row = _community_row(community, prev.session_id)
-        if prev_row is not None:
-            prev_counts["newcomers"] = _int(prev_row.get("newcomers"))
+    if isinstance(previous, Summary):
+        prev_counts = {m.key: m.value for m in previous.headline}
+        prev_label = previous.session_id or previous.date
+    elif previous is None and chat.history is not None:
+        prev_label = chat.history.previous(chat.session_id)
+        prev_counts = _history_counts(chat, prev_label) or {}
+    elif previous is not None and previous is not False:
+        if "privacy" not in previous.meta:
+            previous = policy.chat(previous)
+        prev_counts = _counts(previous)
+        prev_label = previous.session_id or _local(previous.own_posts["created_at"].min(), zone, "%d %b %Y")
+        prev_counts["newcomers"] = (_history_counts(previous, previous.session_id) or {}).get("newcomers")
 
-    newcomers = _newcomers(chat, community, top)
-    newcomer_handles = {str(h).lower() for h in community.members.get(str(chat.session_id), {}).get("newcomers", [])
-                        } if community is not None else set()
-    this_row = _community_row(community, chat.session_id)
+    arrived = _newcomer_rows(chat)
+    newcomers = _newcomers(chat, arrived, top)
+    newcomer_handles = {str(h).lower() for h in arrived["handle"]} if arrived is not None else set()
+    this_counts = _history_counts(chat, chat.session_id) if newcomers is not None else None
 
     headline = [
         Metric("posts", "Posts", counts["posts"], prev_counts.get("posts")),
         Metric("participants", "Participants", counts["participants"], prev_counts.get("participants")),
-        Metric("newcomers", "Newcomers", _int(this_row.get("newcomers")) if this_row else None,
+        Metric("newcomers", "Newcomers", this_counts["newcomers"] if this_counts else None,
                prev_counts.get("newcomers")),
         Metric("replies", "Replies", counts["replies"], prev_counts.get("replies")),
         Metric("retweets", "Retweets", counts["retweets"], prev_counts.get("retweets")),
@@ -973,7 +916,9 @@ def build_summary(
 
     themes = None
     if _have("themes"):
-        themes = chat.themes(n=10)
+        from ..themes import chat_themes
+
+        themes = chat_themes(chat, n=10)
 
     questions = _questions(chat, zone, themes, engagement, top)
     contributors = _contributors(chat, top * 2, newcomer_handles)

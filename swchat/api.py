@@ -1,0 +1,625 @@
+"""The public API: an archive with its chats, and chats with their analyses.
+
+:func:`open` (or :class:`Archive`) opens an archive file; everything a notebook or the command
+line needs starts there:
+
+>>> import swchat                                                   # doctest: +SKIP
+>>> archive = swchat.open("chat.db")                                # doctest: +SKIP
+>>> archive.sessions("SWChat", tz="Europe/London")                  # doctest: +SKIP
+>>> chat = archive.session("SWChat-2026-10-07", tz="Europe/London")  # doctest: +SKIP
+>>> chat.questions(); chat.threads(); chat.network(); chat.summary()  # doctest: +SKIP
+>>> archive.community("SWChat")                                     # doctest: +SKIP
+
+This module joins the layers without adding to them: the storage and every SQL statement are in
+:mod:`swchat.archive` (with its derived session tables, :mod:`swchat.session_store`), the data
+of a selection in :mod:`swchat.chat`, and the analyses are pure functions in their own modules
+(:mod:`swchat.sessions`, :mod:`swchat.questions`, :mod:`swchat.threads`, :mod:`swchat.network`,
+:mod:`swchat.themes`, :mod:`swchat.growth`, :mod:`swchat.community`). :class:`Archive` keeps the
+derived tables up to date (after every import, and before every read) and hands each session's
+chat its :class:`~swchat.chat.History`, so that a session's report reads that session and the
+participation table, never the whole archive.
+
+Sessions found with other options than the defaults (``gap``, ``min_posts``,
+``min_participants``, ``hosts``) are computed from the posts each time, stretch by stretch.
+
+Examples
+--------
+>>> import orjson, tempfile, pathlib
+>>> tmp = pathlib.Path(tempfile.mkdtemp())
+>>> tweets = [{"id": str(100 + i), "author_id": str(i % 4), "text": f"A1 idea {i} #SWChat",
+...            "created_at": f"2026-10-07T19:{i:02d}:00.000Z",
+...            "entities": {"hashtags": [{"tag": "SWChat"}]}} for i in range(12)]
+>>> _ = (tmp / "page.jsonl").write_bytes(orjson.dumps({"data": tweets}) + b"\\n")
+>>> with open(tmp / "chat.db", create=True) as archive:
+...     _ = archive.ingest([tmp / "page.jsonl"])
+...     [(s.id, s.posts, s.participants) for s in archive.sessions("swchat")]
+[('SWChat-2026-10-07', 12, 4)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import archive as store
+from . import chat as data
+from .errors import SelectionError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+    import pandas as pd
+
+    from .community import Community
+    from .growth import Growth
+    from .network import CommunityResult
+    from .readers.base import Source
+    from .report.summary import Summary
+    from .themes import Themes
+
+__all__ = ["DERIVED_VERSION", "Archive", "Chat", "open"]
+
+#: The version of the rules the derived session tables are made with: when it changes, an
+#: archive's tables are derived again on first use.
+DERIVED_VERSION = "1"
+
+
+class Chat(data.Chat):
+    """The posts and accounts of one selection, with shortcuts to its analyses.
+
+    The data are those of :class:`swchat.chat.Chat`; each method calls one analysis function
+    with the same keyword options.
+
+    Examples
+    --------
+    >>> from swchat.schema import new_post, posts_frame
+    >>> rows = [new_post(platform="x", post_id=str(i), author_id=str(i % 3), author_handle=f"u{i % 3}",
+    ...                  created_at=f"2026-10-07T19:{i:02d}:00.000Z", text="A1 yes #SWChat",
+    ...                  hashtags=["SWChat"]) for i in range(12)]
+    >>> chat = Chat(posts=posts_frame(rows), hashtag="SWChat")
+    >>> len(chat), [s.id for s in chat.sessions()], len(chat.network())
+    (12, ['SWChat-2026-10-07'], 3)
+    """
+
+    def sessions(self, **options: Any) -> list[data.Session]:
+        """The chat's sessions (see :func:`swchat.sessions.chat_sessions`)."""
+        from .sessions import chat_sessions
+
+        return chat_sessions(self, **options)
+
+    def questions(self, *, segments: bool = False, wrapup_after: Any = None, **options: Any) -> pd.DataFrame:
+        """One row per host question of the chat's sessions (see :func:`swchat.questions.question_table`);
+        ``options`` as for :meth:`sessions` (``hosts`` …)."""
+        from .questions import question_table
+
+        return question_table(self, sessions=self.sessions(**options), segments=segments, wrapup_after=wrapup_after)
+
+    def segments(self, *, wrapup_after: Any = None, **options: Any) -> pd.Series:
+        """The question segment of every post (see :func:`swchat.questions.assign_questions`)."""
+        from .questions import assign_questions
+
+        return assign_questions(self, sessions=self.sessions(**options), wrapup_after=wrapup_after)
+
+    def threads(self, **options: Any) -> pd.DataFrame:
+        """One row per reply thread with its metrics (see :func:`swchat.threads.thread_table`)."""
+        from .threads import thread_table
+
+        return thread_table(self.posts, **options)
+
+    def network(self, kind: str = "all", **options: Any) -> nx.DiGraph:
+        """The participant network (see :func:`swchat.network.chat_network`)."""
+        from .network import chat_network
+
+        return chat_network(self, kind=kind, **options)
+
+    def accounts(self, **options: Any) -> pd.DataFrame:
+        """One row per account: activity and network metrics (see :func:`swchat.network.account_table`)."""
+        from .network import account_table
+
+        return account_table(self, **options)
+
+    def communities(self, **options: Any) -> CommunityResult:
+        """Communities of the network with their top items (see :func:`swchat.network.chat_communities`)."""
+        from .network import chat_communities
+
+        return chat_communities(self, **options)
+
+    def themes(self, **options: Any) -> Themes:
+        """What was discussed (see :func:`swchat.themes.chat_themes`)."""
+        from .themes import chat_themes
+
+        return chat_themes(self, **options)
+
+    def growth(self, **options: Any) -> Growth:
+        """How the chat unfolded (see :func:`swchat.growth.chat_growth`)."""
+        from .growth import chat_growth
+
+        return chat_growth(self, **options)
+
+    def transcript(self, **options: Any) -> str:
+        """The chat's transcript by question, threaded (see :func:`swchat.transcript.transcript`)."""
+        from .transcript import transcript
+
+        return transcript(self, **options)
+
+    def summary(self, **options: Any) -> Summary:
+        """The post-chat summary behind the report (see :func:`swchat.report.summary.build_summary`)."""
+        from .report.summary import build_summary
+
+        return build_summary(self, **options)
+
+
+class _Stored:
+    """The archive's derived session tables (made with the default options)."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+
+    def rows(self, tag: str | None) -> pd.DataFrame:
+        return self.archive.session_rows(tag)
+
+    def members(self, keys: Sequence[int]) -> pd.DataFrame:
+        return self.archive.session_members(keys)
+
+    def participation(self, keys: Sequence[int]) -> pd.DataFrame:
+        return self.archive.participation(keys)
+
+    def interactions(self, keys: Sequence[int]) -> pd.DataFrame:
+        return self.archive.interactions(keys)
+
+    def posts(self, key: int) -> pd.DataFrame:
+        return self.archive.session_posts(key)
+
+    def shared(self, keys: Sequence[int], tags: Sequence[str]) -> dict[int, int]:
+        return self.archive.shared_posts(keys, tags)
+
+
+class _Computed:
+    """Session tables computed from the posts with other options (nothing is stored)."""
+
+    def __init__(self, archive: Archive, tag: str | None, options: dict[str, Any]) -> None:
+        import pandas as pd
+
+        from .derive import derive_sessions
+        from .questions import as_timedelta
+        from .sessions import DEFAULT_GAP
+
+        self.archive = archive
+        gap = as_timedelta(options.get("gap", DEFAULT_GAP), "gap")
+        parts: list[Any] = []
+        for posts in archive.stretches(gap.to_pytimedelta()):
+            parts.append(derive_sessions(posts, tags=[tag] if tag else None, **{**options, "gap": gap}))
+        frames = {}
+        offset = 0
+        for name in ("sessions", "members", "participation", "interactions"):
+            frames[name] = []
+        for derived in parts:
+            for name in frames:
+                frame = getattr(derived, name)
+                frames[name].append(frame.assign(n=frame["n"] + offset))
+            offset += len(derived.sessions)
+        self._sessions = pd.concat(frames["sessions"], ignore_index=True) if parts else None
+        self._members = pd.concat(frames["members"], ignore_index=True) if parts else None
+        self._participation = pd.concat(frames["participation"], ignore_index=True) if parts else None
+        self._interactions = pd.concat(frames["interactions"], ignore_index=True) if parts else None
+
+    def rows(self, tag: str | None) -> pd.DataFrame:
+        import pandas as pd
+
+        if self._sessions is None or self._sessions.empty:
+            return pd.DataFrame(columns=["key", "tag", "start", "end", "typical", "platform", "spellings", "hosts",
+                                         "host_ids", "questions", "posts", "participants", "originals", "replies",
+                                         "retweets", "quotes"])
+        rows = self._sessions.rename(columns={"n": "key"})
+        if tag is not None:
+            rows = rows[rows["tag"] == tag.lstrip("#").lower()]
+        return rows.sort_values(["start", "key"], kind="stable").reset_index(drop=True)
+
+    def members(self, keys: Sequence[int]) -> pd.DataFrame:
+        members = self._members
+        assert members is not None
+        return members[members["n"].isin(list(keys))].rename(columns={"n": "session"}).reset_index(drop=True)
+
+    def participation(self, keys: Sequence[int]) -> pd.DataFrame:
+        part = self._participation
+        sessions = self._sessions
+        assert part is not None and sessions is not None
+        tags = sessions.set_index("n")["tag"]
+        starts = sessions.set_index("n")["start"]
+        everyone = part.assign(tag=part["n"].map(tags), start=part["n"].map(starts))
+        spans = everyone.groupby(["tag", "platform", "account_id"])["start"].agg(["min", "max"])
+        spans.columns = ["first_start", "last_start"]
+        chosen = everyone[everyone["n"].isin(list(keys))].join(spans, on=["tag", "platform", "account_id"])
+        profiles = self.archive.accounts(set(zip(chosen["platform"], chosen["account_id"], strict=True)))
+        followers = {(p, a): f for p, a, f in zip(profiles["platform"], profiles["account_id"], profiles["followers"],
+                                                   strict=True)}
+        chosen = chosen.assign(followers=[followers.get((p, a)) for p, a in zip(chosen["platform"],
+                                                                                 chosen["account_id"], strict=True)])
+        return chosen.drop(columns=["tag", "start"]).rename(columns={"n": "session"}).reset_index(drop=True)
+
+    def interactions(self, keys: Sequence[int]) -> pd.DataFrame:
+        seen = self._interactions
+        assert seen is not None
+        return seen[seen["n"].isin(list(keys))].rename(columns={"n": "session"}).reset_index(drop=True)
+
+    def posts(self, key: int) -> pd.DataFrame:
+        members = self.members([key])
+        return self.archive.posts_with_ids(zip(members["platform"], members["post_id"], strict=True))
+
+    def shared(self, keys: Sequence[int], tags: Sequence[str]) -> dict[int, int]:
+        members, sessions = self._members, self._sessions
+        assert members is not None and sessions is not None
+        others = members[members["n"].map(sessions.set_index("n")["tag"]).isin(set(tags))]
+        claimed = set(zip(others["platform"], others["post_id"], strict=True))
+        out = {}
+        for key, group in members[members["n"].isin(list(keys))].groupby("n"):
+            out[int(key)] = len(set(zip(group["platform"], group["post_id"], strict=True)) & claimed)
+        return out
+
+
+class Archive(store.Archive):
+    """A swchat archive (one SQLite file) with its sessions and chats.
+
+    The storage is :class:`swchat.archive.Archive` (ingest, selection, statistics); this class
+    adds what needs the analyses: the derived session tables kept up to date, sessions, a
+    session's chat with its history, selections as chats, and the across-sessions view.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The archive file; created when absent. Defaults to ``$SWCHAT_ARCHIVE`` or ``swchat.db``.
+    create : bool
+        When ``False``, a missing file raises :class:`~swchat.errors.ArchiveError` instead.
+    """
+
+    # -- keeping the derived tables -------------------------------------------------------
+    def ingest(self, inputs: Iterable[str | Path | Source], format: str | None = None,
+               progress: Callable[[Source, str], Callable[[int], None] | None] | None = None) -> store.IngestResult:
+        """Import export files (see :meth:`swchat.archive.Archive.ingest`), then bring the session
+        tables up to date with what they added."""
+        result = super().ingest(inputs, format=format, progress=progress)
+        self.refresh_sessions()
+        return result
+
+    def refresh_sessions(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+        """Bring the derived session tables up to date (nothing to do when no import happened).
+
+        Returns
+        -------
+        dict
+            ``posts`` derived again and ``sessions`` stored.
+        """
+        from .derive import derive_sessions
+        from .sessions import DEFAULT_GAP, DEFAULT_MIN_PARTICIPANTS, DEFAULT_MIN_POSTS
+
+        options = f"gap={DEFAULT_GAP};min_posts={DEFAULT_MIN_POSTS};min_participants={DEFAULT_MIN_PARTICIPANTS}"
+        return self.refresh(derive_sessions, gap=DEFAULT_GAP.to_pytimedelta(), version=DERIVED_VERSION,
+                            options=options, progress=progress)
+
+    def reindex(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+        """Derive the session tables again from every post (``swchat reindex``)."""
+        self.set_meta("derived_full", "1")
+        return self.refresh_sessions(progress=progress)
+
+    def _tables(self, tag: str | None, options: dict[str, Any]) -> _Stored | _Computed:
+        from .sessions import SESSION_OPTIONS
+
+        unknown = set(options) - set(SESSION_OPTIONS)
+        if unknown:
+            raise TypeError(f"unknown option(s) for sessions: {', '.join(sorted(unknown))}")
+        custom = {k: v for k, v in options.items() if v is not None}
+        if _default_options(custom):
+            self.refresh_sessions()
+            return _Stored(self)
+        return _Computed(self, tag, custom)
+
+    # -- sessions -----------------------------------------------------------------------
+    def sessions(self, hashtag: str | None = None, *, tz: str | None = "UTC", **options: Any) -> list[data.Session]:
+        """The chat sessions of a hashtag (of every chat hashtag when none is given), in time order.
+
+        Session ids depend on ``tz`` (the local date of the start). Without ``hashtag``, a burst
+        whose posts mostly (over half) belong to a session of a more used hashtag is a
+        co-hashtag of that chat (``#socialwork`` inside ``#SWChat``), not a session of its own.
+
+        Parameters
+        ----------
+        hashtag : str, optional
+            With or without ``#``, any case.
+        tz : str
+            Time zone of the ids, local times and schedule.
+        **options
+            ``gap``, ``min_posts``, ``min_participants``, ``hosts`` as for
+            :func:`swchat.sessions.find_sessions`; sessions found with other values than the
+            defaults are computed from the posts (the stored ones use the defaults).
+        """
+        tables = self._tables(hashtag.lstrip("#") if hashtag else None, options)
+        rows = tables.rows(hashtag)
+        listed = self._labelled(rows, tz)
+        if hashtag is None:
+            listed = self._without_co_hashtags(tables, listed)
+        keys = [s.key for s in listed if s.key is not None]
+        members = tables.members(keys)
+        part = tables.participation(keys)
+        post_ids = {k: [str(p) for p in g["post_id"]] for k, g in members.groupby("session", sort=False)}
+        authors = {k: [str(a) for a in g.sort_values("first_post", kind="stable")["account_id"]]
+                   for k, g in part.groupby("session", sort=False)}
+        for s in listed:
+            s.post_ids = post_ids.get(s.key, [])
+            s.author_ids = authors.get(s.key, [])
+        return sorted(listed, key=lambda s: (s.start, s.id))
+
+    def _labelled(self, rows: pd.DataFrame, tz: str | None) -> list[data.Session]:
+        """Sessions (without posts) of stored or computed rows, named in ``tz`` per hashtag."""
+        from collections import Counter
+
+        from .sessions import label_sessions, spelling
+
+        out: list[data.Session] = []
+        for tag, group in rows.groupby("tag", sort=True):
+            counts: Counter = Counter()
+            for spellings in group["spellings"]:
+                counts.update(spellings)
+            unnamed = [data.Session(
+                id="", hashtag="", start=r.start, end=r.end, post_ids=[], author_ids=[], hosts=list(r.hosts),
+                host_ids=list(r.host_ids), questions=[dict(q) for q in r.questions], platform=str(r.platform),
+                first_post_time=r.typical, key=int(r.key)) for r in group.itertuples(index=False)]
+            out += label_sessions(unnamed, spelling(counts, str(tag)), tz)
+        return sorted(out, key=lambda s: (s.start, s.id))
+
+    def _without_co_hashtags(self, tables: _Stored | _Computed, listed: list[data.Session]) -> list[data.Session]:
+        """Leave out the sessions whose posts mostly belong to sessions of a more used hashtag."""
+        tags = sorted({s.hashtag.lower() for s in listed})
+        counts = self.tag_post_counts(tags)
+        ranked = sorted(tags, key=lambda t: (-counts.get(t, 0), t))
+        kept = []
+        for rank, tag in enumerate(ranked):
+            mine = [s for s in listed if s.hashtag.lower() == tag]
+            shared = tables.shared([s.key for s in mine if s.key is not None], ranked[:rank]) if rank else {}
+            kept += [s for s in mine if shared.get(s.key, 0) * 2 <= _posts(s)]
+        return sorted(kept, key=lambda s: (s.start, s.id))
+
+    def _find(self, tables: _Stored | _Computed, session_id: str, tz: str | None) -> data.Session | None:
+        """The session with this id as listed in ``tz``, else as listed in UTC (named in ``tz``)."""
+        from .sessions import split_session_id
+
+        parts = split_session_id(session_id)
+        if parts is None:
+            return None
+        wanted = parts[1].lower()
+        rows = tables.rows(parts[0])
+        listed = self._labelled(rows, tz)
+        found = next((s for s in listed if s.id.lower() == wanted), None)
+        if found is None and tz not in (None, "UTC"):
+            utc = next((s for s in self._labelled(rows, "UTC") if s.id.lower() == wanted), None)
+            if utc is not None:
+                found = next((s for s in listed if s.start == utc.start), None)
+        return found
+
+    def session(self, session_id: str, *, tz: str | None = "UTC", **options: Any) -> Chat:
+        """The :class:`Chat` of one session, by its id (e.g. ``SWChat-2026-10-07``), with its history.
+
+        Its own posts are exactly the session's posts (hashtag-less replies included); the posts
+        they refer to (replied-to, retweeted, quoted) come as context rows. The id is looked up
+        as listed in ``tz`` and, when no session has it there, as listed in UTC; either way the
+        chat is the session as listed in ``tz``. A chat at 21:00 in New York on 7 October opens
+        as ``SWChat-2026-10-07`` or ``SWChat-2026-10-08`` with ``tz="America/New_York"``, and as
+        ``SWChat-2026-10-08`` (its UTC date) without.
+
+        Parameters
+        ----------
+        session_id : str
+            As listed by :meth:`sessions` (case-insensitive), in ``tz`` or in UTC.
+        tz : str
+            The time zone of the id (default UTC).
+        **options
+            As for :meth:`sessions`.
+
+        Returns
+        -------
+        Chat
+            With ``session_id``, ``hashtag``, ``meta["session"]`` (the :class:`~swchat.chat.Session`),
+            ``meta["timezone"]``, ``meta["hosts"]`` (host account ids), ``meta["newcomers"]``
+            (account ids whose first session of this hashtag is this one), ``meta["segments"]``
+            and ``history`` (:class:`~swchat.chat.History`: the hashtag's sessions, and the
+            participation of this session and the previous one).
+
+        Raises
+        ------
+        SelectionError
+            When there is no such session (the message lists some that exist), or for an unknown
+            time zone.
+        """
+        import pandas as pd
+
+        from .sessions import split_session_id
+
+        tables = self._tables(None, options)
+        session = self._find(tables, session_id, tz)
+        if session is None or session.key is None:
+            parts = split_session_id(session_id)
+            known = self._labelled(tables.rows(parts[0]), tz) if parts else []
+            if not known:
+                known = self._labelled(tables.rows(None), tz)
+            if known:
+                shown = ", ".join(s.id for s in known[:5]) + (", …" if len(known) > 5 else "")
+                hint = f"; sessions in this archive include {shown} (see `swchat sessions`)"
+            else:
+                hint = "; this archive has no sessions (see `swchat sessions`)"
+            if parts is None:
+                raise SelectionError(f"{session_id!r} is not a session id like SWChat-2026-10-07{hint}")
+            raise SelectionError(f"no session {session_id} in {self.path}{hint}")
+        key = session.key
+        members = tables.members([key])
+        posts = tables.posts(key)
+        siblings = self._labelled(tables.rows(session.hashtag), tz)
+        at = next(i for i, s in enumerate(siblings) if s.key == key)
+        keys = [key] + ([siblings[at - 1].key] if at else [])
+        part = tables.participation([k for k in keys if k is not None])
+        session.post_ids = [str(p) for p in members["post_id"]]
+        mine = part[part["session"] == key]
+        session.author_ids = [str(a) for a in mine.sort_values("first_post", kind="stable")["account_id"]]
+        newcomers = set(mine.loc[mine["first_start"] == session.start, "account_id"].astype(str))
+        history = self._history(siblings, part, tables.interactions(keys))
+        own = posts[~posts["is_context"].to_numpy(bool)]
+        accounts = set(zip(posts["platform"], posts["author_id"], strict=True))
+        return Chat(
+            posts=posts, profiles=self.accounts(accounts), hashtag=session.hashtag, session_id=session.id,
+            meta={"session": session, "timezone": session.timezone, "hosts": list(session.host_ids),
+                  "newcomers": [a for a in session.author_ids if a in newcomers],
+                  "segments": pd.Series(members["segment"].to_numpy(object),
+                                        index=pd.Index(members["post_id"].astype(str).to_numpy(object),
+                                                       name="post_id"), name="segment", dtype=object)
+                  .reindex(own["post_id"].astype(str).to_numpy(object))},
+            history=history,
+        )
+
+    @staticmethod
+    def _history(siblings: list[data.Session], participation: pd.DataFrame,
+                 interactions: pd.DataFrame) -> data.History:
+        """A session chat's :class:`~swchat.chat.History` from its hashtag's sessions (named) and
+        the participation and interactions of the sessions asked for."""
+        import pandas as pd
+
+        id_of = {s.key: s.id for s in siblings}
+        id_at = {s.start: s.id for s in siblings}
+        start_of = {s.key: s.start for s in siblings}
+        sessions = pd.DataFrame({"session": [s.id for s in siblings], "start": [s.start for s in siblings],
+                                 "end": [s.end for s in siblings]})
+        part = participation.assign(
+            returned=participation["last_start"] > participation["session"].map(start_of),
+            first_session=participation["first_start"].map(id_at),
+            session=participation["session"].map(id_of))
+        part = part[list(data.HISTORY_PARTICIPATION_COLUMNS)].reset_index(drop=True)
+        seen = interactions.assign(session=interactions["session"].map(id_of))
+        return data.History(sessions=sessions, participation=part,
+                            interactions=seen[list(data.HISTORY_INTERACTION_COLUMNS)].reset_index(drop=True))
+
+    def latest_session(self, hashtag: str | None = None, *, tz: str | None = "UTC", **options: Any) -> str:
+        """The id of the latest session (of ``hashtag``, when given).
+
+        Raises
+        ------
+        SelectionError
+            When there is none.
+        """
+        listed = self._labelled(self._tables(None, options).rows(hashtag), tz)
+        if hashtag is None:
+            listed = self._without_co_hashtags(self._tables(None, options), listed)
+        if not listed:
+            what = f"#{hashtag.lstrip('#')}" if hashtag else "any hashtag"
+            raise SelectionError(f"no sessions of {what} in {self.path}")
+        return str(max(listed, key=lambda s: (s.start, s.id)).id)
+
+    def community(self, hashtag: str, *, tz: str | None = "UTC", **options: Any) -> Community:
+        """Who keeps coming back to a hashtag's chat: newcomers, returners, retention, receptivity.
+
+        Read from the participation table (see :mod:`swchat.community` for the definitions,
+        after Budak & Agrawal 2013); session ids are listed in ``tz``.
+
+        Raises
+        ------
+        SelectionError
+            When the hashtag has no sessions in the archive.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from swchat.sample import write_sample
+        >>> tmp = pathlib.Path(tempfile.mkdtemp())
+        >>> paths = write_sample(tmp, seed=7, sessions=3, posts=240)
+        >>> with Archive(tmp / "chat.db") as archive:
+        ...     _ = archive.ingest([paths["v2"]])
+        ...     c = archive.community("#SWChat", tz="Europe/London")
+        >>> c.sessions[["session", "participants", "newcomers", "returners"]].values.tolist()
+        [['SWChat-2026-10-07', 33, 33, 0], ['SWChat-2026-10-14', 32, 21, 11], ['SWChat-2026-10-21', 30, 15, 15]]
+        """
+        import pandas as pd
+
+        from .community import community_from_participation
+
+        tag = hashtag.lstrip("#")
+        tables = self._tables(tag, options)
+        listed = self._labelled(tables.rows(tag), tz)
+        if not listed:
+            raise SelectionError(f"no sessions of #{tag} in {self.path}")
+        part = tables.participation([s.key for s in listed if s.key is not None])
+        id_of = {s.key: s.id for s in listed}
+        posts = tables.rows(tag).set_index("key")["posts"]
+        sessions = pd.DataFrame({"session": [s.id for s in listed], "start": [s.start for s in listed],
+                                 "posts": [int(posts[s.key]) for s in listed]})
+        return community_from_participation(sessions, part.assign(session=part["session"].map(id_of)),
+                                            hashtag=listed[0].hashtag)
+
+    # -- selections ---------------------------------------------------------------------
+    def select(self, hashtag: str | None = None, since: str | datetime | None = None,
+               until: str | datetime | None = None, **options: Any) -> Chat:
+        """A :class:`Chat` of the posts selected as in :meth:`swchat.archive.Archive.posts`.
+
+        Raises
+        ------
+        SelectionError
+            When nothing matches.
+        """
+        posts = self.posts(hashtag, since, until, **options)
+        if not (~posts["is_context"]).any():
+            what = f"#{hashtag.lstrip('#')}" if hashtag else "posts"
+            raise SelectionError(f"no {what} in {self.path} for that selection")
+        keys = set(zip(posts["platform"], posts["author_id"], strict=True))
+        chat = Chat(posts=posts, profiles=self.accounts(keys), hashtag=hashtag.lstrip("#") if hashtag else None)
+        for key, value in (("since", since), ("until", until)):
+            if value:
+                chat.meta[key] = value
+        return chat
+
+    def chat(self, session_id: str | None = None, hashtag: str | None = None, since: str | datetime | None = None,
+             until: str | datetime | None = None, *, tz: str | None = "UTC") -> Chat:
+        """The chat a command asks for: one session by its id, or a selection of posts.
+
+        With ``session_id``, :meth:`session` (the id as listed in ``tz``, else in UTC); otherwise
+        :meth:`select` (all posts when nothing is given), with ``since`` and ``until`` recorded
+        in ``chat.meta`` (network exports state the selection).
+
+        Raises
+        ------
+        ValueError
+            When both a session id and a selection are given.
+        SelectionError
+            When there is no such session, or nothing is selected.
+        """
+        if session_id:
+            if hashtag or since or until:
+                raise ValueError("give either a session id or a selection (hashtag, since, until), not both")
+            return self.session(session_id, tz=tz)
+        return self.select(hashtag, since, until)
+
+
+def _posts(session: data.Session) -> int:
+    return len(session.post_ids)
+
+
+def _default_options(options: dict[str, Any]) -> bool:
+    """Whether session options are those the stored tables are made with."""
+    from .questions import as_timedelta
+    from .sessions import DEFAULT_GAP, DEFAULT_MIN_PARTICIPANTS, DEFAULT_MIN_POSTS
+
+    if options.get("hosts"):
+        return False
+    if "gap" in options and as_timedelta(options["gap"], "gap") != DEFAULT_GAP:
+        return False
+    return (int(options.get("min_posts", DEFAULT_MIN_POSTS)) == DEFAULT_MIN_POSTS
+            and int(options.get("min_participants", DEFAULT_MIN_PARTICIPANTS)) == DEFAULT_MIN_PARTICIPANTS)
+
+
+def open(path: str | Path | None = None, *, create: bool = False) -> Archive:
+    """Open an archive (``$SWCHAT_ARCHIVE`` or ``swchat.db`` by default).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+    create : bool
+        Create the file when it does not exist (otherwise that is an
+        :class:`~swchat.errors.ArchiveError`).
+    """
+    return Archive(path, create=create)
+

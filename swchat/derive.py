@@ -1,0 +1,143 @@
+"""The session tables every session-level question needs, derived from a stretch of posts.
+
+For every hashtag with sessions in a set of posts (:func:`swchat.sessions.sessions_by_tag`),
+:func:`derive_sessions` gives four tables, which the archive stores as its derived tables and
+brings up to date after each import (see :mod:`swchat.archive`):
+
+- ``sessions``: one row per session — hashtag, start, end, the time of its first 5 % of posts,
+  platform, spellings of the tag, hosts and questions, posts by kind and participants;
+- ``members``: the session's own posts with each post's question segment
+  (:func:`swchat.questions.segment_posts`);
+- ``participation``: one row per (session, account) (:func:`swchat.community.session_participation`);
+- ``interactions``: the replies, in-text mentions and retweets each account received
+  (:func:`swchat.growth.received_attention` of the session's posts).
+
+Rows of the last three point to their session by ``n``, its position in ``sessions``. Sessions
+are not named here: ids depend on the time zone they are listed in
+(:func:`swchat.sessions.label_sessions`).
+
+The stretch of posts must be closed: no session may reach outside it. Any stretch between two
+quiet gaps longer than ``gap`` in *all* of an archive's posts is (see :mod:`swchat.sessions`).
+
+Examples
+--------
+>>> from swchat.schema import new_post, posts_frame
+>>> rows = [new_post(platform="x", post_id=f"{i:02d}", author_id=str(i % 3), author_handle=f"u{i % 3}",
+...                  created_at=f"2026-10-07T19:{i:02d}:00.000Z", text="A1 yes #SWChat",
+...                  hashtags=["SWChat"]) for i in range(12)]
+>>> tables = derive_sessions(posts_frame(rows))
+>>> tables.sessions[["tag", "posts", "participants"]].values.tolist(), len(tables.members)
+([['swchat', 12, 3]], 12)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from .community import INTERACTION_COLUMNS, PARTICIPATION_COLUMNS, session_participation
+from .questions import segment_posts
+from .schema import light_posts
+from .sessions import (
+    DEFAULT_GAP,
+    DEFAULT_MIN_PARTICIPANTS,
+    DEFAULT_MIN_POSTS,
+    sessions_by_tag,
+    spelling_counts,
+)
+
+__all__ = ["MEMBER_COLUMNS", "SESSION_COLUMNS", "Derived", "derive_sessions"]
+
+#: Columns of :attr:`Derived.sessions`.
+SESSION_COLUMNS = ("n", "tag", "start", "end", "typical", "platform", "spellings", "hosts", "host_ids",
+                   "questions", "posts", "participants", "originals", "replies", "retweets", "quotes")
+#: Columns of :attr:`Derived.members`.
+MEMBER_COLUMNS = ("n", "platform", "post_id", "segment")
+
+
+@dataclass
+class Derived:
+    """The derived session tables of a stretch of posts (see the module notes)."""
+
+    sessions: pd.DataFrame
+    members: pd.DataFrame
+    participation: pd.DataFrame
+    interactions: pd.DataFrame
+
+
+def derive_sessions(
+    posts: pd.DataFrame,
+    *,
+    tags: Iterable[str] | None = None,
+    gap: Any = DEFAULT_GAP,
+    min_posts: int = DEFAULT_MIN_POSTS,
+    min_participants: int = DEFAULT_MIN_PARTICIPANTS,
+    hosts: Sequence[str] | None = None,
+) -> Derived:
+    """Sessions, members with segments, participation and interactions of every hashtag's sessions.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts of a closed stretch of time, with the posts they refer to as context
+        rows (``is_context``).
+    tags : iterable of str, optional
+        Only these hashtags (default: every hashtag of the posts).
+    gap, min_posts, min_participants, hosts
+        As for :func:`swchat.sessions.find_sessions`.
+
+    Returns
+    -------
+    Derived
+    """
+    frame = light_posts(posts)
+    found = sessions_by_tag(frame, tags=tags, gap=gap, min_posts=min_posts, min_participants=min_participants,
+                            hosts=hosts)
+    session_rows: list[dict[str, Any]] = []
+    members: list[pd.DataFrame] = []
+    participation: list[pd.DataFrame] = []
+    interactions: list[pd.DataFrame] = []
+    canonical = posts.reset_index(drop=True)
+    position = {pid: i for i, pid in enumerate(canonical["post_id"].astype(object))}
+    own_rows = {pid: i for i, (pid, ctx) in enumerate(zip(canonical["post_id"].astype(object),
+                                                          canonical["is_context"], strict=True)) if not ctx}
+    for tag in sorted(found):
+        for session, part in found[tag].sessions:
+            n = len(session_rows)
+            kinds = part["kind"].value_counts()
+            session_rows.append({
+                "n": n, "tag": tag, "start": session.start, "end": session.end, "typical": session.first_post_time,
+                "platform": session.platform, "spellings": dict(spelling_counts(part, tag)),
+                "hosts": session.hosts, "host_ids": session.host_ids, "questions": session.questions,
+                "posts": len(part), "participants": session.participants,
+                **{column: int(kinds.get(kind, 0)) for kind, column in (
+                    ("original", "originals"), ("reply", "replies"), ("retweet", "retweets"), ("quote", "quotes"))},
+            })
+            segments = segment_posts(part, session)
+            members.append(pd.DataFrame({
+                "n": n, "platform": part["platform"].to_numpy(object), "post_id": part["post_id"].to_numpy(object),
+                "segment": part["post_id"].map(segments).to_numpy(object)}))
+            rows = [own_rows[p] for p in session.post_ids if p in own_rows]
+            refs = set(part["reply_to_post_id"].dropna()) | set(part["retweeted_post_id"].dropna()) \
+                | set(part["quoted_post_id"].dropna())
+            refs -= set(session.post_ids)
+            context = canonical.iloc[sorted(position[r] for r in refs if r in position)].assign(is_context=True)
+            session_posts = pd.concat([canonical.iloc[rows], context], ignore_index=True)
+            joined, attention = session_participation(session_posts)
+            participation.append(joined.assign(n=n))
+            interactions.append(attention.assign(n=n))
+    return Derived(
+        sessions=pd.DataFrame(session_rows, columns=list(SESSION_COLUMNS)),
+        members=_concat(members, MEMBER_COLUMNS),
+        participation=_concat(participation, ("n", *PARTICIPATION_COLUMNS)),
+        interactions=_concat(interactions, ("n", *INTERACTION_COLUMNS)),
+    )
+
+
+def _concat(frames: list[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
+    if not frames:
+        return pd.DataFrame(columns=list(columns))
+    return pd.concat(frames, ignore_index=True)[list(columns)]

@@ -1,0 +1,532 @@
+"""The archive's derived session tables: what every session-level question reads, kept up to date.
+
+Finding the sessions of a hashtag, their questions and who took part is work over all of the
+hashtag's posts. The archive does it once and keeps the answer in derived tables:
+
+- ``derived_sessions`` — one row per session of every hashtag: start and end (UTC), the time
+  of its first 5 % of posts, platform, spellings of the tag, hosts, questions, posts by kind,
+  participants;
+- ``session_posts`` — each session's own posts with their question segment;
+- ``participation`` — one row per (session, account): posts by kind, replies, mentions and
+  retweets received from others, *welcomed* (a reply or a mention received), first post;
+- ``interactions`` — the replies, mentions and retweets received, one row per (post, receiver);
+- ``tag_accounts`` — per hashtag and account: first and last session, sessions attended (so
+  newcomers and returners are a lookup, however old the chat).
+
+The analysis that fills them is not here (this layer knows no analysis): :meth:`SessionStore.refresh`
+takes it as a function (``derive``, in practice :func:`swchat.derive.derive_sessions`) and calls
+it on the posts of each stretch of time that changed. Every import records the days of the posts
+it added or promoted from context (``changes``); a refresh re-derives exactly the **closed
+stretches** around those days — runs of posts with no quiet gap longer than the session gap,
+which no session can cross — plus the stretches of posts that refer to a post the import added
+(a reply whose parent arrived later). So the work after a weekly import is the week's, not the
+archive's, and the tables always equal a rebuild from scratch (:meth:`SessionStore.reindex`).
+
+A derived table that is out of date is never served: every read checks that no import happened
+since the last refresh and raises :class:`~swchat.errors.ArchiveError` otherwise
+(:class:`swchat.Archive` refreshes before it reads).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from .errors import ArchiveError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["DERIVED_DDL", "SessionStore"]
+
+DERIVED_DDL = """
+CREATE TABLE IF NOT EXISTS changes (id INTEGER PRIMARY KEY, day TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tag_counts (tag TEXT PRIMARY KEY, posts INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS derived_sessions (
+    id INTEGER PRIMARY KEY,
+    tag TEXT NOT NULL,
+    start_at TEXT NOT NULL,
+    end_at TEXT NOT NULL,
+    typical_at TEXT,
+    platform TEXT,
+    spellings TEXT,
+    hosts TEXT,
+    host_ids TEXT,
+    questions TEXT,
+    posts INTEGER NOT NULL,
+    participants INTEGER NOT NULL,
+    originals INTEGER NOT NULL,
+    replies INTEGER NOT NULL,
+    retweets INTEGER NOT NULL,
+    quotes INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS derived_sessions_tag ON derived_sessions (tag, start_at);
+CREATE INDEX IF NOT EXISTS derived_sessions_start ON derived_sessions (start_at);
+CREATE TABLE IF NOT EXISTS session_posts (
+    session INTEGER NOT NULL,
+    platform TEXT NOT NULL,
+    post_id TEXT NOT NULL,
+    segment TEXT,
+    PRIMARY KEY (session, platform, post_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS session_posts_post ON session_posts (platform, post_id);
+CREATE TABLE IF NOT EXISTS participation (
+    session INTEGER NOT NULL,
+    platform TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    handle TEXT,
+    posts INTEGER NOT NULL,
+    originals INTEGER NOT NULL,
+    replies INTEGER NOT NULL,
+    retweets INTEGER NOT NULL,
+    quotes INTEGER NOT NULL,
+    replies_received INTEGER NOT NULL,
+    mentions_received INTEGER NOT NULL,
+    retweets_received INTEGER NOT NULL,
+    welcomed INTEGER NOT NULL,
+    first_post TEXT,
+    PRIMARY KEY (session, platform, account_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS participation_account ON participation (platform, account_id);
+CREATE TABLE IF NOT EXISTS interactions (
+    session INTEGER NOT NULL,
+    post_id TEXT,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    type TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS interactions_session ON interactions (session);
+CREATE TABLE IF NOT EXISTS tag_accounts (
+    tag TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    first_start TEXT NOT NULL,
+    last_start TEXT NOT NULL,
+    sessions INTEGER NOT NULL,
+    PRIMARY KEY (tag, platform, account_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS posts_retweeted ON posts (platform, retweeted_post_id)
+    WHERE retweeted_post_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS posts_quoted ON posts (platform, quoted_post_id) WHERE quoted_post_id IS NOT NULL;
+"""
+
+#: Own posts per derivation chunk: a long closed stretch is split at its quiet gaps into chunks of
+#: about this many posts, so memory stays flat however big the import.
+CHUNK_POSTS = 25_000
+
+_SESSION_FIELDS = ("tag", "start_at", "end_at", "typical_at", "platform", "spellings", "hosts", "host_ids",
+                   "questions", "posts", "participants", "originals", "replies", "retweets", "quotes")
+_PARTICIPATION_FIELDS = ("platform", "account_id", "handle", "posts", "originals", "replies", "retweets", "quotes",
+                         "replies_received", "mentions_received", "retweets_received", "welcomed", "first_post")
+_JSON_FIELDS = ("spellings", "hosts", "host_ids", "questions")
+
+
+def _epoch(iso: str) -> float:
+    return datetime.fromisoformat(iso).timestamp()
+
+
+def _iso(value: Any) -> str | None:
+    """A timestamp (pandas, datetime or ISO text) as the archive's ISO UTC text with milliseconds."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, str):
+        return value
+    if hasattr(value, "to_pydatetime"):
+        if value != value:  # NaT
+            return None
+        value = value.to_pydatetime()
+    value = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+class SessionStore:
+    """The derived session tables of an archive (mixed into :class:`swchat.archive.Archive`).
+
+    The methods here need ``self.db`` (the archive's connection), ``self.path`` and
+    ``self.posts(...)`` (the archive's selection) and ``self.meta_value``/``set_meta``.
+    """
+
+    db: sqlite3.Connection
+
+    # -- helpers the archive provides ----------------------------------------------------
+    def meta_value(self, key: str) -> str | None:  # pragma: no cover - provided by Archive
+        raise NotImplementedError
+
+    def set_meta(self, key: str, value: str) -> None:  # pragma: no cover - provided by Archive
+        raise NotImplementedError
+
+    def posts(self, *args: Any, **kwargs: Any) -> pd.DataFrame:  # pragma: no cover - provided by Archive
+        raise NotImplementedError
+
+    def posts_with_ids(self, keys: Any, *, context: bool = True) -> pd.DataFrame:  # pragma: no cover
+        raise NotImplementedError
+
+    # -- state ---------------------------------------------------------------------------
+    def _marks(self) -> tuple[int, int]:
+        change = self.db.execute("SELECT coalesce(max(id), 0) FROM changes").fetchone()[0]
+        rowid = self.db.execute("SELECT coalesce(max(rowid), 0) FROM posts").fetchone()[0]
+        return int(change), int(rowid)
+
+    def derived_state(self) -> dict[str, Any]:
+        """How the derived tables stand: ``version`` and ``options`` they were made with,
+        and whether an import happened since (``stale``).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from swchat.archive import Archive
+        >>> with Archive(pathlib.Path(tempfile.mkdtemp()) / "a.db") as archive:
+        ...     archive.derived_state()["stale"]
+        False
+        """
+        change, rowid = self._marks()
+        done_change = int(self.meta_value("derived_change") or 0)
+        done_rowid = int(self.meta_value("derived_rowid") or 0)
+        return {
+            "version": self.meta_value("derived_version"),
+            "options": self.meta_value("derived_options"),
+            "stale": change > done_change or rowid > done_rowid or self.meta_value("derived_full") == "1",
+        }
+
+    def _fresh(self) -> None:
+        """Refuse to read derived tables an import has made out of date."""
+        if self.derived_state()["stale"]:
+            raise ArchiveError(f"the session tables of {getattr(self, 'path', 'the archive')} are out of date "
+                               "(open it with swchat.open or run `swchat reindex`)")
+
+    # -- bringing them up to date --------------------------------------------------------
+    def refresh(self, derive: Callable[[pd.DataFrame], Any], *, gap: timedelta, version: str,
+                options: str = "", progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+        """Bring the derived tables up to date after imports (in one transaction).
+
+        Parameters
+        ----------
+        derive : callable
+            ``derive(posts)`` → an object with DataFrames ``sessions``, ``members``,
+            ``participation`` and ``interactions`` as :func:`swchat.derive.derive_sessions` makes
+            them, for the posts of one closed stretch of time (context rows included).
+        gap : timedelta
+            The session gap ``derive`` uses: no session crosses a quiet gap longer than this.
+        version, options : str
+            What the tables are made with; when either differs from what they were made with,
+            everything is derived again.
+        progress : callable, optional
+            ``progress(done, total)`` in own posts derived, after each chunk.
+
+        Returns
+        -------
+        dict
+            ``posts`` (own posts derived again) and ``sessions`` (sessions stored).
+        """
+        full = (self.meta_value("derived_version") != version or (self.meta_value("derived_options") or "") != options
+                or self.meta_value("derived_full") == "1" or not int(self.meta_value("derived_rowid") or 0))
+        if not full and not self.derived_state()["stale"]:
+            return {"posts": 0, "sessions": 0}
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            change, rowid = self._marks()
+            windows = self._all_posts_window() if full else self._dirty_windows(gap)
+            stretches = _merge([self._closed(lo, hi, gap) for lo, hi in windows])
+            chunks = [c for lo, hi in stretches for c in self._chunks(lo, hi, gap)]
+            total = sum(n for _, _, n in chunks)
+            if full:
+                for table in ("derived_sessions", "session_posts", "participation", "interactions", "tag_accounts"):
+                    db.execute(f"DELETE FROM {table}")
+            touched: set[str] = set()
+            done = stored = 0
+            for lo, hi, n in chunks:
+                touched |= self._clear(lo, hi)
+                posts = self.posts(since=lo, until=_after(hi), replies=False, context=True)
+                tables = derive(posts)
+                touched |= set(tables.sessions["tag"])
+                stored += self._store(tables)
+                done += n
+                if progress:
+                    progress(done, total)
+            self._tag_accounts(touched)
+            for key, value in (("derived_change", str(change)), ("derived_rowid", str(rowid)),
+                               ("derived_version", version), ("derived_options", options), ("derived_full", "0")):
+                self.set_meta(key, value)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return {"posts": done, "sessions": stored}
+
+    def reindex(self, derive: Callable[[pd.DataFrame], Any], *, gap: timedelta, version: str,
+                options: str = "", progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+        """Derive every table again from ``posts`` (see :meth:`refresh`)."""
+        self.set_meta("derived_full", "1")
+        return self.refresh(derive, gap=gap, version=version, options=options, progress=progress)
+
+    def _all_posts_window(self) -> list[tuple[str, str]]:
+        lo, hi = self.db.execute("SELECT min(created_at), max(created_at) FROM posts WHERE is_context = 0").fetchone()
+        return [(lo, hi)] if lo is not None else []
+
+    def _dirty_windows(self, gap: timedelta) -> list[tuple[str, str]]:
+        """Time windows holding every own post whose sessions an import may have changed."""
+        db = self.db
+        done_change = int(self.meta_value("derived_change") or 0)
+        done_rowid = int(self.meta_value("derived_rowid") or 0)
+        days = {d for (d,) in db.execute("SELECT DISTINCT day FROM changes WHERE id > ?", (done_change,))}
+        # own posts that refer to a post added since: their sessions may now resolve it
+        for column, index in (("reply_to_post_id", "posts_reply_to"), ("retweeted_post_id", "posts_retweeted"),
+                              ("quoted_post_id", "posts_quoted")):
+            days.update(d for (d,) in db.execute(
+                f"SELECT DISTINCT substr(r.created_at, 1, 10) FROM posts n JOIN posts r INDEXED BY {index} "
+                f"ON r.platform = n.platform AND r.{column} = n.post_id WHERE n.rowid > ? AND r.is_context = 0",
+                (done_rowid,)))
+        windows = []
+        for day in sorted(days):
+            start = datetime.fromisoformat(day).replace(tzinfo=UTC)
+            windows.append((_iso(start - gap), _iso(start + timedelta(days=1) + gap)))
+        return _merge(windows)
+
+    def _closed(self, lo: str, hi: str, gap: timedelta) -> tuple[str, str]:
+        """The smallest closed stretch of own posts holding every own post in [lo, hi]."""
+        db = self.db
+        limit = gap.total_seconds()
+        first = db.execute("SELECT min(created_at) FROM posts WHERE is_context = 0 AND created_at >= ? "
+                           "AND created_at <= ?", (lo, hi)).fetchone()[0]
+        last = db.execute("SELECT max(created_at) FROM posts WHERE is_context = 0 AND created_at >= ? "
+                          "AND created_at <= ?", (lo, hi)).fetchone()[0]
+        if first is None:
+            return lo, hi
+        start = first
+        for (earlier,) in db.execute("SELECT created_at FROM posts WHERE is_context = 0 AND created_at < ? "
+                                     "ORDER BY created_at DESC", (first,)):
+            if _epoch(start) - _epoch(earlier) > limit:
+                break
+            start = earlier
+        end = last
+        for (later,) in db.execute("SELECT created_at FROM posts WHERE is_context = 0 AND created_at > ? "
+                                   "ORDER BY created_at", (last,)):
+            if _epoch(later) - _epoch(end) > limit:
+                break
+            end = later
+        return start, end
+
+    def stretches(self, gap: timedelta) -> Iterator[pd.DataFrame]:
+        """The archive's posts (context rows included) in closed stretches of time: no session
+        found with this ``gap`` crosses from one to the next (chunks of about
+        :data:`CHUNK_POSTS` own posts where quiet gaps allow)."""
+        for lo, hi in self._all_posts_window():
+            for first, last, _n in list(self._chunks(lo, hi, gap)):
+                yield self.posts(since=first, until=_after(last), replies=False, context=True)
+
+    def _chunks(self, lo: str, hi: str, gap: timedelta) -> Iterator[tuple[str, str, int]]:
+        """``(first, last, posts)`` of chunks of a closed stretch, cut at quiet gaps."""
+        limit = gap.total_seconds()
+        start = previous = None
+        n = 0
+        for (when,) in self.db.execute("SELECT created_at FROM posts WHERE is_context = 0 AND created_at >= ? "
+                                       "AND created_at <= ? ORDER BY created_at", (lo, hi)):
+            if start is None:
+                start = when
+            elif n >= CHUNK_POSTS and _epoch(when) - _epoch(previous) > limit:
+                yield start, previous, n
+                start, n = when, 0
+            previous = when
+            n += 1
+        if start is not None:
+            yield start, previous, n
+
+    def _clear(self, lo: str, hi: str) -> set[str]:
+        """Delete the derived rows of the sessions that start in [lo, hi]; their hashtags."""
+        db = self.db
+        rows = db.execute("SELECT id, tag FROM derived_sessions WHERE start_at >= ? AND start_at <= ?",
+                          (lo, hi)).fetchall()
+        keys = [(k,) for k, _ in rows]
+        for table, column in (("session_posts", "session"), ("participation", "session"),
+                              ("interactions", "session"), ("derived_sessions", "id")):
+            db.executemany(f"DELETE FROM {table} WHERE {column} = ?", keys)
+        return {t for _, t in rows}
+
+    def _store(self, tables: Any) -> int:
+        """Insert one chunk's derived tables; the number of sessions."""
+        db = self.db
+        sessions = tables.sessions
+        if sessions.empty:
+            return 0
+        key_of: dict[int, int] = {}
+        marks = ", ".join("?" * len(_SESSION_FIELDS))
+        for row in sessions.to_dict("records"):
+            values = {**row, "start_at": _iso(row["start"]), "end_at": _iso(row["end"]),
+                      "typical_at": _iso(row["typical"])}
+            for field in _JSON_FIELDS:
+                values[field] = orjson.dumps(row[field]).decode()
+            cur = db.execute(f"INSERT INTO derived_sessions ({', '.join(_SESSION_FIELDS)}) VALUES ({marks})",
+                             [_plain(values[f]) for f in _SESSION_FIELDS])
+            key_of[int(row["n"])] = int(cur.lastrowid or 0)
+        members = tables.members
+        db.executemany("INSERT INTO session_posts (session, platform, post_id, segment) VALUES (?, ?, ?, ?)",
+                       [(key_of[int(n)], p, str(i), s) for n, p, i, s in members[["n", "platform", "post_id",
+                                                                                  "segment"]].itertuples(index=False)])
+        part = tables.participation
+        rows = [(key_of[int(r[0])], *(_plain(v) for v in r[1:-1]), _iso(r[-1]))
+                for r in part[["n", *_PARTICIPATION_FIELDS]].itertuples(index=False)]
+        db.executemany(f"INSERT INTO participation (session, {', '.join(_PARTICIPATION_FIELDS)}) "
+                       f"VALUES ({', '.join('?' * (len(_PARTICIPATION_FIELDS) + 1))})", rows)
+        seen = tables.interactions
+        db.executemany("INSERT INTO interactions (session, post_id, source, target, type) VALUES (?, ?, ?, ?, ?)",
+                       [(key_of[int(n)], _plain(p), s, t, k) for n, p, s, t, k in
+                        seen[["n", "post_id", "source", "target", "type"]].itertuples(index=False)])
+        return len(key_of)
+
+    def _tag_accounts(self, tags: Iterable[str]) -> None:
+        """Recount first and last sessions of every account of these hashtags."""
+        db = self.db
+        for tag in sorted(tags):
+            db.execute("DELETE FROM tag_accounts WHERE tag = ?", (tag,))
+            db.execute(
+                "INSERT INTO tag_accounts (tag, platform, account_id, first_start, last_start, sessions) "
+                "SELECT s.tag, p.platform, p.account_id, min(s.start_at), max(s.start_at), count(*) "
+                "FROM participation p JOIN derived_sessions s ON s.id = p.session WHERE s.tag = ? "
+                "GROUP BY p.platform, p.account_id", (tag,))
+
+    # -- reading them --------------------------------------------------------------------
+    def session_rows(self, tag: str | None = None) -> pd.DataFrame:
+        """The stored sessions (of one hashtag, any case), in time order.
+
+        Columns: ``key``, ``tag`` (lower case), ``start``, ``end``, ``typical`` (UTC timestamps),
+        ``platform``, ``spellings`` (dict), ``hosts``, ``host_ids``, ``questions`` (lists),
+        ``posts``, ``participants``, ``originals``, ``replies``, ``retweets``, ``quotes``.
+        """
+        import pandas as pd
+
+        self._fresh()
+        sql = f"SELECT id, {', '.join(_SESSION_FIELDS)} FROM derived_sessions"
+        params: tuple[Any, ...] = ()
+        if tag is not None:
+            sql += " WHERE tag = ?"
+            params = (tag.lstrip("#").lower(),)
+        frame = pd.DataFrame(self.db.execute(sql + " ORDER BY start_at, id", params).fetchall(),
+                             columns=["key", *_SESSION_FIELDS])
+        for field in _JSON_FIELDS:
+            frame[field] = [orjson.loads(v) if v else ([] if field != "spellings" else {}) for v in frame[field]]
+        for old, new in (("start_at", "start"), ("end_at", "end"), ("typical_at", "typical")):
+            frame[new] = pd.to_datetime(frame.pop(old), utc=True, format="ISO8601")
+        return frame
+
+    def session_members(self, keys: Sequence[int]) -> pd.DataFrame:
+        """The own posts of stored sessions: ``session`` (key), ``platform``, ``post_id``, ``segment``."""
+        import pandas as pd
+
+        self._fresh()
+        rows: list[tuple[Any, ...]] = []
+        for chunk in _chunked(list(keys)):
+            rows += self.db.execute(
+                f"SELECT m.session, m.platform, m.post_id, m.segment FROM session_posts m JOIN posts p "
+                f"ON p.platform = m.platform AND p.post_id = m.post_id WHERE m.session IN ({_marks(chunk)}) "
+                f"ORDER BY m.session, p.created_at, m.post_id", chunk).fetchall()
+        return pd.DataFrame(rows, columns=["session", "platform", "post_id", "segment"])
+
+    def session_posts(self, key: int) -> pd.DataFrame:
+        """One stored session's own posts and, as context rows, the posts they refer to."""
+        self._fresh()
+        keys = self.db.execute("SELECT platform, post_id FROM session_posts WHERE session = ?", (key,)).fetchall()
+        return self.posts_with_ids(keys, context=True)
+
+    def participation(self, keys: Sequence[int]) -> pd.DataFrame:
+        """Participation rows of stored sessions, with each account's first and last session of
+        the hashtag (``first_start``, ``last_start``) and its newest ``followers`` count."""
+        import pandas as pd
+
+        self._fresh()
+        columns = ["session", *_PARTICIPATION_FIELDS, "first_start", "last_start", "followers"]
+        rows: list[tuple[Any, ...]] = []
+        for chunk in _chunked(list(keys)):
+            rows += self.db.execute(
+                f"SELECT p.session, {', '.join('p.' + f for f in _PARTICIPATION_FIELDS)}, t.first_start, "
+                "t.last_start, a.followers FROM participation p "
+                "JOIN derived_sessions s ON s.id = p.session "
+                "LEFT JOIN tag_accounts t ON t.tag = s.tag AND t.platform = p.platform AND t.account_id = p.account_id "
+                "LEFT JOIN accounts a ON a.platform = p.platform AND a.account_id = p.account_id "
+                f"WHERE p.session IN ({_marks(chunk)}) ORDER BY p.session, p.posts DESC, p.first_post", chunk).fetchall()
+        frame = pd.DataFrame(rows, columns=columns)
+        frame["welcomed"] = frame["welcomed"].astype(bool)
+        for column in ("first_post", "first_start", "last_start"):
+            frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+        return frame
+
+    def interactions(self, keys: Sequence[int]) -> pd.DataFrame:
+        """Interaction rows of stored sessions: ``session``, ``post_id``, ``source``, ``target``, ``type``."""
+        import pandas as pd
+
+        self._fresh()
+        rows: list[tuple[Any, ...]] = []
+        for chunk in _chunked(list(keys)):
+            rows += self.db.execute(f"SELECT session, post_id, source, target, type FROM interactions "
+                                    f"WHERE session IN ({_marks(chunk)}) ORDER BY rowid", chunk).fetchall()
+        return pd.DataFrame(rows, columns=["session", "post_id", "source", "target", "type"])
+
+    def shared_posts(self, keys: Sequence[int], tags: Sequence[str]) -> dict[int, int]:
+        """For each stored session in ``keys``: how many of its posts also belong to a session of
+        one of ``tags`` (another hashtag's chat it is part of)."""
+        self._fresh()
+        found: dict[int, int] = {}
+        wanted = [t.lower() for t in tags]
+        if not wanted:
+            return found
+        for chunk in _chunked(list(keys)):
+            for key, n in self.db.execute(
+                    "SELECT a.session, count(DISTINCT a.post_id) FROM session_posts a "
+                    "JOIN session_posts b ON b.platform = a.platform AND b.post_id = a.post_id "
+                    "JOIN derived_sessions s ON s.id = b.session "
+                    f"WHERE a.session IN ({_marks(chunk)}) AND s.tag IN ({_marks(wanted)}) GROUP BY a.session",
+                    [*chunk, *wanted]):
+                found[int(key)] = int(n)
+        return found
+
+    def tag_post_counts(self, tags: Iterable[str] | None = None) -> dict[str, int]:
+        """Own posts carrying each hashtag (lower case; all hashtags when none are given)."""
+        if tags is None:
+            return dict(self.db.execute("SELECT tag, posts FROM tag_counts"))
+        wanted = [t.lstrip("#").lower() for t in tags]
+        out = dict.fromkeys(wanted, 0)
+        for chunk in _chunked(wanted):
+            out.update(self.db.execute(f"SELECT tag, posts FROM tag_counts WHERE tag IN ({_marks(chunk)})", chunk))
+        return out
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars as Python values, NaN/NA as None (for sqlite3)."""
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return None
+    return value
+
+
+def _after(iso: str) -> str:
+    """The first millisecond after an ISO time (an exclusive upper bound)."""
+    return _iso(datetime.fromisoformat(iso) + timedelta(milliseconds=1)) or iso
+
+
+def _merge(windows: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Overlapping or touching [lo, hi] windows merged, in order."""
+    out: list[tuple[str, str]] = []
+    for lo, hi in sorted(windows):
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _chunked(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" * len(values))
