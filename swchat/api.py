@@ -171,9 +171,6 @@ class _Stored:
     def posts(self, key: int) -> pd.DataFrame:
         return self.archive.session_posts(key)
 
-    def shared(self, keys: Sequence[int], tags: Sequence[str]) -> dict[int, int]:
-        return self.archive.shared_posts(keys, tags)
-
 
 class _Computed:
     """Session tables computed from the posts with other options (nothing is stored)."""
@@ -208,9 +205,9 @@ class _Computed:
         import pandas as pd
 
         if self._sessions is None or self._sessions.empty:
-            return pd.DataFrame(columns=["key", "tag", "start", "end", "typical", "platform", "spellings", "hosts",
-                                         "host_ids", "questions", "posts", "participants", "originals", "replies",
-                                         "retweets", "quotes"])
+            from .derive import SESSION_COLUMNS
+
+            return pd.DataFrame(columns=["key", *SESSION_COLUMNS[1:]])
         rows = self._sessions.rename(columns={"n": "key"})
         if tag is not None:
             rows = rows[rows["tag"] == tag.lstrip("#").lower()]
@@ -246,16 +243,6 @@ class _Computed:
     def posts(self, key: int) -> pd.DataFrame:
         members = self.members([key])
         return self.archive.posts_with_ids(zip(members["platform"], members["post_id"], strict=True))
-
-    def shared(self, keys: Sequence[int], tags: Sequence[str]) -> dict[int, int]:
-        members, sessions = self._members, self._sessions
-        assert members is not None and sessions is not None
-        others = members[members["n"].map(sessions.set_index("n")["tag"]).isin(set(tags))]
-        claimed = set(zip(others["platform"], others["post_id"], strict=True))
-        out = {}
-        for key, group in members[members["n"].isin(list(keys))].groupby("n"):
-            out[int(key)] = len(set(zip(group["platform"], group["post_id"], strict=True)) & claimed)
-        return out
 
 
 class Archive(store.Archive):
@@ -315,7 +302,8 @@ class Archive(store.Archive):
         return _Computed(self, tag, custom)
 
     # -- sessions -----------------------------------------------------------------------
-    def sessions(self, hashtag: str | None = None, *, tz: str | None = "UTC", **options: Any) -> list[data.Session]:
+    def sessions(self, hashtag: str | None = None, *, tz: str | None = "UTC", members: bool = False,
+                 **options: Any) -> list[data.Session]:
         """The chat sessions of a hashtag (of every chat hashtag when none is given), in time order.
 
         Session ids depend on ``tz`` (the local date of the start). Without ``hashtag``, a burst
@@ -328,6 +316,9 @@ class Archive(store.Archive):
             With or without ``#``, any case.
         tz : str
             Time zone of the ids, local times and schedule.
+        members : bool
+            Also fill each session's ``post_ids`` and ``author_ids`` (a listing otherwise carries
+            only their numbers; :meth:`session` opens one session with its posts).
         **options
             ``gap``, ``min_posts``, ``min_participants``, ``hosts`` as for
             :func:`swchat.sessions.find_sessions`; sessions found with other values than the
@@ -337,17 +328,18 @@ class Archive(store.Archive):
         rows = tables.rows(hashtag)
         listed = self._labelled(rows, tz)
         if hashtag is None:
-            listed = self._without_co_hashtags(tables, listed)
-        keys = [s.key for s in listed if s.key is not None]
-        members = tables.members(keys)
-        part = tables.participation(keys)
-        post_ids = {k: [str(p) for p in g["post_id"]] for k, g in members.groupby("session", sort=False)}
-        authors = {k: [str(a) for a in g.sort_values("first_post", kind="stable")["account_id"]]
-                   for k, g in part.groupby("session", sort=False)}
-        for s in listed:
-            s.post_ids = post_ids.get(s.key, [])
-            s.author_ids = authors.get(s.key, [])
-        return sorted(listed, key=lambda s: (s.start, s.id))
+            listed = self._without_co_hashtags(listed, rows)
+        if members:
+            keys = [s.key for s in listed if s.key is not None]
+            found = tables.members(keys)
+            part = tables.participation(keys)
+            post_ids = {k: [str(p) for p in g["post_id"]] for k, g in found.groupby("session", sort=False)}
+            authors = {k: [str(a) for a in g.sort_values("first_post", kind="stable")["account_id"]]
+                       for k, g in part.groupby("session", sort=False)}
+            for s in listed:
+                s.post_ids = post_ids.get(s.key, [])
+                s.author_ids = authors.get(s.key, [])
+        return listed
 
     def _labelled(self, rows: pd.DataFrame, tz: str | None) -> list[data.Session]:
         """Sessions (without posts) of stored or computed rows, named in ``tz`` per hashtag."""
@@ -363,21 +355,25 @@ class Archive(store.Archive):
             unnamed = [data.Session(
                 id="", hashtag="", start=r.start, end=r.end, post_ids=[], author_ids=[], hosts=list(r.hosts),
                 host_ids=list(r.host_ids), questions=[dict(q) for q in r.questions], platform=str(r.platform),
-                first_post_time=r.typical, key=int(r.key)) for r in group.itertuples(index=False)]
+                first_post_time=r.typical, key=int(r.key), post_count=int(r.posts),
+                participant_count=int(r.participants)) for r in group.itertuples(index=False)]
             out += label_sessions(unnamed, spelling(counts, str(tag)), tz)
         return sorted(out, key=lambda s: (s.start, s.id))
 
-    def _without_co_hashtags(self, tables: _Stored | _Computed, listed: list[data.Session]) -> list[data.Session]:
-        """Leave out the sessions whose posts mostly belong to sessions of a more used hashtag."""
+    def _without_co_hashtags(self, listed: list[data.Session], rows: pd.DataFrame) -> list[data.Session]:
+        """Leave out the sessions whose posts mostly belong to sessions of a more used hashtag
+        (``rows``: the stored rows of the sessions, with what they share)."""
+        shared = dict(zip(rows["key"].astype(int), rows["shared"], strict=True))
         tags = sorted({s.hashtag.lower() for s in listed})
         counts = self.tag_post_counts(tags)
-        ranked = sorted(tags, key=lambda t: (-counts.get(t, 0), t))
+        rank = {t: i for i, t in enumerate(sorted(tags, key=lambda t: (-counts.get(t, 0), t)))}
         kept = []
-        for rank, tag in enumerate(ranked):
-            mine = [s for s in listed if s.hashtag.lower() == tag]
-            shared = tables.shared([s.key for s in mine if s.key is not None], ranked[:rank]) if rank else {}
-            kept += [s for s in mine if shared.get(s.key, 0) * 2 <= _posts(s)]
-        return sorted(kept, key=lambda s: (s.start, s.id))
+        for s in listed:
+            mine = rank[s.hashtag.lower()]
+            claimed = sum(n for others, n in shared.get(s.key, []) if any(rank.get(t, mine) < mine for t in others))
+            if claimed * 2 <= s.posts:
+                kept.append(s)
+        return kept
 
     def _find(self, tables: _Stored | _Computed, session_id: str, tz: str | None) -> data.Session | None:
         """The session with this id as listed in ``tz``, else as listed in UTC (named in ``tz``)."""
@@ -503,9 +499,10 @@ class Archive(store.Archive):
         SelectionError
             When there is none.
         """
-        listed = self._labelled(self._tables(None, options).rows(hashtag), tz)
+        rows = self._tables(None, options).rows(hashtag)
+        listed = self._labelled(rows, tz)
         if hashtag is None:
-            listed = self._without_co_hashtags(self._tables(None, options), listed)
+            listed = self._without_co_hashtags(listed, rows)
         if not listed:
             what = f"#{hashtag.lstrip('#')}" if hashtag else "any hashtag"
             raise SelectionError(f"no sessions of {what} in {self.path}")
@@ -592,10 +589,6 @@ class Archive(store.Archive):
                 raise ValueError("give either a session id or a selection (hashtag, since, until), not both")
             return self.session(session_id, tz=tz)
         return self.select(hashtag, since, until)
-
-
-def _posts(session: data.Session) -> int:
-    return len(session.post_ids)
 
 
 def _default_options(options: dict[str, Any]) -> bool:

@@ -1021,10 +1021,12 @@ def _decoded(rows: list[tuple[Any, ...]]) -> Any:
     """Rows of ``posts`` (in :data:`POST_COLUMNS` order) as a DataFrame with list columns decoded."""
     import pandas as pd
 
-    frame = pd.DataFrame.from_records(rows, columns=list(POST_COLUMNS))
     loads = orjson.loads
-    for column in _LISTS:
-        frame[column] = [loads(v) if v else [] for v in frame[column]]
+    lists = {column: [loads(row[i]) if row[i] else [] for row in rows]
+             for column, i in ((c, POST_COLUMNS.index(c)) for c in _LISTS)}
+    frame = pd.DataFrame.from_records(rows, columns=list(POST_COLUMNS))
+    for column, values in lists.items():
+        frame[column] = pd.Series(values, index=frame.index, dtype=object)
     frame["is_context"] = frame["is_context"].astype(bool)
     frame["is_quote"] = frame["is_quote"].astype(bool)
     return frame

@@ -133,9 +133,11 @@ class Session:
     start, end : pandas.Timestamp
         First and last post times (timezone-aware UTC).
     post_ids : list of str
-        The session's own posts, hashtag-less replies included, in time order.
+        The session's own posts, hashtag-less replies included, in time order (empty in a
+        listing made without ``members=True``: the counts are there, see ``posts``).
     author_ids : list of str
-        Distinct authors of those posts (Symplur's participants), in order of first post.
+        Distinct authors of those posts (Symplur's participants), in order of first post
+        (empty in a listing made without ``members=True``).
     hosts : list of str
         Handles of the accounts that posted the questions (or those given).
     host_ids : list of str
@@ -154,6 +156,8 @@ class Session:
         When its first 5 % of posts had been made (the start used for the schedule).
     key : int or None
         The session's row in the archive's derived tables, when it came from an archive.
+    post_count, participant_count : int or None
+        The numbers of posts and participants, when the lists are not loaded.
     """
 
     id: str
@@ -171,16 +175,18 @@ class Session:
     platform: str = "x"
     first_post_time: pd.Timestamp | None = field(default=None, repr=False)
     key: int | None = field(default=None, repr=False, compare=False)
+    post_count: int | None = field(default=None, repr=False, compare=False)
+    participant_count: int | None = field(default=None, repr=False, compare=False)
 
     @property
     def posts(self) -> int:
         """Number of posts in the session."""
-        return len(self.post_ids)
+        return len(self.post_ids) if self.post_ids or self.post_count is None else self.post_count
 
     @property
     def participants(self) -> int:
         """Distinct accounts that posted at least once in the session (Symplur's definition)."""
-        return len(self.author_ids)
+        return len(self.author_ids) if self.author_ids or self.participant_count is None else self.participant_count
 
     @property
     def duration(self) -> pd.Timedelta:

@@ -85,7 +85,7 @@ _COUNTS = ("posts", "originals", "replies", "retweets", "quotes", "replies_recei
            "retweets_received")
 
 
-def session_participation(posts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def session_participation(posts: pd.DataFrame, *, scope: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """What each account did and received in one session, and the interactions behind it.
 
     Parameters
@@ -94,6 +94,9 @@ def session_participation(posts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
         The session's posts (canonical columns, context rows included: they tell who wrote a
         replied-to or retweeted post). Only ``author_id`` is required; without ``post_id``,
         ``kind`` and ``reply_to_author_id`` nobody is counted as having received anything.
+    scope : str, optional
+        A column splitting the posts into several sessions, each with its own context rows (see
+        :func:`swchat.growth.received_attention`); both tables then carry it.
 
     Returns
     -------
@@ -116,9 +119,12 @@ def session_participation(posts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
     >>> part[["handle", "posts", "mentions_received", "welcomed"]].values.tolist()
     [['ann', 1, 0, False], ['bob', 1, 1, True]]
     """
-    own = own_posts(posts)
+    own = own_posts(posts, scope=scope)
     needed = {"post_id", "kind", "reply_to_author_id", "created_at"}
+    scoped = [scope] if scope is not None else []
     if own.empty or not needed <= set(posts.columns):
+        if scope is not None:
+            raise ValueError("scoped participation needs the canonical post columns")
         return _minimal_participation(own), pd.DataFrame(columns=list(INTERACTION_COLUMNS))
     frame = posts
     for column, default in (("text", None), ("mentions", None), ("reply_to_post_id", None),
@@ -127,18 +133,22 @@ def session_participation(posts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
         if column not in frame:
             frame = frame.assign(**{column: default})
     frame = frame.assign(mentions=frame["mentions"].map(lambda m: m if isinstance(m, list) else []))
-    attention = received_attention(frame)
-    activity = account_activity(frame, attention=attention)
-    welcomed = set(attention.loc[attention["type"].isin(["reply", "mention"]), "target"])
+    attention = received_attention(frame, scope=scope)
+    activity = account_activity(frame, attention=attention, scope=scope)
+    welcome = attention[attention["type"].isin(["reply", "mention"])]
+    welcomed = set(zip(*(welcome[c] for c in scoped), welcome["target"], strict=True))
     out = pd.DataFrame({
+        **{c: activity[c].to_numpy(object) for c in scoped},
         "platform": activity["platform"].astype(object).to_numpy(),
         "account_id": activity["author_id"].astype(object).to_numpy(),
         "handle": activity["handle"].astype(object).to_numpy(),
         **{c: activity[c].to_numpy("int64") for c in _COUNTS},
-        "welcomed": activity["account"].isin(welcomed).to_numpy(bool),
+        "welcomed": [key in welcomed for key in zip(*(activity[c] for c in scoped), activity["account"],
+                                                     strict=True)],
         "first_post": activity["first_post"].to_numpy(),
     })
-    return out[list(PARTICIPATION_COLUMNS)], attention[list(INTERACTION_COLUMNS)].reset_index(drop=True)
+    return (out[[*scoped, *PARTICIPATION_COLUMNS]],
+            attention[[*scoped, *INTERACTION_COLUMNS]].reset_index(drop=True))
 
 
 def _minimal_participation(own: pd.DataFrame) -> pd.DataFrame:

@@ -5,7 +5,10 @@ For every hashtag with sessions in a set of posts (:func:`swchat.sessions.sessio
 brings up to date after each import (see :mod:`swchat.archive`):
 
 - ``sessions``: one row per session — hashtag, start, end, the time of its first 5 % of posts,
-  platform, spellings of the tag, hosts and questions, posts by kind and participants;
+  platform, spellings of the tag, hosts and questions, posts by kind and participants, and
+  ``shared``: how many of its posts also belong to sessions of other hashtags, as
+  ``[[hashtags], posts]`` pairs (so a listing can tell a co-hashtag's bursts, ``#socialwork``
+  inside ``#SWChat``, from chats of their own without reading the posts);
 - ``members``: the session's own posts with each post's question segment
   (:func:`swchat.questions.segment_posts`);
 - ``participation``: one row per (session, account) (:func:`swchat.community.session_participation`);
@@ -36,6 +39,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .community import INTERACTION_COLUMNS, PARTICIPATION_COLUMNS, session_participation
@@ -53,7 +57,7 @@ __all__ = ["MEMBER_COLUMNS", "SESSION_COLUMNS", "Derived", "derive_sessions"]
 
 #: Columns of :attr:`Derived.sessions`.
 SESSION_COLUMNS = ("n", "tag", "start", "end", "typical", "platform", "spellings", "hosts", "host_ids",
-                   "questions", "posts", "participants", "originals", "replies", "retweets", "quotes")
+                   "questions", "shared", "posts", "participants", "originals", "replies", "retweets", "quotes")
 #: Columns of :attr:`Derived.members`.
 MEMBER_COLUMNS = ("n", "platform", "post_id", "segment")
 
@@ -98,12 +102,15 @@ def derive_sessions(
                             hosts=hosts)
     session_rows: list[dict[str, Any]] = []
     members: list[pd.DataFrame] = []
-    participation: list[pd.DataFrame] = []
-    interactions: list[pd.DataFrame] = []
     canonical = posts.reset_index(drop=True)
-    position = {pid: i for i, pid in enumerate(canonical["post_id"].astype(object))}
-    own_rows = {pid: i for i, (pid, ctx) in enumerate(zip(canonical["post_id"].astype(object),
-                                                          canonical["is_context"], strict=True)) if not ctx}
+    ids = canonical["post_id"].astype(object).to_numpy()
+    contexts = canonical["is_context"].to_numpy(bool)
+    position: dict[Any, int] = {}
+    for i in np.argsort(~contexts, kind="stable")[::-1]:  # own rows win over context copies
+        position[ids[i]] = int(i)
+    rows: list[int] = []  # each session's own rows, then the rows it refers to, as context
+    of_session: list[int] = []
+    flags: list[bool] = []
     for tag in sorted(found):
         for session, part in found[tag].sessions:
             n = len(session_rows)
@@ -120,21 +127,41 @@ def derive_sessions(
             members.append(pd.DataFrame({
                 "n": n, "platform": part["platform"].to_numpy(object), "post_id": part["post_id"].to_numpy(object),
                 "segment": part["post_id"].map(segments).to_numpy(object)}))
-            rows = [own_rows[p] for p in session.post_ids if p in own_rows]
-            refs = set(part["reply_to_post_id"].dropna()) | set(part["retweeted_post_id"].dropna()) \
-                | set(part["quoted_post_id"].dropna())
-            refs -= set(session.post_ids)
-            context = canonical.iloc[sorted(position[r] for r in refs if r in position)].assign(is_context=True)
-            session_posts = pd.concat([canonical.iloc[rows], context], ignore_index=True)
-            joined, attention = session_participation(session_posts)
-            participation.append(joined.assign(n=n))
-            interactions.append(attention.assign(n=n))
+            mine = set(session.post_ids)
+            refs = {r for column in ("reply_to_post_id", "retweeted_post_id", "quoted_post_id")
+                    for r in part[column] if r is not None} - mine
+            own_rows = [position[p] for p in session.post_ids]
+            context_rows = sorted(position[r] for r in refs if r in position)
+            rows += own_rows + context_rows
+            of_session += [n] * (len(own_rows) + len(context_rows))
+            flags += [False] * len(own_rows) + [True] * len(context_rows)
+    scoped = canonical.iloc[rows].assign(n=of_session, is_context=flags) if rows else canonical.iloc[0:0].assign(n=0)
+    participation, interactions = session_participation(scoped, scope="n") if rows else (None, None)
+    _share(session_rows, members)
     return Derived(
         sessions=pd.DataFrame(session_rows, columns=list(SESSION_COLUMNS)),
         members=_concat(members, MEMBER_COLUMNS),
-        participation=_concat(participation, ("n", *PARTICIPATION_COLUMNS)),
-        interactions=_concat(interactions, ("n", *INTERACTION_COLUMNS)),
+        participation=_concat([participation] if participation is not None else [], ("n", *PARTICIPATION_COLUMNS)),
+        interactions=_concat([interactions] if interactions is not None else [], ("n", *INTERACTION_COLUMNS)),
     )
+
+
+def _share(sessions: list[dict[str, Any]], members: list[pd.DataFrame]) -> None:
+    """Set each session's ``shared``: its posts that belong to sessions of other hashtags, counted
+    by the set of those hashtags."""
+    tags_of: dict[tuple[Any, Any], set[str]] = {}
+    keys = [list(zip(part["platform"].to_numpy(object), part["post_id"].to_numpy(object), strict=True))
+            for part in members]
+    for row, mine in zip(sessions, keys, strict=True):
+        for key in mine:
+            tags_of.setdefault(key, set()).add(row["tag"])
+    for row, mine in zip(sessions, keys, strict=True):
+        counts: dict[tuple[str, ...], int] = {}
+        for key in mine:
+            others = tuple(sorted(tags_of[key] - {row["tag"]}))
+            if others:
+                counts[others] = counts.get(others, 0) + 1
+        row["shared"] = [[list(tags), n] for tags, n in sorted(counts.items())]
 
 
 def _concat(frames: list[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:

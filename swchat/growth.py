@@ -81,8 +81,9 @@ _ACTIVITY = ("posts", "originals", "replies", "retweets", "quotes", "posts_with_
 # -- helpers ---------------------------------------------------------------------------
 
 
-def own_posts(posts: pd.DataFrame) -> pd.DataFrame:
-    """The selection's own posts (context rows out), each (platform, post_id) once.
+def own_posts(posts: pd.DataFrame, *, scope: str | None = None) -> pd.DataFrame:
+    """The selection's own posts (context rows out), each (platform, post_id) once (once per
+    value of the ``scope`` column, when given).
 
     Examples
     --------
@@ -92,7 +93,7 @@ def own_posts(posts: pd.DataFrame) -> pd.DataFrame:
     frame = posts
     if "is_context" in frame:
         frame = frame[~frame["is_context"].fillna(False).astype(bool)]
-    keys = [c for c in ("platform", "post_id") if c in frame]
+    keys = [c for c in (scope, "platform", "post_id") if c is not None and c in frame]
     return frame.drop_duplicates(keys) if keys else frame
 
 
@@ -344,7 +345,15 @@ def network_growth(
 # -- one chat: activity tiers ----------------------------------------------------------
 
 
-def received_attention(posts: pd.DataFrame) -> pd.DataFrame:
+def _values(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """A column as an object array with ``None`` for missing values (all ``None`` when absent)."""
+    if column not in frame:
+        return np.full(len(frame), None, dtype=object)
+    values = frame[column].astype(object).to_numpy()
+    return np.where(pd.isna(values), None, values)
+
+
+def received_attention(posts: pd.DataFrame, *, scope: str | None = None) -> pd.DataFrame:
     """Who received replies, in-text mentions and retweets from someone else.
 
     Replies: ``reply_to_author_id`` of replies, else the author of the replied-to post (from the
@@ -354,6 +363,16 @@ def received_attention(posts: pd.DataFrame) -> pd.DataFrame:
     Mentions: :func:`swchat.network.mention_targets` (a reply's leading ``@handle`` run and
     retweets do not count), matched to accounts by handle case-insensitively. Self-attention
     is left out; each post counts once per receiver and type.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts, context rows included.
+    scope : str, optional
+        A column that splits the posts into independent groups (e.g. one per session, a post
+        appearing once in each group it belongs to): handles, parents and originals are looked
+        up within a post's own group, as if each group were passed alone. Its value comes out
+        as a column of that name.
 
     Returns
     -------
@@ -376,87 +395,97 @@ def received_attention(posts: pd.DataFrame) -> pd.DataFrame:
     """
     from .network import mention_targets
 
-    own = own_posts(posts)
     columns = ["post_id", "created_at", "source", "target", "type"]
-    if own.empty:
-        return pd.DataFrame(columns=columns)
-    source = account_keys(own)
-    # handle -> account key, from authors, replied-to pairs and any profiles in the frame
-    known = pd.concat([
-        pd.DataFrame({"platform": posts["platform"], "handle": posts["author_handle"],
-                      "id": posts["author_id"]}),
-        pd.DataFrame({"platform": posts["platform"], "handle": posts.get("reply_to_handle"),
-                      "id": posts.get("reply_to_author_id")}),
-    ]).dropna()
-    known = known.assign(handle=known["handle"].astype(str).str.lower())
-    by_handle = {(p, h): f"{p}:{i}" for p, h, i in zip(known["platform"], known["handle"], known["id"],
-                                                       strict=True)}
-    parts = []
-    authors = posts.drop_duplicates(["platform", "post_id"])[["platform", "post_id", "author_id"]]
-    # replies: to reply_to_author_id, else the replied-to post's author, else reply_to_handle
-    # (the same order as the network's reply edges)
-    is_reply = own["kind"] == "reply"
-    if is_reply.any():
-        replies = own[is_reply]
-        parent_author = replies[["platform", "reply_to_post_id"]].merge(
-            authors.rename(columns={"post_id": "reply_to_post_id", "author_id": "_parent"}),
-            on=["platform", "reply_to_post_id"], how="left")["_parent"]
-        parent_author.index = replies.index
-        target_id = replies["reply_to_author_id"].astype("object").where(
-            replies["reply_to_author_id"].notna(), parent_author.astype("object"))
-        target = [
-            f"{p}:{i}" if isinstance(i, str) and i else (
-                by_handle.get((p, str(h).lower()), f"{p}:@{str(h).lower()}") if isinstance(h, str) and h else None)
-            for p, i, h in zip(replies["platform"], target_id, replies["reply_to_handle"], strict=True)
-        ]
-        parts.append(pd.DataFrame({
-            "post_id": replies["post_id"], "created_at": replies["created_at"],
-            "source": source[is_reply], "target": target, "type": "reply"}).dropna(subset=["target"]))
-    # retweets
-    is_rt = (own["kind"] == "retweet")
-    if is_rt.any():
-        rts = own[is_rt]
-        found = rts[["platform", "retweeted_post_id"]].merge(
-            authors.rename(columns={"post_id": "retweeted_post_id", "author_id": "_original"}),
-            on=["platform", "retweeted_post_id"], how="left")["_original"]
-        found.index = rts.index
-        target = (rts["platform"].astype("string").fillna("") + ":" + found.astype("string")).astype("object")
-        # the original is not in the frame: the handle of "RT @x:" (the first mention)
-        missing = found.isna()
-        if missing.any():
-            handle = rts.loc[missing, "mentions"].map(
-                lambda m: str(m[0]).lstrip("@").lower() if isinstance(m, list) and m else None)
-            target[missing] = [by_handle.get((p, h), f"{p}:@{h}") if h else None
-                               for p, h in zip(rts.loc[missing, "platform"], handle, strict=True)]
-        parts.append(pd.DataFrame({"post_id": rts["post_id"], "created_at": rts["created_at"],
-                                   "source": source[is_rt], "target": target, "type": "retweet"}))
-    # in-text mentions
-    has_mentions = ~is_rt & own["mentions"].map(lambda m: isinstance(m, list) and len(m) > 0)
-    if has_mentions.any():
-        ms = own[has_mentions]
-        targets = [mention_targets(t if isinstance(t, str) else None, m, k,
-                                   is_reply=(k == "reply") or (isinstance(r, str) and bool(r)))
-                   for t, m, k, r in zip(ms["text"], ms["mentions"], ms["kind"], ms["reply_to_post_id"],
-                                         strict=True)]
-        exploded = pd.DataFrame({"post_id": ms["post_id"], "created_at": ms["created_at"],
-                                 "source": source[has_mentions], "platform": ms["platform"],
-                                 "handle": targets}).explode("handle").dropna(subset=["handle"])
-        exploded["target"] = [by_handle.get((p, str(h).lstrip("@").lower()), f"{p}:@{str(h).lstrip('@').lower()}")
-                              for p, h in zip(exploded["platform"], exploded["handle"], strict=True)]
-        exploded["type"] = "mention"
-        parts.append(exploded[columns])
-    if not parts:
-        return pd.DataFrame(columns=columns)
-    out = pd.concat(parts, ignore_index=True)
+    if scope is not None:
+        columns.insert(0, scope)
+    group = _values(posts, scope) if scope is not None else np.zeros(len(posts), dtype=object)
+    is_context = posts["is_context"].fillna(False).to_numpy(bool) if "is_context" in posts \
+        else np.zeros(len(posts), bool)
+    platform = _values(posts, "platform")
+    platform = np.where(platform == None, "x", platform)  # noqa: E711 - elementwise
+    post_id = _values(posts, "post_id")
+    author = _values(posts, "author_id")
+    # handle -> account key, per group, from authors and replied-to pairs (the last seen wins)
+    by_handle: dict[tuple[Any, str, str], str] = {}
+    for g, p, h, i in itertools.chain(
+            zip(group, platform, _values(posts, "author_handle"), author, strict=True),
+            zip(group, platform, _values(posts, "reply_to_handle"), _values(posts, "reply_to_author_id"), strict=True)):
+        if h is not None and i is not None:
+            by_handle[(g, p, str(h).lower())] = f"{p}:{i}"
+    # post -> author, per group (own rows first: a post's own row wins over a context copy)
+    author_of: dict[tuple[Any, str, str], Any] = {}
+    for k in np.argsort(~is_context, kind="stable"):
+        author_of.setdefault((group[k], platform[k], post_id[k]), author[k])
+
+    def by_name(g: Any, p: str, handle: Any) -> str | None:
+        if handle is None or not str(handle):
+            return None
+        h = str(handle).lstrip("@").lower()
+        return by_handle.get((g, p, h), f"{p}:@{h}")
+
+    own = np.flatnonzero(~is_context)
+    seen: set[tuple[Any, Any, Any]] = set()
+    keep: list[int] = []
+    for k in own:  # each (group, platform, post) once
+        key = (group[k], platform[k], post_id[k])
+        if key not in seen:
+            seen.add(key)
+            keep.append(k)
+    kind = _values(posts, "kind")
+    reply_to = _values(posts, "reply_to_post_id")
+    reply_author = _values(posts, "reply_to_author_id")
+    reply_handle = _values(posts, "reply_to_handle")
+    retweeted = _values(posts, "retweeted_post_id")
+    mentions = _values(posts, "mentions")
+    text = _values(posts, "text")
+    created = posts["created_at"].to_numpy() if "created_at" in posts else np.full(len(posts), None)
+    rows: list[tuple[Any, ...]] = []
+    for k in keep:
+        g, p = group[k], platform[k]
+        source = f"{p}:{author[k]}"
+        what = kind[k]
+        if what == "reply":
+            target = reply_author[k] if isinstance(reply_author[k], str) and reply_author[k] else None
+            if target is None and reply_to[k] is not None:
+                parent = author_of.get((g, p, reply_to[k]))
+                target = parent if isinstance(parent, str) and parent else None
+            found = f"{p}:{target}" if target is not None else by_name(g, p, reply_handle[k])
+            if found is not None:
+                rows.append((g, post_id[k], created[k], source, found, "reply"))
+        if what == "retweet":
+            original = author_of.get((g, p, retweeted[k])) if retweeted[k] is not None else None
+            if original is not None:
+                found = f"{p}:{original}"
+            else:  # the original is not in the posts: the handle of "RT @x:" (the first mention)
+                listed = mentions[k]
+                found = by_name(g, p, listed[0]) if isinstance(listed, list | tuple | np.ndarray) and len(listed) else None
+            if found is not None:
+                rows.append((g, post_id[k], created[k], source, found, "retweet"))
+            continue
+        listed = mentions[k]
+        if isinstance(listed, list | tuple | np.ndarray) and len(listed):
+            is_reply = what == "reply" or (isinstance(reply_to[k], str) and bool(reply_to[k]))
+            for handle in mention_targets(text[k] if isinstance(text[k], str) else None, list(listed), what,
+                                          is_reply=is_reply):
+                rows.append((g, post_id[k], created[k], source, by_name(g, p, handle), "mention"))
+    out = pd.DataFrame(rows, columns=["_group", "post_id", "created_at", "source", "target", "type"])
     out = out[out["target"].notna() & (out["source"] != out["target"])]
-    out = out.drop_duplicates(["post_id", "target", "type"])
-    return out.sort_values(["created_at", "post_id", "type", "target"], kind="stable").reset_index(drop=True)[columns]
+    out = out.drop_duplicates(["_group", "post_id", "target", "type"])
+    out = out.sort_values(["_group", "created_at", "post_id", "type", "target"], kind="stable")
+    if scope is not None:
+        out = out.rename(columns={"_group": scope})
+    if "created_at" in posts:
+        out["created_at"] = out["created_at"].astype(posts["created_at"].dtype)
+    return out.reset_index(drop=True)[columns]
 
 
-def account_activity(posts: pd.DataFrame, *, attention: pd.DataFrame | None = None) -> pd.DataFrame:
+def account_activity(posts: pd.DataFrame, *, attention: pd.DataFrame | None = None,
+                     scope: str | None = None) -> pd.DataFrame:
     """One row per participant: what they posted and received (Bruns & Stieglitz 2013's counts).
 
-    ``attention`` is :func:`received_attention` of the same posts, when already computed.
+    ``attention`` is :func:`received_attention` of the same posts, when already computed;
+    ``scope`` splits the posts into independent groups as there (one row per group and
+    participant then, with the group in a column of that name; ranks run within each group).
 
     Columns: ``account`` (``platform:author_id``), ``platform``, ``author_id``, ``handle``
     (latest seen), ``posts``, ``originals``, ``replies`` (genuine replies: kind ``reply``,
@@ -479,8 +508,9 @@ def account_activity(posts: pd.DataFrame, *, attention: pd.DataFrame | None = No
     0    ann      1                 1                  1     1
     1    bob      1                 0                  0     2
     """
-    own = own_posts(posts)
+    own = own_posts(posts, scope=scope)
     frame = pd.DataFrame({
+        "_group": _values(own, scope) if scope is not None else 0,
         "account": account_keys(own),
         "platform": own["platform"].astype("string") if "platform" in own else "x",
         "author_id": own["author_id"].astype("string"),
@@ -493,7 +523,7 @@ def account_activity(posts: pd.DataFrame, *, attention: pd.DataFrame | None = No
     for kind, column in (("original", "originals"), ("reply", "replies"), ("retweet", "retweets"),
                          ("quote", "quotes")):
         frame[column] = (frame["kind"] == kind).fillna(False).astype("int64")
-    grouped = frame.groupby("account", sort=False)
+    grouped = frame.groupby(["_group", "account"], sort=False)
     out = pd.DataFrame({
         "platform": grouped["platform"].last(),
         "author_id": grouped["author_id"].last(),
@@ -503,8 +533,12 @@ def account_activity(posts: pd.DataFrame, *, attention: pd.DataFrame | None = No
     })
     out = out.join(grouped[["originals", "replies", "retweets", "quotes", "link"]].sum()).rename(
         columns={"link": "posts_with_links"})
-    received = received_attention(posts) if attention is None else attention
-    counts = received.groupby(["target", "type"]).size().unstack(fill_value=0) if len(received) else pd.DataFrame()
+    received = received_attention(posts, scope=scope) if attention is None else attention
+    if len(received):
+        group = received[scope].to_numpy(object) if scope is not None else np.zeros(len(received), dtype=object)
+        counts = received.assign(_group=group).groupby(["_group", "target", "type"]).size().unstack(fill_value=0)
+    else:
+        counts = pd.DataFrame()
     for kind, column in (("reply", "replies_received"), ("retweet", "retweets_received"),
                          ("mention", "mentions_received")):
         values = counts[kind] if kind in counts else pd.Series(dtype="int64")
@@ -512,12 +546,16 @@ def account_activity(posts: pd.DataFrame, *, attention: pd.DataFrame | None = No
     for column in ("posts", "originals", "replies", "retweets", "quotes", "posts_with_links",
                    "replies_received", "retweets_received", "mentions_received"):
         out[column] = out[column].astype("int64")
-    out = out.rename_axis("account").reset_index()
-    out = out.sort_values(["posts", "first_post", "account"], ascending=[False, True, True], kind="stable")
-    out["rank"] = np.arange(1, len(out) + 1)
+    out = out.reset_index()
+    out = out.sort_values(["_group", "posts", "first_post", "account"], ascending=[True, False, True, True],
+                          kind="stable")
+    out["rank"] = out.groupby("_group", sort=False).cumcount() + 1
     columns = ["account", "platform", "author_id", "handle", "posts", "originals", "replies",
                "retweets", "quotes", "posts_with_links", "replies_received", "retweets_received",
                "mentions_received", "first_post", "rank"]
+    if scope is not None:
+        out = out.rename(columns={"_group": scope})
+        columns.insert(0, scope)
     return out[columns].reset_index(drop=True)
 
 

@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS derived_sessions (
     hosts TEXT,
     host_ids TEXT,
     questions TEXT,
+    shared TEXT,
     posts INTEGER NOT NULL,
     participants INTEGER NOT NULL,
     originals INTEGER NOT NULL,
@@ -119,10 +120,10 @@ CREATE INDEX IF NOT EXISTS posts_quoted ON posts (platform, quoted_post_id) WHER
 CHUNK_POSTS = 25_000
 
 _SESSION_FIELDS = ("tag", "start_at", "end_at", "typical_at", "platform", "spellings", "hosts", "host_ids",
-                   "questions", "posts", "participants", "originals", "replies", "retweets", "quotes")
+                   "questions", "shared", "posts", "participants", "originals", "replies", "retweets", "quotes")
 _PARTICIPATION_FIELDS = ("platform", "account_id", "handle", "posts", "originals", "replies", "retweets", "quotes",
                          "replies_received", "mentions_received", "retweets_received", "welcomed", "first_post")
-_JSON_FIELDS = ("spellings", "hosts", "host_ids", "questions")
+_JSON_FIELDS = ("spellings", "hosts", "host_ids", "questions", "shared")
 
 
 def _epoch(iso: str) -> float:
@@ -363,19 +364,22 @@ class SessionStore:
             cur = db.execute(f"INSERT INTO derived_sessions ({', '.join(_SESSION_FIELDS)}) VALUES ({marks})",
                              [_plain(values[f]) for f in _SESSION_FIELDS])
             key_of[int(row["n"])] = int(cur.lastrowid or 0)
+        def columns(frame: pd.DataFrame, names: Sequence[str]) -> list[Any]:
+            return [frame[name].to_numpy(object) for name in names]
+
         members = tables.members
         db.executemany("INSERT INTO session_posts (session, platform, post_id, segment) VALUES (?, ?, ?, ?)",
-                       [(key_of[int(n)], p, str(i), s) for n, p, i, s in members[["n", "platform", "post_id",
-                                                                                  "segment"]].itertuples(index=False)])
+                       [(key_of[int(n)], p, str(i), s) for n, p, i, s in
+                        zip(*columns(members, ("n", "platform", "post_id", "segment")), strict=True)])
         part = tables.participation
         rows = [(key_of[int(r[0])], *(_plain(v) for v in r[1:-1]), _iso(r[-1]))
-                for r in part[["n", *_PARTICIPATION_FIELDS]].itertuples(index=False)]
+                for r in zip(*columns(part, ("n", *_PARTICIPATION_FIELDS)), strict=True)]
         db.executemany(f"INSERT INTO participation (session, {', '.join(_PARTICIPATION_FIELDS)}) "
                        f"VALUES ({', '.join('?' * (len(_PARTICIPATION_FIELDS) + 1))})", rows)
         seen = tables.interactions
         db.executemany("INSERT INTO interactions (session, post_id, source, target, type) VALUES (?, ?, ?, ?, ?)",
                        [(key_of[int(n)], _plain(p), s, t, k) for n, p, s, t, k in
-                        seen[["n", "post_id", "source", "target", "type"]].itertuples(index=False)])
+                        zip(*columns(seen, ("n", "post_id", "source", "target", "type")), strict=True)])
         return len(key_of)
 
     def _tag_accounts(self, tags: Iterable[str]) -> None:
@@ -394,8 +398,8 @@ class SessionStore:
         """The stored sessions (of one hashtag, any case), in time order.
 
         Columns: ``key``, ``tag`` (lower case), ``start``, ``end``, ``typical`` (UTC timestamps),
-        ``platform``, ``spellings`` (dict), ``hosts``, ``host_ids``, ``questions`` (lists),
-        ``posts``, ``participants``, ``originals``, ``replies``, ``retweets``, ``quotes``.
+        ``platform``, ``spellings`` (dict), ``hosts``, ``host_ids``, ``questions``, ``shared``
+        (lists), ``posts``, ``participants``, ``originals``, ``replies``, ``retweets``, ``quotes``.
         """
         import pandas as pd
 
@@ -464,24 +468,6 @@ class SessionStore:
             rows += self.db.execute(f"SELECT session, post_id, source, target, type FROM interactions "
                                     f"WHERE session IN ({_marks(chunk)}) ORDER BY rowid", chunk).fetchall()
         return pd.DataFrame(rows, columns=["session", "post_id", "source", "target", "type"])
-
-    def shared_posts(self, keys: Sequence[int], tags: Sequence[str]) -> dict[int, int]:
-        """For each stored session in ``keys``: how many of its posts also belong to a session of
-        one of ``tags`` (another hashtag's chat it is part of)."""
-        self._fresh()
-        found: dict[int, int] = {}
-        wanted = [t.lower() for t in tags]
-        if not wanted:
-            return found
-        for chunk in _chunked(list(keys)):
-            for key, n in self.db.execute(
-                    "SELECT a.session, count(DISTINCT a.post_id) FROM session_posts a "
-                    "JOIN session_posts b ON b.platform = a.platform AND b.post_id = a.post_id "
-                    "JOIN derived_sessions s ON s.id = b.session "
-                    f"WHERE a.session IN ({_marks(chunk)}) AND s.tag IN ({_marks(wanted)}) GROUP BY a.session",
-                    [*chunk, *wanted]):
-                found[int(key)] = int(n)
-        return found
 
     def tag_post_counts(self, tags: Iterable[str] | None = None) -> dict[str, int]:
         """Own posts carrying each hashtag (lower case; all hashtags when none are given)."""

@@ -358,7 +358,7 @@ def _truth_segments(ts):
 
 def test_sample_sessions_equal_truth(sample_archive, truth):
     tz = truth["timezone"]
-    sessions = sample_archive.sessions(truth["hashtag"], tz=tz)
+    sessions = sample_archive.sessions(truth["hashtag"], tz=tz, members=True)
     assert [s.id for s in sessions] == [t["id"] for t in truth["sessions"]]
     for s, t in zip(sessions, truth["sessions"], strict=True):
         d = s.as_dict()
@@ -371,7 +371,7 @@ def test_sample_sessions_equal_truth(sample_archive, truth):
 
 
 def test_sample_between_session_chatter_is_left_out(sample_archive, truth):
-    sessions = sample_archive.sessions(truth["hashtag"], tz=truth["timezone"])
+    sessions = sample_archive.sessions(truth["hashtag"], tz=truth["timezone"], members=True)
     inside = {i for s in sessions for i in s.post_ids}
     assert not inside & set(truth["between_session_post_ids"])
     # the chatter is in the hashtag selection, so leaving it out is the method's doing
@@ -487,7 +487,7 @@ def test_archive_level_co_hashtags_and_untagged_retweets(archive, tmp_path):
     path = tmp_path / "chat.jsonl"
     path.write_bytes(_v2_page(tweets))
     archive.ingest([path])
-    found = archive.sessions()
+    found = archive.sessions(members=True)
     assert [s.id for s in found] == ["SWChat-2026-10-07", "OtherChat-2026-10-08"]
     assert "3000" in found[0].post_ids and found[0].posts == 13
     assert archive.sessions("socialwork")  # asked for by name, the co-hashtag has its bursts
