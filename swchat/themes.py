@@ -3,7 +3,8 @@
 The building blocks are plain functions that other modules reuse (the network's "top items per
 group", the report). Their signatures are stable:
 
-- :func:`tokenize` — one post's text to content words;
+- :func:`tokenize` — one post's text to content words; :func:`stop_words` — what it removes,
+  for a language (:func:`base_language` reads a post's ``lang`` code);
 - :func:`top_terms`, :func:`top_word_pairs` — most frequent words and adjacent word pairs of texts;
 - :func:`top_hashtags`, :func:`co_hashtags`, :func:`top_links`, :func:`top_domains` — from the
   ``hashtags`` and ``urls`` (expanded URL) columns of a posts DataFrame;
@@ -11,7 +12,9 @@ group", the report). Their signatures are stable:
   :func:`question_terms` and :func:`community_terms` apply it per question and per community;
 - :func:`topics` — NMF topics over a selection, with top words and representative posts;
 - :func:`compare_terms` — what rose and what fell between two selections (log-odds);
-- :func:`chat_themes` — all of it for one :class:`~swchat.chat.Chat`, as a :class:`Themes`.
+- :func:`chat_themes` — all of it for one :class:`~swchat.chat.Chat`, as a :class:`Themes`;
+- :data:`POST_LINK`, :func:`is_post_link` — links to X posts (what quotes carry), and
+  :func:`segment_series` — segment labels aligned to a posts frame, shared with other analyses.
 
 Every "top" list is a list of ``(item, count)`` tuples, most frequent first, ties in alphabetical
 order, so results are reproducible.
@@ -31,10 +34,29 @@ HTML entities (``&amp;`` → ``&``), and then reads the text as a sequence of
   contractions of stop words (``don't``, ``it's``) are dropped; pure numbers are dropped;
 - emoji (with skin tones, variation selectors and ZWJ sequences) — dropped unless ``emoji=True``.
 
-Words of one character, stop words and the chat's own tag are then removed. The stop words are
-scikit-learn's English list (318 words) plus :data:`CHAT_NOISE` (``rt``, ``amp``, ``via``,
-greetings and thanks, ``chat``, ``question``…), plus whatever the caller passes as ``stopwords``.
-A hyphenated word is removed only when the whole word is a stop word (``well-being`` stays).
+Words of one character, stop words and the chat's own tag are then removed. A hyphenated word is
+removed only when the whole word is a stop word (``well-being`` stays).
+
+Stop words by language
+----------------------
+Each post loses the stop words of its own language: the list of the `stopwords-iso
+<https://github.com/stopwords-iso/stopwords-iso>`_ collection (package ``stopwordsiso``, 58
+languages) for the post's ``lang``, plus :data:`CHAT_NOISE` (``rt``, ``amp``, ``via``, greetings
+and thanks, ``chat``, ``question``…), plus whatever the caller passes as ``stopwords``.
+
+- ``lang`` is reduced to its base language (:func:`base_language`: ``en-GB`` → ``en``,
+  ``pt-BR`` → ``pt``; X's old ``in``/``iw`` → ``id``/``he``).
+- A post with no usable ``lang`` (missing, ``und``, ``zxx``, X's ``qme``/``qht``…) takes the most
+  common language of the posts analysed together (the chat, the texts passed in); English when
+  none has one. Texts passed without any languages are English.
+- A language the collection has no list for gets the English list.
+- In French, Italian and Catalan an elided article or preposition is removed from the word it
+  is joined to (``l'enfant`` → ``enfant``, ``dell'anno`` → ``anno``).
+
+Functions of a posts DataFrame read its ``lang`` column; :func:`top_terms`,
+:func:`top_word_pairs`, :func:`distinctive_terms` and :func:`compare_terms` take the languages
+of their texts as ``langs`` (or read a posts DataFrame's ``lang``). scikit-learn is imported only
+by :func:`topics`.
 
 Examples
 --------
@@ -43,6 +65,9 @@ Examples
 ['self-care', 'supervision', 'matter', 'self-care']
 >>> top_terms(["Supervision helps", "supervision and self-care"], n=2)
 [('supervision', 2), ('helps', 1)]
+>>> top_terms(["Das geht nicht, ich finde Supervision wichtig", "Supervision ist wichtig"],
+...           n=2, langs=["de", "und"])
+[('supervision', 2), ('wichtig', 2)]
 """
 
 from __future__ import annotations
@@ -63,7 +88,10 @@ import pandas as pd
 
 __all__ = [
     "CHAT_NOISE",
+    "POST_LINK",
+    "UNKNOWN_LANGUAGES",
     "Themes",
+    "base_language",
     "chat_themes",
     "co_hashtags",
     "community_terms",
@@ -72,6 +100,8 @@ __all__ = [
     "distinctive_terms",
     "is_post_link",
     "question_terms",
+    "segment_series",
+    "stop_word_languages",
     "stop_words",
     "tokenize",
     "top_domains",
@@ -82,7 +112,7 @@ __all__ = [
     "topics",
 ]
 
-#: Words that are noise in any hashtag chat, removed on top of scikit-learn's English stop words.
+#: Words that are noise in any hashtag chat, removed on top of each language's stop words.
 CHAT_NOISE: frozenset[str] = frozenset({
     # platform and markup leftovers
     "rt", "mt", "ht", "cc", "via", "amp", "gt", "lt", "quot", "nbsp", "http", "https", "www",
@@ -121,27 +151,108 @@ _TOKEN = re.compile(
 
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-",
                          "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\uff03": "#", "\uff20": "@"})
-_POST_LINK = re.compile(
+#: A URL that points at an X/Twitter post (``https://x.com/ann/status/123``, ``twitter.com``,
+#: ``mobile.twitter.com``; any case): the link a quote carries, not a resource. Use it with
+#: ``pattern.match(url)`` or ``Series.str.match(POST_LINK)``; see :func:`is_post_link`.
+POST_LINK: re.Pattern[str] = re.compile(
     r"^https?://(?:www\.|mobile\.)?(?:twitter\.com|x\.com)/[^/]+/status(?:es)?/\d+", re.IGNORECASE)
+_POST_LINK = POST_LINK  # the former private name, still imported by swchat.growth
 
 
-@lru_cache(maxsize=1)
-def _english_stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+#: Language codes that say "no language known": X's ``und`` (undetermined), ``zxx`` (no
+#: linguistic content), ``mul`` and ``mis``; X's ``qme``, ``qht``, ``qam``… (media, hashtags or
+#: mentions only) fall in ISO 639's private-use range ``qaa``–``qtz``, which is treated the same.
+UNKNOWN_LANGUAGES: frozenset[str] = frozenset({"und", "zxx", "mul", "mis"})
 
-    return frozenset(ENGLISH_STOP_WORDS)
+# withdrawn ISO 639-1 codes that X still sends, and the Norwegian written standards
+_LANGUAGE_ALIASES = {"in": "id", "iw": "he", "ji": "yi", "jw": "jv", "mo": "ro",
+                     "nb": "no", "nn": "no", "fil": "tl"}
+
+# languages whose articles and prepositions elide before a vowel: "l'enfant" is "enfant"
+_ELIDING = frozenset({"fr", "it", "ca"})
+
+# English contraction endings: "don't" -> ("don", "t"), "we're", "i've", "she'll", "he'd", "i'm"
+_CONTRACTION_ENDINGS = frozenset({"t", "m", "re", "ve", "ll", "d"})
+
+_DEFAULT_LANGUAGE = "en"
 
 
-@lru_cache(maxsize=64)
-def _stop_set(chat_tag: str | None, extra: frozenset[str]) -> frozenset[str]:
-    words = set(_english_stop_words()) | CHAT_NOISE | {w.lower() for w in extra}
+@lru_cache(maxsize=512)
+def base_language(code: Any) -> str | None:
+    """The base language of a post's ``lang`` code, or ``None`` when it names no language.
+
+    The code is read as BCP 47: its first subtag, lower-cased (``en-GB`` → ``en``, ``pt_BR`` →
+    ``pt``, ``zh-Hant`` → ``zh``). Withdrawn codes X still uses are mapped to the current ones
+    (``in`` → ``id``, ``iw`` → ``he``), and Norwegian Bokmål and Nynorsk (``nb``, ``nn``) to
+    ``no``. Missing values, codes that are not 2–3 letters, and the codes in
+    :data:`UNKNOWN_LANGUAGES` or ISO 639's private-use range ``qaa``–``qtz`` (X's ``qme``,
+    ``qht``…) give ``None``.
+
+    Parameters
+    ----------
+    code : str or None
+        A ``lang`` value as the canonical posts table holds it.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> [base_language(c) for c in ["de", "en-GB", "PT_br", "iw", "und", "qme", None, ""]]
+    ['de', 'en', 'pt', 'he', None, None, None, None]
+    """
+    if not isinstance(code, str):
+        return None
+    base = re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
+    if not (2 <= len(base) <= 3 and base.isascii() and base.isalpha()):
+        return None
+    if base in UNKNOWN_LANGUAGES or (len(base) == 3 and "qaa" <= base <= "qtz"):
+        return None
+    return _LANGUAGE_ALIASES.get(base, base)
+
+
+def _canonical_word(word: str) -> str:
+    return unicodedata.normalize("NFC", word.strip().lower()).translate(_DASHES)
+
+
+@lru_cache(maxsize=128)
+def _language_stop_words(language: str) -> frozenset[str]:
+    """The stopwords-iso list of one base language; English's for a language it lacks."""
+    import stopwordsiso
+
+    if not stopwordsiso.has_lang(language):
+        language = _DEFAULT_LANGUAGE
+    return frozenset(_canonical_word(w) for w in stopwordsiso.stopwords(language))
+
+
+def stop_word_languages() -> frozenset[str]:
+    """The base languages that have a stop-word list of their own (the stopwords-iso collection).
+
+    A post in any other language gets the English list (plus :data:`CHAT_NOISE`).
+
+    Examples
+    --------
+    >>> {"de", "en", "es", "fr", "pt"} <= stop_word_languages()
+    True
+    """
+    import stopwordsiso
+
+    return frozenset(stopwordsiso.langs())
+
+
+@lru_cache(maxsize=256)
+def _stop_set(chat_tag: str | None, extra: frozenset[str],
+              language: str = _DEFAULT_LANGUAGE) -> frozenset[str]:
+    words = set(_language_stop_words(language)) | CHAT_NOISE | {w.lower() for w in extra}
     if chat_tag:
         words.add(chat_tag.lstrip("#").lower())
     return frozenset(words)
 
 
-def stop_words(chat_tag: str | None = None, stopwords: Iterable[str] | None = None) -> frozenset[str]:
-    """The stop words :func:`tokenize` removes.
+def stop_words(chat_tag: str | None = None, stopwords: Iterable[str] | None = None, *,
+               lang: str | None = None) -> frozenset[str]:
+    """The stop words :func:`tokenize` removes from a post in language ``lang``.
 
     Parameters
     ----------
@@ -149,18 +260,47 @@ def stop_words(chat_tag: str | None = None, stopwords: Iterable[str] | None = No
         The chat's own hashtag (with or without ``#``), removed as a word and as a hashtag.
     stopwords : iterable of str, optional
         Extra words to remove (any case).
+    lang : str, optional
+        The post's language code (``de``, ``en-GB``…, see :func:`base_language`); English
+        when missing or unknown.
 
     Returns
     -------
     frozenset of str
-        scikit-learn's English stop words, :data:`CHAT_NOISE`, the chat tag and the extra words.
+        The stopwords-iso list of the language (English's when the collection has none for
+        it), :data:`CHAT_NOISE`, the chat tag and the extra words.
 
     Examples
     --------
     >>> {"rt", "the", "swchat", "ofsted"} <= stop_words("#SWChat", ["Ofsted"])
     True
+    >>> {"das", "nicht", "rt"} <= stop_words(lang="de-AT"), "das" in stop_words(lang="en")
+    (True, False)
     """
-    return _stop_set(chat_tag.lstrip("#") if chat_tag else None, _frozen(stopwords))
+    language = base_language(lang) or _DEFAULT_LANGUAGE
+    return _stop_set(chat_tag.lstrip("#") if chat_tag else None, _frozen(stopwords), language)
+
+
+def _languages(langs: Any, size: int) -> list[str]:
+    """One base language per text: the text's own, else the texts' most common one, else English.
+
+    ``langs`` is ``None`` (all English), one code for every text, or one code per text.
+    """
+    if langs is None:
+        return [_DEFAULT_LANGUAGE] * size
+    if isinstance(langs, str):
+        return [base_language(langs) or _DEFAULT_LANGUAGE] * size
+    codes = [base_language(c) for c in langs]
+    if len(codes) != size:
+        raise ValueError(f"langs has {len(codes)} values for {size} texts")
+    counts = Counter(c for c in codes if c is not None)
+    fallback = min(counts, key=lambda c: (-counts[c], c)) if counts else _DEFAULT_LANGUAGE
+    return [c or fallback for c in codes]
+
+
+def _post_langs(posts: pd.DataFrame) -> pd.Series | None:
+    """The ``lang`` column of a posts frame, when it has one."""
+    return posts["lang"] if isinstance(posts, pd.DataFrame) and "lang" in posts else None
 
 
 def _frozen(stopwords: Iterable[str] | None) -> frozenset[str]:
@@ -181,8 +321,26 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFC", text).translate(_DASHES)
 
 
+def _apostrophe(token: str, stop: frozenset[str], elide: bool) -> str | None:
+    """A word with an apostrophe: its possessive removed, an elided article or preposition
+    removed (``l'enfant`` → ``enfant`` in French, Italian, Catalan), ``None`` for a contraction
+    of a stop word (``don't``, ``we're``); else the word as it is (``o'brien``)."""
+    while "'" in token and token not in stop:
+        if token.endswith("'s"):
+            token = token[:-2]
+            continue
+        stem, _, rest = token.partition("'")
+        if elide and (len(stem) == 1 or stem in stop):
+            token = rest
+            continue
+        if rest in _CONTRACTION_ENDINGS and (stem in stop or stem in _CONTRACTION_STEMS):
+            return None
+        break
+    return token
+
+
 def _raw_tokens(text: str, stop: frozenset[str], chat_tag: str | None, *, mentions: bool,
-                hashtags: bool, emoji: bool, breaks: bool = False) -> list[Any]:
+                hashtags: bool, emoji: bool, breaks: bool = False, elide: bool = False) -> list[Any]:
     """Tokens in text order; with ``breaks``, ``None`` where a URL, a dropped mention or emoji,
     or a Q/A label interrupted the words (so word pairs do not span them)."""
     out: list[Any] = []
@@ -191,11 +349,10 @@ def _raw_tokens(text: str, stop: frozenset[str], chat_tag: str | None, *, mentio
         token = match.group()
         if kind == "word":
             if "'" in token:
-                stem, _, rest = token.partition("'")
-                if rest == "s" or rest == "":
-                    token = stem
-                elif stem in stop or stem in _CONTRACTION_STEMS:
+                word = _apostrophe(token, stop, elide)
+                if word is None:
                     continue
+                token = word
             if len(token) < 2 or token in stop:
                 continue
             out.append(token)
@@ -223,6 +380,7 @@ def tokenize(
     mentions: bool = False,
     hashtags: bool = True,
     emoji: bool = False,
+    lang: str | None = None,
 ) -> list[str]:
     """Split a post's text into lower-case content words.
 
@@ -236,13 +394,16 @@ def tokenize(
     chat_tag : str, optional
         The chat's own hashtag (``"SWChat"`` or ``"#SWChat"``), removed as hashtag and as word.
     stopwords : iterable of str, optional
-        Extra stop words, on top of scikit-learn's English list and :data:`CHAT_NOISE`.
+        Extra stop words, on top of the language's list and :data:`CHAT_NOISE`.
     mentions : bool
         Keep ``@handle`` tokens (lower-cased, with the ``@``).
     hashtags : bool
         Keep hashtags other than the chat tag, as words without ``#``.
     emoji : bool
         Keep emoji, one token per emoji (skin tones and ZWJ sequences kept together).
+    lang : str, optional
+        The post's language code (its ``lang``: ``de``, ``en-GB``, ``pt-BR``…), which chooses
+        the stop words (:func:`stop_words`); English when missing or unknown.
 
     Returns
     -------
@@ -252,32 +413,59 @@ def tokenize(
     --------
     >>> tokenize("A1: Müller & Søren say &quot;Selbstfürsorge&quot; is key — it's #SWChat!",
     ...          chat_tag="swchat")
-    ['müller', 'søren', 'say', 'selbstfürsorge', 'key']
-    >>> tokenize("RT @ann: Great point 👍🏽 via @bob", mentions=True, emoji=True)
-    ['@ann', 'great', 'point', '👍🏽', '@bob']
+    ['müller', 'søren', 'selbstfürsorge', 'key']
+    >>> tokenize("RT @ann: Brilliant supervision 👍🏽 via @bob", mentions=True, emoji=True)
+    ['@ann', 'brilliant', 'supervision', '👍🏽', '@bob']
+    >>> tokenize("Das geht nicht, ich finde Supervision wichtig", lang="de")
+    ['finde', 'supervision', 'wichtig']
+    >>> tokenize("L'équipe et l'enfant d'abord", lang="fr-CA")
+    ['équipe', 'enfant']
     """
     if text is None or (not isinstance(text, str) and pd.isna(text)):
         return []
+    language = base_language(lang) or _DEFAULT_LANGUAGE
     tag = chat_tag.lstrip("#").lower() if chat_tag else None
-    stop = _stop_set(tag, _frozen(stopwords))
-    return _raw_tokens(str(text), stop, tag, mentions=mentions, hashtags=hashtags, emoji=emoji)
+    stop = _stop_set(tag, _frozen(stopwords), language)
+    return _raw_tokens(str(text), stop, tag, mentions=mentions, hashtags=hashtags, emoji=emoji,
+                       elide=language in _ELIDING)
 
 
 def _tokenizer(chat_tag: str | None, stopwords: Iterable[str] | None, *, breaks: bool = False,
-               **flags: bool) -> Callable[[Any], list[Any]]:
+               **flags: bool) -> Callable[[Any, str], list[Any]]:
+    """A function of (text, base language) giving the text's tokens.
+
+    The stop set of each language is built once (and cached across calls)."""
     tag = chat_tag.lstrip("#").lower() if chat_tag else None
-    stop = _stop_set(tag, _frozen(stopwords))
+    extra = _frozen(stopwords)
+    stops: dict[str, frozenset[str]] = {}
     mentions = flags.get("mentions", False)
     hashtags = flags.get("hashtags", True)
     emoji = flags.get("emoji", False)
 
-    def run(text: Any) -> list[str]:
+    def run(text: Any, language: str = _DEFAULT_LANGUAGE) -> list[str]:
         if not isinstance(text, str):
             return []
+        stop = stops.get(language)
+        if stop is None:
+            stop = stops[language] = _stop_set(tag, extra, language)
         return _raw_tokens(text, stop, tag, mentions=mentions, hashtags=hashtags, emoji=emoji,
-                           breaks=breaks)
+                           breaks=breaks, elide=language in _ELIDING)
 
     return run
+
+
+def _token_lists(texts: pd.Series, langs: Any, run: Callable[[Any, str], list[Any]]
+                 ) -> list[list[Any]]:
+    """The tokens of each text, each in its own language (see :func:`_languages`)."""
+    languages = _languages(langs, len(texts))
+    return [run(text, language) for text, language in zip(texts, languages, strict=True)]
+
+
+def _with_langs(texts: Any, langs: Any) -> tuple[pd.Series, Any]:
+    """The texts as a Series, and their languages (a posts frame's ``lang`` by default)."""
+    if langs is None and isinstance(texts, pd.DataFrame):
+        langs = _post_langs(texts)
+    return _texts(texts), langs
 
 
 def _texts(texts: Iterable[Any]) -> pd.Series:
@@ -300,6 +488,7 @@ def top_terms(
     *,
     chat_tag: str | None = None,
     stopwords: Iterable[str] | None = None,
+    langs: str | Iterable[str | None] | None = None,
     **flags: bool,
 ) -> list[tuple[str, int]]:
     """The most frequent content words of some texts (occurrences, as NodeXL's "top words").
@@ -312,6 +501,11 @@ def top_terms(
         How many (``None``: all).
     chat_tag, stopwords, **flags
         As for :func:`tokenize`.
+    langs : str or iterable of str, optional
+        Each text's language code (``lang``), parallel to ``texts``, or one code for all;
+        by default the ``lang`` column when ``texts`` is a posts DataFrame, else English.
+        Each text loses its own language's stop words; a text without a usable code takes
+        the most common language of the texts (English when none has one).
 
     Returns
     -------
@@ -322,10 +516,13 @@ def top_terms(
     --------
     >>> top_terms(["Burnout is real", "burnout &amp; boundaries", "RT boundaries"], n=3)
     [('boundaries', 2), ('burnout', 2), ('real', 1)]
+    >>> top_terms(["Das ist Burnout", "Burnout, nicht Stress", "the stress"], n=3,
+    ...           langs=["de", "de", None])
+    [('burnout', 2), ('stress', 2), ('the', 1)]
     """
-    run = _tokenizer(chat_tag, stopwords, **flags)
+    series, langs = _with_langs(texts, langs)
     counts: Counter[str] = Counter()
-    for tokens in _texts(texts).map(run):
+    for tokens in _token_lists(series, langs, _tokenizer(chat_tag, stopwords, **flags)):
         counts.update(tokens)
     return _ranked(counts, n)
 
@@ -336,6 +533,7 @@ def top_word_pairs(
     *,
     chat_tag: str | None = None,
     stopwords: Iterable[str] | None = None,
+    langs: str | Iterable[str | None] | None = None,
     **flags: bool,
 ) -> list[tuple[tuple[str, str], int]]:
     """The most frequent pairs of adjacent content words (NodeXL's "word pairs").
@@ -343,6 +541,11 @@ def top_word_pairs(
     Stop words are removed first (as in :func:`tokenize`) and each remaining word is paired
     with the next one in the same text. A URL, a Q/A label, or a mention or emoji that is not
     kept breaks the sequence (no pair spans it); pairs never cross texts.
+
+    Parameters
+    ----------
+    texts, n, chat_tag, stopwords, langs, **flags
+        As for :func:`top_terms`.
 
     Returns
     -------
@@ -356,9 +559,9 @@ def top_word_pairs(
     >>> top_word_pairs(["A1: supervision https://t.co/x matters @ann weekly"])
     []
     """
-    run = _tokenizer(chat_tag, stopwords, breaks=True, **flags)
+    series, langs = _with_langs(texts, langs)
     counts: Counter[tuple[str, str]] = Counter()
-    for tokens in _texts(texts).map(run):
+    for tokens in _token_lists(series, langs, _tokenizer(chat_tag, stopwords, breaks=True, **flags)):
         counts.update((a, b) for a, b in pairwise(tokens) if a is not None and b is not None)
     return _ranked(counts, n)
 
@@ -472,14 +675,14 @@ def is_post_link(url: str) -> bool:
     >>> is_post_link("https://twitter.com/ann/status/123"), is_post_link("https://basw.co.uk/x")
     (True, False)
     """
-    return bool(_POST_LINK.match(url))
+    return bool(POST_LINK.match(url))
 
 
 def _link_rows(posts: pd.DataFrame, post_links: bool) -> pd.DataFrame:
     rows = _exploded(posts, "urls")
     rows["item"] = rows["item"].astype(str)
     if not post_links and not rows.empty:
-        rows = rows[~rows["item"].str.match(_POST_LINK)]
+        rows = rows[~rows["item"].str.match(POST_LINK)]
     return rows
 
 
@@ -552,6 +755,7 @@ def distinctive_terms(
     sublinear_tf: bool = True,
     chat_tag: str | None = None,
     stopwords: Iterable[str] | None = None,
+    langs: str | Iterable[str | None] | None = None,
     **flags: bool,
 ) -> dict[Hashable, list[tuple[str, float, int]]]:
     """The terms that set each group of texts apart from the other groups (TF-IDF).
@@ -582,6 +786,9 @@ def distinctive_terms(
         Dampen raw counts with ``1 + ln(count)``.
     chat_tag, stopwords, **flags
         As for :func:`tokenize`.
+    langs : str or iterable of str, optional
+        Each text's language code, as for :func:`top_terms` (a text without one takes the
+        most common language of all the texts, labelled or not).
 
     Returns
     -------
@@ -597,12 +804,15 @@ def distinctive_terms(
     [('Q1', 'ethics'), ('Q2', 'burnout')]
     """
     run = _tokenizer(chat_tag, stopwords, **flags)
-    frame = pd.DataFrame({"text": _texts(texts).to_numpy(), "label": pd.Series(list(labels), dtype="object")})
+    series, langs = _with_langs(texts, langs)
+    frame = pd.DataFrame({"text": series.to_numpy(), "label": pd.Series(list(labels), dtype="object"),
+                          "language": _languages(langs, len(series))})
     frame = frame[frame["label"].notna()]
     order = list(dict.fromkeys(frame["label"]))
     if frame.empty:
         return {}
-    frame["term"] = frame["text"].map(run)
+    frame["term"] = [run(text, language)
+                     for text, language in zip(frame["text"], frame["language"], strict=True)]
     tokens = frame[["label", "term"]].explode("term").dropna()
     result: dict[Hashable, list[tuple[str, float, int]]] = {label: [] for label in order}
     if tokens.empty:
@@ -628,8 +838,31 @@ def _sort_key(column: pd.Series) -> pd.Series:
     return column.astype(str) if column.name == "label" else column
 
 
-def _segment_series(posts: pd.DataFrame, segments: Mapping[str, Hashable] | pd.Series) -> pd.Series:
-    """Labels aligned to ``posts`` rows, from a mapping post_id → label or a Series."""
+def segment_series(posts: pd.DataFrame, segments: Mapping[str, Hashable] | pd.Series) -> pd.Series:
+    """Segment labels aligned to the rows of ``posts``.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts (uses ``post_id`` when ``segments`` is keyed by post id).
+    segments : mapping or pandas.Series
+        post_id → label (a dict, or a Series indexed by post_id, i.e. by strings), or a Series
+        indexed like ``posts`` rows (what :func:`swchat.sessions.assign_questions` returns).
+
+    Returns
+    -------
+    pandas.Series
+        One label per row of ``posts`` (same index, object dtype); missing where a post has
+        none.
+
+    Examples
+    --------
+    >>> posts = pd.DataFrame({"post_id": ["1", "2", "3"]}, index=[10, 11, 12])
+    >>> segment_series(posts, {"1": "Q1", "3": "Q2"}).tolist()
+    ['Q1', nan, 'Q2']
+    >>> segment_series(posts, pd.Series(["intro", "Q1"], index=[10, 11])).tolist()
+    ['intro', 'Q1', nan]
+    """
     if isinstance(segments, pd.Series):
         index = segments.index
         by_row = index.dtype != object and not pd.api.types.is_string_dtype(index.dtype)
@@ -637,6 +870,9 @@ def _segment_series(posts: pd.DataFrame, segments: Mapping[str, Hashable] | pd.S
             return segments.reindex(posts.index)
         segments = segments.to_dict()
     return posts["post_id"].map(lambda pid: segments.get(pid)).astype("object")
+
+
+_segment_series = segment_series  # the former private name, still imported by swchat.growth
 
 
 def _prepared(posts: pd.DataFrame, retweets: bool) -> pd.DataFrame:
@@ -669,7 +905,8 @@ def question_terms(
     Parameters
     ----------
     posts : pandas.DataFrame
-        Canonical posts of one session (context posts are ignored).
+        Canonical posts of one session (context posts are ignored); each post's stop words
+        are those of its ``lang`` when the frame has that column (see :func:`top_terms`).
     segments : mapping or pandas.Series
         post_id → segment label (a dict, or a Series indexed by post_id), or a Series indexed
         like ``posts`` rows (what :func:`swchat.sessions.assign_questions` returns). Posts
@@ -698,13 +935,14 @@ def question_terms(
     >>> {q: t[0][0] for q, t in terms.items()}
     {'Q1': 'ethics', 'Q2': 'burnout'}
     """
-    labels = _segment_series(posts, segments)
+    labels = segment_series(posts, segments)
     frame = posts.assign(_segment=labels)
     frame = _prepared(frame, retweets)
     if "created_at" in frame:
         frame = frame.sort_values("created_at", kind="stable")
     return distinctive_terms(frame["text"], frame["_segment"], n, min_count=min_count,
-                             chat_tag=chat_tag, stopwords=stopwords, **flags)
+                             chat_tag=chat_tag, stopwords=stopwords, langs=_post_langs(frame),
+                             **flags)
 
 
 def _account_labels(posts: pd.DataFrame, communities: Mapping[Any, Hashable], key: str) -> pd.Series:
@@ -737,7 +975,7 @@ def community_terms(
     Parameters
     ----------
     posts : pandas.DataFrame
-        Canonical posts.
+        Canonical posts (each post's ``lang``, when present, chooses its stop words).
     communities : mapping
         Account → community label. Accounts are matched on ``author_id`` or (case-insensitively)
         ``author_handle``: ``key="auto"`` takes whichever matches more posts.
@@ -760,7 +998,8 @@ def community_terms(
     labels = _account_labels(posts, communities, key)
     frame = _prepared(posts.assign(_community=labels), retweets)
     return distinctive_terms(frame["text"], frame["_community"], n, min_count=min_count,
-                             chat_tag=chat_tag, stopwords=stopwords, **flags)
+                             chat_tag=chat_tag, stopwords=stopwords, langs=_post_langs(frame),
+                             **flags)
 
 
 # -- topics ---------------------------------------------------------------------------
@@ -791,7 +1030,8 @@ def topics(
     Parameters
     ----------
     posts : pandas.DataFrame
-        Canonical posts (``post_id``, ``text``; ``author_handle`` when present).
+        Canonical posts (``post_id``, ``text``; ``author_handle`` and ``lang`` when present:
+        each post's ``lang`` chooses its stop words, as in :func:`top_terms`).
     n_topics : int
         Number of topics (fewer when there are fewer usable posts or terms).
     n_words, n_posts : int
@@ -822,7 +1062,8 @@ def topics(
 
     frame = _prepared(posts, retweets)
     run = _tokenizer(chat_tag, stopwords, **flags)
-    docs = frame["text"].map(run)
+    docs = pd.Series(_token_lists(frame["text"], _post_langs(frame), run), index=frame.index,
+                     dtype="object")
     frame = frame[docs.map(len) > 0]
     docs = docs[frame.index]
     if len(frame) < 2:
@@ -870,6 +1111,8 @@ def compare_terms(
     prior: float = 0.5,
     chat_tag: str | None = None,
     stopwords: Iterable[str] | None = None,
+    langs_a: str | Iterable[str | None] | None = None,
+    langs_b: str | Iterable[str | None] | None = None,
     **flags: bool,
 ) -> pd.DataFrame:
     """How each term's use changed from selection A to selection B (log-odds with a prior).
@@ -885,6 +1128,21 @@ def compare_terms(
     than ``min_count`` times in A and B together are left out (rare words swing most). The shares
     (per cent of all term occurrences of the selection) are given for reading.
 
+    Parameters
+    ----------
+    texts_a, texts_b : iterable of str, pandas.Series, or posts DataFrame
+        The texts of selections A and B.
+    min_count : int
+        Least occurrences in A and B together for a term to be listed.
+    prior : float
+        Weight of the prior (the combined counts).
+    chat_tag, stopwords, **flags
+        As for :func:`tokenize`.
+    langs_a, langs_b : str or iterable of str, optional
+        The language code of each text of A and of B, as ``langs`` of :func:`top_terms` (by
+        default a posts DataFrame's ``lang`` column; a text without one takes its own
+        selection's most common language).
+
     Returns
     -------
     pandas.DataFrame
@@ -899,9 +1157,10 @@ def compare_terms(
     >>> table["term"].tolist()
     ['ethics', 'consent', 'burnout']
     """
-    counts_a = Counter(t for tokens in _texts(texts_a).map(_tokenizer(chat_tag, stopwords, **flags))
+    run = _tokenizer(chat_tag, stopwords, **flags)
+    counts_a = Counter(t for tokens in _token_lists(*_with_langs(texts_a, langs_a), run)
                        for t in tokens)
-    counts_b = Counter(t for tokens in _texts(texts_b).map(_tokenizer(chat_tag, stopwords, **flags))
+    counts_b = Counter(t for tokens in _token_lists(*_with_langs(texts_b, langs_b), run)
                        for t in tokens)
     table = pd.DataFrame({"count_a": pd.Series(counts_a, dtype="int64"),
                           "count_b": pd.Series(counts_b, dtype="int64")}).fillna(0).astype("int64")
@@ -940,7 +1199,8 @@ def compare_themes(
     Parameters
     ----------
     a, b : Chat or pandas.DataFrame
-        The earlier and the later selection (chats or posts DataFrames).
+        The earlier and the later selection (chats or posts DataFrames); each post's ``lang``
+        chooses its stop words (see :func:`compare_terms`).
     n : int
         Terms per list.
     min_count, prior
@@ -970,8 +1230,10 @@ def compare_themes(
     posts_a, tag_a = _posts_of(a)
     posts_b, tag_b = _posts_of(b)
     tag = chat_tag or tag_a or tag_b
-    table = compare_terms(_prepared(posts_a, retweets)["text"], _prepared(posts_b, retweets)["text"],
-                          min_count=min_count, prior=prior, chat_tag=tag, stopwords=stopwords)
+    own_a, own_b = _prepared(posts_a, retweets), _prepared(posts_b, retweets)
+    table = compare_terms(own_a["text"], own_b["text"], min_count=min_count, prior=prior,
+                          chat_tag=tag, stopwords=stopwords, langs_a=_post_langs(own_a),
+                          langs_b=_post_langs(own_b))
     keep = ["term", "count_a", "count_b", "share_a", "share_b", "z"]
     rose = table[table["z"] > min_z].head(n)
     fell = table[table["z"] < -min_z].sort_values(["z", "term"], kind="stable").head(n)
@@ -1091,7 +1353,9 @@ def chat_themes(
     Parameters
     ----------
     chat : Chat
-        A selection or session (:class:`swchat.chat.Chat`).
+        A selection or session (:class:`swchat.chat.Chat`). Each post's ``lang`` chooses its
+        stop words; a post without one takes the chat's most common language (see the module
+        docstring).
     n : int
         Items per list.
     segments : mapping or Series, optional
@@ -1131,12 +1395,16 @@ def chat_themes(
     tag = chat_tag or getattr(chat, "hashtag", None)
     posts = chat.posts if hasattr(chat, "posts") else chat
     own = _prepared(posts, retweets)
+    langs = _post_langs(own)
+    if langs is not None:  # each post's stop-word language, decided once for the whole chat
+        own = own.assign(lang=_languages(langs, len(own)))
+        langs = own["lang"]
     if segments is None:
         segments = _question_segments(chat)
     questions: dict[str, list[tuple[str, float, int]]] = {}
     question_posts: dict[str, int] = {}
     if segments is not None:
-        labels = _segment_series(own, segments)
+        labels = segment_series(own, segments)
         question_posts = {str(k): int(v) for k, v in labels.dropna().value_counts(sort=False).items()}
         questions = question_terms(own, labels, n, retweets=retweets, min_count=min_count,
                                    chat_tag=tag, stopwords=stopwords)
@@ -1147,8 +1415,8 @@ def chat_themes(
     return Themes(
         chat_tag=tag,
         posts=len(own),
-        terms=top_terms(own["text"], n, chat_tag=tag, stopwords=stopwords),
-        word_pairs=top_word_pairs(own["text"], n, chat_tag=tag, stopwords=stopwords),
+        terms=top_terms(own["text"], n, chat_tag=tag, stopwords=stopwords, langs=langs),
+        word_pairs=top_word_pairs(own["text"], n, chat_tag=tag, stopwords=stopwords, langs=langs),
         hashtags=top_hashtags(own, n, exclude=exclude),
         co_hashtags=co_hashtags(own, n, exclude=exclude),
         links=top_links(own, n),
@@ -1158,7 +1426,9 @@ def chat_themes(
         topics=found,
         method={
             "tokens": "lower-cased words; URLs, @mentions, Q/A labels, numbers and stop words "
-                      "(scikit-learn English + chat noise + the chat tag) removed",
+                      "(the stopwords-iso list of each post's language, from its lang, or of the "
+                      "posts' most common language when it has none, English for a language "
+                      "without a list; + chat noise + the chat tag) removed",
             "posts": "the chat's own posts" + ("" if retweets else ", retweets left out"),
             "questions": "TF-IDF: each segment's posts concatenated into one document, scored "
                          "(1 + ln count) × (ln((1 + N)/(1 + df)) + 1) against the other segments; "
