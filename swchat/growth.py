@@ -125,12 +125,12 @@ def _round_half_up(x: float) -> int:
 
 def _has_link(urls: pd.Series) -> pd.Series:
     """Whether each post carries a URL that is not a link to an X post (what quotes carry)."""
-    from .themes import _POST_LINK
+    from .themes import POST_LINK
 
     items = urls.map(lambda us: list(us) if isinstance(us, list | tuple) else []).explode().dropna()
     if items.empty:
         return pd.Series(False, index=urls.index)
-    real = ~items.astype(str).str.match(_POST_LINK)
+    real = ~items.astype(str).str.match(POST_LINK)
     return real.groupby(level=0).any().reindex(urls.index, fill_value=False).astype(bool)
 
 
@@ -675,9 +675,9 @@ def question_times(posts: pd.DataFrame, segments: Mapping[str, str] | pd.Series)
     >>> question_times(posts, {"1": "Q1", "2": "Q1"})
     {'Q1': Timestamp('2026-10-07 19:10:00+0000', tz='UTC')}
     """
-    from .themes import _segment_series
+    from .themes import segment_series
 
-    labels = _segment_series(posts, segments)
+    labels = segment_series(posts, segments)
     frame = pd.DataFrame({"label": labels, "created_at": pd.to_datetime(posts["created_at"], utc=True)})
     frame = frame[frame["label"].map(lambda v: isinstance(v, str) and v.upper().startswith("Q"))]
     first = frame.groupby("label")["created_at"].min().sort_values()

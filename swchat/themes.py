@@ -41,8 +41,11 @@ Stop words by language
 ----------------------
 Each post loses the stop words of its own language: the list of the `stopwords-iso
 <https://github.com/stopwords-iso/stopwords-iso>`_ collection (package ``stopwordsiso``, 58
-languages) for the post's ``lang``, plus :data:`CHAT_NOISE` (``rt``, ``amp``, ``via``, greetings
-and thanks, ``chat``, ``question``…), plus whatever the caller passes as ``stopwords``.
+languages) for the post's ``lang`` — for English, scikit-learn's list of function words
+(:func:`english_stop_words`; stopwords-iso's English list also removes words such as "work",
+"help" and "young" that a social-work chat is about) — plus :data:`CHAT_NOISE` (``rt``, ``amp``,
+``via``, greetings and thanks, ``chat``, ``question``…), plus whatever the caller passes as
+``stopwords``.
 
 - ``lang`` is reduced to its base language (:func:`base_language`: ``en-GB`` → ``en``,
   ``pt-BR`` → ``pt``; X's old ``in``/``iw`` → ``id``/``he``).
@@ -98,6 +101,7 @@ __all__ = [
     "compare_terms",
     "compare_themes",
     "distinctive_terms",
+    "english_stop_words",
     "is_post_link",
     "question_terms",
     "segment_series",
@@ -156,7 +160,6 @@ _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": 
 #: ``pattern.match(url)`` or ``Series.str.match(POST_LINK)``; see :func:`is_post_link`.
 POST_LINK: re.Pattern[str] = re.compile(
     r"^https?://(?:www\.|mobile\.)?(?:twitter\.com|x\.com)/[^/]+/status(?:es)?/\d+", re.IGNORECASE)
-_POST_LINK = POST_LINK  # the former private name, still imported by swchat.growth
 
 
 #: Language codes that say "no language known": X's ``und`` (undetermined), ``zxx`` (no
@@ -218,12 +221,49 @@ def _canonical_word(word: str) -> str:
 
 @lru_cache(maxsize=128)
 def _language_stop_words(language: str) -> frozenset[str]:
-    """The stopwords-iso list of one base language; English's for a language it lacks."""
+    """The stop-word list of one base language (see the module notes); English's for a language
+    that has none."""
     import stopwordsiso
 
     if not stopwordsiso.has_lang(language):
         language = _DEFAULT_LANGUAGE
+    if language == "en":
+        english = english_stop_words()
+        if english is not None:
+            return english
     return frozenset(_canonical_word(w) for w in stopwordsiso.stopwords(language))
+
+
+@lru_cache(maxsize=1)
+def english_stop_words() -> frozenset[str] | None:
+    """scikit-learn's English stop words (the Glasgow Information Retrieval Group's 318 words).
+
+    stopwords-iso's English list unites many web lists (1,298 words) and removes words a chat
+    about social work is about ("work", "help", "need", "young", "research", "home"); the
+    scikit-learn list removes function words only. It is read from scikit-learn's data module
+    without importing scikit-learn (whose import costs seconds); ``None`` when scikit-learn is
+    not installed.
+
+    Examples
+    --------
+    >>> words = english_stop_words()
+    >>> len(words), "the" in words, "work" in words
+    (318, True, False)
+    """
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "feature_extraction" / "_stop_words.py"
+    loader = importlib.util.spec_from_file_location("swchat_english_stop_words", path)
+    if loader is None or loader.loader is None or not path.is_file():
+        return None
+    module = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(module)
+    words = getattr(module, "ENGLISH_STOP_WORDS", None)
+    return frozenset(_canonical_word(w) for w in words) if words else None
 
 
 def stop_word_languages() -> frozenset[str]:
@@ -413,7 +453,7 @@ def tokenize(
     --------
     >>> tokenize("A1: Müller & Søren say &quot;Selbstfürsorge&quot; is key — it's #SWChat!",
     ...          chat_tag="swchat")
-    ['müller', 'søren', 'selbstfürsorge', 'key']
+    ['müller', 'søren', 'say', 'selbstfürsorge', 'key']
     >>> tokenize("RT @ann: Brilliant supervision 👍🏽 via @bob", mentions=True, emoji=True)
     ['@ann', 'brilliant', 'supervision', '👍🏽', '@bob']
     >>> tokenize("Das geht nicht, ich finde Supervision wichtig", lang="de")
@@ -847,7 +887,7 @@ def segment_series(posts: pd.DataFrame, segments: Mapping[str, Hashable] | pd.Se
         Canonical posts (uses ``post_id`` when ``segments`` is keyed by post id).
     segments : mapping or pandas.Series
         post_id → label (a dict, or a Series indexed by post_id, i.e. by strings), or a Series
-        indexed like ``posts`` rows (what :func:`swchat.sessions.assign_questions` returns).
+        indexed like ``posts`` rows (what :func:`swchat.questions.assign_questions` returns).
 
     Returns
     -------
@@ -872,7 +912,6 @@ def segment_series(posts: pd.DataFrame, segments: Mapping[str, Hashable] | pd.Se
     return posts["post_id"].map(lambda pid: segments.get(pid)).astype("object")
 
 
-_segment_series = segment_series  # the former private name, still imported by swchat.growth
 
 
 def _prepared(posts: pd.DataFrame, retweets: bool) -> pd.DataFrame:
@@ -909,7 +948,7 @@ def question_terms(
         are those of its ``lang`` when the frame has that column (see :func:`top_terms`).
     segments : mapping or pandas.Series
         post_id → segment label (a dict, or a Series indexed by post_id), or a Series indexed
-        like ``posts`` rows (what :func:`swchat.sessions.assign_questions` returns). Posts
+        like ``posts`` rows (what :func:`swchat.questions.assign_questions` returns). Posts
         without a label are left out.
     n : int or None
         Terms per segment.
@@ -1360,7 +1399,7 @@ def chat_themes(
         Items per list.
     segments : mapping or Series, optional
         post_id → segment label (``intro``, ``Q1``…, ``wrap-up``). By default the chat's
-        question segmentation, :func:`swchat.sessions.assign_questions`. For a selection
+        question segmentation, :func:`swchat.questions.assign_questions`. For a selection
         spanning several sessions, posts with the same label form one document (every
         session's Q1 together): open one session for its own questions.
     n_topics : int, optional
