@@ -1,0 +1,242 @@
+"""The archive's derived session tables: never stale, and always what a rebuild from scratch gives.
+
+Imports in any order and any split of the files must leave the tables exactly as deriving them
+again from every post would; a table an import made out of date is never read.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+
+import orjson
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import swchat
+from swchat.archive import Archive as Storage
+from swchat.cli import main
+from swchat.errors import ArchiveError
+
+
+def _tables(archive) -> dict[str, set]:
+    """The derived tables as sets of rows, each session named by (hashtag, start) not its key."""
+    db = archive.db
+    name = {k: (t, s) for k, t, s in db.execute("SELECT id, tag, start_at FROM derived_sessions")}
+    sessions = {tuple(r[1:]) for r in db.execute("SELECT * FROM derived_sessions")}
+    members = {(name[r[0]], *r[1:]) for r in db.execute("SELECT * FROM session_posts")}
+    part = {(name[r[0]], *r[1:]) for r in db.execute("SELECT * FROM participation")}
+    seen = {(name[r[0]], *r[1:]) for r in db.execute("SELECT * FROM interactions")}
+    firsts = set(db.execute("SELECT * FROM tag_accounts"))
+    return {"sessions": sessions, "members": members, "participation": part, "interactions": seen,
+            "tag_accounts": firsts}
+
+
+def _page_lines(path) -> list[bytes]:
+    return [line for line in path.read_bytes().splitlines() if line.strip()]
+
+
+def _split_pages(lines: list[bytes], parts: int, rng: random.Random) -> list[list[bytes]]:
+    """Every tweet of the pages dealt out at random to ``parts`` files. Each file's page keeps the
+    page's includes, and the tweets dealt elsewhere as included tweets (as the API sends a page's
+    referenced tweets), so every file's posts read as they do in the whole file."""
+    out: list[list[bytes]] = [[] for _ in range(parts)]
+    for line in lines:
+        page = orjson.loads(line)
+        buckets: list[list[dict]] = [[] for _ in range(parts)]
+        for tweet in page.get("data", []):
+            buckets[rng.randrange(parts)].append(tweet)
+        includes = page.get("includes", {})
+        for i, tweets in enumerate(buckets):
+            if tweets:
+                elsewhere = [t for j, b in enumerate(buckets) if j != i for t in b]
+                more = {**includes, "tweets": [*includes.get("tweets", []), *elsewhere]}
+                out[i].append(orjson.dumps({**page, "data": tweets, "includes": more}))
+    return out
+
+
+@pytest.fixture(scope="module")
+def whole(sample_dir, tmp_path_factory):
+    """The derived tables of the v2 sample imported in one go."""
+    path = tmp_path_factory.mktemp("whole") / "whole.db"
+    with swchat.open(path, create=True) as archive:
+        archive.ingest([sample_dir / "swchat-v2.jsonl"])
+        return _tables(archive)
+
+
+def _import_in_parts(tmp_path, files: list[list[bytes]]) -> swchat.Archive:
+    archive = swchat.open(tmp_path / "parts.db", create=True)
+    for i, lines in enumerate(files):
+        path = tmp_path / f"part{i}.jsonl"
+        path.write_bytes(b"\n".join(lines) + b"\n")
+        archive.ingest([path])
+    return archive
+
+
+def test_a_split_import_gives_the_tables_of_one_import_and_of_a_rebuild(sample_dir, whole, tmp_path):
+    files = _split_pages(_page_lines(sample_dir / "swchat-v2.jsonl"), 3, random.Random(7))
+    archive = _import_in_parts(tmp_path, files)
+    try:
+        incremental = _tables(archive)
+        assert incremental["sessions"] and incremental["participation"]
+        assert incremental == whole
+        archive.reindex()
+        assert _tables(archive) == whole
+    finally:
+        archive.close()
+
+
+def test_a_week_imported_later_derives_only_its_own_stretch(sample_dir, whole, tmp_path):
+    """Importing the last session after the others re-derives that stretch, not the archive."""
+    lines = _page_lines(sample_dir / "swchat-v2.jsonl")
+    early, late = [], []
+    for line in lines:
+        page = orjson.loads(line)
+        for tweet in page["data"]:
+            (late if tweet["created_at"] >= "2026-11-10" else early).append(tweet)
+    includes = orjson.loads(lines[0]).get("includes", {})
+    users = [u for line in lines for u in orjson.loads(line).get("includes", {}).get("users", [])]
+    tweets = [t for line in lines for t in orjson.loads(line).get("includes", {}).get("tweets", [])]
+    pages = [orjson.dumps({"data": part, "includes": {**includes, "users": users, "tweets": tweets}})
+             for part in (early, late)]
+    archive = swchat.open(tmp_path / "weeks.db", create=True)
+    try:
+        (tmp_path / "early.jsonl").write_bytes(pages[0] + b"\n")
+        (tmp_path / "late.jsonl").write_bytes(pages[1] + b"\n")
+        archive.ingest([tmp_path / "early.jsonl"])
+        Storage.ingest(archive, [tmp_path / "late.jsonl"])  # storage only: the tables are now stale
+        done = archive.refresh_sessions()
+        assert 0 < done["posts"] < len(early)  # only the new week's stretch was derived again
+        assert _tables(archive) == whole
+    finally:
+        archive.close()
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10_000), parts=st.integers(2, 4))
+def test_any_split_and_order_gives_the_same_tables(sample_dir, whole, tmp_path_factory, seed, parts):
+    rng = random.Random(seed)
+    files = _split_pages(_page_lines(sample_dir / "swchat-v2.jsonl"), parts, rng)
+    rng.shuffle(files)
+    folder = tmp_path_factory.mktemp("split")
+    archive = _import_in_parts(folder, files)
+    try:
+        assert _tables(archive) == whole
+    finally:
+        archive.close()
+
+
+def _tweet(tid, minute, author, text, tags=("SWChat",), day="07", **extra):
+    return {"id": tid, "author_id": author, "text": text, "created_at": f"2026-10-{day}T19:{minute:02d}:00.000Z",
+            "entities": {"hashtags": [{"tag": t} for t in tags]}, **extra}
+
+
+def _write(path, tweets, users=()):
+    users = [{"id": u, "username": f"user{u}"} for u in sorted({t["author_id"] for t in tweets} | set(users))]
+    path.write_bytes(orjson.dumps({"data": tweets, "includes": {"users": users}}) + b"\n")
+    return path
+
+
+def test_a_parent_arriving_later_updates_the_session_that_replied_to_it(tmp_path):
+    """A reply (without the replied-to author) in one week's session is resolved when its
+    parent, posted days before, is imported later: that session is derived again."""
+    week = [_tweet(str(200 + i), i, str(i % 4), f"A1 idea {i} #SWChat", day="14") for i in range(12)]
+    # user 3 replies to a post of user 1 from the week before, not yet in the archive
+    week.append(_tweet("300", 13, "3", "@user1 so true #SWChat", day="14",
+                       referenced_tweets=[{"type": "replied_to", "id": "100"}]))
+    parent = [_tweet("100", 0, "1", "a thought about supervision", tags=(), day="07")]
+    archive = swchat.open(tmp_path / "a.db", create=True)
+    try:
+        archive.ingest([_write(tmp_path / "week.jsonl", week)])
+        chat = archive.session("SWChat-2026-10-14")
+        before = chat.history.participation.set_index("account_id").loc["1", "replies_received"]
+        archive.ingest([_write(tmp_path / "parent.jsonl", parent)])
+        chat = archive.session("SWChat-2026-10-14")
+        after = chat.history.participation.set_index("account_id").loc["1", "replies_received"]
+        assert (before, after) == (0, 1)
+        incremental = _tables(archive)
+        archive.reindex()
+        assert _tables(archive) == incremental
+    finally:
+        archive.close()
+
+
+def test_a_late_hashtagless_reply_joins_its_session(tmp_path):
+    chat_posts = [_tweet(str(100 + i), i, str(i % 4), f"A1 idea {i} #SWChat") for i in range(12)]
+    reply = [_tweet("500", 30, "9", "@user0 agreed!", tags=(), referenced_tweets=[{"type": "replied_to", "id": "100"}],
+                    in_reply_to_user_id="0")]
+    archive = swchat.open(tmp_path / "a.db", create=True)
+    try:
+        archive.ingest([_write(tmp_path / "chat.jsonl", chat_posts)])
+        assert archive.sessions("SWChat")[0].posts == 12
+        archive.ingest([_write(tmp_path / "reply.jsonl", reply)])
+        (session,) = archive.sessions("SWChat", members=True)
+        assert session.posts == 13 and "500" in session.post_ids and "9" in session.author_ids
+    finally:
+        archive.close()
+
+
+def test_stale_tables_are_never_read(tmp_path):
+    tweets = [_tweet(str(100 + i), i, str(i % 4), f"A1 idea {i} #SWChat") for i in range(12)]
+    path = _write(tmp_path / "chat.jsonl", tweets)
+    with Storage(tmp_path / "a.db") as storage:
+        storage.ingest([path])  # the storage layer alone does not derive
+        assert storage.derived_state()["stale"]
+        with pytest.raises(ArchiveError, match="out of date"):
+            storage.session_rows("SWChat")
+    with swchat.open(tmp_path / "a.db") as archive:  # the public archive brings them up to date first
+        assert [s.posts for s in archive.sessions("SWChat")] == [12]
+        assert not archive.derived_state()["stale"]
+
+
+def test_an_import_between_two_commands_changes_them_as_a_rebuild_would(sample_dir, tmp_path):
+    """CLI answers after an import equal those of a fresh archive holding both files."""
+    lines = _page_lines(sample_dir / "swchat-v2.jsonl")
+    first, second = _split_pages(lines, 2, random.Random(3))
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_bytes(b"\n".join(first) + b"\n")
+    b.write_bytes(b"\n".join(second) + b"\n")
+    runner = CliRunner()
+
+    def answers(db):
+        out = []
+        for args in (["sessions", "--hashtag", "SWChat", "--json"],
+                     ["community", "--hashtag", "SWChat", "--json"]):
+            result = runner.invoke(main, [*args, "--archive", str(db), "--tz", "Europe/London"])
+            assert result.exit_code == 0, result.output
+            out.append(json.loads(result.stdout))
+        latest = out[0][-1]["id"]
+        result = runner.invoke(main, ["questions", "--session", latest, "--archive", str(db), "--json",
+                                      "--tz", "Europe/London"])
+        assert result.exit_code == 0, result.output
+        return [*out, json.loads(result.stdout)]
+
+    db = tmp_path / "grown.db"
+    assert runner.invoke(main, ["ingest", str(a), "--archive", str(db)]).exit_code == 0
+    before = answers(db)
+    assert runner.invoke(main, ["ingest", str(b), "--archive", str(db)]).exit_code == 0
+    after = answers(db)
+    fresh = tmp_path / "fresh.db"
+    assert runner.invoke(main, ["ingest", str(a), str(b), "--archive", str(fresh)]).exit_code == 0
+    assert after == answers(fresh)
+    assert after != before
+
+
+def test_a_schema_1_archive_is_upgraded_in_place(sample_dir, tmp_path):
+    """An archive made before the derived tables gets them on first open."""
+    path = tmp_path / "old.db"
+    with swchat.open(path, create=True) as archive:
+        archive.ingest([sample_dir / "swchat-v2.jsonl"])
+        expected = [s.id for s in archive.sessions("SWChat")]
+        db = archive.db
+        for table in ("changes", "tag_counts", "derived_sessions", "session_posts", "participation",
+                      "interactions", "tag_accounts"):
+            db.execute(f"DROP TABLE {table}")
+        db.execute("DELETE FROM meta WHERE key LIKE 'derived_%'")
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with swchat.open(path) as archive:
+        assert archive.meta_value("schema_version") == "2"
+        assert [s.id for s in archive.sessions("SWChat")] == expected
+        assert archive.stats()["top_hashtags"][0][0].lower() == "swchat"
