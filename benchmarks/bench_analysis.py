@@ -1,122 +1,134 @@
-"""Throughput and peak memory of the analyses on synthetic archives of 10K and 100K posts.
+"""Time and peak memory of the analysis commands on archives of a chat's age: 100 and 400 sessions.
 
-For each size, the X API v2 pages of :func:`swchat.sample.generate` (``seed=1``) are written and
-imported into a fresh archive, each in its own child process; then every step runs in a child
-process of its own, so its peak resident memory is its own (Linux keeps ``ru_maxrss`` across
-exec, so nothing else may run in that process first):
+A weekly chat that has run for two years has 100 sessions, one that has run for eight years 400.
+For each archive size, synthetic X API v2 pages of :func:`swchat.sample.generate` (``seed=1``,
+about 2,000 posts a session) are written and imported into a fresh archive (``swchat ingest``,
+which also derives the session tables); then each command runs as a user runs it, in a process of
+its own, and the table gives its wall time (median of ``--repeat`` runs) and that process's peak
+resident memory (``os.wait4``):
 
-- ``posts``: :meth:`swchat.Archive.posts` for the chat's hashtag (with its hashtag-less
-  replies and context posts), as every analysis starts;
-- ``sessions``: :func:`swchat.sessions.archive_sessions` for the hashtag (uncached);
-- ``threads``: :func:`swchat.threads.thread_table` of the selected posts;
-- ``network``: :func:`swchat.network.chat_network` of the selection (all edge types), then
-  :func:`swchat.network.graph_metrics` of that graph, timed apart.
+- the **floor**: ``python -c "import pandas, networkx, matplotlib"`` — what any analysis pays;
+- ``sessions --hashtag``, ``questions --session``, ``threads --session``, ``report --session``
+  (HTML, with its figures) of the latest session, ``community --hashtag`` and
+  ``network --hashtag -o all.gexf`` (every post of the archive).
 
-Each line gives the step's time and the selection's own posts (context posts not counted) per
-second of it — its own time only: loading the posts a step needs is done first and not counted,
-though its memory is — what the step made, and the child's peak resident memory.
+Aims (issue "Analyses that scale"): sessions, questions and threads within 1.5× the floor;
+report and community within 3× it; the report on 400 sessions within 1.3× its time on 100
+(the cost of one session does not grow with the age of the chat); network of all posts under
+500 MB. The last column says how each command stands against its aim.
 
 Usage::
 
-    python benchmarks/bench_analysis.py [--sizes 10000 100000] [--keep DIR]
+    python benchmarks/bench_analysis.py [--sessions 100 400] [--posts-per-session 2000] [--repeat 3] [--keep DIR]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
+import statistics
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from bench_ingest import bench_args, make_input
 
 HASHTAG = "SWChat"
 
-INGEST = """
+MAKE = """
 import sys
-from swchat import Archive
-with Archive(sys.argv[1]) as archive:
-    archive.ingest([sys.argv[2]])
+from swchat.sample import generate, write_v2_pages
+write_v2_pages(generate(seed=1, sessions=int(sys.argv[1]), posts=int(sys.argv[2])), sys.argv[3])
 """
 
-STEP = """
-import json, resource, sys, time
-import pandas  # imported by every step; not part of any step's time
-from swchat import Archive
-step, db, hashtag = sys.argv[1], sys.argv[2], sys.argv[3]
-out = {}
-with Archive(db, create=False) as archive:
-    if step == "posts":
-        start = time.perf_counter()
-        posts = archive.posts(hashtag)
-        out["seconds"] = time.perf_counter() - start
-        out["made"] = f"{len(posts):,} rows ({int(posts['is_context'].sum()):,} context)"
-    elif step == "sessions":
-        from swchat.sessions import archive_sessions
-        start = time.perf_counter()
-        sessions = archive_sessions(archive, hashtag)
-        out["seconds"] = time.perf_counter() - start
-        out["made"] = f"{len(sessions)} sessions"
-    elif step == "threads":
-        from swchat.threads import thread_table
-        posts = archive.posts(hashtag)
-        start = time.perf_counter()
-        table = thread_table(posts)
-        out["seconds"] = time.perf_counter() - start
-        out["made"] = f"{len(table):,} threads"
-    else:
-        from swchat.network import chat_network, graph_metrics
-        chat = archive.select(hashtag)
-        posts = chat.posts
-        start = time.perf_counter()
-        graph = chat_network(chat)
-        built = time.perf_counter()
-        metrics = graph_metrics(graph)
-        out["seconds"] = built - start
-        out["metrics_seconds"] = time.perf_counter() - built
-        out["made"] = f"{graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges"
-    if step != "sessions":
-        out["posts"] = int((~posts["is_context"]).sum())
-out["peak_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps(out))
-"""
-
-STEPS = ("posts", "sessions", "threads", "network")
+FLOOR = [sys.executable, "-c", "import pandas, networkx, matplotlib"]
 
 
-def make_archive(path: Path, folder: Path, size: int) -> Path:
-    """Import ``path`` into a fresh archive (in a child process) and return the archive."""
-    db = folder / f"analysis-{size}.db"
+def swchat(*args: str) -> list[str]:
+    """The ``swchat`` command line, run with this Python."""
+    return [sys.executable, "-m", "swchat", *args]
+
+
+def run(command: list[str]) -> tuple[float, float, str]:
+    """Run a command; its wall time (s), its own peak resident memory (MB) and its stdout."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    out = proc.stdout.read() if proc.stdout else b""
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return seconds, usage.ru_maxrss / 1024, out.decode()
+
+
+def timed(command: list[str], repeat: int) -> tuple[float, float]:
+    """Median wall time and largest peak memory over ``repeat`` runs."""
+    runs = [run(command) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def make_archive(sessions: int, per_session: int, folder: Path) -> tuple[Path, float, float]:
+    """Generate and import one archive; its path, import time and peak memory."""
+    posts = sessions * per_session
+    pages = folder / f"v2-{sessions}-sessions.jsonl"
+    if not pages.exists():
+        subprocess.run([sys.executable, "-c", MAKE, str(sessions), str(posts), str(pages)], check=True)
+    db = folder / f"analysis-{sessions}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
-    subprocess.run([sys.executable, "-c", INGEST, str(db), str(path)], check=True)
-    return db
-
-
-def run_step(step: str, db: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", STEP, step, str(db), HASHTAG],
-                         check=True, capture_output=True, text=True).stdout
-    return json.loads(out)
+    seconds, peak, _ = run(swchat("ingest", str(pages), "--archive", str(db)))
+    return db, seconds, peak
 
 
 def main() -> None:
-    sizes, folder = bench_args(__doc__.splitlines()[0])
-    print(f"{'posts':>9} {'step':<14} {'seconds':>8} {'posts/s':>11} {'peak MB':>8}  made")
-    for size in sizes:
-        db = make_archive(make_input(size, folder), folder, size)
-        selected = 0  # the selection's own posts, from the first step: the unit of every rate
-        for step in STEPS:
-            r = run_step(step, db)
-            selected = r.get("posts", selected)
-            rows = [(step if step != "network" else "chat_network", r["seconds"], r["made"])]
-            if step == "network":
-                rows.append(("graph_metrics", r["metrics_seconds"], "the graph table of that network"))
-            for name, seconds, made in rows:
-                rate = selected / seconds if seconds else float("inf")
-                print(f"{size:>9,} {name:<14} {seconds:>8.2f} {rate:>11,.0f} {r['peak_kib'] / 1024:>8.1f}  {made}")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, nargs="+", default=[100, 400])
+    parser.add_argument("--posts-per-session", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="keep the generated files and archives in this folder")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="swchat-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    floor, floor_mb = timed(FLOOR, args.repeat)
+    print(f"floor: import pandas + networkx + matplotlib {floor:.2f} s, {floor_mb:.0f} MB")
+    print(f"{'sessions':>8} {'posts':>9} {'command':<28} {'seconds':>8} {'× floor':>8} {'peak MB':>8}  aim")
+    report_times: dict[int, float] = {}
+    for sessions in args.sessions:
+        db, seconds, peak = make_archive(sessions, args.posts_per_session, folder)
+        stats = json.loads(run(swchat("stats", "--json", "--archive", str(db)))[2])
+        listed = json.loads(run(swchat("sessions", "--hashtag", HASHTAG, "--json", "--archive", str(db)))[2])
+        latest = listed[-1]
+        head = f"{sessions:>8} {stats['posts']:>9,}"
+        print(f"{head} {'ingest (with session tables)':<28} {seconds:>8.2f} {'':>8} {peak:>8.0f}  "
+              f"{stats['posts'] / seconds:,.0f} posts/s")
+        commands = [
+            ("sessions --hashtag", ["sessions", "--hashtag", HASHTAG], 1.5, None),
+            ("questions --session", ["questions", "--session", latest["id"]], 1.5, None),
+            ("threads --session", ["threads", "--session", latest["id"]], 1.5, None),
+            ("report --session", ["report", "--session", latest["id"], "-o", str(folder / "report.html")], 3.0, None),
+            ("community --hashtag", ["community", "--hashtag", HASHTAG], 3.0, None),
+            ("network --hashtag -o .gexf", ["network", "--hashtag", HASHTAG, "-o", str(folder / "all.gexf")],
+             None, 500),
+        ]
+        for name, command, times, megabytes in commands:
+            seconds, peak = timed(swchat(*command, "--archive", str(db)), args.repeat)
+            if name == "report --session":
+                report_times[sessions] = seconds
+            ratio = seconds / floor
+            aims = []
+            if times is not None:
+                aims.append(f"≤ {times:g}× floor: {'yes' if ratio <= times else 'NO'}")
+            if megabytes is not None:
+                aims.append(f"< {megabytes} MB: {'yes' if peak < megabytes else 'NO'}")
+            label = name + (f" ({latest['posts']:,} posts)" if "--session" in name and name.startswith("report")
+                            else "")
+            print(f"{head} {label:<28} {seconds:>8.2f} {ratio:>8.2f} {peak:>8.0f}  {'; '.join(aims)}")
             sys.stdout.flush()
+    if len(report_times) >= 2:
+        small, large = min(report_times), max(report_times)
+        ratio = report_times[large] / report_times[small]
+        print(f"report on {large} sessions / on {small} sessions: {ratio:.2f} (aim ≤ 1.3: {'yes' if ratio <= 1.3 else 'NO'})")
 
 
 if __name__ == "__main__":

@@ -264,9 +264,9 @@ class Archive(store.Archive):
     def ingest(self, inputs: Iterable[str | Path | Source], format: str | None = None,
                progress: Callable[[Source, str], Callable[[int], None] | None] | None = None) -> store.IngestResult:
         """Import export files (see :meth:`swchat.archive.Archive.ingest`), then bring the session
-        tables up to date with what they added."""
+        tables up to date with what they added (``result.sessions`` says what that took)."""
         result = super().ingest(inputs, format=format, progress=progress)
-        self.refresh_sessions()
+        result.sessions = self.refresh_sessions()
         return result
 
     def refresh_sessions(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:

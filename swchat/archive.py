@@ -229,9 +229,14 @@ class FileResult:
 
 @dataclass
 class IngestResult:
-    """The results of one :meth:`Archive.ingest` call, per file and in total."""
+    """The results of one :meth:`Archive.ingest` call, per file and in total.
+
+    ``sessions`` says what bringing the derived session tables up to date did afterwards
+    (``posts`` derived again, ``sessions`` stored), when that was done.
+    """
 
     files: list[FileResult]
+    sessions: dict[str, int] | None = None
 
     @property
     def total(self) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""Archive commands: ``ingest``, ``stats``, ``rejected``, ``sample``."""
+"""Archive commands: ``ingest``, ``stats``, ``rejected``, ``reindex``, ``sample``."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ..cli import (
     stderr_is_terminal,
 )
 
-__all__ = ["COMMANDS", "ingest", "rejected", "sample", "stats"]
+__all__ = ["COMMANDS", "ingest", "reindex", "rejected", "sample", "stats"]
 
 
 def _progress_factory(bars: list[Any]):
@@ -78,6 +78,9 @@ def ingest(files: tuple[str, ...], archive_path: Path | None, fmt: str | None, a
             click.echo(f"  note: {note}", err=True)
         if f.rejected:
             click.echo(f"  {f.rejected} record(s) rejected: see `swchat rejected`", err=True)
+    if result.sessions and result.sessions["posts"]:
+        click.echo(f"session tables: {result.sessions['sessions']:,} sessions found in the "
+                   f"{result.sessions['posts']:,} posts around what changed", err=True)
     total = result.total
     if len(result.files) > 1:
         click.echo(
@@ -127,6 +130,29 @@ def stats(archive_path: Path | None, as_json: bool, top: int) -> None:
 @click.command()
 @archive_option
 @json_option
+@handle_errors
+def reindex(archive_path: Path | None, as_json: bool) -> None:
+    """Derive the session tables again from every post in the archive.
+
+    Sessions, their posts and question segments, and who took part in each (with newcomers and
+    who was welcomed) are kept in tables that every import brings up to date; this rebuilds
+    them from scratch (after an upgrade, or to check them).
+
+    \b
+    Example:
+        swchat reindex --archive chat.db
+    """
+    with open_archive(archive_path) as archive:
+        done = archive.reindex()
+    if as_json:
+        echo_json(done)
+        return
+    click.echo(f"derived {done['sessions']:,} sessions from {done['posts']:,} posts", err=True)
+
+
+@click.command()
+@archive_option
+@json_option
 @click.option("--raw/--no-raw", default=False, help="Also show the start of each raw record.")
 @handle_errors
 def rejected(archive_path: Path | None, as_json: bool, raw: bool) -> None:
@@ -169,4 +195,4 @@ def sample(outdir: Path, seed: int, sessions: int, posts: int | None) -> None:
     for path in paths.values():
         click.echo(str(path))
 
-COMMANDS = [ingest, stats, rejected, sample]
+COMMANDS = [ingest, stats, rejected, reindex, sample]

@@ -75,10 +75,9 @@ import orjson
 
 from ..schema import new_account, new_post, validate_account, validate_post
 from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines
-from .common import RECORD_ERRORS, first_value, iso_time, reason
+from .common import BOM, RECORD_ERRORS, first_record, first_value, iso_time, json_records, reason
 from .detect import Format, register
 from .xcommon import lead_mention, retweet_text, unique
-from .xv1 import first_record, json_records
 
 __all__ = [
     "FORMAT",
@@ -92,7 +91,6 @@ __all__ = [
     "view_items",
 ]
 
-_BOM = b"\xef\xbb\xbf"
 _POST = "app.bsky.feed.post"
 _TAG = "app.bsky.richtext.facet#tag"
 _MENTION = "app.bsky.richtext.facet#mention"
@@ -769,7 +767,7 @@ def read(source: Source) -> Iterator[Item]:
                 continue
             yield from _value_items(parsed, lineno, raw if isinstance(parsed, dict) else None)
         return
-    data = head.data.lstrip(_BOM + b" \t\r\n")
+    data = head.data.lstrip(BOM + b" \t\r\n")
     record = first_record(head)
     if data[:1] == b"[":
         prefix = "item"

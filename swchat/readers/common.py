@@ -25,18 +25,31 @@ from __future__ import annotations
 import functools
 import io
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 import ijson
 
-from .base import Head
+from .base import Head, Rejected, Source
 
-__all__ = ["RECORD_ERRORS", "first_value", "host_of", "iso_time", "reason"]
+__all__ = [
+    "BOM",
+    "RECORD_ERRORS",
+    "FromFirstBracket",
+    "first_record",
+    "first_value",
+    "host_of",
+    "iso_time",
+    "json_records",
+    "reason",
+]
 
 #: Exceptions that mean "this one record is malformed": readers reject the record and go on.
 RECORD_ERRORS = (ValueError, KeyError, TypeError, AttributeError, IndexError)
+#: The UTF-8 byte order mark some tools write before JSON.
+BOM = b"\xef\xbb\xbf"
 
 _ISO = re.compile(
     r"^\s*(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d+))?)?)?"
@@ -153,3 +166,112 @@ def host_of(url: Any) -> str | None:
     except ValueError:
         return None
     return host or None
+
+
+class FromFirstBracket(io.RawIOBase):
+    """A binary stream that starts at the first ``[`` or ``{`` of another one.
+
+    Skips a BOM, or the ``window.YTD.tweets.part0 =`` assignment of an X archive file.
+    """
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._pending = b""
+        self._started = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if not self._started:
+            while True:
+                chunk = self._stream.read(1 << 16)
+                if not chunk:
+                    self._started = True
+                    break
+                starts = [i for i in (chunk.find(b"["), chunk.find(b"{")) if i >= 0]
+                if starts:
+                    self._pending = chunk[min(starts):]
+                    self._started = True
+                    break
+        if self._pending:
+            n = min(len(buffer), len(self._pending))
+            buffer[:n] = self._pending[:n]
+            self._pending = self._pending[n:]
+            return n
+        data = self._stream.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        return n
+
+
+def json_records(source: Source, prefix: str) -> Iterator[tuple[int, Any]]:
+    """Stream the JSON values under ``prefix`` (an :mod:`ijson` prefix) of a JSON document.
+
+    Yields ``(record_number, value)`` from 1. Anything before the first ``[`` or ``{`` (a BOM,
+    an archive's ``window.YTD… =``) is skipped, and several concatenated documents are read in
+    turn. When the JSON breaks, a :class:`~swchat.readers.base.Rejected` is yielded for the
+    record that follows the last good one, and reading stops: nothing after a syntax error in
+    one document can be trusted.
+
+    Examples
+    --------
+    >>> src = Source.from_bytes(b'[{"a": 1}, {"a": 2.5}, {"a": ')
+    >>> list(json_records(src, "item"))  # doctest: +ELLIPSIS
+    [(1, {'a': 1}), (2, {'a': 2.5}), (3, Rejected(line=3, reason='not valid JSON after record 2 ...
+    """
+    number = 0
+    with source.open() as stream:
+        body = io.BufferedReader(FromFirstBracket(stream), buffer_size=1 << 16)
+        try:
+            for value in ijson.items(body, prefix, use_float=True, multiple_values=True):
+                number += 1
+                yield number, value
+        except (ijson.JSONError, UnicodeDecodeError) as exc:
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            reason = (f"not valid JSON after record {number} ({message}); "
+                      "the rest of the input cannot be read")
+            yield number + 1, Rejected(number + 1, reason, "")
+
+
+def _top_keys(data: bytes) -> dict[str, Any]:
+    """The top-level keys of a JSON object that may be cut short, with their scalar values."""
+    keys: dict[str, Any] = {}
+    try:
+        for prefix, event, value in ijson.parse(io.BytesIO(data), use_float=True):
+            if prefix == "" and event == "map_key":
+                keys[value] = True
+            elif prefix in keys and event in ("string", "number", "boolean", "null"):
+                keys[prefix] = value
+    except (ijson.JSONError, UnicodeDecodeError):
+        pass
+    return keys
+
+
+def first_record(head: Head) -> Any:
+    """The first record of a JSON input, for sniffing: the first value of a JSON-lines input
+    (the first element when it is an array), or of a document that may go on past the head.
+
+    For an object too large for the head, a dict of its top-level keys is returned (scalar
+    values filled in, others ``True``). ``None`` when nothing can be made of it.
+
+    Examples
+    --------
+    >>> first_record(Source.from_bytes(b'[\\n {"id_str": "1"},\\n {"id_str": "2"}\\n]').head())
+    {'id_str': '1'}
+    """
+    if head.first_json is not None:
+        value = head.first_json
+        return (value[0] if value else None) if isinstance(value, list) else value
+    data = head.data.lstrip(BOM + b" \t\r\n")
+    if data[:1] == b"[":
+        try:
+            return next(ijson.items(io.BytesIO(data), "item", use_float=True))
+        except (ijson.JSONError, UnicodeDecodeError, StopIteration):
+            return None
+    if data[:1] == b"{":
+        try:
+            return next(ijson.items(io.BytesIO(data), "", use_float=True, multiple_values=True))
+        except (ijson.JSONError, UnicodeDecodeError, StopIteration):
+            return _top_keys(data) or None
+    return None

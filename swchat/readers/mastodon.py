@@ -121,10 +121,18 @@ import orjson
 
 from ..schema import new_account, new_post, validate_account, validate_post
 from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines
-from .common import RECORD_ERRORS, first_value, host_of, iso_time, reason
+from .common import (
+    BOM,
+    RECORD_ERRORS,
+    first_record,
+    first_value,
+    host_of,
+    iso_time,
+    json_records,
+    reason,
+)
 from .detect import Format, register
 from .xcommon import lead_mention, retweet_text, unique
-from .xv1 import first_record, json_records
 
 __all__ = [
     "FORMAT",
@@ -138,7 +146,6 @@ __all__ = [
     "status_post",
 ]
 
-_BOM = b"\xef\xbb\xbf"
 _PROFILE_URL = re.compile(r"^https?://[^/]+/@[^/@]+/?$")
 _PUBLIC = ("https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public")
 _PRIVATE_VISIBILITY = ("direct", "limited")
@@ -1116,7 +1123,7 @@ def _units(source: Source, head: Head) -> Iterator[_Unit]:
                 continue
             yield from _units_of(parsed, lineno, raw if isinstance(parsed, dict) else None, docs)
         return
-    data = head.data.lstrip(_BOM + b" \t\r\n")
+    data = head.data.lstrip(BOM + b" \t\r\n")
     if data[:1] == b"[":
         for number, value in json_records(source, "item"):
             yield number, None, _wrap(value), None

@@ -53,9 +53,10 @@ import orjson
 
 from ..errors import InputFormatError
 from .base import Head, Item, Rejected, Source
+from .common import RECORD_ERRORS
 from .detect import Format, register
 from .xcommon import csv_encoding, csv_records
-from .xv1 import RECORD_ERRORS, v1_items
+from .xv1 import v1_items
 
 __all__ = ["COLUMNS", "FORMAT", "read", "sniff"]
 

@@ -50,16 +50,16 @@ from typing import Any
 import orjson
 
 from .base import Account, Head, Item, Note, Post, Rejected, Source
+from .common import BOM, RECORD_ERRORS, first_record, json_records
 from .detect import Format, register
 from .xcommon import v2_time
-from .xv1 import RECORD_ERRORS, first_record, json_records, v1_account, v1_items
+from .xv1 import v1_account, v1_items
 
 __all__ = ["FORMAT", "UNKNOWN_OWNER", "archive_owner", "read", "sniff"]
 
 #: ``author_id`` of the posts of an archive whose ``account.js`` is not at hand.
 UNKNOWN_OWNER = "archive-owner"
 
-_BOM = b"\xef\xbb\xbf"
 _YTD = b"window.YTD."
 _GRAILBIRD = b"Grailbird.data."
 # window.YTD.<name>.partN files that hold tweets
@@ -145,7 +145,7 @@ def archive_owner(source: Source) -> tuple[dict | None, str | None]:
 
 def _archive_kind(head: Head) -> tuple[str, str] | None:
     """``("ytd", name)`` or ``("grailbird", name)`` for an archive ``.js`` file, else ``None``."""
-    data = head.data.lstrip(_BOM + b" \t\r\n")
+    data = head.data.lstrip(BOM + b" \t\r\n")
     for marker, kind in ((_YTD, "ytd"), (_GRAILBIRD, "grailbird")):
         if data.startswith(marker):
             name = data[len(marker):].split(b"=", 1)[0].strip()

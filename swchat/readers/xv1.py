@@ -58,15 +58,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import io
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import Any
 
-import ijson
 import orjson
 
 from ..schema import new_account, new_post, validate_account, validate_post
 from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines
+from .common import BOM, RECORD_ERRORS, first_record, json_records
 from .detect import Format, register
 from .xcommon import (
     RT_PREFIX,
@@ -83,9 +82,6 @@ from .xcommon import (
 
 __all__ = [
     "FORMAT",
-    "RECORD_ERRORS",
-    "first_record",
-    "json_records",
     "read",
     "sniff",
     "v1_account",
@@ -93,11 +89,9 @@ __all__ = [
     "v1_post",
 ]
 
-_BOM = b"\xef\xbb\xbf"
 
 #: Exceptions that mean "this one record is malformed" (not a bug in the whole file): readers
 #: turn them into :class:`~swchat.readers.base.Rejected` items and carry on.
-RECORD_ERRORS = (ValueError, KeyError, TypeError, AttributeError)
 
 # v1.1 stream messages that are not tweets: {"delete": …}, {"limit": …}, …
 _NOTICES = {
@@ -421,115 +415,6 @@ def v1_items(
 # --------------------------------------------------------------------------- containers
 
 
-class _FromFirstBracket(io.RawIOBase):
-    """A binary stream that starts at the first ``[`` or ``{`` of another one.
-
-    Skips a BOM, or the ``window.YTD.tweets.part0 =`` assignment of an X archive file.
-    """
-
-    def __init__(self, stream: BinaryIO) -> None:
-        self._stream = stream
-        self._pending = b""
-        self._started = False
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        if not self._started:
-            while True:
-                chunk = self._stream.read(1 << 16)
-                if not chunk:
-                    self._started = True
-                    break
-                starts = [i for i in (chunk.find(b"["), chunk.find(b"{")) if i >= 0]
-                if starts:
-                    self._pending = chunk[min(starts):]
-                    self._started = True
-                    break
-        if self._pending:
-            n = min(len(buffer), len(self._pending))
-            buffer[:n] = self._pending[:n]
-            self._pending = self._pending[n:]
-            return n
-        data = self._stream.read(len(buffer))
-        n = len(data)
-        buffer[:n] = data
-        return n
-
-
-def json_records(source: Source, prefix: str) -> Iterator[tuple[int, Any]]:
-    """Stream the JSON values under ``prefix`` (an :mod:`ijson` prefix) of a JSON document.
-
-    Yields ``(record_number, value)`` from 1. Anything before the first ``[`` or ``{`` (a BOM,
-    an archive's ``window.YTD… =``) is skipped, and several concatenated documents are read in
-    turn. When the JSON breaks, a :class:`~swchat.readers.base.Rejected` is yielded for the
-    record that follows the last good one, and reading stops: nothing after a syntax error in
-    one document can be trusted.
-
-    Examples
-    --------
-    >>> src = Source.from_bytes(b'[{"a": 1}, {"a": 2.5}, {"a": ')
-    >>> list(json_records(src, "item"))  # doctest: +ELLIPSIS
-    [(1, {'a': 1}), (2, {'a': 2.5}), (3, Rejected(line=3, reason='not valid JSON after record 2 ...
-    """
-    number = 0
-    with source.open() as stream:
-        body = io.BufferedReader(_FromFirstBracket(stream), buffer_size=1 << 16)
-        try:
-            for value in ijson.items(body, prefix, use_float=True, multiple_values=True):
-                number += 1
-                yield number, value
-        except (ijson.JSONError, UnicodeDecodeError) as exc:
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            reason = (f"not valid JSON after record {number} ({message}); "
-                      "the rest of the input cannot be read")
-            yield number + 1, Rejected(number + 1, reason, "")
-
-
-def _top_keys(data: bytes) -> dict[str, Any]:
-    """The top-level keys of a JSON object that may be cut short, with their scalar values."""
-    keys: dict[str, Any] = {}
-    try:
-        for prefix, event, value in ijson.parse(io.BytesIO(data), use_float=True):
-            if prefix == "" and event == "map_key":
-                keys[value] = True
-            elif prefix in keys and event in ("string", "number", "boolean", "null"):
-                keys[prefix] = value
-    except (ijson.JSONError, UnicodeDecodeError):
-        pass
-    return keys
-
-
-def first_record(head: Head) -> Any:
-    """The first record of a JSON input, for sniffing: the first value of a JSON-lines input
-    (the first element when it is an array), or of a document that may go on past the head.
-
-    For an object too large for the head, a dict of its top-level keys is returned (scalar
-    values filled in, others ``True``). ``None`` when nothing can be made of it.
-
-    Examples
-    --------
-    >>> first_record(Source.from_bytes(b'[\\n {"id_str": "1"},\\n {"id_str": "2"}\\n]').head())
-    {'id_str': '1'}
-    """
-    if head.first_json is not None:
-        value = head.first_json
-        return (value[0] if value else None) if isinstance(value, list) else value
-    data = head.data.lstrip(_BOM + b" \t\r\n")
-    if data[:1] == b"[":
-        try:
-            return next(ijson.items(io.BytesIO(data), "item", use_float=True))
-        except (ijson.JSONError, UnicodeDecodeError, StopIteration):
-            return None
-    if data[:1] == b"{":
-        try:
-            return next(ijson.items(io.BytesIO(data), "", use_float=True, multiple_values=True))
-        except (ijson.JSONError, UnicodeDecodeError, StopIteration):
-            return _top_keys(data) or None
-    return None
-
-
 # --------------------------------------------------------------------------- sniff and read
 
 
@@ -598,7 +483,7 @@ def sniff(head: Head) -> bool | str | None:
         for count, line in enumerate(head.data.splitlines()):
             if count > 50:
                 break
-            line = line.strip().lstrip(_BOM)
+            line = line.strip().lstrip(BOM)
             if not line:
                 continue
             try:
@@ -652,7 +537,7 @@ def _reason(exc: BaseException) -> str:
 
 
 def _ijson_prefix(head: Head) -> str:
-    data = head.data.lstrip(_BOM + b" \t\r\n")
+    data = head.data.lstrip(BOM + b" \t\r\n")
     if data[:1] == b"[":
         return "item"
     record = first_record(head)
@@ -677,9 +562,9 @@ def read(source: Source) -> Iterator[Item]:
     head = source.head()
     if head.first_json is not None:
         for lineno, parsed, raw in json_lines(source):
-            if isinstance(parsed, Rejected) and raw.startswith(_BOM):
+            if isinstance(parsed, Rejected) and raw.startswith(BOM):
                 with contextlib.suppress(orjson.JSONDecodeError):
-                    parsed, raw = orjson.loads(raw[len(_BOM):]), raw[len(_BOM):]
+                    parsed, raw = orjson.loads(raw[len(BOM):]), raw[len(BOM):]
             if isinstance(parsed, Rejected):
                 yield parsed
                 continue
