@@ -75,9 +75,19 @@ import orjson
 
 from ..schema import new_account, new_post, validate_account, validate_post
 from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines
-from .common import BOM, RECORD_ERRORS, first_record, first_value, iso_time, json_records, reason
+from .common import (
+    BOM,
+    RECORD_ERRORS,
+    first_record,
+    first_value,
+    iso_time,
+    json_records,
+    lead_mention,
+    reason,
+    retweet_text,
+    unique,
+)
 from .detect import Format, register
-from .xcommon import lead_mention, retweet_text, unique
 
 __all__ = [
     "FORMAT",

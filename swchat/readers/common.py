@@ -43,7 +43,10 @@ __all__ = [
     "host_of",
     "iso_time",
     "json_records",
+    "lead_mention",
     "reason",
+    "retweet_text",
+    "unique",
 ]
 
 #: Exceptions that mean "this one record is malformed": readers reject the record and go on.
@@ -275,3 +278,33 @@ def first_record(head: Head) -> Any:
         except (ijson.JSONError, UnicodeDecodeError, StopIteration):
             return _top_keys(data) or None
     return None
+
+
+def unique(values) -> list:
+    """The values in order, each kept once (exact comparison)."""
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def retweet_text(handle: str | None, original_text: str) -> str:
+    """A retweet's canonical text: ``RT @handle: `` followed by the original's full text."""
+    return f"RT @{handle or 'unknown'}: {original_text}"
+
+
+def lead_mention(handle: str | None, mentions: list[str]) -> list[str]:
+    """``mentions`` with ``handle`` first (a retweet's mentions start with the retweeted account).
+
+    A handle already among the mentions in another letter case is moved, not repeated, keeping
+    the entities' spelling.
+
+    Examples
+    --------
+    >>> lead_mention("swchathost", ["ann", "SWChatHost"])
+    ['SWChatHost', 'ann']
+    >>> lead_mention(None, ["ann"])
+    ['ann']
+    """
+    if not handle:
+        return unique(mentions)
+    folded = handle.lower()
+    same = [m for m in mentions if m and m.lower() == folded]
+    return unique([same[0] if same else handle, *mentions])

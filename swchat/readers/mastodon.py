@@ -129,10 +129,12 @@ from .common import (
     host_of,
     iso_time,
     json_records,
+    lead_mention,
     reason,
+    retweet_text,
+    unique,
 )
 from .detect import Format, register
-from .xcommon import lead_mention, retweet_text, unique
 
 __all__ = [
     "FORMAT",

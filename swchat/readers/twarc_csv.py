@@ -61,18 +61,16 @@ import orjson
 from ..errors import InputFormatError
 from ..schema import new_account, new_post, validate_account, validate_post
 from .base import Account, Head, Item, Post, Rejected, Source
+from .common import lead_mention, retweet_text, unique
 from .detect import Format, register
 from .xcommon import (
     RT_PREFIX,
     csv_encoding,
     csv_records,
-    lead_mention,
     link_url,
     plain_text,
-    retweet_text,
     source_label,
     status_url,
-    unique,
     v2_time,
 )
 

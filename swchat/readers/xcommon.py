@@ -12,6 +12,7 @@ Examples
 'https://twitter.com/ann/status/123'
 >>> source_label('<a href="https://mobile.twitter.com" rel="nofollow">Twitter Web App</a>')
 'Twitter Web App'
+>>> from swchat.readers.common import unique
 >>> unique(["SWChat", "swchat", "SWChat"])
 ['SWChat', 'swchat']
 >>> plain_text("Q1 &amp; A1 &lt;3")
@@ -36,13 +37,10 @@ __all__ = [
     "RT_PREFIX",
     "csv_encoding",
     "csv_records",
-    "lead_mention",
     "link_url",
     "plain_text",
-    "retweet_text",
     "source_label",
     "status_url",
-    "unique",
     "v1_time",
     "v2_time",
 ]
@@ -94,16 +92,6 @@ def source_label(value: str | None) -> str | None:
     if not value:
         return None
     return _TAG.sub("", value).strip() or None
-
-
-def unique(values) -> list:
-    """The values in order, each kept once (exact comparison)."""
-    return list(dict.fromkeys(v for v in values if v))
-
-
-def retweet_text(handle: str | None, original_text: str) -> str:
-    """A retweet's canonical text: ``RT @handle: `` followed by the original's full text."""
-    return f"RT @{handle or 'unknown'}: {original_text}"
 
 
 def plain_text(text: str | None) -> str | None:
@@ -191,23 +179,3 @@ def csv_records(
             if fields and (len(fields) > 1 or fields[0]):
                 yield start, fields
             start = reader.line_num + 1
-
-
-def lead_mention(handle: str | None, mentions: list[str]) -> list[str]:
-    """``mentions`` with ``handle`` first (a retweet's mentions start with the retweeted account).
-
-    A handle already among the mentions in another letter case is moved, not repeated, keeping
-    the entities' spelling.
-
-    Examples
-    --------
-    >>> lead_mention("swchathost", ["ann", "SWChatHost"])
-    ['SWChatHost', 'ann']
-    >>> lead_mention(None, ["ann"])
-    ['ann']
-    """
-    if not handle:
-        return unique(mentions)
-    folded = handle.lower()
-    same = [m for m in mentions if m and m.lower() == folded]
-    return unique([same[0] if same else handle, *mentions])

@@ -65,17 +65,22 @@ import orjson
 
 from ..schema import new_account, new_post, validate_account, validate_post
 from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines
-from .common import BOM, RECORD_ERRORS, first_record, json_records
+from .common import (
+    BOM,
+    RECORD_ERRORS,
+    first_record,
+    json_records,
+    lead_mention,
+    retweet_text,
+    unique,
+)
 from .detect import Format, register
 from .xcommon import (
     RT_PREFIX,
-    lead_mention,
     link_url,
     plain_text,
-    retweet_text,
     source_label,
     status_url,
-    unique,
     v1_time,
     v2_time,
 )

@@ -47,8 +47,9 @@ import orjson
 
 from ..schema import validate_account, validate_post
 from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines
+from .common import retweet_text, unique
 from .detect import Format, register
-from .xcommon import RT_PREFIX, retweet_text, status_url, unique, v2_time
+from .xcommon import RT_PREFIX, status_url, v2_time
 
 __all__ = ["FORMAT", "read", "read_split", "sniff", "v2_account", "v2_post"]
 
