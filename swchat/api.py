@@ -187,10 +187,9 @@ class _Computed:
         parts: list[Any] = []
         for posts in archive.stretches(gap.to_pytimedelta()):
             parts.append(derive_sessions(posts, tags=[tag] if tag else None, **{**options, "gap": gap}))
-        frames = {}
+        frames: dict[str, list[pd.DataFrame]] = {"sessions": [], "members": [], "participation": [],
+                                                 "interactions": []}
         offset = 0
-        for name in ("sessions", "members", "participation", "interactions"):
-            frames[name] = []
         for derived in parts:
             for name in frames:
                 frame = getattr(derived, name)
@@ -281,12 +280,12 @@ class Archive(store.Archive):
         from .sessions import DEFAULT_GAP, DEFAULT_MIN_PARTICIPANTS, DEFAULT_MIN_POSTS
 
         options = f"gap={DEFAULT_GAP};min_posts={DEFAULT_MIN_POSTS};min_participants={DEFAULT_MIN_PARTICIPANTS}"
-        return self.refresh(derive_sessions, gap=DEFAULT_GAP.to_pytimedelta(), version=DERIVED_VERSION,
-                            options=options, progress=progress)
+        return self.refresh_derived(derive_sessions, gap=DEFAULT_GAP.to_pytimedelta(), version=DERIVED_VERSION,
+                                    options=options, progress=progress)
 
     def reindex(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
         """Derive the session tables again from every post (``swchat reindex``)."""
-        self.set_meta("derived_full", "1")
+        self.rebuild_derived()
         return self.refresh_sessions(progress=progress)
 
     def _tables(self, tag: str | None, options: dict[str, Any]) -> _Stored | _Computed:
@@ -450,8 +449,9 @@ class Archive(store.Archive):
         posts = tables.posts(key)
         siblings = self._labelled(tables.rows(session.hashtag), tz)
         at = next(i for i, s in enumerate(siblings) if s.key == key)
-        keys = [key] + ([siblings[at - 1].key] if at else [])
-        part = tables.participation([k for k in keys if k is not None])
+        previous = siblings[at - 1].key if at else None
+        keys = [key] if previous is None else [key, previous]
+        part = tables.participation(keys)
         session.post_ids = [str(p) for p in members["post_id"]]
         mine = part[part["session"] == key]
         session.author_ids = [str(a) for a in mine.sort_values("first_post", kind="stable")["account_id"]]

@@ -822,6 +822,7 @@ class _Writer:
         result.context += context
         db = self.db
         if kept:
+            data: bytes | memoryview
             if len(kept) == len(starts) - starts.count(-1):  # every raw record kept: block as it is
                 data = memoryview(block)[:-1]
             else:

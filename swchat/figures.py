@@ -112,7 +112,7 @@ STYLE: dict[str, Any] = {
 FORMATS: tuple[str, ...] = (".png", ".svg", ".pdf")
 
 
-def _rc() -> dict[str, Any]:
+def _rc() -> Any:
     from cycler import cycler
 
     rc = dict(STYLE)

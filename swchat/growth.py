@@ -349,8 +349,9 @@ def _values(frame: pd.DataFrame, column: str) -> np.ndarray:
     """A column as an object array with ``None`` for missing values (all ``None`` when absent)."""
     if column not in frame:
         return np.full(len(frame), None, dtype=object)
-    values = frame[column].astype(object).to_numpy()
-    return np.where(pd.isna(values), None, values)
+    values = frame[column].astype(object).to_numpy(copy=True)
+    values[pd.isna(values)] = None
+    return values
 
 
 def received_attention(posts: pd.DataFrame, *, scope: str | None = None) -> pd.DataFrame:
@@ -430,7 +431,7 @@ def received_attention(posts: pd.DataFrame, *, scope: str | None = None) -> pd.D
         key = (group[k], platform[k], post_id[k])
         if key not in seen:
             seen.add(key)
-            keep.append(k)
+            keep.append(int(k))
     kind = _values(posts, "kind")
     reply_to = _values(posts, "reply_to_post_id")
     reply_author = _values(posts, "reply_to_author_id")

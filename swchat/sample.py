@@ -959,7 +959,7 @@ class _Generator:
         fresh = session_ms - created_ms < 400 * 86_400_000
         followers = 0 if fresh and rng.random() < 0.4 else int(math.exp(rng.gauss(5.6, 1.3)))
         weight = rng.lognormvariate(0.0, 1.0)
-        acc = {
+        acc: dict[str, Any] = {
             "id": self._account_id(created_ms), "username": handle, "name": name,
             "description": desc, "location": loc, "created_ms": created_ms,
             "followers": followers, "following": int(math.exp(rng.gauss(5.8, 0.9))),
@@ -1326,9 +1326,10 @@ class _Generator:
 
         # welcomes on a newcomer's first answer
         for acc in answer_welcome:
-            a = first_answer.get(acc["id"])
-            if a is None:
+            first = first_answer.get(acc["id"])
+            if first is None:
                 continue
+            a = first
             ms = a["ms"] + rng.randrange(30_000, 150_000)
             if ms > end:
                 continue
@@ -1403,9 +1404,9 @@ class _Generator:
         rt_ok = [[a for a in answers[k] if not a["mentions"] and a["author_id"] not in no_target]
                  for k in range(_N_QUESTIONS)]
         for _ in range(n_rt):
-            r = rng.random()
+            draw = rng.random()
             k = rng.randrange(_N_QUESTIONS)
-            orig = questions[k] if r < 0.3 or not rt_ok[k] else rng.choice(rt_ok[k])
+            orig = questions[k] if draw < 0.3 or not rt_ok[k] else rng.choice(rt_ok[k])
             who = pick_any()
             key = (who["id"], id(orig))
             if who["id"] == orig["author_id"] or key in done:
@@ -1423,8 +1424,9 @@ class _Generator:
             k = rng.randrange(_N_QUESTIONS)
             topic = questions[k]["_topic"]
             who = pick_regular()
-            orig = rng.choice(quotable[k]) if quotable[k] and rng.random() < 0.6 else None
-            if orig is not None and orig["author_id"] != who["id"]:
+            quoted = rng.choice(quotable[k]) if quotable[k] and rng.random() < 0.6 else None
+            if quoted is not None and quoted["author_id"] != who["id"]:
+                orig = quoted
                 ms = orig["ms"] + 30_000 + int(rng.expovariate(1 / 200_000))
                 tb = _Text().s(self._fill(rng.choice(_QUOTE_COMMENTS), topic) + " ").tag(who["_tag"])
                 seg = orig["segment"]
@@ -1462,14 +1464,14 @@ class _Generator:
         for _ in range(n_thanks):
             who = pick_regular()
             ms = rng.randrange(wrap_ms + 20_000, end)
-            r = rng.random()
-            if r < 0.45:
+            draw = rng.random()
+            if draw < 0.45:
                 tb = _Text().at(lead, leading=True).s(" " + rng.choice(_THANKS_REPLIES))
                 if rng.random() < 0.5:
                     tb.s(" ").tag(who["_tag"])
                 add(self._post(ms, who, "reply", tb, session=s, segment="wrapup", role="thanks",
                                parent=wrap, display=tb.reply_range()))
-            elif r < 0.85:
+            elif draw < 0.85:
                 tb = _Text().tagged(rng.choice(_THANKS), who["_tag"])
                 add(self._post(ms, who, "original", tb, session=s, segment="wrapup", role="thanks"))
             elif (who["id"], id(wrap)) not in done:
@@ -1907,7 +1909,7 @@ def write_v2_pages(chat: SampleChat, path: str | Path, page_size: int = 100) -> 
                                     "result_count": len(page)}
             if i < n_pages - 1:
                 meta["next_token"] = "".join(token_rng.choices(_ALNUM[:26] + _ALNUM[52:], k=45))
-            obj = {
+            obj: dict[str, Any] = {
                 "data": [tweet(p) for p in page],
                 "includes": {"users": [user(accounts[a]) for a in users],
                              "tweets": [tweet(by_id[r]) for r in inc_tweets]},

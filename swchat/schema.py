@@ -20,10 +20,13 @@ Examples
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import SelectionError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = [
     "ACCOUNT_COLUMNS",
@@ -319,7 +322,7 @@ def _typed(frame, dtypes: dict[str, str]):
     return frame[list(dtypes)]
 
 
-def posts_frame(rows) -> Any:
+def posts_frame(rows: Any) -> pd.DataFrame:
     """Build a typed posts :class:`pandas.DataFrame` from canonical rows.
 
     Parameters
@@ -345,7 +348,7 @@ def posts_frame(rows) -> Any:
     return _typed(frame, POST_DTYPES)
 
 
-def accounts_frame(rows) -> Any:
+def accounts_frame(rows: Any) -> pd.DataFrame:
     """Build a typed accounts :class:`pandas.DataFrame` from canonical account rows.
 
     Examples
@@ -358,7 +361,7 @@ def accounts_frame(rows) -> Any:
     return _typed(pd.DataFrame(list(rows)), ACCOUNT_DTYPES)
 
 
-def light_posts(posts: Any) -> Any:
+def light_posts(posts: pd.DataFrame) -> pd.DataFrame:
     """A light frame of canonical posts for the session analyses, in (time, id) order.
 
     Keeps ``post_id``, ``created_at`` (UTC, nanoseconds), ``author_id``, ``author_handle`` (the id

@@ -13,14 +13,14 @@ hashtag's posts. The archive does it once and keeps the answer in derived tables
 - ``tag_accounts`` — per hashtag and account: first and last session, sessions attended (so
   newcomers and returners are a lookup, however old the chat).
 
-The analysis that fills them is not here (this layer knows no analysis): :meth:`SessionStore.refresh`
+The analysis that fills them is not here (this layer knows no analysis): :meth:`SessionStore.refresh_derived`
 takes it as a function (``derive``, in practice :func:`swchat.derive.derive_sessions`) and calls
 it on the posts of each stretch of time that changed. Every import records the days of the posts
 it added or promoted from context (``changes``); a refresh re-derives exactly the **closed
 stretches** around those days — runs of posts with no quiet gap longer than the session gap,
 which no session can cross — plus the stretches of posts that refer to a post the import added
 (a reply whose parent arrived later). So the work after a weekly import is the week's, not the
-archive's, and the tables always equal a rebuild from scratch (:meth:`SessionStore.reindex`).
+archive's, and the tables always equal a rebuild from scratch (:meth:`SessionStore.rebuild_derived`).
 
 A derived table that is out of date is never served: every read checks that no import happened
 since the last refresh and raises :class:`~swchat.errors.ArchiveError` otherwise
@@ -200,7 +200,7 @@ class SessionStore:
                                "(open it with swchat.open or run `swchat reindex`)")
 
     # -- bringing them up to date --------------------------------------------------------
-    def refresh(self, derive: Callable[[pd.DataFrame], Any], *, gap: timedelta, version: str,
+    def refresh_derived(self, derive: Callable[[pd.DataFrame], Any], *, gap: timedelta, version: str,
                 options: str = "", progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
         """Bring the derived tables up to date after imports (in one transaction).
 
@@ -259,15 +259,13 @@ class SessionStore:
             raise
         return {"posts": done, "sessions": stored}
 
-    def reindex(self, derive: Callable[[pd.DataFrame], Any], *, gap: timedelta, version: str,
-                options: str = "", progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
-        """Derive every table again from ``posts`` (see :meth:`refresh`)."""
+    def rebuild_derived(self) -> None:
+        """Have the next :meth:`refresh_derived` derive every table again from ``posts``."""
         self.set_meta("derived_full", "1")
-        return self.refresh(derive, gap=gap, version=version, options=options, progress=progress)
 
     def _all_posts_window(self) -> list[tuple[str, str]]:
         lo, hi = self.db.execute("SELECT min(created_at), max(created_at) FROM posts WHERE is_context = 0").fetchone()
-        return [(lo, hi)] if lo is not None else []
+        return [(str(lo), str(hi))] if lo is not None else []
 
     def _dirty_windows(self, gap: timedelta) -> list[tuple[str, str]]:
         """Time windows holding every own post whose sessions an import may have changed."""
@@ -285,7 +283,7 @@ class SessionStore:
         windows = []
         for day in sorted(days):
             start = datetime.fromisoformat(day).replace(tzinfo=UTC)
-            windows.append((_iso(start - gap), _iso(start + timedelta(days=1) + gap)))
+            windows.append((_iso_text(start - gap), _iso_text(start + timedelta(days=1) + gap)))
         return _merge(windows)
 
     def _closed(self, lo: str, hi: str, gap: timedelta) -> tuple[str, str]:
@@ -323,18 +321,18 @@ class SessionStore:
     def _chunks(self, lo: str, hi: str, gap: timedelta) -> Iterator[tuple[str, str, int]]:
         """``(first, last, posts)`` of chunks of a closed stretch, cut at quiet gaps."""
         limit = gap.total_seconds()
-        start = previous = None
+        start = previous = ""
         n = 0
         for (when,) in self.db.execute("SELECT created_at FROM posts WHERE is_context = 0 AND created_at >= ? "
                                        "AND created_at <= ? ORDER BY created_at", (lo, hi)):
-            if start is None:
+            if not start:
                 start = when
             elif n >= CHUNK_POSTS and _epoch(when) - _epoch(previous) > limit:
                 yield start, previous, n
                 start, n = when, 0
             previous = when
             n += 1
-        if start is not None:
+        if start:
             yield start, previous, n
 
     def _clear(self, lo: str, hi: str) -> set[str]:
@@ -493,9 +491,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _iso_text(value: datetime) -> str:
+    return _iso(value) or ""
+
+
 def _after(iso: str) -> str:
     """The first millisecond after an ISO time (an exclusive upper bound)."""
-    return _iso(datetime.fromisoformat(iso) + timedelta(milliseconds=1)) or iso
+    return _iso_text(datetime.fromisoformat(iso) + timedelta(milliseconds=1))
 
 
 def _merge(windows: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -267,6 +267,7 @@ def sessions_by_tag(
             parents = frame.drop_duplicates("post_id").set_index("post_id")["author_id"].to_dict()
             qnum = question_numbers(own)
         listed = []
+        assert qnum is not None
         for pos in _join_untagged(own, tagged_pos, times, candidates, gap_td):
             part = own.iloc[pos].assign(qnum=qnum.iloc[pos].to_numpy(object))
             listed.append((_session(part, named, parents), part))

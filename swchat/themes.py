@@ -979,9 +979,9 @@ def question_terms(
     frame = _prepared(frame, retweets)
     if "created_at" in frame:
         frame = frame.sort_values("created_at", kind="stable")
-    return distinctive_terms(frame["text"], frame["_segment"], n, min_count=min_count,
-                             chat_tag=chat_tag, stopwords=stopwords, langs=_post_langs(frame),
-                             **flags)
+    found = distinctive_terms(frame["text"], frame["_segment"], n, min_count=min_count,
+                              chat_tag=chat_tag, stopwords=stopwords, langs=_post_langs(frame), **flags)
+    return {str(label): terms for label, terms in found.items()}
 
 
 def _account_labels(posts: pd.DataFrame, communities: Mapping[Any, Hashable], key: str) -> pd.Series:

@@ -87,13 +87,13 @@ def escape_markdown(text: str) -> str:
             last = match.end()
         pieces.append(_escape_plain(line[last:]))
         escaped = "".join(pieces)
-        match = _LINE_START.match(escaped)
-        if match:
-            marker = match.group(2)
+        start = _LINE_START.match(escaped)
+        if start:
+            marker = start.group(2)
             if marker[0].isdigit():
-                escaped = f"{match.group(1)}{marker[:-1]}\\{marker[-1]}{escaped[match.end():]}"
+                escaped = f"{start.group(1)}{marker[:-1]}\\{marker[-1]}{escaped[start.end():]}"
             else:
-                escaped = f"{match.group(1)}\\{marker}{escaped[match.end():]}"
+                escaped = f"{start.group(1)}\\{marker}{escaped[start.end():]}"
         out_lines.append(escaped)
     return "\n".join(out_lines)
 

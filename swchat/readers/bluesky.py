@@ -235,8 +235,9 @@ def facet_entities(record: dict[str, Any], handles: dict[str, str] | None = None
                 links.append(feature["uri"])
             elif kind == _MENTION and isinstance(feature.get("did"), str):
                 if data is None:
-                    data = text.encode("utf-8")
-                index = facet.get("index") if isinstance(facet.get("index"), dict) else {}
+                    data = (text or "").encode("utf-8")
+                found = facet.get("index")
+                index: dict[str, Any] = found if isinstance(found, dict) else {}
                 start, end = index.get("byteStart"), index.get("byteEnd")
                 written = ""
                 if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(data):
@@ -620,7 +621,7 @@ def thread_items(thread: Any, line: int) -> list[Item]:
             if isinstance(value, dict):
                 nodes.append(value)
     elif isinstance(thread, dict):
-        ancestors = []
+        ancestors: list[dict[str, Any]] = []
         node = thread.get("parent")
         while isinstance(node, dict) and len(ancestors) < 10_000:
             ancestors.append(node)

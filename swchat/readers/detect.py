@@ -153,11 +153,12 @@ def expand_inputs(args: Iterable[str | Path]) -> list[Source]:
         else:
             paths.append(path)
     given = {p.resolve() for p in paths if isinstance(p, Path)}
-    for path in paths:
-        if path == "-":
+    for item in paths:
+        if item == "-":
             sources.append(Source.from_arg("-"))
             continue
-        assert isinstance(path, Path)
+        assert isinstance(item, Path)
+        path = item
         if path.resolve() in seen:
             continue
         seen.add(path.resolve())

@@ -434,7 +434,7 @@ class _Index:
 
     def learn(self, status: dict[str, Any]) -> None:
         """Take in one status and the statuses nested in it."""
-        pending = [status]
+        pending: list[Any] = [status]
         while pending:
             current = pending.pop()
             if not isinstance(current, dict):
@@ -600,7 +600,7 @@ def _parse(status: dict[str, Any]) -> Content:
     html = status.get("content")
     if html is None and isinstance(status.get("text"), str):  # a DELETE response: plain source text
         return Content(status["text"].strip())
-    urls = frozenset(m.get("url") for m in status.get("mentions") or ()
+    urls = frozenset(str(m["url"]) for m in status.get("mentions") or ()
                      if isinstance(m, dict) and isinstance(m.get("url"), str))
     return parse_content(html if isinstance(html, str) else None, urls)
 
@@ -685,7 +685,8 @@ def status_post(status: dict[str, Any], index: _Index | None = None, *,
         retweeted = reblog.get("uri")
         if not isinstance(retweeted, str) or not retweeted:
             raise ValueError(f"the boosted status inside {uri} has no uri")
-        original = reblog.get("account") if isinstance(reblog.get("account"), dict) else {}
+        boosted = reblog.get("account")
+        original: dict[str, Any] = boosted if isinstance(boosted, dict) else {}
         original_handle = global_handle(original.get("acct") or original.get("username"),
                                         original.get("url") or original.get("uri"))
         original_content = _parse(reblog)
@@ -894,8 +895,9 @@ def _outbox_row(activity: dict[str, Any]) -> dict[str, Any] | None:
     for tag in obj.get("tag") or ():
         if not isinstance(tag, dict):
             continue
-        name = tag.get("name") if isinstance(tag.get("name"), str) else ""
-        href = tag.get("href") if isinstance(tag.get("href"), str) else None
+        raw_name, raw_href = tag.get("name"), tag.get("href")
+        name = raw_name if isinstance(raw_name, str) else ""
+        href = raw_href if isinstance(raw_href, str) else None
         if tag.get("type") == "Hashtag" and name.lstrip("#"):
             hashtags_tagged.append(name.lstrip("#"))
         elif tag.get("type") == "Mention" and name.lstrip("@"):

@@ -290,7 +290,7 @@ def _convert(row: _Row, handles: dict[str, str], has_references: bool) -> tuple[
     mentions: list[str] = []
     for entry in mention_entries:
         if isinstance(entry, dict):
-            name = entry.get("username")
+            name = str(entry.get("username") or "")
             if name and entry.get("id"):
                 handles[str(entry["id"])] = name
         else:

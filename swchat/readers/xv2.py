@@ -134,7 +134,7 @@ def v2_post(
     get = tweet.get
     post_id = tweet["id"]
     author_id = get("author_id") or (get("author") or {}).get("id")
-    author = users.get(author_id) or _EMPTY
+    author = users.get(author_id or "") or _EMPTY
     handle = author.get("username")
     retweeted = replied = quoted = None
     references = get("referenced_tweets")
@@ -151,7 +151,7 @@ def v2_post(
         kind = "retweet"
         original = tweets.get(retweeted)
         if original is not None:
-            orig_author = users.get(original.get("author_id")) or _EMPTY
+            orig_author = users.get(original.get("author_id") or "") or _EMPTY
             orig_handle = orig_author.get("username")
             if not orig_handle:
                 match = RT_PREFIX.match(text)
@@ -376,7 +376,8 @@ def read(source: Source) -> Iterator[Item]:
             if not isinstance(data, list):
                 yield Rejected(lineno, "'data' is neither a list nor an object", raw.decode("utf-8", "replace"))
                 continue
-            includes = obj.get("includes") if isinstance(obj.get("includes"), dict) else {}
+            found = obj.get("includes")
+            includes: dict[str, Any] = found if isinstance(found, dict) else {}
             yield from _page_items(lineno, data, includes, collected, seen)
             if obj.get("errors"):
                 yield Note(lineno, _errors_note(obj["errors"]))

@@ -95,6 +95,7 @@ def cli_reference(command: click.Command | None = None, name: str = "swchat") ->
     """
     if command is None:
         from ..cli import main as command
+    assert command is not None
     parts = ["", _NOTE, ""]
     for path, ctx in _walk(command, name):
         helptext = ctx.command.get_help(ctx).rstrip()

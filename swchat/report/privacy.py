@@ -380,7 +380,7 @@ class Privacy:
         """What a post id becomes (a keyed ``post-…`` id when pseudonymising; else unchanged)."""
         if self.secret is None or _is_blank(post_id):
             return post_id
-        digest = hmac.new(self.secret, f"post:{post_id}".encode(), hashlib.sha256).hexdigest()
+        digest = hmac.new(_as_secret(self.secret), f"post:{post_id}".encode(), hashlib.sha256).hexdigest()
         return f"post-{digest[:12]}"
 
     def _session(self, session: Any, posts: pd.DataFrame) -> Any:
@@ -456,8 +456,7 @@ class Privacy:
             retweet_of_them = row.kind == "retweet" and (
                 (not _is_blank(row.retweeted_post_id) and str(row.retweeted_post_id) in excluded_posts)
                 or any(_norm(m) in handles for m in (row.mentions or [])[:1])
-                or bool(re.match(r"RT @([A-Za-z0-9_]+)", str(row.text or "")) and _norm(
-                    re.match(r"RT @([A-Za-z0-9_]+)", str(row.text)).group(1)) in locals_)
+                or bool((rt := re.match(r"RT @([A-Za-z0-9_]+)", str(row.text or ""))) and _norm(rt.group(1)) in locals_)
             )
             drop.append(own or retweet_of_them)
         posts = posts.loc[[not d for d in drop]].copy()
@@ -635,11 +634,14 @@ def exclude_accounts(chat: Chat, accounts: Iterable[str] | str | Path) -> Chat:
     >>> exclude_accounts(Chat(posts=posts), ["ann"]).posts["text"][0]
     'see [opted-out link]'
     """
+    listed: Iterable[str]
     if isinstance(accounts, str | Path) and Path(accounts).is_file():
-        accounts = read_account_list(accounts)
-    elif isinstance(accounts, str):
-        accounts = [accounts]
-    return Privacy(exclude=accounts).chat(chat)
+        listed = read_account_list(accounts)
+    elif isinstance(accounts, str | Path):
+        listed = [str(accounts)]
+    else:
+        listed = accounts
+    return Privacy(exclude=listed).chat(chat)
 
 
 def pseudonymise(chat: Chat, secret: str | bytes) -> Chat:

@@ -457,7 +457,7 @@ def _potential_reach(chat: Chat) -> int | None:
     return int(sum(followers.get((p, str(a)), 0) for p, a in zip(own["platform"], own["author_id"], strict=True)))
 
 
-def _counts(chat: Chat) -> dict[str, int]:
+def _counts(chat: Chat) -> dict[str, Any]:
     own = chat.own_posts
     kinds = own["kind"].astype(str).value_counts().to_dict()
     return {
@@ -508,7 +508,7 @@ def _newcomers(chat: Chat, rows: pd.DataFrame | None, top: int) -> NewcomerSecti
 
     history = chat.history
     own = chat.own_posts
-    key_of = {}
+    key_of: dict[str, str] = {}
     for platform, author_id, handle in zip(own["platform"], own["author_id"], own["author_handle"], strict=True):
         if _str(handle) is not None:
             key_of.setdefault(str(handle).lower(), f"{platform}:{author_id}")
