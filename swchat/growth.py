@@ -812,6 +812,7 @@ def chat_growth(
     segments: Mapping[str, str] | pd.Series | None = None,
     network: bool = True,
     shares: Sequence[float] = (0.01, 0.09, 0.90),
+    accounts: pd.DataFrame | None = None,
 ) -> Growth:
     """How a chat unfolded: timelines, first replies, network growth and activity tiers.
 
@@ -831,6 +832,8 @@ def chat_growth(
         Compute :func:`network_growth` (the slowest part on long selections).
     shares : sequence of float
         Activity tier shares (Bruns & Stieglitz 2013: 1 %, 9 %, 90 %).
+    accounts : pandas.DataFrame, optional
+        :func:`account_activity` of the chat's posts, when already computed.
 
     Returns
     -------
@@ -853,7 +856,7 @@ def chat_growth(
     per = posts_per_minute(own, freq=freq, tz=zone)
     cumulative = cumulative_activity(own, freq=freq, tz=zone)
     replies = first_replies(posts)
-    accounts = account_activity(posts)
+    accounts = account_activity(posts) if accounts is None else accounts
     tiers = activity_tiers(posts, shares, accounts=accounts)
     sizes = tier_sizes(len(accounts), shares)
     accounts = accounts.assign(tier=np.repeat(list(TIER_NAMES)[:len(sizes)], sizes))

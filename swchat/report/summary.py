@@ -499,7 +499,8 @@ def _newcomer_rows(chat: Chat) -> pd.DataFrame | None:
                 & (rows["first_session"].astype(str) == str(chat.session_id))]
 
 
-def _newcomers(chat: Chat, rows: pd.DataFrame | None, top: int) -> NewcomerSection | None:
+def _newcomers(chat: Chat, rows: pd.DataFrame | None, top: int,
+               attention: pd.DataFrame | None = None) -> NewcomerSection | None:
     """Newcomers of the session and who replied to or mentioned them (perceived receptivity),
     from the chat's history (participation) and its own posts (who welcomed them)."""
     if rows is None or chat.history is None or not _have("growth"):
@@ -518,7 +519,8 @@ def _newcomers(chat: Chat, rows: pd.DataFrame | None, top: int) -> NewcomerSecti
     if chat.profiles is not None and len(chat.profiles):
         names = {f"{p}:{a}": _str(n) for p, a, n in zip(chat.profiles["platform"], chat.profiles["account_id"],
                                                         chat.profiles["name"], strict=True)}
-    attention = received_attention(chat.posts)
+    if attention is None:
+        attention = received_attention(chat.posts)
     attention = attention[attention["type"].isin(["reply", "mention"])]
     welcomers: dict[str, list[str]] = {}
     for target, source in zip(attention["target"], attention["source"], strict=True):
@@ -543,7 +545,7 @@ def _newcomers(chat: Chat, rows: pd.DataFrame | None, top: int) -> NewcomerSecti
     )
 
 
-def _timeline(chat: Chat, tz: str) -> Figure | None:
+def _timeline(chat: Chat, tz: str, activity: pd.DataFrame | None = None) -> Figure | None:
     """Posts per minute by kind, questions marked (:func:`swchat.figures.timeline_figure`)."""
     if not _have("figures") or not _have("growth"):
         return None
@@ -552,7 +554,7 @@ def _timeline(chat: Chat, tz: str) -> Figure | None:
     from ..figures import timeline_figure
     from ..growth import chat_growth
 
-    growth = chat_growth(chat, tz=tz, network=False)
+    growth = chat_growth(chat, tz=tz, network=False, accounts=activity)
     head = growth.headline
     with tempfile.TemporaryDirectory(prefix="swchat-report-") as tmp:
         path = timeline_figure(growth, Path(tmp) / "timeline.png", title="Posts per minute, by kind")
@@ -613,13 +615,14 @@ def _questions(chat: Chat, zone: Any, themes: Any, engagement: _Engagement, top:
     return found
 
 
-def _contributors(chat: Chat, top: int, newcomers: set[str]) -> list[Contributor] | None:
+def _contributors(chat: Chat, top: int, newcomers: set[str],
+                  activity: pd.DataFrame | None = None) -> list[Contributor] | None:
     """The most active accounts (Bruns & Stieglitz's counts, :func:`swchat.growth.account_activity`)."""
     if not _have("growth"):
         return None
     from ..growth import account_activity
 
-    table = account_activity(chat.posts).head(top)
+    table = (account_activity(chat.posts) if activity is None else activity).head(top)
     names = {}
     if chat.profiles is not None and len(chat.profiles):
         names = {(p, str(a)): _str(n) for p, a, n in zip(chat.profiles["platform"], chat.profiles["account_id"],
@@ -898,8 +901,14 @@ def build_summary(
         prev_label = previous.session_id or _local(previous.own_posts["created_at"].min(), zone, "%d %b %Y")
         prev_counts["newcomers"] = (_history_counts(previous, previous.session_id) or {}).get("newcomers")
 
+    attention = activity = None
+    if _have("growth"):  # who received what, computed once for every section that shows it
+        from ..growth import account_activity, received_attention
+
+        attention = received_attention(chat.posts)
+        activity = account_activity(chat.posts, attention=attention)
     arrived = _newcomer_rows(chat)
-    newcomers = _newcomers(chat, arrived, top)
+    newcomers = _newcomers(chat, arrived, top, attention)
     newcomer_handles = {str(h).lower() for h in arrived["handle"]} if arrived is not None else set()
     this_counts = _history_counts(chat, chat.session_id) if newcomers is not None else None
 
@@ -921,10 +930,10 @@ def build_summary(
         themes = chat_themes(chat, n=10)
 
     questions = _questions(chat, zone, themes, engagement, top)
-    contributors = _contributors(chat, top * 2, newcomer_handles)
+    contributors = _contributors(chat, top * 2, newcomer_handles, activity)
     conversations = _conversations(chat, zone, engagement, top)
     network = _network(chat, top, figures)
-    timeline = _timeline(chat, tz) if figures else None
+    timeline = _timeline(chat, tz, activity) if figures else None
 
     sections = {
         "timeline": timeline is not None or not figures,
