@@ -27,13 +27,12 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Chat: the data of one selection", ["swchat.chat"]),
     ("analyses: pure functions of DataFrames", [
         "swchat.questions", "swchat.sessions", "swchat.threads", "swchat.themes", "swchat.growth",
-        "swchat.community", "swchat.derive", "swchat.network", "swchat.network.build", "swchat.network.metrics",
-        "swchat.network.communities", "swchat.network.shape",
+        "swchat.community", "swchat.derive", "swchat.network", "swchat.network.grouping", "swchat.network.build",
+        "swchat.network.metrics", "swchat.network.community", "swchat.network.shape",
     ]),
     ("outputs: report, figures, exports", [
         "swchat.figures", "swchat.transcript", "swchat.report", "swchat.report.summary", "swchat.report.render",
-        "swchat.report.privacy", "swchat.network.draw", "swchat.network.export", "swchat.network_draw",
-        "swchat.network_export",
+        "swchat.report.privacy", "swchat.network.draw", "swchat.network.export",
     ]),
     ("CLI and the public facade", [
         "swchat", "swchat.__main__", "swchat.api", "swchat.cli", "swchat.commands", "swchat.commands.*",

@@ -325,9 +325,37 @@ def test_sampled_betweenness_is_seeded_and_scaled_like_networkx(monkeypatch):
     for v in top:
         assert a[v] == pytest.approx(exact[v], rel=0.35)
     # above the threshold the estimate is used automatically
-    monkeypatch.setattr(nw, "BETWEENNESS_EXACT_MAX", 100)
-    monkeypatch.setattr(nw, "BETWEENNESS_SAMPLES", 80)
+    monkeypatch.setattr(nw.metrics, "BETWEENNESS_EXACT_MAX", 100)
+    monkeypatch.setattr(nw.metrics, "BETWEENNESS_SAMPLES", 80)
     assert nw.betweenness(G, seed=1) == a
+
+
+@pytest.mark.parametrize("seed", [1, 2, 42])
+def test_sampled_betweenness_equals_networkx_with_the_same_seed(seed):
+    # the same sources as networkx draws for the seed, and networkx's scaling
+    G = nx.barabasi_albert_graph(400, 3, seed=5).to_directed()
+    ours = nw.betweenness(G, k=80, seed=seed)
+    theirs = nx.betweenness_centrality(nw.undirected(G), k=80, seed=seed, normalized=False)
+    assert ours.keys() == theirs.keys()
+    for v in theirs:
+        assert ours[v] == pytest.approx(theirs[v], rel=1e-9, abs=1e-9)
+
+
+@pytest.mark.parametrize("graph", [
+    nx.karate_club_graph(),
+    nx.gnp_random_graph(120, 0.03, seed=3),                 # disconnected pieces and isolates
+    nx.barabasi_albert_graph(300, 2, seed=4).to_directed(),
+    nx.path_graph(2),
+    nx.empty_graph(3),
+])
+def test_geodesics_equal_networkx_shortest_path_lengths(graph):
+    U = nx.Graph(graph.to_undirected())
+    largest = max(nx.connected_components(U), key=lambda c: (len(c), sorted(map(str, c))[:1]))
+    lengths = [d for s in largest for t, d in nx.single_source_shortest_path_length(U, s).items() if t != s]
+    diameter, mean, exact = nw.geodesics(graph)
+    assert exact
+    assert diameter == max(lengths, default=0)
+    assert mean == pytest.approx(sum(lengths) / len(lengths) if lengths else 0.0, rel=1e-12)
 
 
 def test_account_table_columns_and_sorting():

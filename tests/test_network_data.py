@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import networkx as nx
 import pandas as pd
 import pytest
 
@@ -77,6 +78,63 @@ def test_sample_metrics_and_shape(sample_archive, truth):
     assert set(truth["hosts"]) & set(table["handle"].head(5))  # hosts are central
     result = nw.chat_communities(chat)
     assert len(result) >= 2 and result.modularity > 0.2
+
+
+# ----------------------------------------------------------------------- metrics vs networkx
+@pytest.fixture(scope="module")
+def generated_session_network(tmp_path_factory):
+    """The participant network of one generated session of 2,000 posts, built as
+    benchmarks/bench_network.py builds its smaller graph (X API v2 pages, read back)."""
+    from swchat.readers import Post, read
+    from swchat.sample import generate, write_v2_pages
+    from swchat.schema import posts_frame
+
+    path = tmp_path_factory.mktemp("generated") / "v2.jsonl"
+    write_v2_pages(generate(seed=1, sessions=1, posts=2000), path)
+    rows = [{**item.row, "is_context": item.context} for item in read(path) if isinstance(item, Post)]
+    G = nw.build_network(posts_frame(rows), community=None)
+    assert G.number_of_nodes() > 300
+    return G
+
+
+def _networkx_geodesics(U, sources):
+    lengths = [d for s in sources for t, d in nx.single_source_shortest_path_length(U, s).items() if t != s]
+    return max(lengths), sum(lengths) / len(lengths)
+
+
+def test_session_betweenness_and_geodesics_equal_networkx(generated_session_network):
+    G = generated_session_network
+    U = nw.undirected(G)
+    theirs = nx.betweenness_centrality(U, normalized=False)
+    ours = nw.betweenness(G)
+    assert ours.keys() == theirs.keys()
+    for v in theirs:
+        assert ours[v] == pytest.approx(theirs[v], rel=1e-9, abs=1e-9)
+    largest = max(nx.connected_components(U), key=len)
+    diameter, mean = _networkx_geodesics(U, largest)
+    assert nw.geodesics(G) == (diameter, pytest.approx(mean, rel=1e-12), True)
+    m = nw.graph_metrics(G, communities=[set(G)])
+    assert (m["diameter"], m["mean_geodesic_distance"]) == (diameter, pytest.approx(mean, rel=1e-12))
+
+
+def test_session_sampled_betweenness_and_geodesics_equal_networkx(generated_session_network, monkeypatch):
+    # force the sampled estimates, as on a large archive; with the same sources they are networkx's
+    import random
+
+    G = generated_session_network
+    U = nw.undirected(G)
+    monkeypatch.setattr(nw.metrics, "BETWEENNESS_EXACT_MAX", 100)
+    monkeypatch.setattr(nw.metrics, "BETWEENNESS_SAMPLES", 60)
+    theirs = nx.betweenness_centrality(U, k=60, seed=7, normalized=False)
+    ours = nw.betweenness(G, seed=7)
+    for v in theirs:
+        assert ours[v] == pytest.approx(theirs[v], rel=1e-9, abs=1e-9)
+    monkeypatch.setattr(nw.metrics, "GEODESIC_EXACT_MAX", 100)
+    monkeypatch.setattr(nw.metrics, "GEODESIC_SAMPLES", 50)
+    nodes = sorted(max(nx.connected_components(U), key=len), key=str)
+    sources = [nodes[i] for i in random.Random(7).sample(range(len(nodes)), 50)]
+    diameter, mean = _networkx_geodesics(U, sources)
+    assert nw.geodesics(G, seed=7) == (diameter, pytest.approx(mean, rel=1e-12), False)
 
 
 # ----------------------------------------------------------------------------- real data

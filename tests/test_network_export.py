@@ -1,4 +1,4 @@
-"""swchat.network_export and swchat.network_draw: files Gephi, spreadsheets and people can read."""
+"""swchat.network.export and swchat.network.draw: files Gephi, spreadsheets and people can read."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 
 from swchat import Chat
 from swchat import network as nw
-from swchat.network_export import csv_safe, exportable, write_network
+from swchat.network.draw import draw_network
+from swchat.network.export import csv_safe, exportable, write_network
 from swchat.schema import new_post, posts_frame
 
 
@@ -189,7 +190,7 @@ def _big_chat(n_accounts, n_posts, seed=1):
 @pytest.mark.parametrize(("accounts", "posts"), [(20, 40), (300, 900)])
 def test_picture_renders_headless_and_is_not_blank(tmp_path, accounts, posts):
     G = nw.chat_network(_big_chat(accounts, posts))
-    path = nw.draw_network(G, tmp_path / "net.png", size_by="pagerank", top_labels=5)
+    path = draw_network(G, tmp_path / "net.png", size_by="pagerank", top_labels=5)
     image = _pixels(path)
     assert image.shape[0] > 500 and image.shape[1] > 500
     assert float(np.var(image[..., :3])) > 1e-3
@@ -202,7 +203,7 @@ def test_picture_renders_headless_and_is_not_blank(tmp_path, accounts, posts):
 def test_picture_of_two_thousand_accounts(tmp_path):
     G = nw.chat_network(_big_chat(2000, 6000))
     assert G.number_of_nodes() > 1500
-    path = nw.draw_network(G, tmp_path / "big.png", size_by="betweenness")
+    path = draw_network(G, tmp_path / "big.png", size_by="betweenness")
     assert float(np.var(_pixels(path)[..., :3])) > 1e-3
 
 
@@ -216,21 +217,21 @@ def test_svg_and_ego_picture(graph, tmp_path):
 
 def test_draw_options(graph, tmp_path):
     for size_by in ("betweenness", "in_strength", "posts", "degree"):
-        nw.draw_network(graph, tmp_path / f"{size_by}.png", size_by=size_by, top_labels=0)
+        draw_network(graph, tmp_path / f"{size_by}.png", size_by=size_by, top_labels=0)
     with pytest.raises(ValueError):
-        nw.draw_network(graph, tmp_path / "x.png", size_by="shoe_size")
+        draw_network(graph, tmp_path / "x.png", size_by="shoe_size")
     with pytest.raises(ValueError):
-        nw.draw_network(graph, tmp_path / "x.pdf")
-    nw.draw_network(nx.DiGraph(), tmp_path / "empty.png")
+        draw_network(graph, tmp_path / "x.pdf")
+    draw_network(nx.DiGraph(), tmp_path / "empty.png")
     one = nx.DiGraph()
     one.add_node("a")
-    nw.draw_network(one, tmp_path / "one.png")
+    draw_network(one, tmp_path / "one.png")
 
 
 def test_drawing_writes_nothing_else(graph, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
-    nw.draw_network(graph, out / "n.png")
+    draw_network(graph, out / "n.png")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert [p.name for p in out.iterdir()] == ["n.png"]

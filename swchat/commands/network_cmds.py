@@ -91,6 +91,7 @@ def network(archive_path: Path | None, session_id: str | None, hashtag: str | No
         swchat network --hashtag SWChat --kind reply -o replies.gexf
     """
     from .. import network as nw
+    from ..network.export import write_network
 
     with open_archive(archive_path) as archive:
         chat = archive.chat(session_id, hashtag, since, until, tz=tz)
@@ -108,7 +109,7 @@ def network(archive_path: Path | None, session_id: str | None, hashtag: str | No
     if kind == "hashtag" and options:
         options["size_by"] = "posts" if size_by == "pagerank" else size_by
     with writing(output):
-        paths = nw.write_network(G, output, **options)
+        paths = write_network(G, output, **options)
     if as_json:
         echo_json({"files": [str(p) for p in paths], "metrics": metrics, "shape": shape})
     else:
@@ -239,6 +240,7 @@ def ego(handle: str, archive_path: Path | None, session_id: str | None, hashtag:
         swchat ego @SWChatHost --hashtag SWChat --radius 2 -o host.png
     """
     from .. import network as nw
+    from ..network.export import write_network
 
     with open_archive(archive_path) as archive:
         chat = archive.chat(session_id, hashtag, since, until, tz=tz)
@@ -246,7 +248,7 @@ def ego(handle: str, archive_path: Path | None, session_id: str | None, hashtag:
     E = nw.ego_network(G, handle, radius=radius)
     options = {"seed": seed} if output.suffix.lower() in (".png", ".svg") else {}
     with writing(output):
-        paths = nw.write_network(E, output, **options)
+        paths = write_network(E, output, **options)
     who = E.nodes[E.graph["ego"]].get("handle")
     click.echo(f"{'@' + who if who else E.graph['ego']}: {E.number_of_nodes()} accounts, {E.number_of_edges()} links "
                f"within {radius} step{'s' if radius > 1 else ''}", err=True)

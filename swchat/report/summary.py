@@ -687,7 +687,8 @@ def _network(chat: Chat, top: int, figures: bool) -> NetworkSection | None:
     """The network picture (:mod:`swchat.network`)."""
     if not _have("network"):
         return None
-    from ..network import chat_communities, chat_network, draw_network, graph_metrics, network_shape
+    from ..network import chat_communities, chat_network, graph_metrics, network_shape
+    from ..network.draw import draw_network
 
     G = chat_network(chat)
     if G.number_of_nodes() == 0:

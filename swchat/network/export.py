@@ -15,7 +15,7 @@ session, time span):
   as formulas (OWASP, "CSV Injection");
 - **JSON** (``.json``): networkx's node-link data (``nodes``, ``edges``, ``graph``) plus a
   ``meta`` key with the edge rules and the selection;
-- **PNG / SVG** (``.png``, ``.svg``): a picture, see :func:`swchat.network_draw.draw_network`.
+- **PNG / SVG** (``.png``, ``.svg``): a picture, see :func:`swchat.network.draw.draw_network`.
 
 Values are made exportable first (:func:`exportable`): ``None`` values are dropped, lists joined
 to strings, times written as ISO text, numpy numbers turned into Python ones, and an attribute
@@ -85,7 +85,7 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         from datetime import datetime
 
-        from .schema import iso_utc
+        from ..schema import iso_utc
 
         if hasattr(value, "to_pydatetime"):
             value = value.to_pydatetime()
@@ -248,7 +248,7 @@ def write_network(G: nx.Graph, path: str | Path, **options: Any) -> list[Path]:
         ``.gexf``, ``.graphml``, ``.csv`` (writes ``<stem>-nodes.csv`` and ``<stem>-edges.csv``),
         ``.json``, ``.png`` or ``.svg``.
     **options
-        For pictures, passed to :func:`swchat.network_draw.draw_network`.
+        For pictures, passed to :func:`swchat.network.draw.draw_network`.
 
     Returns
     -------
@@ -271,7 +271,7 @@ def write_network(G: nx.Graph, path: str | Path, **options: Any) -> list[Path]:
     if suffix == ".json":
         return [write_json(G, path)]
     if suffix in (".png", ".svg"):
-        from .network_draw import draw_network
+        from .draw import draw_network
 
         return [draw_network(G, path, **options)]
     raise ValueError(f"cannot tell the format of {path.name!r}: use one of {', '.join(FORMATS)}")

@@ -22,6 +22,10 @@ from typing import Any
 
 import networkx as nx
 
+from .grouping import DEFAULT_SEED, undirected
+from .grouping import communities as find_communities
+from .metrics import betweenness
+
 __all__ = ["SIZE_METRICS", "draw_network", "node_values"]
 
 #: Metrics :func:`draw_network` can size nodes by (besides any numeric node attribute).
@@ -34,7 +38,7 @@ _PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
 _OTHER = "#c7c7c7"
 
 
-def node_values(G: nx.Graph, metric: str, *, seed: int = 42) -> dict[Any, float]:
+def node_values(G: nx.Graph, metric: str, *, seed: int = DEFAULT_SEED) -> dict[Any, float]:
     """A number per node: a node attribute, or a metric computed on the spot.
 
     Examples
@@ -49,8 +53,6 @@ def node_values(G: nx.Graph, metric: str, *, seed: int = 42) -> dict[Any, float]
     if metric == "pagerank":
         return {n: float(v) for n, v in nx.pagerank(G, weight="weight").items()} if len(G) else {}
     if metric == "betweenness":
-        from .network import betweenness
-
         return betweenness(G, seed=seed)
     if metric == "in_strength":
         deg = G.in_degree(weight="weight") if directed else G.degree(weight="weight")
@@ -118,8 +120,6 @@ def _layout(G: nx.Graph, seed: int) -> dict[Any, Any]:
     (isolates included) packed in a grid of small cells below it, as NodeXL lays out small
     components in boxes, so that they do not push the main component into a corner."""
     import numpy as np
-
-    from .network import undirected
 
     U = undirected(G)
     if U.number_of_nodes() == 0:
@@ -189,7 +189,7 @@ def draw_network(
     Parameters
     ----------
     G : networkx.Graph or DiGraph
-        A participant network (:func:`swchat.network.build_network`), an ego network, or a
+        A participant network (:func:`swchat.network.build.build_network`), an ego network, or a
         hashtag network.
     path : str or Path
         ``.png`` or ``.svg``.
@@ -221,8 +221,6 @@ def draw_network(
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
-
-    from .network import communities as find_communities
 
     path = Path(path)
     if path.suffix.lower() not in (".png", ".svg"):

@@ -1,0 +1,110 @@
+"""Who connected with whom: participant graphs, their metrics, communities and shape.
+
+The analysis modules, one idea each (their public names are re-exported here):
+
+- :mod:`swchat.network.build` — the edge rules (:data:`EDGE_RULES`) and mention targets, and
+  the graphs built by them: :func:`build_network`, :func:`chat_network`,
+  :func:`hashtag_network` and ego networks;
+- :mod:`swchat.network.metrics` — NodeXL's graph table (:func:`graph_metrics`), the account
+  table (:func:`account_metrics`, :func:`account_table`, :func:`with_metrics`),
+  :func:`betweenness`, :func:`geodesics` and :func:`degree_centralization`;
+- :mod:`swchat.network.grouping` — the undirected projection, :func:`communities` (Louvain,
+  Clauset-Newman-Moore) and modularity, shared by the others;
+- :mod:`swchat.network.community` — the communities of a chat with their top items
+  (:func:`chat_communities`) and :func:`brokers`;
+- :mod:`swchat.network.shape` — :func:`network_shape`, the six structures of Smith et al. (2014).
+
+Writing and drawing are outputs, a layer above: import :func:`~swchat.network.export.write_network`
+from :mod:`swchat.network.export` (GEXF, GraphML, CSV, JSON) and
+:func:`~swchat.network.draw.draw_network` from :mod:`swchat.network.draw` (PNG, SVG). This
+package does not import them.
+
+The graphs are plain ``networkx`` graphs. Their edge rules, node keys and attributes are
+described in :mod:`swchat.network.build`.
+
+Examples
+--------
+>>> from swchat.schema import new_post, posts_frame
+>>> def post(pid, author, text, **kw):
+...     return new_post(platform="x", post_id=pid, author_id=author, author_handle="u" + author,
+...                     created_at=f"2026-09-02T19:0{pid}:00.000Z", text=text, **kw)
+>>> posts = posts_frame([
+...     post("1", "1", "Q1: who is here? #SWChat", hashtags=["SWChat"]),
+...     post("2", "2", "@u1 me! with @u3 #SWChat", kind="reply", reply_to_post_id="1",
+...          reply_to_author_id="1", mentions=["u1", "u3"]),
+...     post("3", "3", "RT @u2: me! with @u3 #SWChat", kind="retweet", retweeted_post_id="2",
+...          mentions=["u2", "u3"]),
+... ])
+>>> G = build_network(posts)
+>>> sorted((u, v, d["reply"], d["mention"], d["retweet"]) for u, v, d in G.edges(data=True))
+[('2', '1', 1, 0, 0), ('2', '3', 0, 1, 0), ('3', '2', 0, 0, 1)]
+>>> graph_metrics(G)["reciprocated_vertex_pair_ratio"]
+0.5
+"""
+
+from __future__ import annotations
+
+from .build import (
+    EDGE_RULES,
+    EDGE_TYPES,
+    FORMATS_WITHOUT_QUOTES,
+    KINDS,
+    build_network,
+    chat_network,
+    ego_network,
+    hashtag_network,
+    leading_mentions,
+    mention_targets,
+)
+from .community import Community, CommunityResult, brokers, chat_communities
+from .grouping import DEFAULT_SEED, communities, partition, undirected, weighted_modularity
+from .metrics import (
+    BETWEENNESS_EXACT_MAX,
+    BETWEENNESS_SAMPLES,
+    GEODESIC_EXACT_MAX,
+    GEODESIC_SAMPLES,
+    account_metrics,
+    account_table,
+    betweenness,
+    degree_centralization,
+    geodesics,
+    graph_metrics,
+    with_metrics,
+)
+from .shape import SHAPE_THRESHOLDS, SHAPES, network_shape
+
+__all__ = [
+    "BETWEENNESS_EXACT_MAX",
+    "BETWEENNESS_SAMPLES",
+    "DEFAULT_SEED",
+    "EDGE_RULES",
+    "EDGE_TYPES",
+    "FORMATS_WITHOUT_QUOTES",
+    "GEODESIC_EXACT_MAX",
+    "GEODESIC_SAMPLES",
+    "KINDS",
+    "SHAPES",
+    "SHAPE_THRESHOLDS",
+    "Community",
+    "CommunityResult",
+    "account_metrics",
+    "account_table",
+    "betweenness",
+    "brokers",
+    "build_network",
+    "chat_communities",
+    "chat_network",
+    "communities",
+    "degree_centralization",
+    "ego_network",
+    "geodesics",
+    "graph_metrics",
+    "hashtag_network",
+    "leading_mentions",
+    "mention_targets",
+    "network_shape",
+    "partition",
+    "undirected",
+    "weighted_modularity",
+    "with_metrics",
+]

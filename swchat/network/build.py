@@ -1,0 +1,866 @@
+"""Building participant graphs: the edge rules, mention targets, and the networks built by them.
+
+This module turns canonical posts (:mod:`swchat.schema`) into graphs: the directed, weighted
+participant network (:func:`build_network`, :func:`chat_network`), the hashtag co-occurrence
+network (:func:`hashtag_network`), the undirected weighted projection every metric and
+community algorithm works on (:func:`undirected`), and the ego network of one account
+(:func:`ego_network`). The reference for what to build is NodeXL's network report (Smith et
+al., NodeXL: Network Overview, Discovery and Exploration for Excel); what to avoid is
+twarc-network's faults (duplicates counted twice, self-loops, non-ISO dates, Python objects in
+"CSV" cells).
+
+Edge rules
+----------
+Every graph, and every export of it, carries these rules (:data:`EDGE_RULES`):
+
+- **reply**: replier → author of the replied-to post;
+- **mention**: author → each account mentioned in the post's text, *excluding* the run of
+  ``@handle``\\ s a reply starts with (the platform adds them automatically; a handle of that
+  run that is mentioned again later in the text does count);
+- **retweet**: retweeter → author of the original. A retweet authors **no mention edges**:
+  its ``RT @x:`` is the retweet edge, and the mentions inside the retweeted text were written
+  by the original's author, not by the retweeter (they are the original's edges when the
+  original is itself one of the chat's posts);
+- **quote**: quoter → author of the quoted post (``quoted_post_id``; for a post from a source
+  that cannot record quotes (:data:`FORMATS_WITHOUT_QUOTES`: a TAGS sheet), a post linking to
+  an X post's permalink quotes it);
+- self-loops (an account replying to, mentioning, retweeting or quoting itself) are left out
+  unless ``self_loops=True``;
+- a post counts once however often it was imported (deduplicated on ``(platform, post_id)``);
+  only the chat's own posts make edges; context posts (``is_context``) only tell who wrote a
+  replied-to, quoted or retweeted post.
+
+Edge weights count *posts*: a post mentioning the same account twice adds 1 to ``mention``.
+
+Node keys
+---------
+Nodes are keyed by account id (``author_id``; ``reply_to_author_id`` for a replied-to
+account). An account known only by a handle (a mention of someone who never posted and is not
+in the account table) is keyed ``handle:<lower-cased handle>``; handles are matched to ids
+case-insensitively using the posts, the replied-to pairs and ``chat.profiles`` (the newest
+snapshot winning), so ``@Ann`` and ``@ann`` are one node, and the node of an account that also
+posted. When a selection mixes platforms, every key is prefixed ``<platform>:`` so ids of
+different platforms never meet. Every account that posted in the selection is a node, also
+when it has no edge (an isolate).
+
+Node attributes: ``label`` (the handle, else the key), ``handle``, ``name`` (when known),
+``platform``, ``posts`` (its posts in the selection), ``first_post`` (ISO UTC, for accounts
+that posted), ``host`` and ``newcomer`` (from ``chat.meta["hosts"]`` / ``["newcomers"]``,
+else ``False``), ``community`` (Louvain by default, numbered from 0 by size; see
+:func:`swchat.network.community.communities`). Edge attributes: ``reply``, ``mention``,
+``retweet``, ``quote`` (posts of each type) and ``weight`` (their sum). All values are plain
+``str``, ``int``, ``float`` or ``bool``; unknown ones are left out rather than ``None``, so the
+graphs export to GEXF and GraphML as they are (:mod:`swchat.network.export`).
+
+Examples
+--------
+>>> from swchat.schema import new_post, posts_frame
+>>> def post(pid, author, text, **kw):
+...     return new_post(platform="x", post_id=pid, author_id=author, author_handle="u" + author,
+...                     created_at=f"2026-09-02T19:0{pid}:00.000Z", text=text, **kw)
+>>> posts = posts_frame([
+...     post("1", "1", "Q1: who is here? #SWChat", hashtags=["SWChat"]),
+...     post("2", "2", "@u1 me! with @u3 #SWChat", kind="reply", reply_to_post_id="1",
+...          reply_to_author_id="1", mentions=["u1", "u3"]),
+...     post("3", "3", "RT @u2: me! with @u3 #SWChat", kind="retweet", retweeted_post_id="2",
+...          mentions=["u2", "u3"]),
+... ])
+>>> G = build_network(posts)
+>>> sorted((u, v, d["reply"], d["mention"], d["retweet"]) for u, v, d in G.edges(data=True))
+[('2', '1', 1, 0, 0), ('2', '3', 0, 1, 0), ('3', '2', 0, 0, 1)]
+>>> sorted(G.nodes(data="community"))
+[('1', 0), ('2', 0), ('3', 0)]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from ..errors import SelectionError
+from ..version import __version__
+from .grouping import DEFAULT_SEED, communities, undirected
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from ..chat import Chat
+
+__all__ = [
+    "DEFAULT_SEED",
+    "EDGE_RULES",
+    "EDGE_TYPES",
+    "FORMATS_WITHOUT_QUOTES",
+    "KINDS",
+    "build_network",
+    "chat_network",
+    "ego_network",
+    "hashtag_network",
+    "leading_mentions",
+    "mention_targets",
+    "undirected",
+]
+
+#: The four edge types, in the order their attributes are listed.
+EDGE_TYPES: tuple[str, ...] = ("reply", "mention", "retweet", "quote")
+#: What ``kind=`` accepts: one edge type, or ``"all"`` for their union.
+KINDS: tuple[str, ...] = ("all", *EDGE_TYPES)
+
+#: The edge rules, stated in every export's metadata.
+EDGE_RULES = (
+    "reply: replier -> author of the replied-to post; "
+    "mention: author -> each account mentioned in the text, excluding the run of @handles a reply "
+    "starts with (added automatically; a handle of that run mentioned again later does count); "
+    "retweet: retweeter -> original author (a retweet makes no mention edges: neither its 'RT @x:' "
+    "nor the mentions inside the retweeted text, which the retweeter did not write); "
+    "quote: quoter -> quoted author (in a source that cannot record quotes, a TAGS sheet, a post "
+    "linking to an X post permalink quotes it); "
+    "weights count posts (a post adds at most 1 per edge type and target); "
+    "self-loops {self_loops}; "
+    "each post counted once (deduplicated on platform and post id); "
+    "only the selection's own posts make edges (context posts only name the authors of "
+    "replied-to, quoted and retweeted posts); "
+    "nodes keyed by account id, else 'handle:<lower-cased handle>'"
+)
+
+_HANDLE = r"[@＠]([A-Za-z0-9_](?:[\w.\-]*\w)?(?:@\w(?:[\w.\-]*\w)?)?)"
+_LEADING_RUN = re.compile(rf"^(?:\s*{_HANDLE})+")
+_HANDLE_IN_RUN = re.compile(_HANDLE)
+_RT = re.compile(r"^RT [@＠]([^\s:]+):")
+#: Source formats (the last part of a post's ``origin``) that cannot record a quote.
+FORMATS_WITHOUT_QUOTES = ("tags-csv",)
+
+
+def _without_quotes(origin: Any) -> bool:
+    """Whether a post comes from a source that cannot say it quotes (see FORMATS_WITHOUT_QUOTES)."""
+    value = text_or_none(origin)
+    return bool(value) and value.rsplit(":", 1)[-1] in FORMATS_WITHOUT_QUOTES
+
+
+_STATUS_URL = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(\w+)/status(?:es)?/(\d+)", re.I)
+
+
+# --------------------------------------------------------------------------------------
+# mentions
+# --------------------------------------------------------------------------------------
+def leading_mentions(text: str | None) -> tuple[list[str], str]:
+    """Split a text into its leading run of ``@handle``\\ s and the rest.
+
+    The run is what a platform puts in front of a reply automatically (``@ann @bob thanks``).
+    Handles may be X (``ann_b``), Mastodon (``ann@example.social``) or Bluesky
+    (``ann.bsky.social``) handles.
+
+    Parameters
+    ----------
+    text : str or None
+        The post text as posted.
+
+    Returns
+    -------
+    (list of str, str)
+        The lower-cased handles of the run (without ``@``), and the text after it.
+
+    Examples
+    --------
+    >>> leading_mentions("@Ann @bob.bsky.social thanks @carl!")
+    (['ann', 'bob.bsky.social'], ' thanks @carl!')
+    >>> leading_mentions("Q1: hello @ann")
+    ([], 'Q1: hello @ann')
+    """
+    if not text:
+        return [], text or ""
+    match = _LEADING_RUN.match(text)
+    if not match:
+        return [], text
+    handles = [h.lower() for h in _HANDLE_IN_RUN.findall(match.group(0))]
+    return handles, text[match.end():]
+
+
+def _local(handle: str) -> str:
+    return handle.split("@", 1)[0]
+
+
+def _mentioned_in(handle: str, body: str) -> bool:
+    for candidate in {handle, _local(handle)}:
+        pattern = rf"(?<![\w@])[@＠]{re.escape(candidate)}(?![\w@])(?!\.\w)"
+        if re.search(pattern, body, flags=re.I):
+            return True
+    return False
+
+
+def mention_targets(text: str | None, mentions: Iterable[str] | None, kind: str = "original",
+                    *, is_reply: bool | None = None) -> list[str]:
+    """The handles a post's mention edges go to, under :data:`EDGE_RULES`.
+
+    Parameters
+    ----------
+    text : str or None
+        The post text as posted.
+    mentions : list of str
+        The canonical ``mentions`` column: every mentioned handle in order of appearance,
+        leading reply mentions and a retweet's ``RT @x`` included.
+    kind : str
+        The post's ``kind``; a ``retweet`` has no mention targets.
+    is_reply : bool, optional
+        Whether the post replies (default: ``kind == "reply"``); only a reply's leading
+        ``@handle`` run is left out.
+
+    Returns
+    -------
+    list of str
+        The handles as given in ``mentions`` (each once, case-insensitively).
+
+    Examples
+    --------
+    >>> mention_targets("@ann @bob thanks, and hi @carl", ["ann", "bob", "carl"], "reply")
+    ['carl']
+    >>> mention_targets("@ann thanks! cc @ann", ["ann"], "reply")
+    ['ann']
+    >>> mention_targets("@ann welcome!", ["ann"], "original")
+    ['ann']
+    >>> mention_targets("RT @ann: hi @carl", ["ann", "carl"], "retweet")
+    []
+    """
+    if kind == "retweet" or not mentions:
+        return []
+    if is_reply is None:
+        is_reply = kind == "reply"
+    leading, body = leading_mentions(text) if is_reply else ([], text or "")
+    lead = set(leading) | {_local(h) for h in leading}
+    out: list[str] = []
+    seen: set[str] = set()
+    for handle in mentions:
+        if not handle:
+            continue
+        handle = handle.lstrip("@＠")
+        low = handle.lower()
+        if low in seen:
+            continue
+        seen.add(low)
+        if (low in lead or _local(low) in lead) and not _mentioned_in(low, body):
+            continue
+        out.append(handle)
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# building graphs
+# --------------------------------------------------------------------------------------
+def _value(v: Any) -> Any:
+    """``None`` for missing values (None, NaN, pd.NA), the value otherwise."""
+    if v is None or type(v).__name__ in ("NAType", "NaTType"):
+        return None
+    if isinstance(v, float) and v != v:
+        return None
+    return v
+
+
+def text_or_none(v: Any) -> str | None:
+    """A cell as text: ``None`` for a missing value or an empty string, else ``str(v)``.
+
+    Shared with :mod:`swchat.network.community`; not part of the public API.
+
+    Examples
+    --------
+    >>> text_or_none(float("nan")), text_or_none(""), text_or_none(12)
+    (None, None, '12')
+    """
+    v = _value(v)
+    if v is None:
+        return None
+    v = str(v)
+    return v or None
+
+
+_REQUIRED = ("platform", "post_id", "author_id", "kind", "created_at")
+
+
+def unique_posts(posts: pd.DataFrame) -> pd.DataFrame:
+    """Posts each once per ``(platform, post_id)``, the selection's own copy preferred.
+
+    A post imported twice, or present both as a selected post and as another post's context,
+    is kept once: the copy not flagged ``is_context`` wins. Shared with
+    :mod:`swchat.network.community`; not part of the public API.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts; an ``is_context`` column is added (``False``) when missing. Not modified.
+
+    Raises
+    ------
+    ValueError
+        When a column every post has (platform, post_id, author_id, kind, created_at) is missing.
+
+    Examples
+    --------
+    >>> from swchat.schema import new_post, posts_frame
+    >>> row = new_post(platform="x", post_id="1", author_id="9", created_at="2026-09-02T19:00:00.000Z")
+    >>> frame = posts_frame([{**row, "is_context": True}, row])
+    >>> unique_posts(frame)["is_context"].tolist()
+    [False]
+    """
+    missing = [c for c in _REQUIRED if c not in posts.columns]
+    if missing:
+        raise ValueError(f"not a canonical posts frame: missing {', '.join(missing)}")
+    frame = posts
+    if "is_context" not in frame.columns:
+        frame = frame.assign(is_context=False)
+    order = frame["is_context"].fillna(False).astype(bool)
+    frame = frame.assign(_ctx=order.to_numpy()).sort_values("_ctx", kind="stable")
+    frame = frame.drop_duplicates(["platform", "post_id"], keep="first")
+    return frame.drop(columns="_ctx")
+
+
+def _flags(values: Any) -> set[str]:
+    """Ids / lower-cased handles from a hosts or newcomers collection."""
+    if values is None:
+        return set()
+    if isinstance(values, str):
+        values = [values]
+    elif isinstance(values, Mapping):
+        values = [k for k, v in values.items() if v]
+    out = set()
+    for v in values:
+        v = text_or_none(v)
+        if v:
+            out.add(v)
+            out.add(v.lstrip("@＠").lower())
+    return out
+
+
+class NodeKeys:
+    """The node keys of a selection: account ids, and handles resolved to ids, per platform.
+
+    Learns every ``(platform, handle) → id`` pair from the replied-to pairs, then the posts
+    (oldest to newest), then the account snapshots (newest winning), and keys nodes as the
+    module docstring describes. Shared with :mod:`swchat.network.community`; not part of the
+    public API.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts.
+    profiles : pandas.DataFrame or None
+        Canonical account snapshots.
+
+    Examples
+    --------
+    >>> from swchat.schema import new_post, posts_frame
+    >>> keys = NodeKeys(posts_frame([new_post(platform="x", post_id="1", author_id="9",
+    ...     author_handle="Ann", created_at="2026-09-02T19:00:00.000Z")]), None)
+    >>> keys.of_handle("x", "@ann"), keys.of_handle("x", "bob"), keys.of_id("x", "9")
+    ('9', 'handle:bob', '9')
+    """
+
+    def __init__(self, posts: pd.DataFrame, profiles: pd.DataFrame | None) -> None:
+        self.multi = posts["platform"].nunique(dropna=True) > 1
+        self.by_handle: dict[tuple[str, str], str] = {}
+        self.handle: dict[tuple[str, str], str] = {}
+        self.name: dict[tuple[str, str], str] = {}
+        # lowest priority first: replied-to pairs, then posts oldest to newest, then profiles
+        if "reply_to_author_id" in posts.columns and "reply_to_handle" in posts.columns:
+            for platform, aid, handle in zip(posts["platform"], posts["reply_to_author_id"],
+                                             posts["reply_to_handle"], strict=True):
+                self._learn(text_or_none(platform), text_or_none(aid), text_or_none(handle), None)
+        ordered = posts.sort_values(["created_at", "post_id"], kind="stable")
+        names = ordered["author_name"] if "author_name" in ordered.columns else [None] * len(ordered)
+        handles = ordered["author_handle"] if "author_handle" in ordered.columns else [None] * len(ordered)
+        for platform, aid, handle, name in zip(ordered["platform"], ordered["author_id"], handles,
+                                               names, strict=True):
+            self._learn(text_or_none(platform), text_or_none(aid), text_or_none(handle), text_or_none(name))
+        if profiles is not None and len(profiles):
+            prof = profiles
+            if "snapshot_at" in prof.columns:
+                prof = prof.sort_values("snapshot_at", kind="stable", na_position="first")
+            for platform, aid, handle, name in zip(prof["platform"], prof["account_id"], prof["handle"],
+                                                   prof["name"], strict=True):
+                self._learn(text_or_none(platform), text_or_none(aid), text_or_none(handle), text_or_none(name))
+
+    def _learn(self, platform: str | None, aid: str | None, handle: str | None, name: str | None) -> None:
+        if not platform or not aid:
+            return
+        if handle:
+            handle = handle.lstrip("@＠")
+            self.by_handle[(platform, handle.lower())] = aid
+            self.handle[(platform, aid)] = handle
+        if name:
+            self.name[(platform, aid)] = name
+
+    def of_id(self, platform: str, aid: str) -> str:
+        """The key of an account id."""
+        return f"{platform}:{aid}" if self.multi else aid
+
+    def of_handle(self, platform: str, handle: str) -> str:
+        """The key of a handle: its account's id when known, else ``handle:<lower-cased handle>``."""
+        handle = handle.lstrip("@＠")
+        aid = self.by_handle.get((platform, handle.lower()))
+        if aid is not None:
+            return self.of_id(platform, aid)
+        key = f"handle:{handle.lower()}"
+        return f"{platform}:{key}" if self.multi else key
+
+
+def build_network(
+    posts: pd.DataFrame,
+    kind: str = "all",
+    profiles: pd.DataFrame | None = None,
+    self_loops: bool = False,
+    *,
+    hosts: Iterable[str] | None = None,
+    newcomers: Iterable[str] | None = None,
+    community: str | None = "louvain",
+    seed: int = DEFAULT_SEED,
+    meta: Mapping[str, Any] | None = None,
+) -> nx.DiGraph:
+    """Build the directed participant network of a posts DataFrame under :data:`EDGE_RULES`.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts (see :mod:`swchat.schema`); rows flagged ``is_context`` only name the
+        authors of referenced posts. Not modified.
+    kind : {"all", "reply", "mention", "retweet", "quote"}
+        Which edges to keep: one type, or their union (``"all"``).
+    profiles : pandas.DataFrame, optional
+        Canonical account snapshots, used to name accounts and match handles to ids.
+    self_loops : bool
+        Keep edges from an account to itself.
+    hosts, newcomers : iterable of str, optional
+        Account ids or handles to flag ``host`` / ``newcomer``.
+    community : {"louvain", "cnm", None}
+        Partition stored in the ``community`` node attribute (see
+        :func:`swchat.network.community.communities`).
+    seed : int
+        Seed for Louvain.
+    meta : mapping, optional
+        Scalar values describing the selection, stored in ``G.graph``.
+
+    Returns
+    -------
+    networkx.DiGraph
+        Nodes keyed as described in the module docstring, sorted by key; edge attributes
+        ``reply``, ``mention``, ``retweet``, ``quote`` and ``weight``. ``G.graph`` holds
+        ``kind``, ``edge_rules``, ``self_loops``, ``community_method``, ``seed`` and ``meta``.
+
+    Examples
+    --------
+    >>> from swchat.schema import new_post, posts_frame
+    >>> posts = posts_frame([
+    ...     new_post(platform="x", post_id="1", author_id="1", author_handle="Ann",
+    ...              created_at="2026-09-02T19:00:00.000Z", text="hi @Bob and @ann"),
+    ... ])
+    >>> G = build_network(posts.assign(mentions=[["Bob", "ann"]]))
+    >>> list(G.edges(data="mention")), G.nodes["handle:bob"]["label"]
+    ([('1', 'handle:bob', 1)], 'Bob')
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    frame = unique_posts(posts)
+    keys = NodeKeys(frame, profiles)
+    own_mask = ~frame["is_context"].fillna(False).astype(bool)
+    own = frame[own_mask]
+
+    author_of: dict[tuple[str, str], str] = {}  # (platform, post id) -> author id
+    for platform, pid, aid in zip(frame["platform"], frame["post_id"], frame["author_id"], strict=True):
+        platform, pid, aid = text_or_none(platform), text_or_none(pid), text_or_none(aid)
+        if platform and pid and aid:
+            author_of[(platform, pid)] = aid
+
+    # node facts from the own posts
+    node_posts: Counter[str] = Counter()
+    first: dict[str, Any] = {}
+    platform_of: dict[str, str] = {}
+    label_of: dict[str, str] = {}
+    ids_of: dict[str, str] = {}
+    edges: dict[tuple[str, str], Counter[str]] = {}
+
+    def add(source: str, target: str | None, etype: str) -> None:
+        if target is None or (source == target and not self_loops):
+            return
+        edges.setdefault((source, target), Counter())[etype] += 1
+
+    def handle_node(platform: str, handle: str) -> str:
+        handle = handle.lstrip("@＠")
+        aid = keys.by_handle.get((platform, handle.lower()))
+        if aid is not None:
+            return id_node(platform, aid)
+        key = keys.of_handle(platform, handle)
+        platform_of.setdefault(key, platform)
+        label_of.setdefault(key, handle)
+        return key
+
+    def id_node(platform: str, aid: str) -> str:
+        key = keys.of_id(platform, aid)
+        platform_of.setdefault(key, platform)
+        ids_of.setdefault(key, aid)
+        return key
+
+    cols = {c: own[c] if c in own.columns else [None] * len(own) for c in (
+        "platform", "author_id", "created_at", "kind", "text", "mentions", "urls", "is_quote",
+        "reply_to_post_id", "reply_to_author_id", "reply_to_handle", "quoted_post_id",
+        "retweeted_post_id", "origin")}
+    for (platform, aid, created, pkind, text, mentions, urls, is_quote, r_post, r_author, r_handle,
+         q_post, rt_post, origin) in zip(*cols.values(), strict=True):
+        platform, aid = text_or_none(platform), text_or_none(aid)
+        if not platform or not aid:
+            continue
+        pkind = text_or_none(pkind) or "original"
+        text = text_or_none(text)
+        src = id_node(platform, aid)
+        node_posts[src] += 1
+        created = _value(created)
+        if created is not None and (src not in first or created < first[src]):
+            first[src] = created
+        r_post, r_author, r_handle = text_or_none(r_post), text_or_none(r_author), text_or_none(r_handle)
+        is_reply = pkind != "retweet" and bool(pkind == "reply" or r_post or r_author)
+        if pkind == "retweet":
+            target = None
+            rt_post = text_or_none(rt_post)
+            if rt_post and (platform, rt_post) in author_of:
+                target = id_node(platform, author_of[(platform, rt_post)])
+            else:
+                match = _RT.match(text or "")
+                handle = match.group(1) if match else None
+                if not handle and mentions is not None and len(mentions):
+                    handle = mentions[0]
+                if handle:
+                    target = handle_node(platform, handle)
+            add(src, target, "retweet")
+            continue
+        if is_reply:
+            target = None
+            if r_author:
+                target = id_node(platform, r_author)
+            elif r_post and (platform, r_post) in author_of:
+                target = id_node(platform, author_of[(platform, r_post)])
+            elif r_handle:
+                target = handle_node(platform, r_handle)
+            add(src, target, "reply")
+        q_post = text_or_none(q_post)
+        links = [m for m in (_STATUS_URL.match(u or "") for u in (urls if urls is not None else ())) if m]
+        if not q_post and links and platform == "x" and _without_quotes(origin):
+            # a source that does not record quotes (a TAGS sheet): an X post quoting another
+            # carries the quoted post's permalink as a link
+            q_post = links[0].group(2)
+        if q_post or pkind == "quote" or bool(_value(is_quote)):
+            target = None
+            if q_post and (platform, q_post) in author_of:
+                target = id_node(platform, author_of[(platform, q_post)])
+            else:
+                for m in links:
+                    if m.group(2) == q_post:
+                        target = handle_node(platform, m.group(1))
+                        break
+            add(src, target, "quote")
+        targets = {handle_node(platform, h) for h in mention_targets(
+            text, list(mentions) if mentions is not None else [], pkind, is_reply=is_reply)}
+        for target in sorted(targets):
+            add(src, target, "mention")
+
+    G = nx.DiGraph()
+    nodes = set(node_posts)
+    for (u, v), counts in edges.items():
+        if kind == "all" or counts[kind]:
+            nodes.update((u, v))
+    host_flags, new_flags = _flags(hosts), _flags(newcomers)
+    for key in sorted(nodes):
+        platform = platform_of.get(key, "")
+        aid = ids_of.get(key)
+        handle = keys.handle.get((platform, aid)) if aid else None
+        handle = handle or label_of.get(key)
+        attrs: dict[str, Any] = {"label": handle or key}
+        if handle:
+            attrs["handle"] = handle
+        name = keys.name.get((platform, aid)) if aid else None
+        if name:
+            attrs["name"] = name
+        if platform:
+            attrs["platform"] = platform
+        attrs["posts"] = int(node_posts.get(key, 0))
+        if key in first:
+            attrs["first_post"] = _iso(first[key])
+        marks = {key, aid or "", (handle or "").lower()} - {""}
+        attrs["host"] = bool(marks & host_flags)
+        attrs["newcomer"] = bool(marks & new_flags)
+        G.add_node(key, **attrs)
+    for (u, v) in sorted(edges):
+        counts = edges[(u, v)]
+        if kind != "all":
+            if not counts[kind]:
+                continue
+            counts = Counter({kind: counts[kind]})
+        data = {t: int(counts[t]) for t in EDGE_TYPES}
+        data["weight"] = sum(data.values())
+        G.add_edge(u, v, **data)
+
+    G.graph.update({
+        "kind": kind,
+        "directed": True,
+        "self_loops": bool(self_loops),
+        "edge_rules": EDGE_RULES.format(self_loops="kept" if self_loops else "left out"),
+    })
+    for k, v in (meta or {}).items():
+        v = _value(v)
+        if v is not None:
+            G.graph[k] = as_attribute(v)
+    if community:
+        # imported here: the community module builds on this one
+
+        parts = communities(G, method=community, seed=seed)
+        for i, part in enumerate(parts):
+            for node in part:
+                G.nodes[node]["community"] = i
+        G.graph["community_method"] = community
+        G.graph["seed"] = int(seed)
+    return G
+
+
+def _iso(value: Any) -> str:
+    from datetime import datetime
+
+    from ..schema import iso_utc
+
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime()
+    if isinstance(value, datetime):
+        return iso_utc(value)
+    return str(value)
+
+
+def as_attribute(value: Any) -> str | int | float | bool:
+    """A value as a plain graph attribute (``str``, ``int``, ``float`` or ``bool``).
+
+    Times become ISO UTC text, NumPy numbers Python ones, lists comma-separated text. Shared
+    with :mod:`swchat.network.community`; not part of the public API.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> as_attribute(np.int64(3)), as_attribute(["a", "b"]), as_attribute(True)
+    (3, 'a, b', True)
+    """
+    if isinstance(value, bool | int | float | str):
+        return value
+    if hasattr(value, "isoformat"):
+        return _iso(value)
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, list | tuple | set):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _chat_meta(chat: Chat) -> dict[str, Any]:
+    own = chat.own_posts.drop_duplicates(["platform", "post_id"])
+    meta: dict[str, Any] = {"generator": "swchat"}
+    meta["generator"] = f"swchat {__version__}"
+    parts = []
+    if chat.session_id:
+        meta["session_id"] = chat.session_id
+        parts.append(f"session {chat.session_id}")
+    if chat.hashtag:
+        meta["hashtag"] = chat.hashtag
+        parts.append(f"#{chat.hashtag}")
+    for key in ("since", "until"):
+        if chat.meta.get(key):
+            meta[key] = as_attribute(chat.meta[key])
+            parts.append(f"{key} {meta[key]}")
+    if len(own):
+        meta["first_post"] = _iso(own["created_at"].min())
+        meta["last_post"] = _iso(own["created_at"].max())
+        meta["platforms"] = ", ".join(sorted(set(own["platform"].dropna())))
+        parts.append(f"posts {meta['first_post']} to {meta['last_post']}")
+    meta["posts"] = len(own)
+    meta["selection"] = "; ".join(parts) or "all posts"
+    return meta
+
+
+def chat_network(chat: Chat, kind: str = "all", self_loops: bool = False, **options: Any) -> nx.DiGraph:
+    """The participant network of a :class:`~swchat.chat.Chat` (see :func:`build_network`).
+
+    Hosts are taken from ``chat.meta["hosts"]``, else from the session's hosts
+    (``chat.meta["session"].host_ids`` and ``.hosts``, as :func:`swchat.sessions.session_chat`
+    sets them); newcomers from ``chat.meta["newcomers"]`` (ids or handles); otherwise both are
+    ``False``. The selection (hashtag, session, time span) is recorded in ``G.graph``.
+
+    Parameters
+    ----------
+    chat : Chat
+        The selection.
+    kind : {"all", "reply", "mention", "retweet", "quote"}
+        Edge type, or ``"all"`` for the union.
+    self_loops : bool
+        Keep edges from an account to itself.
+    **options
+        Passed to :func:`build_network` (``community``, ``seed``).
+
+    Examples
+    --------
+    >>> from swchat import Chat
+    >>> from swchat.schema import new_post, posts_frame
+    >>> chat = Chat(posts=posts_frame([
+    ...     new_post(platform="x", post_id="2", author_id="8", author_handle="bob", kind="reply",
+    ...              created_at="2026-09-02T19:01:00.000Z", text="@ann yes", mentions=["ann"],
+    ...              reply_to_post_id="1", reply_to_author_id="9", reply_to_handle="ann")]),
+    ...     hashtag="SWChat")
+    >>> G = chat_network(chat, kind="reply")
+    >>> list(G.edges), G.nodes["9"]["handle"], G.graph["hashtag"]
+    ([('8', '9')], 'ann', 'SWChat')
+    """
+    hosts = chat.meta.get("hosts")
+    session = chat.meta.get("session")
+    if hosts is None and session is not None:
+        hosts = [*(getattr(session, "host_ids", None) or ()), *(getattr(session, "hosts", None) or ())]
+    return build_network(
+        chat.posts, kind=kind, profiles=chat.profiles, self_loops=self_loops,
+        hosts=hosts, newcomers=chat.meta.get("newcomers"), meta=_chat_meta(chat), **options,
+    )
+
+
+def hashtag_network(
+    posts: pd.DataFrame,
+    exclude: Iterable[str] | str | None = None,
+    *,
+    min_weight: int = 1,
+    retweets: bool = True,
+) -> nx.Graph:
+    """The undirected hashtag co-occurrence network of a posts DataFrame.
+
+    Hashtags are compared case-insensitively (nodes are lower-cased tags, ``label`` the most
+    used spelling); an edge's ``weight`` is the number of posts carrying both tags; a node's
+    ``posts`` the number of posts carrying the tag. Only the selection's own posts count, each
+    once (deduplicated on ``(platform, post_id)``); a tag repeated in one post counts once.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts.
+    exclude : str or iterable of str, optional
+        Tags to leave out (e.g. the chat's own tag), with or without ``#``.
+    min_weight : int
+        Drop edges carried by fewer posts.
+    retweets : bool
+        Count retweets (they carry the original's hashtags).
+
+    Examples
+    --------
+    >>> from swchat.schema import new_post, posts_frame
+    >>> rows = [new_post(platform="x", post_id=str(i), author_id="1", hashtags=tags,
+    ...                  created_at="2026-09-02T19:00:00.000Z")
+    ...         for i, tags in enumerate([["SWChat", "MentalHealth"], ["swchat", "mentalhealth", "SocialWork"]])]
+    >>> H = hashtag_network(posts_frame(rows), exclude="#SWChat")
+    >>> list(H.edges(data="weight")), H.nodes["mentalhealth"]
+    ([('mentalhealth', 'socialwork', 1)], {'label': 'MentalHealth', 'posts': 2})
+    """
+    frame = unique_posts(posts)
+    frame = frame[~frame["is_context"].fillna(False).astype(bool)]
+    if not retweets:
+        frame = frame[frame["kind"] != "retweet"]
+    if isinstance(exclude, str):
+        exclude = [exclude]
+    skip = {t.lstrip("#").lower() for t in exclude or ()}
+    spellings: dict[str, Counter[str]] = {}
+    tag_posts: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    for tags in frame["hashtags"]:
+        if tags is None:
+            continue
+        seen: dict[str, str] = {}
+        for tag in tags:
+            tag = text_or_none(tag)
+            if not tag:
+                continue
+            tag = tag.lstrip("#")
+            low = tag.lower()
+            if low in skip or low in seen:
+                continue
+            seen[low] = tag
+            spellings.setdefault(low, Counter())[tag] += 1
+        for low in seen:
+            tag_posts[low] += 1
+        ordered = sorted(seen)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1:]:
+                pairs[(a, b)] += 1
+    H = nx.Graph()
+    for low in sorted(tag_posts):
+        label = sorted(spellings[low].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        H.add_node(low, label=label, posts=int(tag_posts[low]))
+    for (a, b), n in sorted(pairs.items()):
+        if n >= min_weight:
+            H.add_edge(a, b, weight=int(n))
+    H.graph.update({
+        "kind": "hashtag",
+        "directed": False,
+        "edge_rules": ("hashtag co-occurrence: an edge joins two hashtags used in the same post; "
+                       "weight = posts with both (case-insensitive; each post counted once"
+                       + ("" if retweets else "; retweets left out") + ")"),
+    })
+    if skip:
+        H.graph["excluded"] = ", ".join(sorted(skip))
+    return H
+
+
+# --------------------------------------------------------------------------------------
+# ego networks
+# --------------------------------------------------------------------------------------
+def _find_node(G: nx.Graph, handle_or_id: str) -> str:
+    wanted = str(handle_or_id).strip()
+    if wanted in G:
+        return wanted
+    low = wanted.lstrip("@＠").lower()
+    for node, handle in G.nodes(data="handle"):
+        if handle and handle.lower() == low:
+            return node
+    for candidate in (f"handle:{low}",):
+        if candidate in G:
+            return candidate
+    raise SelectionError(f"no account {handle_or_id!r} in this network (give a handle or an account id)")
+
+
+def ego_network(G: nx.Graph, handle_or_id: str, radius: int = 1) -> nx.Graph:
+    """The ego network of one account: it, every account within ``radius`` steps (either
+    direction), and all edges among them.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        A participant network.
+    handle_or_id : str
+        A handle (with or without ``@``, any case) or a node key.
+    radius : int
+        1 (the account's neighbours) or 2 (and theirs).
+
+    Returns
+    -------
+    networkx.DiGraph
+        A copy; ``G.graph["ego"]`` holds the account's key, ``G.graph["radius"]`` the radius,
+        and the node attribute ``ego`` marks it.
+
+    Raises
+    ------
+    SelectionError
+        When no account has that handle or id.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("1", "2"), ("3", "2"), ("3", "4")])
+    >>> G.nodes["2"]["handle"] = "Ann"
+    >>> sorted(ego_network(G, "@ann").nodes), sorted(ego_network(G, "ann", radius=2).nodes)
+    (['1', '2', '3'], ['1', '2', '3', '4'])
+    """
+    if radius < 1:
+        raise ValueError("radius must be 1 or more")
+    node = _find_node(G, handle_or_id)
+    E = nx.ego_graph(G, node, radius=radius, undirected=True).copy()
+    E.graph.update(G.graph)
+    E.graph["ego"] = node
+    E.graph["radius"] = int(radius)
+    for n in E:
+        E.nodes[n]["ego"] = n == node
+    return E

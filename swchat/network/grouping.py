@@ -1,0 +1,171 @@
+"""The undirected projection of a network and its partition into communities.
+
+The lowest piece of :mod:`swchat.network`, shared by building, metrics, communities and shape:
+
+- :func:`undirected` — the undirected weighted projection (self-loops left out);
+- :func:`communities` — Louvain (seeded; Blondel et al. 2008) or Clauset-Newman-Moore (NodeXL's
+  choice), numbered from 0 by size;
+- :func:`partition` and :func:`weighted_modularity` — a partition given or found, and Newman's
+  weighted modularity of it.
+
+Examples
+--------
+>>> import networkx as nx
+>>> G = nx.barbell_graph(4, 0)
+>>> parts = communities(G)
+>>> [sorted(c) for c in parts], round(weighted_modularity(G, parts), 3)
+([[0, 1, 2, 3], [4, 5, 6, 7]], 0.423)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import networkx as nx
+
+__all__ = ["DEFAULT_SEED", "communities", "partition", "undirected", "weighted_modularity"]
+
+#: Seed used for Louvain, sampled betweenness and layouts unless one is given.
+DEFAULT_SEED = 42
+
+
+# --------------------------------------------------------------------------------------
+# the undirected projection
+# --------------------------------------------------------------------------------------
+def undirected(G: nx.Graph) -> nx.Graph:
+    """The undirected weighted projection of a graph, without self-loops.
+
+    The weight of ``{u, v}`` is the sum of the ``weight`` of ``u → v`` and ``v → u``
+    (an edge without ``weight`` counts 1). Node attributes are kept.
+
+    Examples
+    --------
+    >>> D = nx.DiGraph([("a", "b", {"weight": 2}), ("b", "a", {"weight": 1}), ("a", "a", {"weight": 5})])
+    >>> list(undirected(D).edges(data="weight"))
+    [('a', 'b', 3)]
+    """
+    U = nx.Graph()
+    U.add_nodes_from(G.nodes(data=True))
+    for u, v, w in G.edges(data="weight", default=1):
+        if u == v:
+            continue
+        if U.has_edge(u, v):
+            U[u][v]["weight"] += w
+        else:
+            U.add_edge(u, v, weight=w)
+    return U
+
+
+# --------------------------------------------------------------------------------------
+# finding communities
+# --------------------------------------------------------------------------------------
+def communities(G: nx.Graph, method: str = "louvain", seed: int = DEFAULT_SEED,
+                resolution: float = 1.0) -> list[set[str]]:
+    """Communities of a graph, found on its undirected weighted projection.
+
+    - ``"louvain"``: Blondel, Guillaume, Lambiotte & Lefebvre (2008), "Fast unfolding of
+      communities in large networks" (:func:`networkx.community.louvain_communities`, seeded,
+      so the same graph and seed give the same communities);
+    - ``"cnm"``: Clauset, Newman & Moore (2004), "Finding community structure in very large
+      networks" — NodeXL's choice (:func:`networkx.community.greedy_modularity_communities`).
+
+    Parameters
+    ----------
+    G : networkx.Graph or DiGraph
+        The network (projected with :func:`~swchat.network.build.undirected`).
+    method : {"louvain", "cnm"}
+    seed : int
+        Seed for Louvain.
+    resolution : float
+        Modularity resolution (1 = standard modularity).
+
+    Returns
+    -------
+    list of set
+        Every node in exactly one community (isolates alone); largest first, ties by the
+        smallest key, so community ``i`` of the ``community`` node attribute is ``result[i]``.
+
+    Examples
+    --------
+    >>> G = nx.barbell_graph(4, 0)
+    >>> [sorted(c) for c in communities(G)]
+    [[0, 1, 2, 3], [4, 5, 6, 7]]
+    """
+    if method not in ("louvain", "cnm"):
+        raise ValueError(f"method must be 'louvain' or 'cnm', not {method!r}")
+    U = undirected(G)
+    # a canonical node order makes the result independent of insertion order
+    C = nx.Graph()
+    C.add_nodes_from(sorted(U.nodes, key=str))
+    C.add_weighted_edges_from(sorted(((u, v, w) if str(u) <= str(v) else (v, u, w))
+                                     for u, v, w in U.edges(data="weight")), weight="weight")
+    if C.number_of_edges() == 0:
+        parts = [{n} for n in C.nodes]
+    elif method == "louvain":
+        parts = nx.community.louvain_communities(C, weight="weight", seed=seed, resolution=resolution)
+    else:
+        parts = nx.community.greedy_modularity_communities(C, weight="weight", resolution=resolution)
+    return sorted((set(p) for p in parts), key=lambda p: (-len(p), min(str(n) for n in p)))
+
+
+def partition(G: nx.Graph, parts: Iterable[Iterable[str]] | Mapping[str, int] | None = None,
+              seed: int = DEFAULT_SEED) -> list[set[str]]:
+    """The partition a function was given, as a list of sets of nodes.
+
+    Parameters
+    ----------
+    G : networkx.Graph or DiGraph
+    parts : list of sets or mapping node → community, optional
+        The partition; when ``None``, the ``community`` node attribute if every node has one,
+        else :func:`communities` (Louvain, seeded).
+    seed : int
+        Seed for Louvain.
+
+    Returns
+    -------
+    list of set
+        Given sets in their order; groups of a mapping or of the node attribute ordered by
+        their community number.
+
+    Examples
+    --------
+    >>> G = nx.path_graph(3)
+    >>> partition(G, {0: 1, 1: 0, 2: 1})
+    [{1}, {0, 2}]
+    >>> nx.set_node_attributes(G, {0: 0, 1: 0, 2: 1}, "community")
+    >>> partition(G)
+    [{0, 1}, {2}]
+    """
+    if parts is None:
+        values = dict(G.nodes(data="community"))
+        if values and all(v is not None for v in values.values()):
+            groups: dict[Any, set[str]] = {}
+            for node, c in values.items():
+                groups.setdefault(c, set()).add(node)
+            return [groups[c] for c in sorted(groups)]
+        return communities(G, seed=seed)
+    if isinstance(parts, Mapping):
+        groups = {}
+        for node, c in parts.items():
+            groups.setdefault(c, set()).add(node)
+        return [groups[c] for c in sorted(groups)]
+    return [set(p) for p in parts]
+
+
+def weighted_modularity(U: nx.Graph, parts: list[set[str]]) -> float | None:
+    """Newman's weighted modularity of a partition of an undirected graph.
+
+    :func:`networkx.community.modularity` on the ``weight`` edge attribute, or ``None`` for a
+    graph without edges (whose modularity is undefined).
+
+    Examples
+    --------
+    >>> weighted_modularity(nx.Graph([(1, 2), (3, 4)]), [{1, 2}, {3, 4}])
+    0.5
+    >>> weighted_modularity(nx.empty_graph(3), [{0}, {1}, {2}]) is None
+    True
+    """
+    if U.size(weight="weight") == 0:
+        return None
+    return float(nx.community.modularity(U, parts, weight="weight"))
