@@ -77,6 +77,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -184,12 +185,15 @@ def _local(handle: str) -> str:
     return handle.split("@", 1)[0]
 
 
+@lru_cache(maxsize=4096)
+def _mention_pattern(handle: str) -> re.Pattern[str]:
+    """``@handle`` (or its local part) as a mention in text, any case."""
+    names = "|".join(re.escape(c) for c in sorted({handle, _local(handle)}))
+    return re.compile(rf"(?<![\w@])[@＠](?:{names})(?![\w@])(?!\.\w)", re.I)
+
+
 def _mentioned_in(handle: str, body: str) -> bool:
-    for candidate in {handle, _local(handle)}:
-        pattern = rf"(?<![\w@])[@＠]{re.escape(candidate)}(?![\w@])(?!\.\w)"
-        if re.search(pattern, body, flags=re.I):
-            return True
-    return False
+    return _mention_pattern(handle).search(body) is not None
 
 
 def mention_targets(text: str | None, mentions: Iterable[str] | None, kind: str = "original",
