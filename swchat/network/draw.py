@@ -216,10 +216,7 @@ def draw_network(
     Path
         The file written.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
     path = Path(path)
@@ -242,71 +239,69 @@ def draw_network(
 
     pos = _layout(G, seed)
     side = 8.0 if n <= 200 else 11.0
-    fig, ax = plt.subplots(figsize=(side + 2.0, side))
-    try:
-        ax.set_axis_off()
-        nodes = list(G.nodes)
-        top = max(values.values(), default=0.0) or 1.0
-        # node areas in points²: large for small chats, smaller for big ones
-        biggest = min(900.0, max(40.0, 4000.0 / math.sqrt(max(n, 1))))
-        smallest = max(4.0, biggest * 0.06)
-        node_size = [smallest + (biggest - smallest) * math.sqrt(max(values.get(v, 0.0), 0.0) / top)
-                     for v in nodes]
-        node_alpha = 0.95 if n <= 50 else (0.85 if n <= 500 else 0.7)
-        edge_alpha = max(0.06, min(0.6, 6.0 / math.sqrt(max(m, 1))))
-        wmax = max((w for *_, w in G.edges(data="weight", default=1)), default=1) or 1
-        base_width = 2.5 if n <= 50 else (1.2 if n <= 500 else 0.6)
-        widths = [0.3 + base_width * math.sqrt(w / wmax) for *_, w in G.edges(data="weight", default=1)]
-        draw_arrows = G.is_directed() and n <= 300
-        if m:
-            nx.draw_networkx_edges(
-                G, pos, ax=ax, width=widths, alpha=edge_alpha, edge_color="#555555",
-                arrows=draw_arrows, node_size=node_size,
-                **({"arrowsize": 8 if n <= 100 else 5, "connectionstyle": "arc3,rad=0.08"} if draw_arrows else {}),
-            )
-        nx.draw_networkx_nodes(
-            G, pos, ax=ax, nodelist=nodes, node_size=node_size,
-            node_color=[colour_of.get(groups.get(v), _OTHER) for v in nodes],
-            alpha=node_alpha, linewidths=0.4 if n <= 500 else 0.0, edgecolors="white",
+    fig = Figure(figsize=(side + 2.0, side))  # not pyplot: no global state, no display needed
+    ax = fig.subplots()
+    ax.set_axis_off()
+    nodes = list(G.nodes)
+    top = max(values.values(), default=0.0) or 1.0
+    # node areas in points²: large for small chats, smaller for big ones
+    biggest = min(900.0, max(40.0, 4000.0 / math.sqrt(max(n, 1))))
+    smallest = max(4.0, biggest * 0.06)
+    node_size = [smallest + (biggest - smallest) * math.sqrt(max(values.get(v, 0.0), 0.0) / top)
+                 for v in nodes]
+    node_alpha = 0.95 if n <= 50 else (0.85 if n <= 500 else 0.7)
+    edge_alpha = max(0.06, min(0.6, 6.0 / math.sqrt(max(m, 1))))
+    wmax = max((w for *_, w in G.edges(data="weight", default=1)), default=1) or 1
+    base_width = 2.5 if n <= 50 else (1.2 if n <= 500 else 0.6)
+    widths = [0.3 + base_width * math.sqrt(w / wmax) for *_, w in G.edges(data="weight", default=1)]
+    draw_arrows = G.is_directed() and n <= 300
+    if m:
+        nx.draw_networkx_edges(
+            G, pos, ax=ax, width=widths, alpha=edge_alpha, edge_color="#555555",
+            arrows=draw_arrows, node_size=node_size,
+            **({"arrowsize": 8 if n <= 100 else 5, "connectionstyle": "arc3,rad=0.08"} if draw_arrows else {}),
         )
-        chosen = sorted(nodes, key=lambda v: (-values.get(v, 0.0), str(v)))[: max(top_labels, 0)]
-        ego = G.graph.get("ego")
-        if ego in G and ego not in chosen:
-            chosen.append(ego)
-        labels = {}
-        for v in chosen:
-            text = G.nodes[v].get(label_attr) or G.nodes[v].get("handle") or str(v)
-            if G.nodes[v].get("handle") and not str(text).startswith(("@", "#")):
-                text = "@" + str(text)
-            labels[v] = text
-        if labels:
-            font = 10 if n <= 50 else (9 if n <= 500 else 8)
-            # labels just above their nodes, so the node and its colour stay visible
-            ys = [p[1] for p in pos.values()]
-            lift = 0.025 * ((max(ys) - min(ys)) or 1.0)
-            above = {v: (pos[v][0], pos[v][1] + lift) for v in labels}
-            nx.draw_networkx_labels(
-                G, above, labels=labels, ax=ax, font_size=font, verticalalignment="bottom",
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7},
-                clip_on=False,
-            )
-        if title is None:
-            title = _title(G, n, m)
-            if G.graph.get("ego") is not None:
-                title = f"ego network of {labels.get(ego, ego)} (radius {G.graph.get('radius', 1)})\n" + title
-        ax.set_title(title, fontsize=11)
-        shown = [g for g in ranked[:10] if sizes[g] > 1]
-        if len(shown) > 1:
-            handles = [Line2D([], [], marker="o", linestyle="", markersize=7, color=colour_of[g],
-                              label=f"{color_by} {g} ({sizes[g]})") for g in shown]
-            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8,
-                      frameon=False, borderaxespad=0.0)
-        ax.text(1.0, 0.0, f"size: {size_by}", transform=ax.transAxes, ha="right", va="bottom",
-                fontsize=7, color="#555555")
-        ax.set_aspect("equal")
-        ax.margins(0.08)
-        fig.tight_layout()
-        fig.savefig(path, dpi=dpi, format=path.suffix.lower().lstrip("."))
-    finally:
-        plt.close(fig)
+    nx.draw_networkx_nodes(
+        G, pos, ax=ax, nodelist=nodes, node_size=node_size,
+        node_color=[colour_of.get(groups.get(v), _OTHER) for v in nodes],
+        alpha=node_alpha, linewidths=0.4 if n <= 500 else 0.0, edgecolors="white",
+    )
+    chosen = sorted(nodes, key=lambda v: (-values.get(v, 0.0), str(v)))[: max(top_labels, 0)]
+    ego = G.graph.get("ego")
+    if ego in G and ego not in chosen:
+        chosen.append(ego)
+    labels = {}
+    for v in chosen:
+        text = G.nodes[v].get(label_attr) or G.nodes[v].get("handle") or str(v)
+        if G.nodes[v].get("handle") and not str(text).startswith(("@", "#")):
+            text = "@" + str(text)
+        labels[v] = text
+    if labels:
+        font = 10 if n <= 50 else (9 if n <= 500 else 8)
+        # labels just above their nodes, so the node and its colour stay visible
+        ys = [p[1] for p in pos.values()]
+        lift = 0.025 * ((max(ys) - min(ys)) or 1.0)
+        above = {v: (pos[v][0], pos[v][1] + lift) for v in labels}
+        nx.draw_networkx_labels(
+            G, above, labels=labels, ax=ax, font_size=font, verticalalignment="bottom",
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7},
+            clip_on=False,
+        )
+    if title is None:
+        title = _title(G, n, m)
+        if G.graph.get("ego") is not None:
+            title = f"ego network of {labels.get(ego, ego)} (radius {G.graph.get('radius', 1)})\n" + title
+    ax.set_title(title, fontsize=11)
+    shown = [g for g in ranked[:10] if sizes[g] > 1]
+    if len(shown) > 1:
+        handles = [Line2D([], [], marker="o", linestyle="", markersize=7, color=colour_of[g],
+                          label=f"{color_by} {g} ({sizes[g]})") for g in shown]
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8,
+                  frameon=False, borderaxespad=0.0)
+    ax.text(1.0, 0.0, f"size: {size_by}", transform=ax.transAxes, ha="right", va="bottom",
+            fontsize=7, color="#555555")
+    ax.set_aspect("equal")
+    ax.margins(0.08)
+    fig.tight_layout()
+    fig.savefig(path, dpi=dpi, format=path.suffix.lower().lstrip("."))
     return path

@@ -393,33 +393,6 @@ def _str(value: Any) -> str | None:
     return str(value)
 
 
-def _figure_png(fig: Any, *, dpi: int = 144) -> bytes:
-    """PNG bytes of a matplotlib figure (the figure is closed)."""
-    import io
-
-    import matplotlib.pyplot as plt
-
-    buf = io.BytesIO()
-    try:
-        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
-    finally:
-        plt.close(fig)
-    return buf.getvalue()
-
-
-def _as_figure(obj: Any) -> Any:
-    """A matplotlib Figure from what a plotting function returned (Figure or Axes)."""
-    if obj is None:
-        return None
-    if hasattr(obj, "savefig"):
-        return obj
-    if hasattr(obj, "get_figure"):
-        return obj.get_figure()
-    if hasattr(obj, "figure"):
-        return obj.figure
-    return None
-
-
 class _Engagement:
     """Replies, likes and reposts received by each post: the counts as of collection, or (when
     larger) what the chat itself shows (replies and retweets of it in the selection)."""
