@@ -240,3 +240,29 @@ def test_a_schema_1_archive_is_upgraded_in_place(sample_dir, tmp_path):
         assert archive.meta_value("schema_version") == "2"
         assert [s.id for s in archive.sessions("SWChat")] == expected
         assert archive.stats()["top_hashtags"][0][0].lower() == "swchat"
+
+
+def test_other_options_are_computed_from_the_posts_as_find_sessions_does(sample_archive, truth):
+    """Sessions with a non-default gap or named hosts come from the posts, stretch by stretch, and
+    equal find_sessions over all of the archive's posts."""
+    from swchat.sessions import find_sessions
+
+    tz = truth["timezone"]
+    everything = sample_archive.posts(context=True)
+    for options in ({"gap": 60}, {"hosts": ["SWChatHost"]}, {"min_posts": 5}):
+        listed = sample_archive.sessions("SWChat", tz=tz, members=True, **options)
+        found = find_sessions(everything, hashtag="SWChat", tz=tz, **options)
+        assert [(s.id, set(s.post_ids), s.hosts, [q["post_id"] for q in s.questions]) for s in listed] == [
+            (s.id, set(s.post_ids), s.hosts, [q["post_id"] for q in s.questions]) for s in found]
+    chat = sample_archive.session(truth["sessions"][-1]["id"], tz=tz, hosts=["SWChatHost"])
+    assert chat.meta["session"].hosts == ["SWChatHost"]
+
+
+def test_reindex_command(sample_archive_path, tmp_path):
+    import shutil
+
+    db = tmp_path / "copy.db"
+    shutil.copy(sample_archive_path, db)
+    result = CliRunner().invoke(main, ["reindex", "--archive", str(db), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"posts": 1224, "sessions": 6}
