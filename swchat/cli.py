@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,17 @@ from .errors import SwchatError
 from .version import __version__
 
 __all__ = [
+    "MAX_COUNT",
+    "SEED",
+    "TEXT",
+    "FilePath",
+    "FiniteFloatRange",
+    "LazyChoice",
+    "NonEmptyText",
+    "OutputPath",
     "archive_option",
     "chat_options",
+    "count",
     "echo_json",
     "handle_errors",
     "json_option",
@@ -43,6 +53,133 @@ __all__ = [
     "tz_option",
     "writing",
 ]
+
+# -- parameter types: every bad value a user can type is a usage error (exit 2) -----------
+
+#: The largest count an option takes (``--top``, ``--labels``, ``--posts`` …): more than any
+#: chat has of anything, and small enough for every library call (SQLite, numpy).
+MAX_COUNT = 1_000_000
+
+
+def count(minimum: int = 1, maximum: int = MAX_COUNT) -> click.IntRange:
+    """The type of a count option: a whole number from ``minimum`` to ``maximum``.
+
+    Examples
+    --------
+    >>> count(0).convert("3", None, None), count().max
+    (3, 1000000)
+    """
+    return click.IntRange(minimum, maximum)
+
+
+#: The type of every ``--seed``: what numpy and networkx accept (0 to 2**32 - 1).
+SEED = click.IntRange(0, 2**32 - 1)
+
+
+class FiniteFloatRange(click.FloatRange):
+    """A :class:`click.FloatRange` that also refuses ``nan`` (which compares false with any bound).
+
+    Examples
+    --------
+    >>> FiniteFloatRange(min=1).convert("nan", None, None)
+    Traceback (most recent call last):
+    ...
+    click.exceptions.BadParameter: 'nan' is not a number.
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a number.", param, ctx)
+        return number
+
+
+class NonEmptyText(click.ParamType):
+    """Text that is not empty (nor only spaces): ``--hashtag ""`` is a usage error, not "no filter".
+
+    Examples
+    --------
+    >>> TEXT.convert("SWChat", None, None)
+    'SWChat'
+    >>> TEXT.convert("  ", None, None)
+    Traceback (most recent call last):
+    ...
+    click.exceptions.BadParameter: an empty value is not allowed.
+    """
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("an empty value is not allowed.", param, ctx)
+        return value
+
+
+#: The type of free-text options (hashtags, handles, words): any text but an empty one.
+TEXT = NonEmptyText()
+
+
+class FilePath(click.Path):
+    """A :class:`click.Path` that refuses an empty name (which would mean the current folder)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("an empty file name is not allowed.", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class OutputPath(FilePath):
+    """A file to write; with ``suffixes``, another suffix is a usage error (the suffix picks the format).
+
+    ``suffixes`` may be a function giving them, called on first use (see :class:`LazyChoice`).
+    """
+
+    def __init__(self, suffixes: Sequence[str] | Callable[[], Sequence[str]] = ()) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+        self._suffixes = suffixes
+
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        """The accepted suffixes, lower case (empty: any)."""
+        if callable(self._suffixes):
+            self._suffixes = tuple(self._suffixes())
+        return tuple(self._suffixes)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = super().convert(value, param, ctx)
+        if self.suffixes and path.suffix.lower() not in self.suffixes:
+            self.fail(f"{path.name}: the suffix picks the format, one of {', '.join(self.suffixes)}", param, ctx)
+        return path
+
+
+class LazyChoice(click.Choice):
+    """A :class:`click.Choice` whose choices come from a function, called on first use.
+
+    For choices that live in the library: they are kept in one place there, and the library
+    module is read only when a command that takes the option runs or shows its help.
+
+    Examples
+    --------
+    >>> kinds = LazyChoice(lambda: ("reply", "mention"))
+    >>> kinds.convert("reply", None, None), kinds.choices
+    ('reply', ('reply', 'mention'))
+    """
+
+    def __init__(self, load: Callable[[], Sequence[str]], case_sensitive: bool = True) -> None:
+        self._load: Callable[[], Sequence[str]] | None = load
+        self._choices: tuple[str, ...] = ()
+        super().__init__((), case_sensitive)
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        if self._load is not None:
+            self._choices, self._load = tuple(self._load()), None
+        return self._choices
+
+    @choices.setter
+    def choices(self, value: Sequence[str]) -> None:
+        if value:
+            self._choices, self._load = tuple(value), None
 
 
 class _Commands(click.Group):
@@ -86,7 +223,7 @@ def main() -> None:
 def archive_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--archive PATH`` (default ``$SWCHAT_ARCHIVE`` or ``swchat.db``)."""
     return click.option(
-        "--archive", "archive_path", type=click.Path(dir_okay=False, path_type=Path),
+        "--archive", "archive_path", type=FilePath(dir_okay=False, path_type=Path),
         default=None, envvar="SWCHAT_ARCHIVE", show_envvar=True,
         help="Archive file (default: swchat.db in the current folder).",
     )(func)
@@ -97,11 +234,11 @@ def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON to stdout.")(func)
 
 
-def tz_option(func: Callable[..., Any] | None = None, *, check: bool = False) -> Any:
+def tz_option(func: Callable[..., Any] | None = None, *, check: bool = True) -> Any:
     """``--tz ZONE``: the time zone of session ids and displayed times (storage stays UTC).
 
-    With ``check=True`` an unknown zone is a usage error (exit 2) before the command runs;
-    otherwise the library reports it (exit 1).
+    An unknown zone is a usage error (exit 2) before the command runs; with ``check=False``
+    the library reports it (exit 1).
     """
     if func is None:
         return functools.partial(tz_option, check=check)
@@ -123,18 +260,54 @@ def _known_zone(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 
 def session_option(func: Callable[..., Any] | None = None, *, required: bool = True) -> Any:
-    """``--session ID`` (required unless ``required=False``)."""
+    """``--session ID`` (required unless ``required=False``); an id of another shape is a usage error.
+
+    Examples
+    --------
+    >>> from click.testing import CliRunner
+    >>> @click.command()
+    ... @session_option
+    ... def show(session_id):
+    ...     click.echo(session_id)
+    >>> result = CliRunner().invoke(show, ["--session", "last week"])
+    >>> result.exit_code, "not a session id" in result.output
+    (2, True)
+    """
     if func is None:
         return functools.partial(session_option, required=required)
-    return click.option("--session", "session_id", required=required, metavar="ID",
+    return click.option("--session", "session_id", required=required, metavar="ID", callback=_session_id,
                         help="Session id, as listed by `swchat sessions` (e.g. SWChat-2026-09-02).")(func)
 
 
+def _session_id(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from .sessions import split_session_id
+
+    if value is not None and split_session_id(value) is None:
+        raise click.BadParameter(f"{value!r} is not a session id like SWChat-2026-09-02 (see `swchat sessions`)",
+                                 ctx=ctx, param=param)
+    return value
+
+
+def _time(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An ISO date or time, as :meth:`swchat.Archive.select` reads it (a time without zone is UTC)."""
+    from datetime import datetime
+
+    if value is not None:
+        try:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise click.BadParameter(f"not a date or time: {value!r} (use e.g. 2026-09-02 or 2026-09-02T19:00Z)",
+                                     ctx=ctx, param=param) from None
+    return value
+
+
 def selection_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--hashtag``, ``--since``, ``--until``."""
-    func = click.option("--until", metavar="TIME", help="Only posts before this time (ISO, UTC).")(func)
-    func = click.option("--since", metavar="TIME", help="Only posts from this time on (ISO, UTC).")(func)
-    return click.option("--hashtag", metavar="TAG", help="Only posts with this hashtag (any case).")(func)
+    """``--hashtag``, ``--since``, ``--until``; a time that is not ISO is a usage error."""
+    func = click.option("--until", metavar="TIME", callback=_time,
+                        help="Only posts before this time (ISO, UTC).")(func)
+    func = click.option("--since", metavar="TIME", callback=_time,
+                        help="Only posts from this time on (ISO, UTC).")(func)
+    return click.option("--hashtag", type=TEXT, metavar="TAG", help="Only posts with this hashtag (any case).")(func)
 
 
 def chat_options(func: Callable[..., Any] | None = None, *, required: bool = True) -> Any:
@@ -173,14 +346,18 @@ def chat_options(func: Callable[..., Any] | None = None, *, required: bool = Tru
             raise click.UsageError("say which chat: --session ID, or --hashtag/--since/--until")
         return func(*args, **kwargs)
 
-    checked = tz_option(checked, check=True)
+    checked = tz_option(checked)
     checked = selection_options(checked)
     checked = session_option(checked, required=False)
     return archive_option(checked)
 
 
-def output_option(help_text: str, *, suffixes: tuple[str, ...] = (), required: bool = False) -> Any:
+def output_option(help_text: str, *, suffixes: Sequence[str] | Callable[[], Sequence[str]] = (),
+                  required: bool = False) -> Any:
     """``-o/--output FILE``; with ``suffixes``, a file name with another suffix is a usage error.
+
+    ``suffixes`` may be a function giving them (called on first use), for suffixes the library
+    keeps. A folder or an empty name is a usage error too.
 
     Examples
     --------
@@ -193,21 +370,16 @@ def output_option(help_text: str, *, suffixes: tuple[str, ...] = (), required: b
     >>> result.exit_code, "the suffix picks the format, one of .png, .svg" in result.output
     (2, True)
     """
-
-    def check(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
-        if value is not None and suffixes and value.suffix.lower() not in suffixes:
-            raise click.BadParameter(f"{value.name}: the suffix picks the format, one of {', '.join(suffixes)}",
-                                     ctx=ctx, param=param)
-        return value
-
-    return click.option("-o", "--output", required=required, default=None,
-                        type=click.Path(dir_okay=False, path_type=Path), callback=check, help=help_text)
+    return click.option("-o", "--output", required=required, default=None, metavar="FILE",
+                        type=OutputPath(suffixes), help=help_text)
 
 
 @contextmanager
-def writing(output: Path) -> Iterator[None]:
+def writing(output: Path, *, new_folder: bool = False) -> Iterator[None]:
     """Write ``output`` inside this block: a missing folder or an unwritable file becomes one clear
     sentence and exit status 1 (the folder is not created: a typo should not make folders).
+
+    With ``new_folder=True`` the block may create the folder (a report and its figures).
 
     Examples
     --------
@@ -219,7 +391,9 @@ def writing(output: Path) -> Iterator[None]:
     ...
     click.exceptions.ClickException: cannot write ...out.txt: the folder ...no such folder does not exist
     """
-    if not output.parent.exists():
+    if output.parent.exists() and not output.parent.is_dir():
+        raise click.ClickException(f"cannot write {output}: {output.parent} is a file, not a folder")
+    if not new_folder and not output.parent.exists():
         raise click.ClickException(f"cannot write {output}: the folder {output.parent} does not exist")
     try:
         yield
@@ -242,9 +416,14 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 @contextmanager
 def open_archive(path: Path | None, *, create: bool = False) -> Iterator[Any]:
-    """Open the archive for a command (must exist unless ``create``): :class:`swchat.Archive`."""
+    """Open the archive for a command (must exist unless ``create``): :class:`swchat.Archive`.
+
+    A new archive is not made in a folder that does not exist (a typo should not make folders).
+    """
     from .api import Archive
 
+    if create and path is not None and not path.exists() and not path.parent.is_dir():
+        raise click.ClickException(f"cannot create the archive {path}: there is no folder {path.parent}")
     archive = Archive(path, create=create)
     try:
         yield archive

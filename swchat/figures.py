@@ -40,6 +40,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .choices import FIGURE_SUFFIXES
+
 __all__ = [
     "FORMATS",
     "KIND_COLORS",
@@ -109,7 +111,7 @@ STYLE: dict[str, Any] = {
 }
 
 #: File suffixes the figure functions write.
-FORMATS: tuple[str, ...] = (".png", ".svg", ".pdf")
+FORMATS: tuple[str, ...] = FIGURE_SUFFIXES
 
 
 def _rc() -> Any:

@@ -49,8 +49,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .errors import SelectionError
+
 __all__ = [
     "KINDS",
+    "MAX_BINS",
     "TIER_NAMES",
     "Growth",
     "account_activity",
@@ -73,6 +76,8 @@ __all__ = [
 KINDS: tuple[str, ...] = ("original", "reply", "retweet", "quote")
 #: Tier names of Bruns & Stieglitz (2013).
 TIER_NAMES: tuple[str, ...] = ("top 1 %", "next 9 %", "remaining 90 %")
+#: The most timeline bins :func:`chat_growth` makes (a minute timeline of almost two years).
+MAX_BINS = 1_000_000
 
 _ACTIVITY = ("posts", "originals", "replies", "retweets", "quotes", "posts_with_links",
              "replies_received", "retweets_received")
@@ -823,7 +828,8 @@ def chat_growth(
     tz : str, optional
         Display time zone (default: the session's, ``chat.meta["timezone"]``, else UTC).
     freq : str
-        Timeline bin width.
+        Timeline bin width (a :class:`~swchat.errors.SelectionError` when the posts would
+        need more than :data:`MAX_BINS` bins).
     segments : mapping or Series, optional
         Question segmentation (post_id → ``Q1``…) for marking questions (the first post of
         each ``Q…`` segment); by default the questions of the chat's session
@@ -853,6 +859,11 @@ def chat_growth(
     zone = tz or meta.get("timezone") or "UTC"
     profiles = getattr(chat, "profiles", None)
     own = own_posts(posts)
+    if len(own):
+        first, last = own["created_at"].min(), own["created_at"].max()
+        if (last - first) // pd.Timedelta(freq) >= MAX_BINS:
+            raise SelectionError(f"a timeline in {freq} bins from {first:%Y-%m-%d} to {last:%Y-%m-%d} would have "
+                                 f"over {MAX_BINS:,} bins: use wider bins")
     per = posts_per_minute(own, freq=freq, tz=zone)
     cumulative = cumulative_activity(own, freq=freq, tz=zone)
     replies = first_replies(posts)

@@ -133,6 +133,7 @@ __all__ = [
     "DEFAULT_POSTS_PER_SESSION",
     "DEFAULT_START",
     "HASHTAG",
+    "MIN_POSTS_PER_SESSION",
     "TAGS_COLUMNS",
     "TIMEZONE",
     "SampleChat",
@@ -162,7 +163,8 @@ _TWEPOCH_MS = 1288834974657
 _LOCAL_HOUR = 20
 _HOUR_MS = 3_600_000
 _N_QUESTIONS = 5
-_MIN_POSTS_PER_SESSION = 60
+#: The least posts a session can have: :func:`generate` refuses fewer than this per session.
+MIN_POSTS_PER_SESSION = 60
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -816,10 +818,10 @@ class _Generator:
         if start.weekday() != 2:
             raise ValueError(f"start must be a Wednesday, got {start.isoformat()}")
         total = posts if posts is not None else DEFAULT_POSTS_PER_SESSION * sessions
-        if total < _MIN_POSTS_PER_SESSION * sessions:
+        if total < MIN_POSTS_PER_SESSION * sessions:
             raise ValueError(
-                f"posts must be at least {_MIN_POSTS_PER_SESSION} per session "
-                f"({_MIN_POSTS_PER_SESSION * sessions} for {sessions} sessions)")
+                f"posts must be at least {MIN_POSTS_PER_SESSION} per session "
+                f"({MIN_POSTS_PER_SESSION * sessions} for {sessions} sessions)")
         self.seed = seed
         self.rng = random.Random(seed)
         self.n_sessions = sessions
@@ -1109,7 +1111,7 @@ class _Generator:
         t0 = _local_ms(day, _LOCAL_HOUR)
         end = t0 + _HOUR_MS - 1000
         lead, co = (self.hosts[0], self.hosts[1]) if s % 2 == 0 else (self.hosts[1], self.hosts[0])
-        budget = max(_MIN_POSTS_PER_SESSION, round(self.per_session * rng.uniform(0.92, 1.08)))
+        budget = max(MIN_POSTS_PER_SESSION, round(self.per_session * rng.uniform(0.92, 1.08)))
         n_target = max(14, round(budget / (3.0 * (budget / DEFAULT_POSTS_PER_SESSION) ** 0.15)))
         returners, newcomers = self._participants(s, n_target, day)
         first_timers = {a["id"] for a in newcomers}

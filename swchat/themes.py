@@ -89,6 +89,8 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
+from .errors import SelectionError
+
 __all__ = [
     "CHAT_NOISE",
     "POST_LINK",
@@ -1072,7 +1074,8 @@ def topics(
         Canonical posts (``post_id``, ``text``; ``author_handle`` and ``lang`` when present:
         each post's ``lang`` chooses its stop words, as in :func:`top_terms`).
     n_topics : int
-        Number of topics (fewer when there are fewer usable posts or terms).
+        Number of topics: at most one fewer than the posts with words, and no more than their
+        terms (asking for more raises :class:`~swchat.errors.SelectionError`).
     n_words, n_posts : int
         Top words and representative posts per topic.
     random_state : int
@@ -1095,6 +1098,10 @@ def topics(
     >>> found = topics(posts, 2, n_words=2, n_posts=1, random_state=0)
     >>> sorted(sorted(w for w, _ in t["words"]) for t in found)
     [['court', 'reports'], ['supervision', 'support']]
+    >>> topics(posts, 9)
+    Traceback (most recent call last):
+    ...
+    swchat.errors.SelectionError: cannot find 9 topics in 6 posts (at most 5)
     """
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -1112,7 +1119,10 @@ def topics(
         matrix = vectorizer.fit_transform(list(docs))
     except ValueError:  # no term left after min_df
         return []
-    k = max(1, min(n_topics, matrix.shape[0] - 1, matrix.shape[1]))
+    most = max(1, min(matrix.shape[0] - 1, matrix.shape[1]))
+    if n_topics > most:
+        raise SelectionError(f"cannot find {n_topics} topics in {matrix.shape[0]} posts (at most {most})")
+    k = max(1, n_topics)
     model = NMF(n_components=k, init="nndsvda", random_state=random_state, max_iter=1000)
     weights = model.fit_transform(matrix)
     terms = vectorizer.get_feature_names_out()

@@ -8,7 +8,11 @@ from typing import Any
 import click
 
 from ..cli import (
+    SEED,
+    FilePath,
+    LazyChoice,
     archive_option,
+    count,
     echo_json,
     handle_errors,
     json_option,
@@ -42,12 +46,20 @@ def _progress_factory(bars: list[Any]):
     return start
 
 
+def reader_formats() -> tuple[str, ...]:
+    """The names of the source formats, in detection order (for ``ingest --format``)."""
+    import importlib
+
+    from ..readers.detect import READER_MODULES
+
+    return tuple(importlib.import_module(f"swchat.readers.{module}").FORMAT.name for module in READER_MODULES)
+
+
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @archive_option
-@click.option("--format", "fmt", metavar="NAME",
-              help="Force a reader: x-v2, x-v1, x-archive, tags-csv, twarc-csv, mastodon, bluesky "
-                   "(detected from content otherwise).")
+@click.option("--format", "fmt", type=LazyChoice(reader_formats),
+              help="Force a reader (detected from content otherwise).")
 @json_option
 @handle_errors
 def ingest(files: tuple[str, ...], archive_path: Path | None, fmt: str | None, as_json: bool) -> None:
@@ -78,6 +90,8 @@ def ingest(files: tuple[str, ...], archive_path: Path | None, fmt: str | None, a
             click.echo(f"  note: {note}", err=True)
         if f.rejected:
             click.echo(f"  {f.rejected} record(s) rejected: see `swchat rejected`", err=True)
+    if not result.files:
+        raise click.ClickException(f"nothing to import: no export files in {', '.join(files)}")
     if result.sessions and result.sessions["posts"]:
         click.echo(f"session tables: {result.sessions['sessions']:,} sessions found in the "
                    f"{result.sessions['posts']:,} posts around what changed", err=True)
@@ -100,7 +114,7 @@ def ingest(files: tuple[str, ...], archive_path: Path | None, fmt: str | None, a
 @click.command()
 @archive_option
 @json_option
-@click.option("--top", default=10, show_default=True, help="How many hashtags to list.")
+@click.option("--top", type=count(), default=10, show_default=True, metavar="N", help="How many hashtags to list.")
 @handle_errors
 def stats(archive_path: Path | None, as_json: bool, top: int) -> None:
     """Summarise the archive: posts by platform and kind, accounts, time span, top hashtags.
@@ -177,10 +191,13 @@ def rejected(archive_path: Path | None, as_json: bool, raw: bool) -> None:
 
 
 @click.command()
-@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--seed", default=2026, show_default=True, help="Random seed (same seed, same files).")
-@click.option("--sessions", default=6, show_default=True, help="Number of weekly sessions.")
-@click.option("--posts", type=int, default=None, help="Approximate total posts (default: about 220 a session).")
+@click.argument("outdir", type=FilePath(file_okay=False, path_type=Path))
+@click.option("--seed", type=SEED, default=2026, show_default=True, metavar="N",
+              help="Random seed (same seed, same files).")
+@click.option("--sessions", type=count(1, 1000), default=6, show_default=True, metavar="N",
+              help="Number of weekly sessions.")
+@click.option("--posts", type=count(), default=None, metavar="N",
+              help="Approximate total posts (default: about 200 a session).")
 @handle_errors
 def sample(outdir: Path, seed: int, sessions: int, posts: int | None) -> None:
     """Write synthetic weekly #SWChat chats (X v2, v1.1, TAGS CSV) and their ground truth.
@@ -189,9 +206,16 @@ def sample(outdir: Path, seed: int, sessions: int, posts: int | None) -> None:
     Example:
         swchat sample data/sample --seed 2026 --sessions 6
     """
-    from ..sample import write_sample
+    from ..sample import MIN_POSTS_PER_SESSION, write_sample
 
-    paths = write_sample(outdir, seed=seed, sessions=sessions, posts=posts)
+    if posts is not None and posts < MIN_POSTS_PER_SESSION * sessions:
+        raise click.BadParameter(f"{posts} posts are too few for {sessions} sessions (at least "
+                                 f"{MIN_POSTS_PER_SESSION * sessions}: {MIN_POSTS_PER_SESSION} a session)",
+                                 param_hint="--posts")
+    try:
+        paths = write_sample(outdir, seed=seed, sessions=sessions, posts=posts)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the sample into {outdir}: {exc.strerror or exc}") from None
     for path in paths.values():
         click.echo(str(path))
 

@@ -15,7 +15,10 @@ from typing import Any
 import click
 
 from ..cli import (
+    TEXT,
+    FiniteFloatRange,
     archive_option,
+    count,
     echo_json,
     handle_errors,
     json_option,
@@ -28,10 +31,12 @@ from ..cli import (
 
 __all__ = ["COMMANDS", "questions", "sessions", "threads", "transcript"]
 
+_MINUTES_A_YEAR = 365 * 24 * 60
+
 
 def host_option(func: Any) -> Any:
     """``--host HANDLE`` (repeatable): the chat's hosts, instead of finding them."""
-    return click.option("--host", "hosts", multiple=True, metavar="HANDLE",
+    return click.option("--host", "hosts", type=TEXT, multiple=True, metavar="HANDLE",
                         help="A host's handle (repeat for several); found from the questions when not given.")(func)
 
 
@@ -72,10 +77,11 @@ def _clean(value: Any) -> Any:
 
 @click.command()
 @archive_option
-@click.option("--hashtag", metavar="TAG", help="Only this hashtag's sessions (default: every chat hashtag).")
-@click.option("--gap", type=click.FloatRange(min=1), default=90, show_default=True, metavar="MIN",
-              help="Minutes of quiet that end a session.")
-@click.option("--min-posts", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
+@click.option("--hashtag", type=TEXT, metavar="TAG",
+              help="Only this hashtag's sessions (default: every chat hashtag).")
+@click.option("--gap", type=FiniteFloatRange(min=1, max=_MINUTES_A_YEAR), default=90, show_default=True,
+              metavar="MIN", help="Minutes of quiet that end a session.")
+@click.option("--min-posts", type=count(), default=10, show_default=True, metavar="N",
               help="Least tagged posts (not counting retweets) in a session.")
 @tz_option
 @host_option
@@ -182,7 +188,7 @@ def questions(archive_path: Path | None, session_id: str, tz: str, hosts: tuple[
 @archive_option
 @session_option
 @tz_option
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, metavar="N",
+@click.option("--top", type=count(), default=10, show_default=True, metavar="N",
               help="How many threads to show (largest first).")
 @json_option
 @handle_errors

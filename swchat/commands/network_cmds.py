@@ -12,8 +12,12 @@ from typing import Any
 
 import click
 
+from ..choices import ACCOUNT_SORTS, NETWORK_KINDS, NETWORK_SUFFIXES, SIZE_METRICS
 from ..cli import (
+    SEED,
+    TEXT,
     chat_options,
+    count,
     echo_json,
     handle_errors,
     json_option,
@@ -24,10 +28,11 @@ from ..cli import (
 
 __all__ = ["COMMANDS", "accounts", "communities", "ego", "network"]
 
-_KINDS = ("all", "reply", "mention", "retweet", "quote")
-_SUFFIXES = (".gexf", ".graphml", ".csv", ".json", ".png", ".svg")
-_SORTS = ("pagerank", "betweenness", "in_strength", "out_strength", "in_degree", "out_degree", "posts",
-          "in_reply", "in_mention", "in_retweet", "in_quote")
+# the lists live in swchat.choices, which imports nothing heavy (`swchat network --help` stays fast)
+_KINDS = NETWORK_KINDS
+_SUFFIXES = NETWORK_SUFFIXES
+_SIZE_BY = click.Choice(SIZE_METRICS)
+_SORTS = ACCOUNT_SORTS
 
 
 def kind_option(func: Any, extra: tuple[str, ...] = ()) -> Any:
@@ -70,9 +75,12 @@ def _echo_table(metrics: dict[str, Any], err: bool = True) -> None:
 @click.option("--self-loops", is_flag=True, help="Keep edges from an account to itself.")
 @click.option("--method", type=click.Choice(["louvain", "cnm"]), default="louvain", show_default=True,
               help="Community detection for the community attribute and modularity.")
-@click.option("--seed", default=42, show_default=True, help="Seed for Louvain, sampling and layout.")
-@click.option("--size-by", default="pagerank", show_default=True, help="Node size metric for pictures.")
-@click.option("--labels", "top_labels", default=10, show_default=True, help="Accounts labelled in pictures.")
+@click.option("--seed", type=SEED, default=42, show_default=True, metavar="N",
+              help="Seed for Louvain, sampling and layout.")
+@click.option("--size-by", type=_SIZE_BY, default="pagerank", show_default=True,
+              help="Node size metric for pictures.")
+@click.option("--labels", "top_labels", type=count(0), default=10, show_default=True, metavar="N",
+              help="Accounts labelled in pictures (0: none).")
 @json_option
 @handle_errors
 def network(archive_path: Path | None, session_id: str | None, hashtag: str | None, since: str | None,
@@ -126,7 +134,8 @@ def network(archive_path: Path | None, session_id: str | None, hashtag: str | No
 @kind_option
 @click.option("--sort", type=click.Choice(_SORTS), default="pagerank", show_default=True,
               help="Column to sort by, highest first.")
-@click.option("--top", default=20, show_default=True, help="How many accounts to list (0: all).")
+@click.option("--top", type=count(0), default=20, show_default=True, metavar="N",
+              help="How many accounts to list (0: all).")
 @click.option("--method", type=click.Choice(["louvain", "cnm"]), default="louvain", show_default=True,
               help="Community detection for the community column.")
 @json_option
@@ -174,8 +183,8 @@ def accounts(archive_path: Path | None, session_id: str | None, hashtag: str | N
 @kind_option
 @click.option("--method", type=click.Choice(["louvain", "cnm"]), default="louvain", show_default=True,
               help="Louvain (seeded) or Clauset-Newman-Moore (NodeXL's choice).")
-@click.option("--seed", default=42, show_default=True, help="Seed for Louvain.")
-@click.option("--top", default=5, show_default=True, help="Items per list.")
+@click.option("--seed", type=SEED, default=42, show_default=True, metavar="N", help="Seed for Louvain.")
+@click.option("--top", type=count(), default=5, show_default=True, metavar="N", help="Items per list.")
 @json_option
 @handle_errors
 def communities(archive_path: Path | None, session_id: str | None, hashtag: str | None, since: str | None,
@@ -219,14 +228,15 @@ def communities(archive_path: Path | None, session_id: str | None, hashtag: str 
 
 
 @click.command()
-@click.argument("handle")
+@click.argument("handle", type=TEXT)
 @chat_options(required=False)
 @kind_option
 @click.option("--radius", type=click.IntRange(1, 2), default=1, show_default=True,
               help="1: the account and its neighbours; 2: also their neighbours.")
 @output_option("File to write: .png or .svg for a picture, or .gexf, .graphml, .csv, .json.",
                suffixes=_SUFFIXES, required=True)
-@click.option("--seed", default=42, show_default=True, help="Seed for communities and layout.")
+@click.option("--seed", type=SEED, default=42, show_default=True, metavar="N",
+              help="Seed for communities and layout.")
 @handle_errors
 def ego(handle: str, archive_path: Path | None, session_id: str | None, hashtag: str | None,
         since: str | None, until: str | None, tz: str, kind: str, radius: int, output: Path, seed: int) -> None:

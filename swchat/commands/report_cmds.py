@@ -6,8 +6,11 @@ from pathlib import Path
 
 import click
 
+from ..choices import REPORT_SUFFIXES
 from ..cli import (
+    TEXT,
     archive_option,
+    count,
     echo_json,
     handle_errors,
     json_option,
@@ -15,6 +18,7 @@ from ..cli import (
     output_option,
     session_option,
     tz_option,
+    writing,
 )
 
 __all__ = ["COMMANDS", "report"]
@@ -24,17 +28,18 @@ __all__ = ["COMMANDS", "report"]
 @archive_option
 @session_option(required=False)
 @click.option("--latest", is_flag=True, help="Report on the latest session (of --hashtag, when given).")
-@click.option("--hashtag", metavar="TAG", help="With --latest: the chat's hashtag.")
+@click.option("--hashtag", type=TEXT, metavar="TAG", help="With --latest: the chat's hashtag.")
 @output_option("Report file: .html (one self-contained page) or .md (Markdown, figures beside it).",
-               required=True)
+               suffixes=REPORT_SUFFIXES, required=True)
 @tz_option
-@click.option("--exclude-accounts", "exclude_file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--exclude-accounts", "exclude_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               metavar="FILE", help="Leave out accounts that opted out: one handle or id per line, # comments.")
 @click.option("--pseudonymise", is_flag=True,
               help="Show every account as a stable pseudonym (participant_3f9a2c81), keyed by a secret.")
-@click.option("--secret-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+@click.option("--secret-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
               help="The pseudonymisation secret (default: $SWCHAT_SECRET).")
-@click.option("--top", default=5, show_default=True, help="Items per list (answers per question, threads…).")
+@click.option("--top", type=count(), default=5, show_default=True, metavar="N",
+              help="Items per list (answers per question, threads…).")
 @click.option("--compare/--no-compare", default=True, show_default=True,
               help="Show the change against the previous session of the hashtag.")
 @json_option
@@ -76,7 +81,8 @@ def report(archive_path: Path | None, session_id: str | None, latest: bool, hash
         chat = archive.session(session_id, tz=tz)
         summary = build_summary(chat, tz=tz, exclude=exclude, pseudonymise=secret, top=top,
                                 previous=None if compare else False)
-    path = write_report(summary, output)
+    with writing(output, new_folder=True):
+        path = write_report(summary, output)
     headline = ", ".join(f"{m.value:,} {m.label.lower()}" for m in summary.headline[:3] if m.value is not None)
     click.echo(f"wrote {path} ({summary.session_id or 'chat'}: {headline})", err=True)
     if as_json:

@@ -14,9 +14,12 @@ from typing import Any
 
 import click
 
+from ..choices import FIGURE_SUFFIXES
 from ..cli import (
+    TEXT,
     archive_option,
     chat_options,
+    count,
     echo_json,
     handle_errors,
     json_option,
@@ -28,11 +31,24 @@ from ..cli import (
 
 __all__ = ["COMMANDS", "community", "growth", "themes"]
 
-_FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
-
 
 def _figure_option(help_text: str) -> Any:
-    return output_option(help_text, suffixes=_FIGURE_SUFFIXES)
+    """``-o`` for a figure: one of :data:`swchat.figures.FORMATS`."""
+    return output_option(help_text, suffixes=FIGURE_SUFFIXES)
+
+
+def _bin_width(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """``--freq``: a fixed pandas frequency of at least a second."""
+    import pandas as pd
+
+    try:
+        width = pd.Timedelta(pd.tseries.frequencies.to_offset(value))
+    except (ValueError, TypeError):
+        width = None
+    if width is None or width < pd.Timedelta(seconds=1):
+        raise click.BadParameter(f"not a bin width: {value!r} (use e.g. 30s, 1min, 5min, 1h)",
+                                 ctx=ctx, param=param)
+    return value
 
 
 def _write_figure(draw: Any, data: Any, output: Path) -> Path:
@@ -46,19 +62,20 @@ def _items(pairs: list[tuple[Any, int]]) -> str:
     if not pairs:
         return "-"
     shown = []
-    for item, count in pairs:
+    for item, times in pairs:
         text = " ".join(item) if isinstance(item, tuple | list) else str(item)
-        shown.append(f"{text} ({count})")
+        shown.append(f"{text} ({times})")
     return ", ".join(shown)
 
 
 @click.command()
 @chat_options
 @json_option
-@click.option("--top", "n", default=10, show_default=True, help="How many items per list.")
-@click.option("--topics", "n_topics", type=int, default=None, metavar="K",
-              help="Also find K topics (NMF, seeded).")
-@click.option("--stopword", "stopwords", multiple=True, metavar="WORD",
+@click.option("--top", "n", type=count(), default=10, show_default=True, metavar="N",
+              help="How many items per list.")
+@click.option("--topics", "n_topics", type=count(), default=None, metavar="K",
+              help="Also find K topics (NMF, seeded; fewer than the posts).")
+@click.option("--stopword", "stopwords", type=TEXT, multiple=True, metavar="WORD",
               help="Another word to leave out (repeatable).")
 @click.option("--retweets", is_flag=True, help="Also use retweets' text (left out by default).")
 @handle_errors
@@ -111,8 +128,8 @@ def themes(archive_path: Path | None, session_id: str | None, hashtag: str | Non
                 "or see --figure.")
 @click.option("--figure", type=click.Choice(["timeline", "participants"]), default="timeline",
               show_default=True, help="Which figure -o writes: posts per minute, or cumulative participants.")
-@click.option("--freq", default="1min", show_default=True, metavar="WIDTH",
-              help="Timeline bin width (pandas frequency: 1min, 5min, 1h).")
+@click.option("--freq", default="1min", show_default=True, metavar="WIDTH", callback=_bin_width,
+              help="Timeline bin width (pandas frequency: 30s, 1min, 5min, 1h), at least a second.")
 @handle_errors
 def growth(archive_path: Path | None, session_id: str | None, hashtag: str | None, since: str | None,
            until: str | None, tz: str, as_json: bool, output: Path | None, figure: str, freq: str) -> None:
@@ -126,15 +143,8 @@ def growth(archive_path: Path | None, session_id: str | None, hashtag: str | Non
     Example:
         swchat growth --session SWChat-2026-10-07 --tz Europe/London -o timeline.png
     """
-    import pandas as pd
-
     from ..growth import chat_growth
 
-    try:
-        pd.Timedelta(pd.tseries.frequencies.to_offset(freq))
-    except (ValueError, TypeError):
-        raise click.BadParameter(f"not a bin width: {freq!r} (use e.g. 1min, 5min, 1h)",
-                                 param_hint="--freq") from None
     with open_archive(archive_path) as archive:
         chat = archive.chat(session_id, hashtag, since, until, tz=tz)
         result = chat_growth(chat, tz=tz, freq=freq)
@@ -191,8 +201,9 @@ def _duration(seconds: float) -> str:
 
 @click.command()
 @archive_option
-@click.option("--hashtag", required=True, metavar="TAG", help="The chat's hashtag (any case, # optional).")
-@tz_option(check=True)
+@click.option("--hashtag", type=TEXT, required=True, metavar="TAG",
+              help="The chat's hashtag (any case, # optional).")
+@tz_option
 @json_option
 @_figure_option("Write a figure (.png, .svg or .pdf): newcomers and returners per session, or see --figure.")
 @click.option("--figure", type=click.Choice(["newcomers", "retention"]), default="newcomers",

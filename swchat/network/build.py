@@ -82,6 +82,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from .. import choices
 from ..errors import SelectionError
 from ..version import __version__
 from .grouping import DEFAULT_SEED, communities, undirected
@@ -107,9 +108,9 @@ __all__ = [
 ]
 
 #: The four edge types, in the order their attributes are listed.
-EDGE_TYPES: tuple[str, ...] = ("reply", "mention", "retweet", "quote")
+EDGE_TYPES: tuple[str, ...] = choices.EDGE_TYPES
 #: What ``kind=`` accepts: one edge type, or ``"all"`` for their union.
-KINDS: tuple[str, ...] = ("all", *EDGE_TYPES)
+KINDS: tuple[str, ...] = choices.NETWORK_KINDS
 
 #: The edge rules, stated in every export's metadata.
 EDGE_RULES = (

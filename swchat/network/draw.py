@@ -22,6 +22,7 @@ from typing import Any
 
 import networkx as nx
 
+from ..choices import SIZE_METRICS
 from .grouping import DEFAULT_SEED, undirected
 from .grouping import communities as find_communities
 from .metrics import betweenness
@@ -29,8 +30,6 @@ from .metrics import betweenness
 __all__ = ["SIZE_METRICS", "draw_network", "node_values"]
 
 #: Metrics :func:`draw_network` can size nodes by (besides any numeric node attribute).
-SIZE_METRICS = ("pagerank", "betweenness", "in_strength", "out_strength", "in_degree", "out_degree",
-                "degree", "posts")
 
 # colours for the ten largest communities (matplotlib's tab10); the rest are grey
 _PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",

@@ -49,11 +49,13 @@ from typing import Any
 
 import networkx as nx
 
+from ..choices import NETWORK_SUFFIXES
+
 __all__ = ["FORMATS", "csv_safe", "exportable", "write_csv", "write_gexf", "write_graphml",
            "write_json", "write_network"]
 
 #: Suffixes :func:`write_network` understands.
-FORMATS = (".gexf", ".graphml", ".csv", ".json", ".png", ".svg")
+FORMATS = NETWORK_SUFFIXES
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -136,6 +136,8 @@ def read_account_list(path: str | Path) -> list[str]:
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except OSError as exc:
         raise PrivacyError(f"cannot read the account list {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise PrivacyError(f"cannot read the account list {path}: it is not a text file (UTF-8)") from None
     entries = []
     for line in lines:
         entry = line.split("#", 1)[0].strip()

@@ -30,12 +30,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
+from ..choices import REPORT_SUFFIXES
 from ..errors import SwchatError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .summary import Summary
 
 __all__ = [
+    "SUFFIXES",
     "is_web_url",
     "md_escape",
     "md_link",
@@ -43,6 +45,9 @@ __all__ = [
     "render_markdown",
     "write_report",
 ]
+
+#: The report file suffixes :func:`write_report` understands: HTML, then Markdown.
+SUFFIXES = REPORT_SUFFIXES
 
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]}]", re.IGNORECASE)
 _REL = "noopener noreferrer nofollow"
@@ -364,7 +369,7 @@ def write_report(chat_or_summary: Any, path: str | Path, **options: Any) -> Path
 
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in (".html", ".htm", ".md", ".markdown"):
+    if suffix not in SUFFIXES:
         raise SwchatError(f"cannot tell the report format from {path.name!r}: use a .html or .md file name")
     summary = chat_or_summary if isinstance(chat_or_summary, Summary) else build_summary(chat_or_summary, **options)
     path.parent.mkdir(parents=True, exist_ok=True)

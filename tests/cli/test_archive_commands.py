@@ -52,9 +52,10 @@ def test_missing_archive_is_one_clear_sentence(tmp_path):
     assert "no archive" in res.output and "Traceback" not in res.output
 
 
-def test_missing_file_is_an_error_not_a_traceback(tmp_path):
+def test_missing_file_is_a_usage_error_not_a_traceback(tmp_path):
     res = run("ingest", tmp_path / "missing.jsonl", "--archive", tmp_path / "a.db")
-    assert res.exit_code == 1 and "no such file" in res.output
+    assert res.exit_code == 2 and "does not exist" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "a.db").exists()  # refused before anything is done
 
 
 @pytest.mark.realdata

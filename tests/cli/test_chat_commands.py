@@ -55,7 +55,7 @@ def test_sessions_errors(db, tmp_path):
     res = run("sessions", "--archive", db, "--hashtag", "NoSuchChat")
     assert res.exit_code == 1 and "no #NoSuchChat posts" in res.output and "Traceback" not in res.output
     res = run("sessions", "--archive", db, "--tz", "Mars/Base")
-    assert res.exit_code == 1 and "unknown time zone" in res.output
+    assert res.exit_code == 2 and "unknown time zone" in res.output
     assert run("sessions", "--archive", db, "--gap", "soon").exit_code == 2
     res = run("sessions", "--archive", tmp_path / "none.db")
     assert res.exit_code == 1 and "no archive" in res.output

@@ -120,7 +120,8 @@ def test_errors_are_clear(db, tmp_path):
     assert res.exit_code == 1 and "no account" in res.output and "Traceback" not in res.output
     res = run("network", "--archive", db, "--hashtag", "SWChat", "-o", tmp_path / "n.xlsx")
     assert res.exit_code == 2 and "suffix" in res.output
-    res = run("network", "--archive", db, "--session", "X", "--hashtag", "SWChat", "-o", tmp_path / "n.gexf")
+    res = run("network", "--archive", db, "--session", "SWChat-2026-10-07", "--hashtag", "SWChat",
+              "-o", tmp_path / "n.gexf")
     assert res.exit_code == 2 and "not both" in res.output
     res = run("network", "--archive", db, "--hashtag", "NoSuchTag", "-o", tmp_path / "n.gexf")
     assert res.exit_code == 1 and "Traceback" not in res.output

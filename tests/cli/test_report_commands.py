@@ -69,7 +69,10 @@ def test_report_exclude_and_pseudonymise(db, tmp_path, truth, monkeypatch):
     ([], "either --session ID or --latest"),
     (["--session", "X-2026-01-01", "--latest"], "either --session ID or --latest"),
     (["--session", "X-2026-01-01", "--hashtag", "X"], "--hashtag goes with --latest"),
-    (["--latest", "--secret-file", "s.txt"], "--secret-file goes with --pseudonymise"),
+    (["--latest", "--secret-file", __file__], "--secret-file goes with --pseudonymise"),
+    (["--latest", "--secret-file", "missing.txt"], "'missing.txt' does not exist"),
+    (["--latest", "--exclude-accounts", "missing.txt"], "'missing.txt' does not exist"),
+    (["--latest", "--tz", "Nowhere/Land"], "unknown time zone"),
 ])
 def test_usage_errors_exit_2(db, tmp_path, args, message):
     res = run("report", "--archive", db, "-o", tmp_path / "r.html", *args)
@@ -80,17 +83,16 @@ def test_usage_errors_exit_2(db, tmp_path, args, message):
     (["--session", "SWChat-1999-01-01"], "no session SWChat-1999-01-01"),
     (["--latest", "--hashtag", "nothere"], "no sessions of #nothere"),
     (["--latest", "--pseudonymise"], "needs a secret"),
-    (["--latest", "--exclude-accounts", "missing.txt"], "cannot read the account list"),
-    (["--latest", "--tz", "Nowhere/Land"], "unknown time zone"),
+    (["--latest", "--exclude-accounts", "{db}"], "cannot read the account list"),  # not text
 ])
 def test_handled_errors_exit_1_in_one_sentence(db, tmp_path, monkeypatch, args, message):
     monkeypatch.delenv("SWCHAT_SECRET", raising=False)
     monkeypatch.chdir(tmp_path)
-    res = run("report", "--archive", db, "-o", tmp_path / "r.html", *args)
+    res = run("report", "--archive", db, "-o", tmp_path / "r.html", *(a.format(db=db) for a in args))
     assert res.exit_code == 1, res.output
     assert message in res.output and "Traceback" not in res.output
 
 
-def test_bad_suffix_is_one_sentence(db, tmp_path):
+def test_bad_suffix_is_a_usage_error_before_any_work(db, tmp_path):
     res = run("report", "--archive", db, "--latest", "-o", tmp_path / "r.pdf")
-    assert res.exit_code == 1 and ".html or .md" in res.output
+    assert res.exit_code == 2 and ".html" in res.output and "Traceback" not in res.output

@@ -1,0 +1,34 @@
+"""The values a user chooses among that the library and the command line both name.
+
+Output file suffixes and the node metrics a network picture can be sized by live here, free of
+heavy imports, so that ``swchat … --help`` can offer them without importing networkx, pandas or
+matplotlib; the modules that use them import them from here, so each list is kept in one place.
+
+Examples
+--------
+>>> ".gexf" in NETWORK_SUFFIXES and "pagerank" in SIZE_METRICS
+True
+"""
+
+from __future__ import annotations
+
+__all__ = ["ACCOUNT_SORTS", "EDGE_TYPES", "FIGURE_SUFFIXES", "NETWORK_KINDS", "NETWORK_SUFFIXES", "REPORT_SUFFIXES",
+           "SIZE_METRICS"]
+
+#: The four edge types of a participant network, in the order their attributes are listed.
+EDGE_TYPES: tuple[str, ...] = ("reply", "mention", "retweet", "quote")
+#: What a network's ``kind`` may be: one edge type, or ``"all"`` for their union.
+NETWORK_KINDS: tuple[str, ...] = ("all", *EDGE_TYPES)
+#: Columns of the account table (:func:`swchat.network.metrics.account_metrics`) a listing can be
+#: sorted by, highest first.
+ACCOUNT_SORTS: tuple[str, ...] = ("pagerank", "betweenness", "in_strength", "out_strength", "in_degree",
+                                  "out_degree", "posts", "in_reply", "in_mention", "in_retweet", "in_quote")
+#: Files a network is written to (:func:`swchat.network.export.write_network`), by suffix.
+NETWORK_SUFFIXES: tuple[str, ...] = (".gexf", ".graphml", ".csv", ".json", ".png", ".svg")
+#: Node metrics a network picture can be sized by (:func:`swchat.network.draw.draw_network`).
+SIZE_METRICS: tuple[str, ...] = ("pagerank", "betweenness", "in_strength", "out_strength", "in_degree",
+                                 "out_degree", "degree", "posts")
+#: Report files (:func:`swchat.report.render.write_report`): HTML or Markdown.
+REPORT_SUFFIXES: tuple[str, ...] = (".html", ".htm", ".md", ".markdown")
+#: Figure files (:mod:`swchat.figures`).
+FIGURE_SUFFIXES: tuple[str, ...] = (".png", ".svg", ".pdf")
