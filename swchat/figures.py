@@ -493,8 +493,8 @@ def bin_name(freq: Any) -> str:
 
     Examples
     --------
-    >>> bin_name("1min"), bin_name("5min"), bin_name("2h")
-    ('minute', '5 minutes', '2 hours')
+    >>> bin_name("1min"), bin_name("5min"), bin_name("2h"), bin_name("30s")
+    ('minute', '5 minutes', '2 hours', '30 seconds')
     """
     import pandas as pd
 
@@ -503,5 +503,10 @@ def bin_name(freq: Any) -> str:
         return "minute"
     if delta == pd.Timedelta(hours=1):
         return "hour"
-    minutes = delta.total_seconds() / 60
+    if delta == pd.Timedelta(seconds=1):
+        return "second"
+    seconds = delta.total_seconds()
+    if seconds < 60:
+        return f"{seconds:g} seconds"
+    minutes = seconds / 60
     return f"{minutes:g} minutes" if minutes < 60 else f"{minutes / 60:g} hours"

@@ -25,6 +25,7 @@ BASE: dict[str, list[str]] = {
     "ingest": ["{sample}", "--archive", "{tmp}/new.db"],
     "stats": ["--archive", "{db}"],
     "rejected": ["--archive", "{db}"],
+    "reindex": ["--archive", "{db}"],
     "sample": ["{tmp}/generated", "--sessions", "1"],
     "sessions": ["--archive", "{db}"],
     "questions": ["--archive", "{db}", "--session", SESSION],
