@@ -33,14 +33,17 @@ test: install
 			|| echo "warning: could not install chromium; the browser tests will be skipped"; \
 	fi
 	$(BIN)/ruff check swchat tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check swchat tests benchmarks
 	$(BIN)/ruff format --check swchat tests benchmarks
+	$(BIN)/mypy
 
 bench: install
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_analysis.py
 
 sample: install
 	$(BIN)/swchat sample data/sample

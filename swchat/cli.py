@@ -171,7 +171,7 @@ class LazyChoice(click.Choice):
         super().__init__((), case_sensitive)
 
     @property
-    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
         if self._load is not None:
             self._choices, self._load = tuple(self._load()), None
         return self._choices
@@ -346,10 +346,10 @@ def chat_options(func: Callable[..., Any] | None = None, *, required: bool = Tru
             raise click.UsageError("say which chat: --session ID, or --hashtag/--since/--until")
         return func(*args, **kwargs)
 
-    checked = tz_option(checked)
-    checked = selection_options(checked)
-    checked = session_option(checked, required=False)
-    return archive_option(checked)
+    decorated: Callable[..., Any] = tz_option(checked)
+    decorated = selection_options(decorated)
+    decorated = session_option(decorated, required=False)
+    return archive_option(decorated)
 
 
 def output_option(help_text: str, *, suffixes: Sequence[str] | Callable[[], Sequence[str]] = (),

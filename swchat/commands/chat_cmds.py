@@ -40,7 +40,7 @@ def host_option(func: Any) -> Any:
                         help="A host's handle (repeat for several); found from the questions when not given.")(func)
 
 
-def _table(rows: list[list[str]], headers: list[str], right: set[int] = frozenset()) -> list[str]:
+def _table(rows: list[list[str]], headers: list[str], right: frozenset[int] | set[int] = frozenset()) -> list[str]:
     """Rows as aligned text columns (numbers right-aligned)."""
     widths = [len(h) for h in headers]
     for row in rows:

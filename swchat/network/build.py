@@ -140,7 +140,7 @@ FORMATS_WITHOUT_QUOTES = ("tags-csv",)
 def _without_quotes(origin: Any) -> bool:
     """Whether a post comes from a source that cannot say it quotes (see FORMATS_WITHOUT_QUOTES)."""
     value = text_or_none(origin)
-    return bool(value) and value.rsplit(":", 1)[-1] in FORMATS_WITHOUT_QUOTES
+    return value is not None and value.rsplit(":", 1)[-1] in FORMATS_WITHOUT_QUOTES
 
 
 _STATUS_URL = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(\w+)/status(?:es)?/(\d+)", re.I)

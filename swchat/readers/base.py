@@ -223,7 +223,7 @@ class Source:
         buffered = io.BufferedReader(self._counter, buffer_size=1 << 16)
         if buffered.peek(2)[:2] == b"\x1f\x8b":
             return gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[return-value]
-        return buffered  # type: ignore[return-value]
+        return buffered
 
     def sha256(self) -> str:
         """SHA-256 (hex) of the raw bytes, as stored (compressed if the file is)."""
