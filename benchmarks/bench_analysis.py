@@ -9,8 +9,8 @@ resident memory (``os.wait4``):
 
 - the **floor**: ``python -c "import pandas, networkx, matplotlib"`` — what any analysis pays;
 - ``sessions --hashtag``, ``questions --session``, ``threads --session``, ``report --session``
-  (HTML, with its figures) of the latest session, ``community --hashtag`` and
-  ``network --hashtag -o all.gexf`` (every post of the archive).
+  (HTML, with its figures) of the latest session, ``community --hashtag`` and, for archives of
+  up to 250,000 posts, ``network --hashtag -o all.gexf`` (every post of the archive).
 
 Aims (issue "Analyses that scale"): sessions, questions and threads within 1.5× the floor;
 report and community within 3× it; the report on 400 sessions within 1.3× its time on 100
@@ -111,6 +111,8 @@ def main() -> None:
             ("network --hashtag -o .gexf", ["network", "--hashtag", HASHTAG, "-o", str(folder / "all.gexf")],
              None, 500),
         ]
+        if stats["posts"] > 250_000:
+            commands = [c for c in commands if not c[0].startswith("network")]
         for name, command, times, megabytes in commands:
             seconds, peak = timed(swchat(*command, "--archive", str(db)), args.repeat)
             if name == "report --session":
