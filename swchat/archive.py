@@ -43,7 +43,6 @@ from __future__ import annotations
 import gc
 import os
 import sqlite3
-import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -56,6 +55,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from .errors import ArchiveError, InputFormatError, SelectionError
+from .parallel import fork_available
 from .readers.base import Account, Note, Post, Rejected, Source
 from .schema import POST_COLUMNS, iso_utc
 from .session_store import DERIVED_DDL, SessionStore
@@ -918,7 +918,7 @@ def _batches(source: Source, fmt) -> Iterator[Iterator[tuple[int, Any]]]:
 
 
 def _worker_pays(source: Source) -> bool:
-    if _WORKER_MIN_BYTES is None or not sys.platform.startswith("linux"):
+    if _WORKER_MIN_BYTES is None:
         return False
     try:
         size = source.size
@@ -926,12 +926,7 @@ def _worker_pays(source: Source) -> bool:
         return False
     if size is None or size < _WORKER_MIN_BYTES:
         return False
-    import multiprocessing
-    import threading
-
-    if threading.active_count() > 1 or multiprocessing.current_process().daemon:
-        return False  # forking a threaded process can deadlock the child; daemons cannot fork
-    return len(os.sched_getaffinity(0)) >= 2
+    return fork_available()
 
 
 def _worker(receiver: Any, sender: Any, source: Source, fmt) -> None:

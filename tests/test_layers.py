@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "swchat"
 #: The layers, lowest first (DESIGN.md). A module not named here fails the test: place it.
 LAYERS: list[tuple[str, list[str]]] = [
     ("schema, errors, shared helpers", [
-        "swchat.version", "swchat.errors", "swchat.schema", "swchat.choices", "swchat.sample",
+        "swchat.version", "swchat.errors", "swchat.schema", "swchat.choices", "swchat.parallel", "swchat.sample",
     ]),
     ("readers", ["swchat.readers", "swchat.readers.*"]),
     ("archive: storage, every SQL statement, derived tables", [

@@ -51,17 +51,22 @@ from __future__ import annotations
 import base64
 import importlib.util
 import re
+import tempfile
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SelectionError
+from ..parallel import Background
+from ..version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
     import pandas as pd
 
     from ..chat import Chat
+    from ..growth import Growth
 
 __all__ = [
     "CITATIONS",
@@ -518,20 +523,25 @@ def _newcomers(chat: Chat, rows: pd.DataFrame | None, top: int,
     )
 
 
-def _timeline(chat: Chat, tz: str, activity: pd.DataFrame | None = None) -> Figure | None:
-    """Posts per minute by kind, questions marked (:func:`swchat.figures.timeline_figure`)."""
+def _timeline_growth(chat: Chat, tz: str, activity: pd.DataFrame | None = None) -> Growth | None:
+    """The chat's timeline (:func:`swchat.growth.chat_growth`), None when it cannot be drawn."""
     if not _have("figures") or not _have("growth"):
         return None
-    import tempfile
-
-    from ..figures import timeline_figure
     from ..growth import chat_growth
 
-    growth = chat_growth(chat, tz=tz, network=False, accounts=activity)
+    return chat_growth(chat, tz=tz, network=False, accounts=activity)
+
+
+def _draw_timeline(growth: Growth, path: Path) -> None:
+    from ..figures import timeline_figure
+
+    timeline_figure(growth, path, title="Posts per minute, by kind")
+
+
+def _timeline(growth: Growth, tz: str, png: bytes) -> Figure:
+    """Posts per minute by kind, questions marked (:func:`swchat.figures.timeline_figure`), with
+    its alternative text."""
     head = growth.headline
-    with tempfile.TemporaryDirectory(prefix="swchat-report-") as tmp:
-        path = timeline_figure(growth, Path(tmp) / "timeline.png", title="Posts per minute, by kind")
-        png = path.read_bytes()
     zone = _zone(tz)
     peak = head.get("peak_minute")
     asked = sorted(growth.questions.items(), key=lambda kv: kv[1])
@@ -656,16 +666,38 @@ SHAPE_NOTES = {
 }
 
 
-def _network(chat: Chat, top: int, figures: bool) -> NetworkSection | None:
-    """The network picture (:mod:`swchat.network`)."""
+def _network_graph(chat: Chat) -> nx.DiGraph | None:
+    """The chat's participant network (:func:`swchat.network.chat_network`), None when it has none."""
     if not _have("network"):
         return None
-    from ..network import chat_communities, chat_network, graph_metrics, network_shape
-    from ..network.draw import draw_network
+    from ..network import chat_network
 
     G = chat_network(chat)
-    if G.number_of_nodes() == 0:
+    return G if G.number_of_nodes() else None
+
+
+def _drawable(G: nx.DiGraph) -> nx.DiGraph:
+    """The network without its isolated accounts (they are counted, not drawn, so the connected
+    part of the chat fills the picture), groups numbered from 1 as the report lists them."""
+    H = G.subgraph([v for v in G if G.degree(v) > 0]).copy()
+    for v, group in H.nodes(data="community"):
+        H.nodes[v]["group"] = int(group) + 1 if group is not None else 0
+    return H
+
+
+def _draw(H: nx.DiGraph, path: Path, title: str) -> None:
+    from ..network.draw import draw_network
+
+    draw_network(H, path, top_labels=12, color_by="group", title=title)
+
+
+def _network(chat: Chat, G: nx.DiGraph | None, top: int) -> NetworkSection | None:
+    """The network section's numbers, communities and brokers (:mod:`swchat.network`); its
+    picture is drawn apart (:func:`_draw`, :func:`_network_figure`)."""
+    if G is None:
         return None
+    from ..network import chat_communities, graph_metrics, network_shape
+
     metrics = graph_metrics(G)
     shape = network_shape(G)
     groups = chat_communities(chat, top=top, graph=G)  # chat_network's defaults: all kinds, Louvain
@@ -678,39 +710,31 @@ def _network(chat: Chat, top: int, figures: bool) -> NetworkSection | None:
         ))
     brokers = [(str(b.get("handle") or b.get("id")), _int(b.get("neighbour_communities")))
                for b in groups.brokers[:top]]
-    n, m = G.number_of_nodes(), G.number_of_edges()
-    figure = None
-    if figures and m:
-        import tempfile
-
-        # isolated accounts are left out of the drawing (they are counted above), so the
-        # connected part of the chat fills the picture
-        H = G.subgraph([v for v in G if G.degree(v) > 0]).copy()
-        for v, group in H.nodes(data="community"):
-            H.nodes[v]["group"] = int(group) + 1 if group is not None else 0
-        central = sorted(H.nodes, key=lambda v: -H.in_degree(v, weight="weight"))[:3]
-        labels = ", ".join("@" + str(H.nodes[v].get("handle") or v) for v in central)
-        isolates = n - H.number_of_nodes()
-        with tempfile.TemporaryDirectory(prefix="swchat-report-") as tmp:
-            path = draw_network(H, Path(tmp) / "network.png", top_labels=12, color_by="group",
-                                title=f"Who talked to whom: {n:,} accounts, {m:,} connections")
-            png = path.read_bytes()
-        figure = Figure(
-            name="network", png=png,
-            title="Accounts are dots, sized by PageRank and coloured by group; lines are replies, "
-                  "mentions, retweets and quotes"
-                  + (f" ({isolates:,} accounts without any connection are not drawn)." if isolates else "."),
-            alt=f"Network diagram of {n:,} accounts and {m:,} connections in {len(communities)} groups; "
-                f"the accounts most interacted with are {labels}.",
-        )
     kind = shape.get("shape")
     return NetworkSection(
-        accounts=n, connections=m, interactions=_int(metrics.get("total_edges")),
+        accounts=G.number_of_nodes(), connections=G.number_of_edges(), interactions=_int(metrics.get("total_edges")),
         density=metrics.get("density"), modularity=groups.modularity,
         components=metrics.get("connected_components"),
         reciprocity=metrics.get("reciprocated_vertex_pair_ratio"),
         shape=kind, shape_note=SHAPE_NOTES.get(kind) if kind else None, shape_reason=shape.get("reason"),
-        communities=communities, brokers=brokers, figure=figure,
+        communities=communities, brokers=brokers, figure=None,
+    )
+
+
+def _network_figure(G: nx.DiGraph, png: bytes, groups: int) -> Figure:
+    """The network picture (drawn by :func:`_draw`) with its title and alternative text."""
+    n, m = G.number_of_nodes(), G.number_of_edges()
+    H = _drawable(G)
+    central = sorted(H.nodes, key=lambda v: -H.in_degree(v, weight="weight"))[:3]
+    labels = ", ".join("@" + str(H.nodes[v].get("handle") or v) for v in central)
+    isolates = n - H.number_of_nodes()
+    return Figure(
+        name="network", png=png,
+        title="Accounts are dots, sized by PageRank and coloured by group; lines are replies, "
+              "mentions, retweets and quotes"
+              + (f" ({isolates:,} accounts without any connection are not drawn)." if isolates else "."),
+        alt=f"Network diagram of {n:,} accounts and {m:,} connections in {groups} groups; "
+            f"the accounts most interacted with are {labels}.",
     )
 
 
@@ -840,7 +864,6 @@ def build_summary(
     SelectionError
         When the chat has no posts left (e.g. everyone opted out), or the time zone is unknown.
     """
-    from ..version import __version__
     from .privacy import Privacy, read_account_list
 
     zone = _zone(tz)
@@ -858,7 +881,28 @@ def build_summary(
     date = _local(start, zone, "%A %d %B %Y")
     counts = _counts(chat)
     engagement = _Engagement(chat.posts)
+    with tempfile.TemporaryDirectory(prefix="swchat-report-") as workdir:
+        # the network picture takes longest: it is drawn (in a second process, where a CPU is
+        # free) while the other sections are computed
+        if figures and _have("figures"):  # imported once, here, for both drawing processes
+            import matplotlib.backends.backend_agg
+            import matplotlib.figure  # noqa: F401
+        graph = _network_graph(chat)
+        picture = Path(workdir) / "network.png"
+        drawing = title_of_picture = None
+        if figures and graph is not None and graph.number_of_edges():
+            title_of_picture = (f"Who talked to whom: {graph.number_of_nodes():,} accounts, "
+                                f"{graph.number_of_edges():,} connections")
+            drawing = Background(_draw, _drawable(graph), picture, title_of_picture)
+        return _summary(chat, policy, previous, zone, tz, top, figures, title, start, end, date, counts, engagement,
+                        graph, drawing, picture, title_of_picture)
 
+
+def _summary(chat: Chat, policy: Any, previous: Any, zone: Any, tz: str, top: int, figures: bool, title: str | None,
+             start: Any, end: Any, date: str | None, counts: dict[str, Any], engagement: _Engagement,
+             graph: nx.DiGraph | None, drawing: Background | None, picture: Path, title_of_picture: str | None,
+             ) -> Summary:
+    """The rest of :func:`build_summary`, while the network picture is drawn."""
     # the previous session: from the (protected) history, so the comparison is like for like
     prev_counts: dict[str, Any] = {}
     prev_label = None
@@ -881,6 +925,10 @@ def build_summary(
 
         attention = received_attention(chat.posts)
         activity = account_activity(chat.posts, attention=attention)
+    # the timeline figure is drawn beside the rest too
+    timing = _timeline_growth(chat, tz, activity) if figures else None
+    timeline_png = picture.with_name("timeline.png")
+    timing_drawing = Background(_draw_timeline, timing, timeline_png) if timing is not None else None
     arrived = _newcomer_rows(chat)
     newcomers = _newcomers(chat, arrived, top, attention)
     newcomer_handles = {str(h).lower() for h in arrived["handle"]} if arrived is not None else set()
@@ -906,8 +954,16 @@ def build_summary(
     questions = _questions(chat, zone, themes, engagement, top)
     contributors = _contributors(chat, top * 2, newcomer_handles, activity)
     conversations = _conversations(chat, zone, engagement, top)
-    network = _network(chat, top, figures)
-    timeline = _timeline(chat, tz, activity) if figures else None
+    timeline = None
+    if timing is not None and timing_drawing is not None:
+        if not timing_drawing.wait():  # the other process failed: draw here (an error shows as usual)
+            _draw_timeline(timing, timeline_png)
+        timeline = _timeline(timing, tz, timeline_png.read_bytes())
+    network = _network(chat, graph, top)
+    if network is not None and drawing is not None and graph is not None and title_of_picture is not None:
+        if not drawing.wait():
+            _draw(_drawable(graph), picture, title_of_picture)
+        network.figure = _network_figure(graph, picture.read_bytes(), len(network.communities))
 
     sections = {
         "timeline": timeline is not None or not figures,
