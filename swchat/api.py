@@ -551,7 +551,9 @@ class Archive(store.Archive):
     # -- selections ---------------------------------------------------------------------
     def select(self, hashtag: str | None = None, since: str | datetime | None = None,
                until: str | datetime | None = None, **options: Any) -> Chat:
-        """A :class:`Chat` of the posts selected as in :meth:`swchat.archive.Archive.posts`.
+        """A :class:`Chat` of the posts selected as in :meth:`swchat.archive.Archive.posts`
+        (options ``replies``, ``context``, ``platform``, ``columns``: for a network of a big
+        selection, ``columns=swchat.network.NETWORK_COLUMNS`` takes far less memory).
 
         Raises
         ------
@@ -570,12 +572,13 @@ class Archive(store.Archive):
         return chat
 
     def chat(self, session_id: str | None = None, hashtag: str | None = None, since: str | datetime | None = None,
-             until: str | datetime | None = None, *, tz: str | None = "UTC") -> Chat:
+             until: str | datetime | None = None, *, tz: str | None = "UTC",
+             columns: Iterable[str] | None = None) -> Chat:
         """The chat a command asks for: one session by its id, or a selection of posts.
 
         With ``session_id``, :meth:`session` (the id as listed in ``tz``, else in UTC); otherwise
-        :meth:`select` (all posts when nothing is given), with ``since`` and ``until`` recorded
-        in ``chat.meta`` (network exports state the selection).
+        :meth:`select` (all posts when nothing is given; only ``columns``, when given), with
+        ``since`` and ``until`` recorded in ``chat.meta`` (network exports state the selection).
 
         Raises
         ------
@@ -588,7 +591,7 @@ class Archive(store.Archive):
             if hashtag or since or until:
                 raise ValueError("give either a session id or a selection (hashtag, since, until), not both")
             return self.session(session_id, tz=tz)
-        return self.select(hashtag, since, until)
+        return self.select(hashtag, since, until, columns=columns)
 
 
 def _default_options(options: dict[str, Any]) -> bool:

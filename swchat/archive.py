@@ -511,6 +511,7 @@ class Archive(SessionStore):
         replies: bool = True,
         context: bool = True,
         platform: str | None = None,
+        columns: Iterable[str] | None = None,
     ) -> pd.DataFrame:
         """The posts of a selection as a typed DataFrame (see :mod:`swchat.schema`), in time order.
 
@@ -528,6 +529,10 @@ class Archive(SessionStore):
             flagged ``is_context`` when they are not part of the selection itself.
         platform : str, optional
             Only this platform.
+        columns : iterable of str, optional
+            Fill only these canonical columns (and those that identify a post: platform, id,
+            time, author, kind, flags); the others are left empty. A big selection for one
+            analysis takes far less memory this way.
         """
         lo = _as_iso(since) if since is not None else "0000"
         hi = _as_iso(until) if until is not None else "9999"
@@ -556,13 +561,12 @@ class Archive(SessionStore):
             params += [lo, hi]
         else:
             sql = f"WITH sel(platform, post_id) AS ({base}) "
-        columns = ", ".join(f"p.{c}" for c in POST_COLUMNS)
+        selected = _select_list(columns)
         if hashtag:
-            query = sql + f"SELECT {columns} FROM posts p JOIN sel USING (platform, post_id)"
+            query = sql + f"SELECT {selected} FROM posts p JOIN sel USING (platform, post_id)"
         else:  # a plain range: scan, no join
-            query = f"SELECT {columns} FROM posts p WHERE " + base.split(" WHERE ", 1)[1]
-        rows = self.db.execute(query, params).fetchall()
-        return self._frame(rows, context)
+            query = f"SELECT {selected} FROM posts p WHERE " + base.split(" WHERE ", 1)[1]
+        return self._frame(self.db.execute(query, params), context, selected)
 
     def posts_with_ids(self, keys: Iterable[tuple[str, str]], *, context: bool = True) -> pd.DataFrame:
         """The posts with these ``(platform, post_id)`` keys (as :meth:`posts` returns them),
@@ -577,33 +581,48 @@ class Archive(SessionStore):
                 chunk = ids[start:start + 500]
                 rows += self.db.execute(f"SELECT {columns} FROM posts WHERE platform = ? AND post_id IN "
                                         f"({','.join('?' * len(chunk))})", [platform, *chunk]).fetchall()
-        return self._frame(rows, context)
+        return self._frame(iter([rows]) if rows else iter([]), context, columns, batches=True)
 
-    def _frame(self, rows: list[tuple[Any, ...]], context: bool) -> pd.DataFrame:
-        """Post rows (and, with ``context``, the posts they refer to as context rows) as a typed
-        DataFrame in (time, id) order."""
+    def _frame(self, found: Any, context: bool, selected: str, *, batches: bool = False) -> pd.DataFrame:
+        """Post rows (from a cursor, or batches of rows) and, with ``context``, the posts they refer
+        to as context rows, as one typed DataFrame in (time, id) order. Rows are turned into
+        frames a batch at a time, so a big selection is never held twice as Python tuples."""
+        import pandas as pd
+
         from .schema import posts_frame
 
+        parts: list[Any] = []
+        chosen: set[tuple[str, str]] = set()
+        wanted: set[tuple[str, str]] = set()
+        refs = [POST_COLUMNS.index(c) for c in ("reply_to_post_id", "quoted_post_id", "retweeted_post_id")]
+        chunks = found if batches else iter(lambda: found.fetchmany(_FRAME_BATCH), [])
+        for rows in chunks:
+            chosen.update((r[0], r[1]) for r in rows)
+            if context:
+                wanted.update((r[0], r[i]) for r in rows for i in refs if r[i] is not None)
+            parts.append(posts_frame(_decoded(rows)))
+            del rows
         if context:
-            columns = ", ".join(f"p.{c}" for c in POST_COLUMNS)
-            chosen = {(r[0], r[1]) for r in rows}
-            refs = [POST_COLUMNS.index(c) for c in ("reply_to_post_id", "quoted_post_id", "retweeted_post_id")]
-            wanted = {(r[0], r[i]) for r in rows for i in refs if r[i] is not None} - chosen
+            extra: list[tuple[Any, ...]] = []
             by_platform: dict[str, list[str]] = {}
-            for pf, post_id in sorted(wanted):
+            for pf, post_id in sorted(wanted - chosen):
                 by_platform.setdefault(pf, []).append(post_id)
             flag = POST_COLUMNS.index("is_context")
             for pf, ids in by_platform.items():
                 for start in range(0, len(ids), 500):
                     chunk = ids[start:start + 500]
                     for row in self.db.execute(
-                        f"SELECT {columns} FROM posts p WHERE p.platform = ? AND p.post_id IN "
+                        f"SELECT {selected} FROM posts p WHERE p.platform = ? AND p.post_id IN "
                         f"({','.join('?' * len(chunk))})", [pf, *chunk]
                     ):
                         row = list(row)
                         row[flag] = 1  # context for this selection, whatever it is elsewhere
-                        rows.append(tuple(row))
-        frame = posts_frame(_decoded(rows))
+                        extra.append(tuple(row))
+            if extra:
+                parts.append(posts_frame(_decoded(extra)))
+        if not parts:
+            return posts_frame(_decoded([]))
+        frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
         return frame.sort_values(["created_at", "post_id"], kind="stable").reset_index(drop=True)
 
     def accounts(self, ids: Iterable[tuple[str, str]] | None = None) -> pd.DataFrame:
@@ -1018,19 +1037,51 @@ def _portable(exc: BaseException) -> tuple[BaseException, str]:
     return exc, text
 
 
+#: Rows turned into a DataFrame at a time when reading a selection.
+_FRAME_BATCH = 25_000
+#: The columns every selection fills: what identifies a post, when and by whom, and its flags.
+_ALWAYS = ("platform", "post_id", "created_at", "author_id", "author_handle", "kind", "is_quote", "is_context")
+
+
+def _select_list(columns: Iterable[str] | None) -> str:
+    """The SELECT list of a posts selection: every canonical column, those not asked for empty."""
+    if columns is None:
+        return ", ".join(f"p.{c}" for c in POST_COLUMNS)
+    wanted = set(columns) | set(_ALWAYS)
+    unknown = wanted - set(POST_COLUMNS)
+    if unknown:
+        raise ValueError(f"not canonical post columns: {', '.join(sorted(unknown))}")
+    return ", ".join(f"p.{c}" if c in wanted else f"NULL AS {c}" for c in POST_COLUMNS)
+
+
+#: Columns whose values repeat from row to row (an account's id, handle and name, a post's kind,
+#: the post many reply to or retweet): each distinct value is kept once in a selection, not once
+#: per row.
+_REPEATING = frozenset({"platform", "author_id", "author_handle", "author_name", "kind", "reply_to_post_id",
+                        "reply_to_author_id", "reply_to_handle", "quoted_post_id", "retweeted_post_id",
+                        "conversation_id", "lang", "source_app", "collected_at"})
+
+
 def _decoded(rows: list[tuple[Any, ...]]) -> Any:
     """Rows of ``posts`` (in :data:`POST_COLUMNS` order) as a DataFrame with list columns decoded."""
     import pandas as pd
 
     loads = orjson.loads
-    lists = {column: [loads(row[i]) if row[i] else [] for row in rows]
-             for column, i in ((c, POST_COLUMNS.index(c)) for c in _LISTS)}
-    frame = pd.DataFrame.from_records(rows, columns=list(POST_COLUMNS))
-    for column, values in lists.items():
-        frame[column] = pd.Series(values, index=frame.index, dtype=object)
-    frame["is_context"] = frame["is_context"].astype(bool)
-    frame["is_quote"] = frame["is_quote"].astype(bool)
-    return frame
+    data: dict[str, Any] = {}
+    for column, values in zip(POST_COLUMNS, zip(*rows, strict=True) if rows else [()] * len(POST_COLUMNS),
+                              strict=True):
+        if column in _LISTS:  # hashtags, handles and links repeat too: kept once each
+            seen_items: dict[Any, Any] = {}
+            data[column] = pd.Series([[seen_items.setdefault(x, x) for x in loads(v)] if v and v != "[]" else []
+                                      for v in values], dtype=object)
+        elif column in _REPEATING:
+            seen: dict[Any, Any] = {}
+            data[column] = pd.Series([seen.setdefault(v, v) for v in values], dtype=object)
+        elif column in ("is_context", "is_quote"):
+            data[column] = pd.Series(values, dtype=bool)
+        else:
+            data[column] = pd.Series(values, dtype=object)
+    return pd.DataFrame(data, columns=list(POST_COLUMNS))
 
 
 def _as_iso(value: str | datetime) -> str:

@@ -235,3 +235,22 @@ def test_drawing_writes_nothing_else(graph, tmp_path, monkeypatch):
     draw_network(graph, out / "n.png")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert [p.name for p in out.iterdir()] == ["n.png"]
+
+
+def test_gexf_is_written_as_it_is_made_and_always_parses(tmp_path):
+    """A control character in a display name (XML cannot hold one) is left out, and the file
+    reads back with the same edges and typed values."""
+    import xml.etree.ElementTree as ET
+
+    from swchat.network.export import write_gexf
+
+    G = nx.DiGraph(kind="all", hashtag="SWChat")
+    G.add_node("1", label="@ann", name="Ann\x0b <Lee> & co", posts=2, pagerank=0.5, host=True)
+    G.add_node("2", label="@bob", posts=1, pagerank=0.25, host=False)
+    G.add_edge("1", "2", reply=2, mention=0, weight=2)
+    path = write_gexf(G, tmp_path / "g.gexf")
+    ET.parse(path)  # well-formed XML
+    read = nx.read_gexf(path)
+    assert read.nodes["1"]["name"] == "Ann <Lee> & co" and read.nodes["1"]["posts"] == 2
+    assert read.nodes["2"]["host"] is False and read.edges["1", "2"]["reply"] == 2
+    assert read.edges["1", "2"]["weight"] == 2

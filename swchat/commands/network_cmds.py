@@ -102,16 +102,19 @@ def network(archive_path: Path | None, session_id: str | None, hashtag: str | No
     from ..network.export import write_network
 
     with open_archive(archive_path) as archive:
-        chat = archive.chat(session_id, hashtag, since, until, tz=tz)
+        chat = archive.chat(session_id, hashtag, since, until, tz=tz, columns=nw.NETWORK_COLUMNS)
         if kind == "hashtag":
             G = nw.hashtag_network(chat.posts, exclude=chat.hashtag)
-            metrics = nw.graph_metrics(G, seed=seed)
-            shape = None
         else:
-            G = nw.with_metrics(nw.chat_network(chat, kind=kind, self_loops=self_loops, community=method,
-                                                seed=seed), seed=seed)
-            metrics = nw.graph_metrics(G, seed=seed)
-            shape = nw.network_shape(G, seed=seed)
+            G = nw.chat_network(chat, kind=kind, self_loops=self_loops, community=None, seed=seed)
+        del chat  # the posts are not needed any more: their memory is free for the rest
+    if kind == "hashtag":
+        metrics = nw.graph_metrics(G, seed=seed)
+        shape = None
+    else:
+        G = nw.with_metrics(nw.label_communities(G, method, seed=seed), seed=seed)
+        metrics = nw.graph_metrics(G, seed=seed)
+        shape = nw.network_shape(G, seed=seed)
     options = {"size_by": size_by, "top_labels": top_labels, "seed": seed} \
         if output.suffix.lower() in (".png", ".svg") else {}
     if kind == "hashtag" and options:
@@ -151,10 +154,10 @@ def accounts(archive_path: Path | None, session_id: str | None, hashtag: str | N
     Example:
         swchat accounts --hashtag SWChat --sort betweenness --top 10
     """
-    from ..network import account_table
+    from ..network import NETWORK_COLUMNS, account_table
 
     with open_archive(archive_path) as archive:
-        chat = archive.chat(session_id, hashtag, since, until, tz=tz)
+        chat = archive.chat(session_id, hashtag, since, until, tz=tz, columns=NETWORK_COLUMNS)
         table = account_table(chat, kind=kind, sort=sort, community=method)
     if top:
         table = table.head(top)
@@ -199,10 +202,10 @@ def communities(archive_path: Path | None, session_id: str | None, hashtag: str 
     Example:
         swchat communities --hashtag SWChat --method cnm --json
     """
-    from ..network import chat_communities
+    from ..network import NETWORK_COLUMNS, chat_communities
 
     with open_archive(archive_path) as archive:
-        chat = archive.chat(session_id, hashtag, since, until, tz=tz)
+        chat = archive.chat(session_id, hashtag, since, until, tz=tz, columns=NETWORK_COLUMNS)
         result = chat_communities(chat, method=method, seed=seed, kind=kind, top=top)
     if as_json:
         echo_json(result.as_dict())
@@ -253,7 +256,7 @@ def ego(handle: str, archive_path: Path | None, session_id: str | None, hashtag:
     from ..network.export import write_network
 
     with open_archive(archive_path) as archive:
-        chat = archive.chat(session_id, hashtag, since, until, tz=tz)
+        chat = archive.chat(session_id, hashtag, since, until, tz=tz, columns=nw.NETWORK_COLUMNS)
         G = nw.with_metrics(nw.chat_network(chat, kind=kind, seed=seed), seed=seed)
     E = nw.ego_network(G, handle, radius=radius)
     options = {"seed": seed} if output.suffix.lower() in (".png", ".svg") else {}

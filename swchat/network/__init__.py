@@ -49,6 +49,7 @@ from .build import (
     EDGE_TYPES,
     FORMATS_WITHOUT_QUOTES,
     KINDS,
+    NETWORK_COLUMNS,
     build_network,
     chat_network,
     ego_network,
@@ -57,7 +58,14 @@ from .build import (
     mention_targets,
 )
 from .community import Community, CommunityResult, brokers, chat_communities
-from .grouping import DEFAULT_SEED, communities, partition, undirected, weighted_modularity
+from .grouping import (
+    DEFAULT_SEED,
+    communities,
+    label_communities,
+    partition,
+    undirected,
+    weighted_modularity,
+)
 from .metrics import (
     BETWEENNESS_EXACT_MAX,
     BETWEENNESS_SAMPLES,
@@ -83,6 +91,7 @@ __all__ = [
     "GEODESIC_EXACT_MAX",
     "GEODESIC_SAMPLES",
     "KINDS",
+    "NETWORK_COLUMNS",
     "SHAPES",
     "SHAPE_THRESHOLDS",
     "Community",
@@ -100,6 +109,7 @@ __all__ = [
     "geodesics",
     "graph_metrics",
     "hashtag_network",
+    "label_communities",
     "leading_mentions",
     "mention_targets",
     "network_shape",

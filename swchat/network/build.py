@@ -85,7 +85,7 @@ import networkx as nx
 from .. import choices
 from ..errors import SelectionError
 from ..version import __version__
-from .grouping import DEFAULT_SEED, communities, undirected
+from .grouping import DEFAULT_SEED, label_communities, undirected
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -98,6 +98,7 @@ __all__ = [
     "EDGE_TYPES",
     "FORMATS_WITHOUT_QUOTES",
     "KINDS",
+    "NETWORK_COLUMNS",
     "build_network",
     "chat_network",
     "ego_network",
@@ -133,6 +134,13 @@ _HANDLE = r"[@＠]([A-Za-z0-9_](?:[\w.\-]*\w)?(?:@\w(?:[\w.\-]*\w)?)?)"
 _LEADING_RUN = re.compile(rf"^(?:\s*{_HANDLE})+")
 _HANDLE_IN_RUN = re.compile(_HANDLE)
 _RT = re.compile(r"^RT [@＠]([^\s:]+):")
+#: The post columns the networks read (a selection for a network needs no more: see the
+#: ``columns`` option of :meth:`swchat.Archive.select`).
+NETWORK_COLUMNS: tuple[str, ...] = (
+    "platform", "post_id", "created_at", "author_id", "author_handle", "author_name", "text", "kind", "is_quote",
+    "reply_to_post_id", "reply_to_author_id", "reply_to_handle", "quoted_post_id", "retweeted_post_id",
+    "hashtags", "mentions", "urls", "is_context", "origin")
+
 #: Source formats (the last part of a post's ``origin``) that cannot record a quote.
 FORMATS_WITHOUT_QUOTES = ("tags-csv",)
 
@@ -315,6 +323,8 @@ def unique_posts(posts: pd.DataFrame) -> pd.DataFrame:
     frame = posts
     if "is_context" not in frame.columns:
         frame = frame.assign(is_context=False)
+    if not frame.duplicated(["platform", "post_id"]).any():
+        return frame  # the common case: nothing to choose between (no copy of a big selection)
     order = frame["is_context"].fillna(False).astype(bool)
     frame = frame.assign(_ctx=order.to_numpy()).sort_values("_ctx", kind="stable")
     frame = frame.drop_duplicates(["platform", "post_id"], keep="first")
@@ -372,7 +382,11 @@ class NodeKeys:
             for platform, aid, handle in zip(posts["platform"], posts["reply_to_author_id"],
                                              posts["reply_to_handle"], strict=True):
                 self._learn(text_or_none(platform), text_or_none(aid), text_or_none(handle), None)
-        ordered = posts.sort_values(["created_at", "post_id"], kind="stable")
+        wanted = [c for c in ("created_at", "post_id", "platform", "author_id", "author_handle", "author_name")
+                  if c in posts.columns]
+        ordered = posts[wanted]  # only what is read here is copied, when it must be sorted
+        if not ordered["created_at"].is_monotonic_increasing:
+            ordered = ordered.sort_values(["created_at", "post_id"], kind="stable")
         names = ordered["author_name"] if "author_name" in ordered.columns else [None] * len(ordered)
         handles = ordered["author_handle"] if "author_handle" in ordered.columns else [None] * len(ordered)
         for platform, aid, handle, name in zip(ordered["platform"], ordered["author_id"], handles,
@@ -468,7 +482,6 @@ def build_network(
     frame = unique_posts(posts)
     keys = NodeKeys(frame, profiles)
     own_mask = ~frame["is_context"].fillna(False).astype(bool)
-    own = frame[own_mask]
 
     author_of: dict[tuple[str, str], str] = {}  # (platform, post id) -> author id
     for platform, pid, aid in zip(frame["platform"], frame["post_id"], frame["author_id"], strict=True):
@@ -505,12 +518,16 @@ def build_network(
         ids_of.setdefault(key, aid)
         return key
 
-    cols = {c: own[c] if c in own.columns else [None] * len(own) for c in (
+    # the columns read, as they are (no copy of a big selection): context rows are skipped below
+    cols = {c: frame[c] if c in frame.columns else [None] * len(frame) for c in (
         "platform", "author_id", "created_at", "kind", "text", "mentions", "urls", "is_quote",
         "reply_to_post_id", "reply_to_author_id", "reply_to_handle", "quoted_post_id",
         "retweeted_post_id", "origin")}
-    for (platform, aid, created, pkind, text, mentions, urls, is_quote, r_post, r_author, r_handle,
-         q_post, rt_post, origin) in zip(*cols.values(), strict=True):
+    for own_row, (platform, aid, created, pkind, text, mentions, urls, is_quote, r_post, r_author, r_handle,
+                  q_post, rt_post, origin) in zip(own_mask.to_numpy(bool), zip(*cols.values(), strict=True),
+                                                  strict=True):
+        if not own_row:
+            continue
         platform, aid = text_or_none(platform), text_or_none(aid)
         if not platform or not aid:
             continue
@@ -614,14 +631,7 @@ def build_network(
         if v is not None:
             G.graph[k] = as_attribute(v)
     if community:
-        # imported here: the community module builds on this one
-
-        parts = communities(G, method=community, seed=seed)
-        for i, part in enumerate(parts):
-            for node in part:
-                G.nodes[node]["community"] = i
-        G.graph["community_method"] = community
-        G.graph["seed"] = int(seed)
+        label_communities(G, community, seed=seed)
     return G
 
 
@@ -661,9 +671,10 @@ def as_attribute(value: Any) -> str | int | float | bool:
 
 
 def _chat_meta(chat: Chat) -> dict[str, Any]:
-    own = chat.own_posts.drop_duplicates(["platform", "post_id"])
-    meta: dict[str, Any] = {"generator": "swchat"}
-    meta["generator"] = f"swchat {__version__}"
+    posts = chat.posts
+    own = posts.loc[~posts["is_context"].to_numpy(bool), ["platform", "post_id", "created_at"]]
+    own = own.drop_duplicates(["platform", "post_id"])
+    meta: dict[str, Any] = {"generator": f"swchat {__version__}"}
     parts = []
     if chat.session_id:
         meta["session_id"] = chat.session_id

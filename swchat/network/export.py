@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -148,14 +149,45 @@ def exportable(G: nx.Graph) -> nx.Graph:
     return H
 
 
-def _meta_text(G: nx.Graph) -> str:
-    """The graph's metadata as one line: ``key: value | key: value``."""
-    items = [f"{k}: {v}" for k, v in G.graph.items() if k not in ("node_default", "edge_default")]
+def _meta_text(attrs: dict[str, Any]) -> str:
+    """A graph's metadata as one line: ``key: value | key: value``."""
+    items = [f"{k}: {v}" for k, v in attrs.items() if k not in ("node_default", "edge_default")]
     return " | ".join(items).replace("\n", " ")
+
+
+#: GEXF attribute types of the plain value types.
+_GEXF_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
+#: Characters XML 1.0 cannot hold (a control character in a display name would break the file).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _attribute_types(items: Iterable[dict[Any, Any]], skip: tuple[str, ...]) -> dict[str, type]:
+    """One plain type per attribute, in order of first appearance (int+float → float, other
+    mixes → str), as :func:`exportable` makes them."""
+    seen: dict[str, set[type]] = {}
+    for d in items:
+        for k, v in d.items():
+            key = str(k)
+            if key in skip:
+                continue
+            value = _plain(v)
+            if value is not None:
+                seen.setdefault(key, set()).add(type(value))
+    return {k: (next(iter(kinds)) if len(kinds) == 1 else float if kinds <= {int, float} else str)
+            for k, kinds in seen.items()}
+
+
+def _xml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _NOT_XML.sub("", str(value))
 
 
 def write_gexf(G: nx.Graph, path: str | Path) -> Path:
     """Write GEXF 1.2 for Gephi, with the metadata in ``<meta><description>``.
+
+    The file is written as it is made (never held whole in memory), with the attribute types
+    and values of :func:`exportable`; characters XML cannot hold are left out.
 
     Examples
     --------
@@ -166,21 +198,63 @@ def write_gexf(G: nx.Graph, path: str | Path) -> Path:
     >>> "kind: all" in p.read_text(), list(nx.read_gexf(p).edges(data="reply"))
     (True, [('1', '2', 1)])
     """
-    from xml.etree.ElementTree import SubElement
+    from datetime import date
+    from xml.sax.saxutils import escape, quoteattr
 
-    from networkx.readwrite.gexf import GEXFWriter
+    from ..version import __version__
 
-    H = exportable(G)
-    H.graph.pop("mode", None)
+    def attr(value: Any) -> str:
+        return quoteattr(_xml_value(value))
+
+    (graph_attrs,) = _clean([G.graph])
+    graph_attrs.pop("mode", None)
+    node_types = _attribute_types((G.nodes[n] for n in G), ("label",))
+    edge_types = _attribute_types((d for *_, d in G.edges(data=True)), ("weight",))
+    ids = {k: str(i) for i, k in enumerate([*node_types, *edge_types])}
     path = Path(path)
-    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
-    writer.add_graph(H)
-    meta = writer.xml.find("meta")
-    if meta is not None:
-        SubElement(meta, "description").text = _meta_text(H)
-        SubElement(meta, "keywords").text = ", ".join(
-            str(H.graph[k]) for k in ("kind", "hashtag", "session_id") if k in H.graph)
-    writer.write(path)
+    with path.open("w", encoding="utf-8") as out:
+        write = out.write
+        write("<?xml version='1.0' encoding='utf-8'?>\n")
+        write('<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+              'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" '
+              'version="1.2">\n')
+        write(f'  <meta lastmodifieddate="{date.today().isoformat()}">\n'
+              f"    <creator>{escape(f'swchat {__version__}')}</creator>\n"
+              f"    <description>{escape(_xml_value(_meta_text(graph_attrs)))}</description>\n"
+              f"    <keywords>{escape(_xml_value(', '.join(str(graph_attrs[k]) for k in ('kind', 'hashtag', 'session_id') if k in graph_attrs)))}</keywords>\n"
+              "  </meta>\n")
+        kind = "directed" if G.is_directed() else "undirected"
+        write(f'  <graph defaultedgetype="{kind}" mode="static" name="">\n')
+        for cls, types in (("edge", edge_types), ("node", node_types)):
+            if types:
+                write(f'    <attributes mode="static" class="{cls}">\n')
+                for key, kind_of in types.items():
+                    write(f'      <attribute id="{ids[key]}" title={attr(key)} type="{_GEXF_TYPES[kind_of]}" />\n')
+                write("    </attributes>\n")
+
+        def values(d: dict[Any, Any], types: dict[str, type]) -> str:
+            cells = []
+            for k, v in d.items():
+                key = str(k)
+                plain = _plain(v) if key in types else None
+                if plain is not None:
+                    cells.append(f'          <attvalue for="{ids[key]}" value={attr(types[key](plain))} />\n')
+            return "        <attvalues>\n" + "".join(cells) + "        </attvalues>\n" if cells else ""
+
+        write("    <nodes>\n")
+        for n, d in G.nodes(data=True):
+            label = _plain(d.get("label"))
+            body = values(d, node_types)
+            head = f"      <node id={attr(n)} label={attr(label if label is not None else n)}"
+            write(f"{head}>\n{body}      </node>\n" if body else f"{head} />\n")
+        write("    </nodes>\n    <edges>\n")
+        for i, (u, v, d) in enumerate(G.edges(data=True)):
+            weight = _plain(d.get("weight"))
+            body = values(d, edge_types)
+            head = (f"      <edge source={attr(u)} target={attr(v)} id=\"{i}\""
+                    + (f" weight={attr(weight)}" if weight is not None else ""))
+            write(f"{head}>\n{body}      </edge>\n" if body else f"{head} />\n")
+        write("    </edges>\n  </graph>\n</gexf>\n")
     return path
 
 
@@ -219,7 +293,7 @@ def write_csv(G: nx.Graph, path: str | Path) -> list[Path]:
     edge_cols: dict[str, None] = {}
     for *_, attrs in H.edges(data=True):
         edge_cols.update(dict.fromkeys(attrs))
-    comment = "swchat network: " + _meta_text(H)
+    comment = "swchat network: " + _meta_text(H.graph)
     _csv_rows(nodes_path, comment, ["id", *node_cols],
               ([n, *(a.get(c) for c in node_cols)] for n, a in H.nodes(data=True)))
     _csv_rows(edges_path, comment, ["source", "target", *edge_cols],

@@ -5,6 +5,7 @@ The lowest piece of :mod:`swchat.network`, shared by building, metrics, communit
 - :func:`undirected` — the undirected weighted projection (self-loops left out);
 - :func:`communities` — Louvain (seeded; Blondel et al. 2008) or Clauset-Newman-Moore (NodeXL's
   choice), numbered from 0 by size;
+- :func:`label_communities` — the ``community`` attribute of every node;
 - :func:`partition` and :func:`weighted_modularity` — a partition given or found, and Newman's
   weighted modularity of it.
 
@@ -24,7 +25,7 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["DEFAULT_SEED", "communities", "partition", "undirected", "weighted_modularity"]
+__all__ = ["DEFAULT_SEED", "communities", "label_communities", "partition", "undirected", "weighted_modularity"]
 
 #: Seed used for Louvain, sampled betweenness and layouts unless one is given.
 DEFAULT_SEED = 42
@@ -169,3 +170,21 @@ def weighted_modularity(U: nx.Graph, parts: list[set[str]]) -> float | None:
     if U.size(weight="weight") == 0:
         return None
     return float(nx.community.modularity(U, parts, weight="weight"))
+
+
+def label_communities(G: nx.Graph, method: str = "louvain", *, seed: int = DEFAULT_SEED) -> nx.Graph:
+    """Store the :func:`communities` of a graph in its nodes' ``community`` attribute (numbered
+    from 0 by size) and the method and seed in ``G.graph``; the graph is returned.
+
+    Examples
+    --------
+    >>> G = label_communities(nx.barbell_graph(3, 0))
+    >>> sorted(G.nodes(data="community")), G.graph["community_method"]
+    ([(0, 0), (1, 0), (2, 0), (3, 1), (4, 1), (5, 1)], 'louvain')
+    """
+    for i, part in enumerate(communities(G, method=method, seed=seed)):
+        for node in part:
+            G.nodes[node]["community"] = i
+    G.graph["community_method"] = method
+    G.graph["seed"] = int(seed)
+    return G
