@@ -162,8 +162,8 @@ class _Stored:
     def members(self, keys: Sequence[int]) -> pd.DataFrame:
         return self.archive.session_members(keys)
 
-    def participation(self, keys: Sequence[int]) -> pd.DataFrame:
-        return self.archive.participation(keys)
+    def participation(self, keys: Sequence[int], *, followers: bool = True) -> pd.DataFrame:
+        return self.archive.participation(keys, followers=followers)
 
     def interactions(self, keys: Sequence[int]) -> pd.DataFrame:
         return self.archive.interactions(keys)
@@ -217,7 +217,7 @@ class _Computed:
         assert members is not None
         return members[members["n"].isin(list(keys))].rename(columns={"n": "session"}).reset_index(drop=True)
 
-    def participation(self, keys: Sequence[int]) -> pd.DataFrame:
+    def participation(self, keys: Sequence[int], *, followers: bool = True) -> pd.DataFrame:
         part = self._participation
         sessions = self._sessions
         assert part is not None and sessions is not None
@@ -227,11 +227,13 @@ class _Computed:
         spans = everyone.groupby(["tag", "platform", "account_id"])["start"].agg(["min", "max"])
         spans.columns = ["first_start", "last_start"]
         chosen = everyone[everyone["n"].isin(list(keys))].join(spans, on=["tag", "platform", "account_id"])
-        profiles = self.archive.accounts(set(zip(chosen["platform"], chosen["account_id"], strict=True)))
-        followers = {(p, a): f for p, a, f in zip(profiles["platform"], profiles["account_id"], profiles["followers"],
-                                                   strict=True)}
-        chosen = chosen.assign(followers=[followers.get((p, a)) for p, a in zip(chosen["platform"],
-                                                                                 chosen["account_id"], strict=True)])
+        known: dict[tuple[Any, Any], Any] = {}
+        if followers:
+            profiles = self.archive.accounts(set(zip(chosen["platform"], chosen["account_id"], strict=True)))
+            known = dict(zip(zip(profiles["platform"], profiles["account_id"], strict=True), profiles["followers"],
+                             strict=True))
+        chosen = chosen.assign(followers=[known.get((p, a)) for p, a in zip(chosen["platform"],
+                                                                             chosen["account_id"], strict=True)])
         return chosen.drop(columns=["tag", "start"]).rename(columns={"n": "session"}).reset_index(drop=True)
 
     def interactions(self, keys: Sequence[int]) -> pd.DataFrame:
@@ -540,7 +542,7 @@ class Archive(store.Archive):
         listed = self._labelled(tables.rows(tag), tz)
         if not listed:
             raise SelectionError(f"no sessions of #{tag} in {self.path}")
-        part = tables.participation([s.key for s in listed if s.key is not None])
+        part = tables.participation([s.key for s in listed if s.key is not None], followers=False)
         id_of = {s.key: s.id for s in listed}
         posts = tables.rows(tag).set_index("key")["posts"]
         sessions = pd.DataFrame({"session": [s.id for s in listed], "start": [s.start for s in listed],

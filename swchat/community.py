@@ -376,11 +376,9 @@ def community_from_participation(sessions: pd.DataFrame, participation: pd.DataF
         "not_received_returned": not_rec_ret.where(later).to_numpy(),
     })
 
-    cohorts = pd.crosstab(pd.Categorical(attendance["first"].map(dict(enumerate(ids))), categories=ids),
-                          pd.Categorical(attendance["session"], categories=ids), dropna=False)
-    cohorts = cohorts.reindex(index=ids, columns=ids, fill_value=0).astype("int64")
-    cohorts.index.name = "cohort"
-    cohorts.columns.name = "session"
+    table_counts = np.zeros((n_sessions, n_sessions), dtype="int64")  # first session × session
+    np.add.at(table_counts, (attendance["first"].to_numpy("int64"), attendance["order"].to_numpy("int64")), 1)
+    cohorts = pd.DataFrame(table_counts, index=pd.Index(ids, name="cohort"), columns=pd.Index(ids, name="session"))
 
     eligible = news[news["order"] < last_order]
     receptivity = {}
@@ -391,9 +389,11 @@ def community_from_participation(sessions: pd.DataFrame, participation: pd.DataF
         receptivity[key] = {"newcomers": n, "returned": r, "rate": r / n if n else None}
 
     members: dict[str, dict[str, list[str]]] = {}
-    attendance["shown"] = attendance["account"].map(last_handle).astype(str)
+    attendance["shown"] = attendance["account"].map(last_handle).astype(str).astype(object)
+    by_order = dict(tuple(attendance.groupby("order", sort=False)))
+    empty = attendance.iloc[0:0]
     for order, sid in enumerate(ids):
-        rows = attendance[attendance["order"] == order]
+        rows = by_order.get(order, empty)
         new = rows[rows["newcomer"]]
         members[sid] = {
             "participants": sorted(rows["shown"]),

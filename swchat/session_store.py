@@ -434,22 +434,23 @@ class SessionStore:
         keys = self.db.execute("SELECT platform, post_id FROM session_posts WHERE session = ?", (key,)).fetchall()
         return self.posts_with_ids(keys, context=True)
 
-    def participation(self, keys: Sequence[int]) -> pd.DataFrame:
-        """Participation rows of stored sessions, with each account's first and last session of
-        the hashtag (``first_start``, ``last_start``) and its newest ``followers`` count."""
+    def participation(self, keys: Sequence[int], *, followers: bool = True) -> pd.DataFrame:
+        """Participation rows of stored sessions (in session and account order), with each
+        account's first and last session of the hashtag (``first_start``, ``last_start``) and,
+        with ``followers``, its newest ``followers`` count."""
         import pandas as pd
 
         self._fresh()
         columns = ["session", *_PARTICIPATION_FIELDS, "first_start", "last_start", "followers"]
+        count = ("a.followers FROM participation p LEFT JOIN accounts a ON a.platform = p.platform "
+                 "AND a.account_id = p.account_id") if followers else "NULL FROM participation p"
         rows: list[tuple[Any, ...]] = []
         for chunk in _chunked(list(keys)):
             rows += self.db.execute(
                 f"SELECT p.session, {', '.join('p.' + f for f in _PARTICIPATION_FIELDS)}, t.first_start, "
-                "t.last_start, a.followers FROM participation p "
-                "JOIN derived_sessions s ON s.id = p.session "
+                f"t.last_start, {count} JOIN derived_sessions s ON s.id = p.session "
                 "LEFT JOIN tag_accounts t ON t.tag = s.tag AND t.platform = p.platform AND t.account_id = p.account_id "
-                "LEFT JOIN accounts a ON a.platform = p.platform AND a.account_id = p.account_id "
-                f"WHERE p.session IN ({_marks(chunk)}) ORDER BY p.session, p.posts DESC, p.first_post", chunk).fetchall()
+                f"WHERE p.session IN ({_marks(chunk)}) ORDER BY p.session, p.platform, p.account_id", chunk).fetchall()
         frame = pd.DataFrame(rows, columns=columns)
         frame["welcomed"] = frame["welcomed"].astype(bool)
         for column in ("first_post", "first_start", "last_start"):

@@ -490,10 +490,18 @@ def _tokenizer(chat_tag: str | None, stopwords: Iterable[str] | None, *, breaks:
         stop = stops.get(language)
         if stop is None:
             stop = stops[language] = _stop_set(tag, extra, language)
-        return _raw_tokens(text, stop, tag, mentions=mentions, hashtags=hashtags, emoji=emoji,
-                           breaks=breaks, elide=language in _ELIDING)
+        return list(_cached_tokens(text, stop, tag, mentions, hashtags, emoji, breaks, language in _ELIDING))
 
     return run
+
+
+@lru_cache(maxsize=1 << 16)
+def _cached_tokens(text: str, stop: frozenset[str], tag: str | None, mentions: bool, hashtags: bool, emoji: bool,
+                   breaks: bool, elide: bool) -> tuple[Any, ...]:
+    """:func:`_raw_tokens`, remembered: a chat's texts are tokenised for several lists (terms,
+    word pairs, each question's distinctive terms), the work is done once."""
+    return tuple(_raw_tokens(text, stop, tag, mentions=mentions, hashtags=hashtags, emoji=emoji, breaks=breaks,
+                             elide=elide))
 
 
 def _token_lists(texts: pd.Series, langs: Any, run: Callable[[Any, str], list[Any]]

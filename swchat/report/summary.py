@@ -407,6 +407,27 @@ class _Engagement:
         self.replies_in_chat = own["reply_to_post_id"].dropna().astype(str).value_counts().to_dict()
         self.retweets_in_chat = own["retweeted_post_id"].dropna().astype(str).value_counts().to_dict()
 
+    def top(self, posts: pd.DataFrame, zone: Any, n: int) -> list[PostRef]:
+        """The ``n`` posts engaged with most (ties: the earlier local time, then the id), as
+        :meth:`ref` describes them."""
+        import numpy as np
+        import pandas as pd
+
+        if posts.empty:
+            return []
+
+        def counts(column: str, seen: dict[str, int]) -> Any:
+            given = posts[column].fillna(0).astype("int64") if column in posts else 0
+            return np.maximum(given, posts["post_id"].astype(str).map(seen).fillna(0).astype("int64"))
+
+        likes = posts["like_count"].fillna(0).astype("int64") if "like_count" in posts else 0
+        score = likes + counts("repost_count", self.retweets_in_chat) + counts("reply_count", self.replies_in_chat)
+        order = pd.DataFrame({"score": -score.to_numpy(),
+                              "time": posts["created_at"].dt.tz_convert(zone).dt.strftime("%H:%M").to_numpy(),
+                              "id": posts["post_id"].astype(str).to_numpy()})
+        first = order.sort_values(["score", "time", "id"], kind="stable").index[:n]
+        return [self.ref(posts.iloc[i], zone) for i in first]
+
     def ref(self, row: Any, zone: Any) -> PostRef:
         pid = str(row["post_id"])
         replies = max(_int(row.get("reply_count")), self.replies_in_chat.get(pid, 0))
@@ -586,8 +607,7 @@ def _questions(chat: Chat, zone: Any, themes: Any, engagement: _Engagement, top:
         candidates = own.loc[ids]
         candidates = candidates[(candidates["kind"].astype(str) != "retweet")
                                 & ~candidates["author_handle"].astype(str).str.lower().isin(hosts)]
-        refs = [engagement.ref(r, zone) for _i, r in candidates.iterrows()]
-        refs.sort(key=lambda r: (-r.engagement, r.time, r.post_id or ""))
+        refs = engagement.top(candidates, zone, top)
         label = str(row.get("segment"))
         found.append(Question(
             label=label, text=_question_text(_str(row.get("text"))), time=_local(row.get("time"), zone),
