@@ -1,4 +1,4 @@
-from swchat.cli import main
+from swchat.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

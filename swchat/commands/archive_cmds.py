@@ -92,7 +92,7 @@ def ingest(files: tuple[str, ...], archive_path: Path | None, fmt: str | None, a
             click.echo(f"  {f.rejected} record(s) rejected: see `swchat rejected`", err=True)
     if not result.files:
         raise click.ClickException(f"nothing to import: no export files in {', '.join(files)}")
-    if result.sessions and result.sessions["posts"]:
+    if result.sessions and result.sessions["sessions"]:
         click.echo(f"session tables: {result.sessions['sessions']:,} sessions found in the "
                    f"{result.sessions['posts']:,} posts around what changed", err=True)
     total = result.total

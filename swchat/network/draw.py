@@ -81,7 +81,7 @@ def _spring(U: nx.Graph, seed: int) -> dict[Any, Any]:
     W.add_nodes_from(sorted(U, key=str))
     W.add_weighted_edges_from((u, v, 1.0 + math.log(max(w or 1, 1))) for u, v, w in U.edges(data="weight"))
     if n <= 2000:  # networkx's dense, vectorised Fruchterman-Reingold
-        return nx.spring_layout(W, seed=seed, iterations=100 if n <= 500 else 50, method="force")
+        return nx.spring_layout(W, seed=seed, iterations=100 if n <= 200 else 50, method="force")
     return _spring_chunked(W, seed, iterations=50)
 
 
