@@ -24,22 +24,15 @@ described in :mod:`swchat.network.build`.
 
 Examples
 --------
+A reply and a mention between two accounts, and the graph table of that network:
+
 >>> from swchat.schema import new_post, posts_frame
->>> def post(pid, author, text, **kw):
-...     return new_post(platform="x", post_id=pid, author_id=author, author_handle="u" + author,
-...                     created_at=f"2026-09-02T19:0{pid}:00.000Z", text=text, **kw)
->>> posts = posts_frame([
-...     post("1", "1", "Q1: who is here? #SWChat", hashtags=["SWChat"]),
-...     post("2", "2", "@u1 me! with @u3 #SWChat", kind="reply", reply_to_post_id="1",
-...          reply_to_author_id="1", mentions=["u1", "u3"]),
-...     post("3", "3", "RT @u2: me! with @u3 #SWChat", kind="retweet", retweeted_post_id="2",
-...          mentions=["u2", "u3"]),
-... ])
->>> G = build_network(posts)
->>> sorted((u, v, d["reply"], d["mention"], d["retweet"]) for u, v, d in G.edges(data=True))
-[('2', '1', 1, 0, 0), ('2', '3', 0, 1, 0), ('3', '2', 0, 0, 1)]
->>> graph_metrics(G)["reciprocated_vertex_pair_ratio"]
-0.5
+>>> G = build_network(posts_frame([new_post(
+...     platform="x", post_id="2", author_id="2", author_handle="bo", kind="reply", text="@al yes, @al",
+...     created_at="2026-09-02T19:01:00.000Z", reply_to_post_id="1", reply_to_author_id="1", reply_to_handle="al",
+...     mentions=["al"])]))
+>>> list(G.edges(data="weight")), graph_metrics(G)["vertices"]
+([('2', '1', 2)], 2)
 """
 
 from __future__ import annotations
