@@ -117,7 +117,7 @@ CREATE INDEX IF NOT EXISTS posts_quoted ON posts (platform, quoted_post_id) WHER
 
 #: Own posts per derivation chunk: a long closed stretch is split at its quiet gaps into chunks of
 #: about this many posts, so memory stays flat however big the import.
-CHUNK_POSTS = 25_000
+CHUNK_POSTS = 8_000
 
 _SESSION_FIELDS = ("tag", "start_at", "end_at", "typical_at", "platform", "spellings", "hosts", "host_ids",
                    "questions", "shared", "posts", "participants", "originals", "replies", "retweets", "quotes")
