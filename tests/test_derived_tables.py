@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import timedelta
 
 import orjson
 import pytest
@@ -266,3 +267,15 @@ def test_reindex_command(sample_archive_path, tmp_path):
     result = CliRunner().invoke(main, ["reindex", "--archive", str(db), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"posts": 1224, "sessions": 6}
+
+
+def test_tables_derived_in_small_chunks_equal_those_of_one_chunk(sample_dir, whole, tmp_path, monkeypatch):
+    """A big stretch is derived chunk by chunk, cut at quiet gaps: the chunks change nothing."""
+    import swchat.session_store as store
+
+    monkeypatch.setattr(store, "CHUNK_POSTS", 100)
+    with swchat.open(tmp_path / "chunked.db", create=True) as archive:
+        archive.ingest([sample_dir / "swchat-v2.jsonl"])
+        assert _tables(archive) == whole
+        chunks = list(archive._chunks(*archive._all_posts_window()[0], gap=timedelta(minutes=90)))
+        assert len(chunks) >= 6  # one at least per weekly session
