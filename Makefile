@@ -44,6 +44,7 @@ lint: install
 bench: install
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_analysis.py
+	$(BIN)/python benchmarks/bench_network.py
 
 sample: install
 	$(BIN)/swchat sample data/sample
