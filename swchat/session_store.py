@@ -153,18 +153,14 @@ class SessionStore:
 
     db: sqlite3.Connection
 
-    # -- helpers the archive provides ----------------------------------------------------
-    def meta_value(self, key: str) -> str | None:  # pragma: no cover - provided by Archive
-        raise NotImplementedError
+    if TYPE_CHECKING:  # what the archive provides (for the type checker; not defined here)
+        def meta_value(self, key: str) -> str | None: ...
 
-    def set_meta(self, key: str, value: str) -> None:  # pragma: no cover - provided by Archive
-        raise NotImplementedError
+        def set_meta(self, key: str, value: str) -> None: ...
 
-    def posts(self, *args: Any, **kwargs: Any) -> pd.DataFrame:  # pragma: no cover - provided by Archive
-        raise NotImplementedError
+        def posts(self, *args: Any, **kwargs: Any) -> pd.DataFrame: ...
 
-    def posts_with_ids(self, keys: Any, *, context: bool = True) -> pd.DataFrame:  # pragma: no cover
-        raise NotImplementedError
+        def posts_with_ids(self, keys: Any, *, context: bool = True) -> pd.DataFrame: ...
 
     # -- state ---------------------------------------------------------------------------
     def _marks(self) -> tuple[int, int]:
