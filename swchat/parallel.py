@@ -47,12 +47,22 @@ class Background:
     succeeded, so that the caller can do it again in this process if it did not.
     """
 
+    #: Children started and not yet waited for, in this process.
+    _running = 0
+
     def __init__(self, function: Callable[..., Any], *args: Any) -> None:
         self._process: Any = None
         self._ok = True
         if fork_available():
+            import gc
             import multiprocessing
 
+            # what exists now is left out of garbage collection while a child runs (Python's
+            # advice for fork, see gc.freeze): a full collection would walk the whole heap in
+            # both processes — a tenth of a second with pandas and matplotlib loaded — and
+            # its writes would copy every page the two share
+            gc.freeze()
+            Background._running += 1
             context = multiprocessing.get_context("fork")
             self._process = context.Process(target=function, args=args, name="swchat-background", daemon=True)
             self._process.start()
@@ -68,4 +78,9 @@ class Background:
             self._process.join()
             self._ok = self._process.exitcode == 0
             self._process = None
+            Background._running -= 1
+            if not Background._running:  # collected as usual again (e.g. in a notebook)
+                import gc
+
+                gc.unfreeze()
         return self._ok

@@ -1,0 +1,40 @@
+"""Work in a forked child beside this process (:mod:`swchat.parallel`)."""
+
+from __future__ import annotations
+
+import gc
+import time
+
+import pytest
+
+from swchat.parallel import Background, fork_available
+
+
+def _write_later(path, text, delay=0.2):
+    time.sleep(delay)
+    path.write_text(text)
+
+
+def _fail():
+    raise RuntimeError("no")
+
+
+def test_the_work_is_done_and_says_so(tmp_path):
+    out = tmp_path / "a.txt"
+    job = Background(_write_later, out, "drawn", 0.0)
+    assert job.wait() is True
+    assert out.read_text() == "drawn"
+    assert Background(_fail).wait() is False
+
+
+@pytest.mark.skipif(not fork_available(), reason="needs Linux, two CPUs and no other threads")
+def test_garbage_collection_skips_the_shared_heap_only_while_children_run(tmp_path):
+    before = gc.get_freeze_count()
+    first = Background(_write_later, tmp_path / "1.txt", "one")
+    second = Background(_write_later, tmp_path / "2.txt", "two")
+    assert gc.get_freeze_count() > before  # the parent's objects are left alone meanwhile
+    assert first.wait()
+    assert gc.get_freeze_count() > 0  # the second child still runs
+    assert second.wait()
+    assert gc.get_freeze_count() == 0  # collected as usual again
+    assert (tmp_path / "1.txt").read_text() == "one" and (tmp_path / "2.txt").read_text() == "two"
