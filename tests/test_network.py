@@ -12,10 +12,13 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from swchat import Chat
 from swchat import network as nw
 from swchat.errors import SelectionError
+from swchat.network import build
 from swchat.schema import accounts_frame, new_account, new_post, posts_frame
 
 _CLOCK = itertools.count()
@@ -98,6 +101,28 @@ def test_kind_filters_each_edge_type():
 ])
 def test_mention_targets(text, mentions, kind, expected):
     assert nw.mention_targets(text, mentions, kind) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("@sam thanks @\u017fam", ["sam"]),     # long s: the same letter to a case-insensitive match
+    ("@kim thanks @\u212aIM", ["kim"]),     # Kelvin sign
+    ("@tim thanks @T\u0131M", ["tim"]),     # dotless i
+    ("@tim thanks @T\u0130M", ["tim"]),     # dotted capital I
+    ("@sam thanks, Sam", []),
+])
+def test_leading_handle_named_again_in_any_case(text, expected):
+    """A reply's leading handle counts when the text names it again, matched without case
+    exactly as the mention pattern matches (letters that fold to ASCII ones included)."""
+    handle = expected[0] if expected else "sam"
+    assert nw.mention_targets(text, [handle], "reply") == expected
+
+
+@given(st.text(alphabet="@＠saSkKiIt.m_\u017f\u212a\u0131\u0130 é", max_size=14),
+       st.sampled_from(["sam", "kit", "s.m", "ma@sa.k", "é"]))
+def test_mention_prefilter_agrees_with_the_pattern(body, handle):
+    """Whether a handle is mentioned in a text: the same answer with or without the quick
+    look for it before the pattern is compiled."""
+    assert build._mentioned_in(handle, body) == (build._mention_pattern(handle).search(body) is not None)
 
 
 def test_self_loops_left_out_unless_asked():

@@ -201,7 +201,15 @@ def _mention_pattern(handle: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w@])[@＠](?:{names})(?![\w@])(?!\.\w)", re.I)
 
 
+#: The non-ASCII letters that ``re.IGNORECASE`` matches to an ASCII letter, mapped to it: a text
+#: folded with it and lower-cased holds an ASCII handle wherever the mention pattern can match.
+_ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
 def _mentioned_in(handle: str, body: str) -> bool:
+    local = _local(handle)  # both spellings the pattern accepts start with it
+    if local.isascii() and local.lower() not in body.translate(_ASCII_FOLD).lower():
+        return False  # the handle is not in the text: no pattern to compile (most replies)
     return _mention_pattern(handle).search(body) is not None
 
 
