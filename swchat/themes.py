@@ -499,8 +499,12 @@ def _tokenizer(chat_tag: str | None, stopwords: Iterable[str] | None, *, breaks:
 def _cached_tokens(text: str, stop: frozenset[str], tag: str | None, mentions: bool, hashtags: bool, emoji: bool,
                    breaks: bool, elide: bool) -> tuple[Any, ...]:
     """:func:`_raw_tokens`, remembered: a chat's texts are tokenised for several lists (terms,
-    word pairs, each question's distinctive terms), the work is done once."""
-    return tuple(_raw_tokens(text, stop, tag, mentions=mentions, hashtags=hashtags, emoji=emoji, breaks=breaks,
+    word pairs, each question's distinctive terms), the work is done once. The tokens without
+    breaks are those with breaks, the breaks left out: one tokenisation serves both."""
+    if not breaks:
+        with_breaks = _cached_tokens(text, stop, tag, mentions, hashtags, emoji, True, elide)
+        return tuple(token for token in with_breaks if token is not None)
+    return tuple(_raw_tokens(text, stop, tag, mentions=mentions, hashtags=hashtags, emoji=emoji, breaks=True,
                              elide=elide))
 
 

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from swchat import themes
 from swchat.chat import Chat
 from swchat.schema import new_post, posts_frame
 from swchat.themes import (
@@ -493,3 +496,14 @@ def test_real_german_mastodon_tag_timeline_top_terms(realdata):
     print("top terms:", themes.terms)
     assert not {"das", "geht", "es", "ich", "nicht", "die", "ein", "ist", "dann", "darum"} & words
     assert "ichbinhanna" not in words and len(words) == 10
+
+
+@given(st.lists(st.sampled_from(["care", "it's", "#Ethics", "#SWChat", "@ann", "https://x.co/a", "Q1:", "A2",
+                                 "👍🏽", "the", "l'équipe", "—", "7", "x"]), max_size=12).map(" ".join),
+       st.booleans(), st.booleans())
+def test_tokens_without_breaks_are_the_tokens_with_breaks_left_out(text, mentions, emoji):
+    """The tokeniser's cache derives the plain token list from the one with breaks."""
+    stop = frozenset({"the"})
+    plain = themes._raw_tokens(text, stop, "swchat", mentions=mentions, hashtags=True, emoji=emoji)
+    broken = themes._raw_tokens(text, stop, "swchat", mentions=mentions, hashtags=True, emoji=emoji, breaks=True)
+    assert plain == [t for t in broken if t is not None]
