@@ -165,6 +165,9 @@ class _Stored:
     def participation(self, keys: Sequence[int], *, followers: bool = True) -> pd.DataFrame:
         return self.archive.participation(keys, followers=followers)
 
+    def attendance(self, keys: Sequence[int]) -> pd.DataFrame:
+        return self.archive.attendance(keys)
+
     def interactions(self, keys: Sequence[int]) -> pd.DataFrame:
         return self.archive.interactions(keys)
 
@@ -235,6 +238,13 @@ class _Computed:
         chosen = chosen.assign(followers=[known.get((p, a)) for p, a in zip(chosen["platform"],
                                                                              chosen["account_id"], strict=True)])
         return chosen.drop(columns=["tag", "start"]).rename(columns={"n": "session"}).reset_index(drop=True)
+
+    def attendance(self, keys: Sequence[int]) -> pd.DataFrame:
+        part = self._participation
+        assert part is not None
+        chosen = part[part["n"].isin(list(keys))].sort_values(["n", "platform", "account_id"], kind="stable")
+        return (chosen[["n", "platform", "account_id", "handle", "welcomed"]].rename(columns={"n": "session"})
+                .astype({"welcomed": bool}).reset_index(drop=True))
 
     def interactions(self, keys: Sequence[int]) -> pd.DataFrame:
         seen = self._interactions
@@ -542,7 +552,7 @@ class Archive(store.Archive):
         listed = self._labelled(tables.rows(tag), tz)
         if not listed:
             raise SelectionError(f"no sessions of #{tag} in {self.path}")
-        part = tables.participation([s.key for s in listed if s.key is not None], followers=False)
+        part = tables.attendance([s.key for s in listed if s.key is not None])
         id_of = {s.key: s.id for s in listed}
         posts = tables.rows(tag).set_index("key")["posts"]
         sessions = pd.DataFrame({"session": [s.id for s in listed], "start": [s.start for s in listed],

@@ -415,13 +415,10 @@ class SessionStore:
         """The own posts of stored sessions: ``session`` (key), ``platform``, ``post_id``, ``segment``."""
         import pandas as pd
 
-        self._fresh()
-        rows: list[tuple[Any, ...]] = []
-        for chunk in _chunked(list(keys)):
-            rows += self.db.execute(
-                f"SELECT m.session, m.platform, m.post_id, m.segment FROM session_posts m JOIN posts p "
-                f"ON p.platform = m.platform AND p.post_id = m.post_id WHERE m.session IN ({_marks(chunk)}) "
-                f"ORDER BY m.session, p.created_at, m.post_id", chunk).fetchall()
+        rows = self._of_sessions(
+            "SELECT m.session, m.platform, m.post_id, m.segment FROM session_posts m JOIN posts p "
+            "ON p.platform = m.platform AND p.post_id = m.post_id WHERE m.session IN ({keys}) "
+            "ORDER BY m.session, p.created_at, m.post_id", keys)
         return pd.DataFrame(rows, columns=["session", "platform", "post_id", "segment"])
 
     def session_posts(self, key: int) -> pd.DataFrame:
@@ -436,33 +433,48 @@ class SessionStore:
         with ``followers``, its newest ``followers`` count."""
         import pandas as pd
 
-        self._fresh()
         columns = ["session", *_PARTICIPATION_FIELDS, "first_start", "last_start", "followers"]
         count = ("a.followers FROM participation p LEFT JOIN accounts a ON a.platform = p.platform "
                  "AND a.account_id = p.account_id") if followers else "NULL FROM participation p"
-        rows: list[tuple[Any, ...]] = []
-        for chunk in _chunked(list(keys)):
-            rows += self.db.execute(
-                f"SELECT p.session, {', '.join('p.' + f for f in _PARTICIPATION_FIELDS)}, t.first_start, "
-                f"t.last_start, {count} JOIN derived_sessions s ON s.id = p.session "
-                "LEFT JOIN tag_accounts t ON t.tag = s.tag AND t.platform = p.platform AND t.account_id = p.account_id "
-                f"WHERE p.session IN ({_marks(chunk)}) ORDER BY p.session, p.platform, p.account_id", chunk).fetchall()
+        rows = self._of_sessions(
+            f"SELECT p.session, {', '.join('p.' + f for f in _PARTICIPATION_FIELDS)}, t.first_start, "
+            f"t.last_start, {count} JOIN derived_sessions s ON s.id = p.session "
+            "LEFT JOIN tag_accounts t ON t.tag = s.tag AND t.platform = p.platform AND t.account_id = p.account_id "
+            "WHERE p.session IN ({keys}) ORDER BY p.session, p.platform, p.account_id", keys)
         frame = pd.DataFrame(rows, columns=columns)
         frame["welcomed"] = frame["welcomed"].astype(bool)
         for column in ("first_post", "first_start", "last_start"):
             frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
         return frame
 
+    def attendance(self, keys: Sequence[int]) -> pd.DataFrame:
+        """Who took part in stored sessions: ``session``, ``platform``, ``account_id``, ``handle``
+        and ``welcomed``, in session and account order — the part of :meth:`participation` a
+        chat's community history is made of, read without joining other tables."""
+        import pandas as pd
+
+        rows = self._of_sessions("SELECT session, platform, account_id, handle, welcomed FROM participation "
+                                 "WHERE session IN ({keys}) ORDER BY session, platform, account_id", keys)
+        frame = pd.DataFrame(rows, columns=["session", "platform", "account_id", "handle", "welcomed"])
+        frame["welcomed"] = frame["welcomed"].astype(bool)
+        return frame
+
     def interactions(self, keys: Sequence[int]) -> pd.DataFrame:
         """Interaction rows of stored sessions: ``session``, ``post_id``, ``source``, ``target``, ``type``."""
         import pandas as pd
 
+        rows = self._of_sessions("SELECT session, post_id, source, target, type FROM interactions "
+                                 "WHERE session IN ({keys}) ORDER BY rowid", keys)
+        return pd.DataFrame(rows, columns=["session", "post_id", "source", "target", "type"])
+
+    def _of_sessions(self, sql: str, keys: Sequence[int]) -> list[tuple[Any, ...]]:
+        """The rows of a query over stored sessions (fresh ones only), its ``{keys}`` standing for
+        the session keys, asked 500 at a time."""
         self._fresh()
         rows: list[tuple[Any, ...]] = []
         for chunk in _chunked(list(keys)):
-            rows += self.db.execute(f"SELECT session, post_id, source, target, type FROM interactions "
-                                    f"WHERE session IN ({_marks(chunk)}) ORDER BY rowid", chunk).fetchall()
-        return pd.DataFrame(rows, columns=["session", "post_id", "source", "target", "type"])
+            rows += self.db.execute(sql.format(keys=_marks(chunk)), chunk).fetchall()
+        return rows
 
     def tag_post_counts(self, tags: Iterable[str] | None = None) -> dict[str, int]:
         """Own posts carrying each hashtag (lower case; all hashtags when none are given)."""

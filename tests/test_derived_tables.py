@@ -11,6 +11,7 @@ import random
 from datetime import timedelta
 
 import orjson
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -257,6 +258,27 @@ def test_other_options_are_computed_from_the_posts_as_find_sessions_does(sample_
             (s.id, set(s.post_ids), s.hosts, [q["post_id"] for q in s.questions]) for s in found]
     chat = sample_archive.session(truth["sessions"][-1]["id"], tz=tz, hosts=["SWChatHost"])
     assert chat.meta["session"].hosts == ["SWChatHost"]
+
+
+def test_attendance_is_the_participation_rows_read_lean(sample_archive):
+    """What the community history reads equals those columns of the full participation rows."""
+    keys = list(sample_archive.session_rows("swchat")["key"])
+    columns = ["session", "platform", "account_id", "handle", "welcomed"]
+    lean = sample_archive.attendance(keys)
+    assert len(lean) > 100
+    pd.testing.assert_frame_equal(lean, sample_archive.participation(keys)[columns])
+
+
+def test_community_from_stored_and_computed_tables_agree(sample_archive, truth):
+    """Named hosts change no one's attendance: the community computed from the posts (other
+    options) equals the one read from the stored tables."""
+    tz = truth["timezone"]
+    stored = sample_archive.community("SWChat", tz=tz)
+    computed = sample_archive.community("SWChat", tz=tz, hosts=["SWChatHost"])
+    # (the start times are the same; stored ones are read back in microseconds)
+    pd.testing.assert_frame_equal(stored.sessions, computed.sessions, check_dtype=False)
+    pd.testing.assert_frame_equal(stored.accounts, computed.accounts)
+    assert stored.members == computed.members and stored.receptivity == computed.receptivity
 
 
 def test_reindex_command(sample_archive_path, tmp_path):
