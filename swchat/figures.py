@@ -239,6 +239,39 @@ def _subject(obj: Any) -> str:
     return f" — {title}"
 
 
+def _stacked_bars(ax: Any, per: Any, width: Any, kinds: Any) -> None:
+    """Stacked bars of ``per``'s columns over its time index, one collection per kind.
+
+    One :class:`~matplotlib.collections.PolyCollection` per kind draws what ``ax.bar`` would
+    (edge-aligned bars 92 % of the bin wide, no edge line, zero bars invisible) without a
+    ``Rectangle`` artist per bar, which is most of a long timeline's drawing time.
+    """
+    import matplotlib.dates as mdates
+    import numpy as np
+    from matplotlib.collections import PolyCollection
+
+    ax.xaxis.update_units(per.index)
+    left = mdates.date2num(per.index.to_pydatetime())
+    right = left + (width * 0.92) / np.timedelta64(1, "D")
+    bottom = np.zeros(len(per))
+    for kind in kinds:
+        values = per[kind].to_numpy(dtype=float) if kind in per else np.zeros(len(per))
+        if not values.any():
+            continue
+        shown = values > 0
+        top = bottom + values
+        verts = np.stack([np.column_stack([left, bottom]), np.column_stack([left, top]),
+                          np.column_stack([right, top]), np.column_stack([right, bottom])],
+                         axis=1)[shown]
+        label = f"{kind}s" if kind != "reply" else "replies"
+        bars = PolyCollection(list(verts), facecolors=KIND_COLORS[kind], linewidths=0, label=label)
+        bars.sticky_edges.y.append(0)
+        ax.add_collection(bars)
+        bottom = top
+    ax.update_datalim([(left[0], 0), (right[-1], bottom.max())])
+    ax.autoscale_view()
+
+
 def timeline_figure(growth: Any, path: str | Path, *, title: str | None = None,
                     questions: bool = True, max_bars: int = 600) -> Path:
     """Posts per minute by kind (stacked bars), with the questions marked.
@@ -263,8 +296,6 @@ def timeline_figure(growth: Any, path: str | Path, *, title: str | None = None,
     """
     import math
 
-    import numpy as np
-
     from .growth import KINDS
 
     per = growth.per_minute
@@ -278,15 +309,7 @@ def timeline_figure(growth: Any, path: str | Path, *, title: str | None = None,
         ax = fig.add_subplot()
         if len(per):
             width = freq
-            bottom = np.zeros(len(per))
-            for kind in KINDS:
-                values = per[kind].to_numpy() if kind in per else np.zeros(len(per))
-                if not values.any():
-                    continue
-                ax.bar(per.index, values, width=width * 0.92, bottom=bottom, align="edge",
-                       color=KIND_COLORS[kind], label=f"{kind}s" if kind != "reply" else "replies",
-                       linewidth=0)
-                bottom += values
+            _stacked_bars(ax, per, width, KINDS)
             span = (per.index[-1] - per.index[0]).total_seconds() / 60 + 1
             _time_axis(ax, growth.tz, span)
             ax.set_xlim(per.index[0], per.index[-1] + width)

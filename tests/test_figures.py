@@ -124,3 +124,40 @@ def test_long_timelines_are_binned(tmp_path):
     g = chat_growth(posts_frame(rows), network=False)
     assert len(g.per_minute) > 4000
     _png_is_drawn(timeline_figure(g, tmp_path / "long.png", max_bars=200))
+
+
+def test_timeline_bars_stack_the_counts_of_each_kind(tmp_path, monkeypatch):
+    """Each kind's bars stand on the kinds below it and are as tall as its count; empty bins draw nothing."""
+    import matplotlib.dates as mdates
+
+    import swchat.figures as figures
+
+    at = {"original": ["19:00:05", "19:00:40", "19:02:10"], "reply": ["19:00:20"],
+          "retweet": ["19:02:30", "19:02:50"]}
+    rows = []
+    for kind, times in at.items():
+        for t in times:
+            extra = {"reply_to_post_id": "0", "reply_to_author_id": "0"} if kind == "reply" else {}
+            rows.append(new_post(platform="x", post_id=f"{kind}{t}", author_id="1", author_handle="u1",
+                                 created_at=f"2026-10-07T{t}.000Z", kind=kind, **extra))
+    g = chat_growth(posts_frame(rows), network=False)
+    drawn = {}
+    real_save = figures.save_figure
+
+    def keep(fig, path):
+        drawn["fig"] = fig
+        return real_save(fig, path)
+
+    monkeypatch.setattr(figures, "save_figure", keep)
+    timeline_figure(g, tmp_path / "t.png")
+    ax = drawn["fig"].axes[0]
+    bars = {}
+    for collection in ax.collections:
+        for verts in collection.get_paths():
+            (x0, y0), (_, y1) = verts.vertices[0], verts.vertices[1]
+            minute = mdates.num2date(x0).strftime("%H:%M")
+            bars[(collection.get_label(), minute)] = (round(y0, 6), round(y1, 6))
+    assert bars == {("originals", "19:00"): (0, 2), ("replies", "19:00"): (2, 3),
+                    ("originals", "19:02"): (0, 1), ("retweets", "19:02"): (1, 3)}
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["originals", "replies", "retweets"]
+    assert ax.get_ylim()[0] == 0 and ax.get_ylim()[1] >= 3

@@ -442,6 +442,24 @@ def test_two_cliques_found_and_bridge_is_broker(method):
     assert d["method"] == method
 
 
+def test_limit_describes_the_largest_communities_and_keeps_the_whole_picture():
+    chat = _random_chat(9, n_accounts=40, n_posts=200)
+    full = nw.chat_communities(chat)
+    assert len(full.communities) > 2
+    some = nw.chat_communities(chat, limit=2)
+    assert some.communities == full.communities[:2]
+    assert [c.size for c in some] == sorted((c.size for c in full), reverse=True)[:2]
+    assert (some.modularity, some.singletons, some.brokers) == (full.modularity, full.singletons, full.brokers)
+
+
+def test_brokers_reuse_a_given_betweenness():
+    G = nx.barbell_graph(5, 1)
+    parts = [set(range(5)), {5, 6, 7, 8, 9, 10}]
+    assert nw.brokers(G, parts).equals(nw.brokers(G, parts, between=nw.betweenness(G)))
+    fake = dict.fromkeys(G, 1.0) | {4: 7.0}          # the given values are used as they are
+    assert nw.brokers(G, parts, between=fake)["id"].tolist() == [4, 5]
+
+
 def test_louvain_is_reproducible_and_independent_of_row_order():
     chat = _random_chat(7, n_accounts=40, n_posts=200)
     a = nw.chat_network(chat)

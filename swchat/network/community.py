@@ -46,7 +46,8 @@ __all__ = [
 # brokers between communities
 # --------------------------------------------------------------------------------------
 def brokers(G: nx.Graph, communities: Iterable[Iterable[str]] | Mapping[str, int] | None = None,
-            top: int = 10, *, seed: int = DEFAULT_SEED) -> pd.DataFrame:
+            top: int = 10, *, seed: int = DEFAULT_SEED,
+            between: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Accounts that bridge communities: the highest betweenness among those whose neighbours
     (ignoring direction) belong to more than one community.
 
@@ -57,6 +58,11 @@ def brokers(G: nx.Graph, communities: Iterable[Iterable[str]] | Mapping[str, int
         Default the ``community`` node attribute, else Louvain.
     top : int
         How many to return.
+    seed : int
+        Seed for Louvain and for the betweenness estimate on large graphs.
+    between : mapping, optional
+        The nodes' betweenness if it was already computed by
+        :func:`~swchat.network.metrics.betweenness` with this ``seed`` (saves computing it again).
 
     Returns
     -------
@@ -75,7 +81,8 @@ def brokers(G: nx.Graph, communities: Iterable[Iterable[str]] | Mapping[str, int
 
     parts = partition(G, communities, seed=seed)
     member = {node: i for i, part in enumerate(parts) for node in part}
-    between = betweenness(G, seed=seed)
+    if between is None:
+        between = betweenness(G, seed=seed)
     U = undirected(G)
     rows = []
     for node in U:
@@ -183,7 +190,7 @@ class CommunityResult:
 
 def chat_communities(chat: Chat, method: str = "louvain", seed: int = DEFAULT_SEED, *, kind: str = "all",
                      top: int = 10, min_size: int = 2, exclude_hashtags: Iterable[str] | None = None,
-                     graph: nx.DiGraph | None = None) -> CommunityResult:
+                     graph: nx.DiGraph | None = None, limit: int | None = None) -> CommunityResult:
     """The communities of a chat's network, each with its top accounts and top items.
 
     Communities are found on the undirected weighted projection of
@@ -213,6 +220,10 @@ def chat_communities(chat: Chat, method: str = "louvain", seed: int = DEFAULT_SE
         The chat's network if it was already built by
         :func:`~swchat.network.build.chat_network` with this ``kind``, ``method`` and ``seed``
         (saves building it again).
+    limit : int, optional
+        Describe only the first this many communities with at least ``min_size`` members (the
+        largest, as communities are numbered largest first); modularity, ``singletons`` and
+        brokers still cover them all. Default: describe all.
 
     Examples
     --------
@@ -256,6 +267,8 @@ def chat_communities(chat: Chat, method: str = "louvain", seed: int = DEFAULT_SE
         if len(part) < min_size:
             singletons += len(part)
             continue
+        if limit is not None and len(out) >= limit:
+            continue
         mine = own[own["_node"].isin(part)]
         accounts = table.loc[sorted(part, key=str)]
         accounts = accounts.assign(_h=accounts["handle"].fillna("").str.lower()).sort_values(
@@ -275,7 +288,7 @@ def chat_communities(chat: Chat, method: str = "louvain", seed: int = DEFAULT_SE
             top_links=[[u, int(n)] for u, n in themes.top_links(mine, top)],
             members=sorted(str(n) for n in part),
         ))
-    bridge = brokers(G, parts, top=top, seed=seed)
+    bridge = brokers(G, parts, top=top, seed=seed, between=table["betweenness"].to_dict())
     return CommunityResult(
         method=method, seed=int(seed), kind=kind, modularity=modularity, communities=out,
         singletons=singletons,

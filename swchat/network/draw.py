@@ -302,5 +302,8 @@ def draw_network(
     ax.set_aspect("equal")
     ax.margins(0.08)
     fig.tight_layout()
-    fig.savefig(path, dpi=dpi, format=path.suffix.lower().lstrip("."))
+    suffix = path.suffix.lower().lstrip(".")
+    # zlib level 3: for a drawing of many dots this is both faster and smaller than the default 6
+    extra: dict[str, Any] = {"pil_kwargs": {"compress_level": 3}} if suffix == "png" else {}
+    fig.savefig(path, dpi=dpi, format=suffix, **extra)
     return path

@@ -720,9 +720,10 @@ def _network(chat: Chat, G: nx.DiGraph | None, top: int) -> NetworkSection | Non
 
     metrics = graph_metrics(G)
     shape = network_shape(G)
-    groups = chat_communities(chat, top=top, graph=G)  # chat_network's defaults: all kinds, Louvain
+    # chat_network's defaults: all kinds, Louvain; the report lists the six largest groups
+    groups = chat_communities(chat, top=top, graph=G, limit=6)
     communities = []
-    for c in groups.communities[:6]:
+    for c in groups.communities:
         accounts = [a["handle"] or a["id"] for a in c.top_accounts[:5]]
         communities.append(Community(
             label=f"Group {int(c.id) + 1}", size=int(c.size), accounts=[str(a) for a in accounts],
