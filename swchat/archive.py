@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from .consent_store import CONSENT_DDL, ConsentStore
 from .errors import ArchiveError, InputFormatError, SelectionError
 from .parallel import fork_available
 from .readers.base import Account, Note, Post, Rejected, Source
@@ -66,7 +67,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["DEFAULT_ARCHIVE", "Archive", "FileResult", "IngestResult", "default_archive_path"]
 
 DEFAULT_ARCHIVE = "swchat.db"
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 BATCH = 2000
 _ZLIB_LEVEL = 2  # raw blocks: as fast as level 1, 3.5x cheaper than 6 for ~25% more bytes
 
@@ -258,7 +259,7 @@ def _now() -> str:
     return iso_utc(datetime.now(UTC))
 
 
-class Archive(SessionStore):
+class Archive(SessionStore, ConsentStore):
     """A swchat archive: one SQLite file.
 
     Parameters
@@ -288,10 +289,10 @@ class Archive(SessionStore):
             self.db.execute("PRAGMA busy_timeout=5000")
             version = self.meta_value("schema_version")
             if version is None:
-                self.db.executescript(_DDL + DERIVED_DDL)
+                self.db.executescript(_DDL + DERIVED_DDL + CONSENT_DDL)
                 self.set_meta("schema_version", SCHEMA_VERSION)
-            elif version == "1":
-                self._upgrade_from_1()
+            elif version in ("1", "2"):
+                self._upgrade(version)
             elif version != SCHEMA_VERSION:
                 raise ArchiveError(f"{self.path} has archive schema {version}; this swchat reads {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
@@ -311,18 +312,24 @@ class Archive(SessionStore):
         """Set a value of the archive's ``meta`` table."""
         self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
-    def _upgrade_from_1(self) -> None:
-        """Schema 1 → 2: the derived session tables and per-hashtag post counts (made in one
-        transaction; the session tables are filled on first use)."""
+    def _upgrade(self, version: str) -> None:
+        """Bring an older archive to this schema in one transaction. 1 → 2: the derived session
+        tables and per-hashtag post counts (the session tables are filled on first use); 2 → 3:
+        the consent registry (``optouts``, ``forgotten``)."""
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
-            for statement in DERIVED_DDL.split(";"):
+            if version == "1":
+                for statement in DERIVED_DDL.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute("INSERT INTO tag_counts (tag, posts) SELECT h.tag, count(*) FROM post_hashtags h "
+                           "JOIN posts p ON p.platform = h.platform AND p.post_id = h.post_id WHERE p.is_context = 0 "
+                           "GROUP BY h.tag")
+                self.set_meta("derived_full", "1")
+            for statement in CONSENT_DDL.split(";"):
                 if statement.strip():
                     db.execute(statement)
-            db.execute("INSERT INTO tag_counts (tag, posts) SELECT h.tag, count(*) FROM post_hashtags h JOIN posts p "
-                       "ON p.platform = h.platform AND p.post_id = h.post_id WHERE p.is_context = 0 GROUP BY h.tag")
-            self.set_meta("derived_full", "1")
             self.set_meta("schema_version", SCHEMA_VERSION)
             db.execute("COMMIT")
         except BaseException:

@@ -35,6 +35,7 @@ __all__ = [
     "PLATFORMS",
     "POST_COLUMNS",
     "POST_DTYPES",
+    "account_entry",
     "accounts_frame",
     "iso_utc",
     "light_posts",
@@ -165,6 +166,34 @@ def iso_utc(value: datetime) -> str:
         value = value.replace(tzinfo=UTC)
     value = value.astimezone(UTC)
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def account_entry(text: str) -> str:
+    """An account as a person names it (handle, ``@handle``, ``@user@host``, profile or post
+    link, account id), in the one form opt-out lists and the consent registry keep.
+
+    Handles are lower-cased without ``@``; a Mastodon account becomes ``user@host`` (from
+    ``@user@host`` or ``https://host/@user``); an X or Bluesky link gives its handle; an account
+    id stays as written. An empty result means the text names no account.
+
+    Examples
+    --------
+    >>> [account_entry(t) for t in ["@Ann", "https://x.com/Cat/status/1", "bsky.app/profile/dan.bsky.social",
+    ...                             "https://social.coop/@Eve", "@fay@mastodon.social", "1234567", "  "]]
+    ['ann', 'cat', 'dan.bsky.social', 'eve@social.coop', 'fay@mastodon.social', '1234567', '']
+    """
+    import re
+
+    entry = text.strip()
+    link = re.match(r"^(?:https?://)?(?:www\.|mobile\.)?(?:twitter\.com|x\.com|bsky\.app/profile)/([^/?#\s]+)",
+                    entry, re.IGNORECASE)
+    if link:
+        entry = link.group(1)
+    else:
+        fedi = re.match(r"^(?:https?://)([^/\s]+)/@([^/?#\s@]+)", entry, re.IGNORECASE)
+        if fedi:
+            entry = f"{fedi.group(2)}@{fedi.group(1)}"
+    return entry.lstrip("@").lower()
 
 
 def time_zone(tz: str | None) -> ZoneInfo:

@@ -234,12 +234,13 @@ def test_a_schema_1_archive_is_upgraded_in_place(sample_dir, tmp_path):
         expected = [s.id for s in archive.sessions("SWChat")]
         db = archive.db
         for table in ("changes", "tag_counts", "derived_sessions", "session_posts", "participation",
-                      "interactions", "tag_accounts"):
+                      "interactions", "tag_accounts", "optouts", "forgotten"):
             db.execute(f"DROP TABLE {table}")
         db.execute("DELETE FROM meta WHERE key LIKE 'derived_%'")
         db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with swchat.open(path) as archive:
-        assert archive.meta_value("schema_version") == "2"
+        assert archive.meta_value("schema_version") == "3"
+        assert archive.optouts() == []
         assert [s.id for s in archive.sessions("SWChat")] == expected
         assert archive.stats()["top_hashtags"][0][0].lower() == "swchat"
 

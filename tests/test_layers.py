@@ -22,9 +22,11 @@ LAYERS: list[tuple[str, list[str]]] = [
     ]),
     ("readers", ["swchat.readers", "swchat.readers.*"]),
     ("archive: storage, every SQL statement, derived tables", [
-        "swchat.archive", "swchat.session_store",
+        "swchat.archive", "swchat.session_store", "swchat.consent_store",
     ]),
-    ("Chat: the data of one selection", ["swchat.chat"]),
+    ("Chat: the data of one selection, and privacy (a transformation of a chat)", [
+        "swchat.chat", "swchat.privacy",
+    ]),
     ("analyses: pure functions of DataFrames", [
         "swchat.questions", "swchat.sessions", "swchat.threads", "swchat.themes", "swchat.growth",
         "swchat.community", "swchat.derive", "swchat.network", "swchat.network.grouping", "swchat.network.build",
@@ -32,7 +34,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ]),
     ("outputs: report, figures, exports", [
         "swchat.figures", "swchat.transcript", "swchat.report", "swchat.report.summary", "swchat.report.render",
-        "swchat.report.privacy", "swchat.network.draw", "swchat.network.export",
+        "swchat.network.draw", "swchat.network.export",
     ]),
     ("CLI and the public facade", [
         "swchat", "swchat.__main__", "swchat.api", "swchat.cli", "swchat.commands", "swchat.commands.*",

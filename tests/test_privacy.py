@@ -156,7 +156,7 @@ def test_opted_out_hidden_in_mentions_links_and_profiles():
 def test_account_list_file(tmp_path):
     f = tmp_path / "list.txt"
     f.write_text("\ufeff# comment\n\n  @Ann  # trailing comment\n12345\nhttps://twitter.com/Bob/\nx.com/cat?s=1\n")
-    assert read_account_list(f) == ["Ann", "12345", "Bob", "cat"]
+    assert read_account_list(f) == ["ann", "12345", "bob", "cat"]
     with pytest.raises(PrivacyError, match="cannot read"):
         read_account_list(tmp_path / "missing.txt")
 

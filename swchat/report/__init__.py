@@ -19,7 +19,7 @@ True
 
 from __future__ import annotations
 
-from .privacy import (
+from ..privacy import (
     Privacy,
     PrivacyError,
     exclude_accounts,

@@ -1,7 +1,7 @@
 """The post-chat summary: every number, list and figure a report shows, computed once.
 
 :func:`build_summary` takes a :class:`~swchat.chat.Chat` (usually one session), applies the
-publishing options (:mod:`swchat.report.privacy`) *before* anything is computed, then asks the
+publishing options (:mod:`swchat.privacy`) *before* anything is computed, then asks the
 analysis modules for each section:
 
 ========================  ==========================================================================
@@ -865,10 +865,10 @@ def build_summary(
         one; ``False``: no comparison.
     exclude : iterable of str or path, optional
         Opted-out accounts (handles or ids, or an opt-out file), see
-        :func:`swchat.report.privacy.exclude_accounts`.
+        :func:`swchat.privacy.exclude_accounts`.
     pseudonymise : str or bytes, optional
         A secret: show every account under a stable pseudonym, see
-        :func:`swchat.report.privacy.pseudonymise`.
+        :func:`swchat.privacy.pseudonymise`.
     top : int
         How many items per list (answers per question, contributors, conversations…).
     figures : bool
@@ -885,7 +885,7 @@ def build_summary(
     SelectionError
         When the chat has no posts left (e.g. everyone opted out), or the time zone is unknown.
     """
-    from .privacy import Privacy, read_account_list
+    from ..privacy import Privacy, read_account_list
 
     zone = _zone(tz)
     if isinstance(exclude, str | Path) and Path(exclude).is_file():

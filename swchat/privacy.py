@@ -53,12 +53,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import SwchatError
+from .errors import SwchatError
+from .schema import account_entry
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from ..chat import Chat, History
+    from .chat import Chat, History
 
 __all__ = [
     "OPTED_OUT",
@@ -117,7 +118,7 @@ def read_account_list(path: str | Path) -> list[str]:
     Returns
     -------
     list of str
-        The entries, as written (without ``@``, comments and surrounding spaces).
+        The entries as :func:`swchat.schema.account_entry` writes them (lower case, no ``@``).
 
     Raises
     ------
@@ -130,7 +131,7 @@ def read_account_list(path: str | Path) -> list[str]:
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "optout.txt"
     >>> _ = f.write_text("# asked on 2026-09-03\\n@ann\\n1234567  # bob's id\\n\\nhttps://x.com/Cat\\n")
     >>> read_account_list(f)
-    ['ann', '1234567', 'Cat']
+    ['ann', '1234567', 'cat']
     """
     try:
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
@@ -140,14 +141,9 @@ def read_account_list(path: str | Path) -> list[str]:
         raise PrivacyError(f"cannot read the account list {path}: it is not a text file (UTF-8)") from None
     entries = []
     for line in lines:
-        entry = line.split("#", 1)[0].strip()
-        if not entry:
-            continue
-        link = re.match(r"^(?:https?://)?(?:www\.|mobile\.)?(?:twitter\.com|x\.com|bsky\.app/profile)/([^/?#\s]+)",
-                        entry, re.IGNORECASE)
-        if link:
-            entry = link.group(1)
-        entries.append(entry.lstrip("@"))
+        entry = account_entry(line.split("#", 1)[0])
+        if entry:
+            entries.append(entry)
     return entries
 
 
@@ -314,8 +310,8 @@ class Privacy:
         leave a protected chat; pseudonymising renames every account as in the chat.
         ``posts`` and ``profiles`` (the chat's, unprotected) help match opt-out entries.
         """
-        from ..chat import History
-        from ..schema import accounts_frame
+        from .chat import History
+        from .schema import accounts_frame
 
         if history is None or not self.active:
             return history
@@ -409,7 +405,7 @@ class Privacy:
 
     def frames(self, posts: pd.DataFrame, profiles: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Apply the policy to a posts frame and a profiles frame (new frames are returned)."""
-        from ..schema import accounts_frame
+        from .schema import accounts_frame
 
         posts = posts.copy()
         profiles = accounts_frame([]) if profiles is None else profiles.copy()
