@@ -52,8 +52,10 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from .community import Community
+    from .exports import Exported
     from .growth import Growth
     from .network import CommunityResult
+    from .privacy import Privacy
     from .readers.base import Source
     from .report.summary import Summary
     from .themes import Themes
@@ -148,6 +150,29 @@ class Chat(data.Chat):
         from .report.summary import build_summary
 
         return build_summary(self, **options)
+
+    def to_parquet(self, folder: str | Path, tables: Iterable[str] | str | None = None, *,
+                   layout: str = "files") -> Exported:
+        """Write the chat's tables as Parquet files in ``folder`` (see :func:`swchat.exports.export_chat`).
+
+        ``tables`` from ``posts``, ``accounts``, ``edges``, ``sessions``, ``participation``
+        (default: all; the last two are empty unless the chat is a session of an archive);
+        ``layout="partitioned"`` puts posts and edges in ``tag=…/month=…`` folders. DuckDB,
+        Polars, pandas and Spark read them as they are.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from swchat.schema import new_post, posts_frame
+        >>> chat = Chat(posts=posts_frame([new_post(platform="x", post_id="1", author_id="9",
+        ...     created_at="2026-10-07T19:00:00.000Z", text="Q1 #SWChat")]), hashtag="SWChat")
+        >>> written = chat.to_parquet(pathlib.Path(tempfile.mkdtemp()), tables=["posts"])
+        >>> written["posts"].name, written.rows
+        ('posts.parquet', {'posts': 1})
+        """
+        from .exports import export_chat
+
+        return export_chat(self, folder, format="parquet", tables=tables, layout=layout)
 
 
 class _Stored:
@@ -269,7 +294,123 @@ class Archive(store.Archive):
         The archive file; created when absent. Defaults to ``$SWCHAT_ARCHIVE`` or ``swchat.db``.
     create : bool
         When ``False``, a missing file raises :class:`~swchat.errors.ArchiveError` instead.
+
+    Notes
+    -----
+    **Consent is applied where the selection is made.** Every chat :meth:`session`,
+    :meth:`select` and :meth:`chat` return, every session :meth:`sessions` lists and every
+    history :meth:`community` reads leaves out the accounts of the archive's opt-out list
+    (:meth:`add_optouts`; ``swchat optout add``) and forgotten accounts, as
+    :class:`swchat.privacy.Privacy` does: their posts and the retweets of them go, and their
+    handle, name and id are hidden where others mention, reply to or link to them. So every
+    analysis, figure, report and export made from these honours it. :meth:`pseudonymise` makes
+    every later selection show accounts under keyed pseudonyms; :meth:`exclude` leaves out more
+    accounts for this connection only.
     """
+
+    def __init__(self, path: str | Path | None = None, *, create: bool = True) -> None:
+        super().__init__(path, create=create)
+        self._extra_exclusions: list[str] = []
+        self._secret: bytes | None = None
+        self._keep_names: list[str] = []
+
+    # -- consent and privacy ----------------------------------------------------------------
+    def pseudonymise(self, secret: str | bytes | None, keep_names: Iterable[str] | None = None) -> None:
+        """Show every account under a stable pseudonym in everything selected from now on.
+
+        Parameters
+        ----------
+        secret : str or bytes, or None
+            At least 16 characters (:func:`swchat.privacy.read_secret` reads one from a file or
+            ``$SWCHAT_SECRET``); the same secret gives the same pseudonyms in every command and
+            notebook. ``None`` stops pseudonymising.
+        keep_names : iterable of str, optional
+            Handles or ids that keep their own names (hosts who want to be credited).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> archive = Archive(pathlib.Path(tempfile.mkdtemp()) / "x.db")
+        >>> archive.pseudonymise("0123456789abcdef", keep_names=["@host"])
+        >>> archive.policy().name("x", "12345", "ann"), archive.policy().name("x", "1", "host")
+        ('participant_7e62bdbf', 'host')
+        """
+        from .privacy import as_secret
+
+        self._secret = None if secret is None else as_secret(secret)
+        self._keep_names = list(keep_names or [])
+
+    def opt_out(self, accounts: Iterable[str], *, reason: str | None = None,
+                people: str | Path | None = None) -> list[str]:
+        """Put accounts on the archive's opt-out list (``swchat optout add``), for good.
+
+        Parameters
+        ----------
+        accounts : iterable of str
+            Handles, ``@user@host``, profile links or account ids.
+        reason : str, optional
+            Recorded with each entry (e.g. "asked by DM on 3 Sept").
+        people : str or Path, optional
+            A people file (:func:`swchat.privacy.read_people`): an account listed there takes
+            its person's other accounts with it, so the opt-out follows them across platforms.
+
+        Returns
+        -------
+        list of str
+            The entries recorded (each account as :func:`swchat.schema.account_entry` writes it).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> archive = Archive(pathlib.Path(tempfile.mkdtemp()) / "x.db")
+        >>> archive.opt_out(["@Ann", "https://bsky.app/profile/bob.bsky.social"], reason="asked")
+        ['ann', 'bob.bsky.social']
+        """
+        from .privacy import checked_entry, read_people
+        from .schema import account_entry
+
+        entries = [checked_entry(e, "opt-out") for e in (account_entry(str(a)) for a in accounts) if e]
+        if people is not None:
+            linked = read_people(people)
+            entries += sorted({other for e in entries for other in linked.get(e, ())})
+        entries = list(dict.fromkeys(entries))
+        self.add_optouts(entries, reason=reason)
+        return entries
+
+    def exclude(self, accounts: Iterable[str]) -> None:
+        """Leave these accounts out of everything selected from now on, besides the archive's
+        opt-out list (for this connection only; :meth:`add_optouts` records them for good)."""
+        from .schema import account_entry
+
+        self._extra_exclusions += [e for e in (account_entry(str(a)) for a in accounts) if e]
+
+    def policy(self, *, include_opted_out: bool = False) -> Privacy:
+        """The privacy policy of this connection: the opt-out list, forgotten accounts and
+        :meth:`exclude`'s accounts left out, and :meth:`pseudonymise`'s secret.
+
+        ``include_opted_out`` leaves the opt-outs in (for the archivist's counts, ``swchat stats``).
+        """
+        from .privacy import Privacy
+
+        exclude = [] if include_opted_out else [*self.optout_entries(), *self._extra_exclusions]
+        return Privacy(exclude=exclude, secret=self._secret, keep=self._keep_names)
+
+    def _protected(self, chat: Chat) -> Chat:
+        policy = self.policy()
+        return policy.chat(chat) if policy.active else chat
+
+    def stats(self, top: int = 10, *, exclude: set[tuple[str, str]] | None = None,
+              include_opted_out: bool = False) -> dict[str, Any]:
+        """Counts that describe the archive (see :meth:`swchat.archive.Archive.stats`), without
+        the posts of opted-out and forgotten accounts unless ``include_opted_out``; plus
+        ``opted_out`` (entries on the opt-out list) and ``forgotten`` (accounts)."""
+        excluded = set(exclude or ())
+        if not include_opted_out:
+            excluded |= self.opted_out_accounts(posts=True) | self._accounts_named(self._extra_exclusions)
+        counts = super().stats(top, exclude=excluded or None)
+        counts["opted_out"] = len(self.optouts())
+        counts["forgotten"] = len(self.forgotten_accounts())
+        return counts
 
     # -- keeping the derived tables -------------------------------------------------------
     def ingest(self, inputs: Iterable[str | Path | Source], format: str | None = None,
@@ -340,10 +481,17 @@ class Archive(store.Archive):
         listed = self._labelled(rows, tz)
         if hashtag is None:
             listed = self._without_co_hashtags(listed, rows)
+        policy = self.policy()
+        if policy.active:
+            listed = [policy.session_listing(s) for s in listed]
         if members:
             keys = [s.key for s in listed if s.key is not None]
             found = tables.members(keys)
-            part = tables.participation(keys)
+            part = policy.accounts(tables.participation(keys))
+            if policy.active:  # the posts of excluded accounts leave; post ids are keyed when pseudonymising
+                gone = self.post_ids_by(self._accounts_named(policy.exclude or [], posts=True))
+                found = found[~found["post_id"].astype(str).isin(gone)]
+                found = found.assign(post_id=found["post_id"].map(policy.post_id))
             post_ids = {k: [str(p) for p in g["post_id"]] for k, g in found.groupby("session", sort=False)}
             authors = {k: [str(a) for a in g.sort_values("first_post", kind="stable")["account_id"]]
                        for k, g in part.groupby("session", sort=False)}
@@ -471,7 +619,7 @@ class Archive(store.Archive):
         history = self._history(siblings, part, tables.interactions(keys))
         own = posts[~posts["is_context"].to_numpy(bool)]
         accounts = set(zip(posts["platform"], posts["author_id"], strict=True))
-        return Chat(
+        return self._protected(Chat(
             posts=posts, profiles=self.accounts(accounts), hashtag=session.hashtag, session_id=session.id,
             meta={"session": session, "timezone": session.timezone, "hosts": list(session.host_ids),
                   "newcomers": [a for a in session.author_ids if a in newcomers],
@@ -480,7 +628,7 @@ class Archive(store.Archive):
                                                        name="post_id"), name="segment", dtype=object)
                   .reindex(own["post_id"].astype(str).to_numpy(object))},
             history=history,
-        )
+        ))
 
     @staticmethod
     def _history(siblings: list[data.Session], participation: pd.DataFrame,
@@ -552,13 +700,27 @@ class Archive(store.Archive):
         listed = self._labelled(tables.rows(tag), tz)
         if not listed:
             raise SelectionError(f"no sessions of #{tag} in {self.path}")
-        part = tables.attendance([s.key for s in listed if s.key is not None])
+        keys = [s.key for s in listed if s.key is not None]
+        part = self._attendance(tables, keys)
         id_of = {s.key: s.id for s in listed}
         posts = tables.rows(tag).set_index("key")["posts"]
         sessions = pd.DataFrame({"session": [s.id for s in listed], "start": [s.start for s in listed],
                                  "posts": [int(posts[s.key]) for s in listed]})
         return community_from_participation(sessions, part.assign(session=part["session"].map(id_of)),
                                             hashtag=listed[0].hashtag)
+
+    def _attendance(self, tables: _Stored | _Computed, keys: Sequence[int]) -> pd.DataFrame:
+        """Who took part in these sessions (and was welcomed), under this connection's policy:
+        excluded accounts leave, and a welcome only they gave no longer counts."""
+        part = tables.attendance(keys)
+        policy = self.policy()
+        if not policy.active:
+            return part
+        if policy.exclude:
+            welcomed = _welcomed(tables.interactions(keys), policy)
+            account = part["platform"].astype(str) + ":" + part["account_id"].astype(str)
+            part = part.assign(welcomed=[(s, a) in welcomed for s, a in zip(part["session"], account, strict=True)])
+        return policy.accounts(part)
 
     # -- selections ---------------------------------------------------------------------
     def select(self, hashtag: str | None = None, since: str | datetime | None = None,
@@ -572,12 +734,18 @@ class Archive(store.Archive):
         SelectionError
             When nothing matches.
         """
+        if options.get("columns") is not None and self.policy().active:
+            options = {**options, "columns": None}  # hiding people reads texts, names and links
         posts = self.posts(hashtag, since, until, **options)
         if not (~posts["is_context"]).any():
             what = f"#{hashtag.lstrip('#')}" if hashtag else "posts"
             raise SelectionError(f"no {what} in {self.path} for that selection")
         keys = set(zip(posts["platform"], posts["author_id"], strict=True))
         chat = Chat(posts=posts, profiles=self.accounts(keys), hashtag=hashtag.lstrip("#") if hashtag else None)
+        chat = self._protected(chat)
+        if not (~chat.posts["is_context"]).any():
+            raise SelectionError(f"no posts left in {self.path} for that selection once opted-out accounts are "
+                                 "left out")
         for key, value in (("since", since), ("until", until)):
             if value:
                 chat.meta[key] = value
@@ -604,6 +772,77 @@ class Archive(store.Archive):
                 raise ValueError("give either a session id or a selection (hashtag, since, until), not both")
             return self.session(session_id, tz=tz)
         return self.select(hashtag, since, until, columns=columns)
+
+    def export(self, folder: str | Path, *, format: str = "parquet", tables: Iterable[str] | str | None = None,
+               session_id: str | None = None, hashtag: str | None = None, since: str | datetime | None = None,
+               until: str | datetime | None = None, platform: str | None = None, tz: str | None = "UTC",
+               layout: str = "files") -> Exported:
+        """Write the tables of a selection into ``folder`` (``swchat export``).
+
+        The chat is :meth:`session` (with ``session_id``) or :meth:`select` (``hashtag``,
+        ``since``, ``until``, ``platform``; every post when none is given), so the archive's
+        consent rules are applied as everywhere else. The sessions are those :meth:`sessions`
+        lists for the selection (starting in ``[since, until)``, on ``platform``), and the
+        participation table is read session by session from each session's history (written
+        as it is read). Tables and formats: :mod:`swchat.exports`.
+
+        Parameters
+        ----------
+        folder : str or Path
+            Created when missing (its parent must exist).
+        format : {"parquet", "csv", "jsonl", "ids"}
+        tables : iterable of str or str, optional
+            ``posts``, ``accounts``, ``edges``, ``sessions``, ``participation`` (default: all;
+            for ``ids``: ``posts``).
+        session_id, hashtag, since, until, platform
+            The selection (a session id, or the others).
+        tz : str
+            The time zone session ids are listed in.
+        layout : {"files", "partitioned"}
+            Parquet only: posts and edges in ``tag=…/month=…`` folders.
+
+        Returns
+        -------
+        swchat.exports.Exported
+            Table → file (or files), with ``rows``, ``files`` (rows per file) and ``manifest``.
+
+        Raises
+        ------
+        ValueError
+            When both a session id and a selection are given, or for a request
+            :func:`swchat.exports.check_request` refuses.
+        SelectionError
+            When there is no such session, or nothing is selected.
+        """
+        from .exports import check_request, export_chat, session_participation, sessions_between
+
+        wanted = check_request(format, tables, layout)
+        selection = {"since": since, "until": until, "platform": platform, "tz": tz}
+        if session_id:
+            if hashtag or since or until or platform:
+                raise ValueError("give either a session id or a selection (hashtag, since, until, platform), not both")
+            chat = self.session(session_id, tz=tz)
+            return export_chat(chat, folder, format=format, tables=wanted, layout=layout, selection=selection)
+        chat = self.select(hashtag, since, until, platform=platform)
+        needs_sessions = format != "ids" and bool(set(wanted) - {"accounts"} or layout == "partitioned")
+        listed = sessions_between(self.sessions(hashtag, tz=tz, members=True), since, until, platform) \
+            if needs_sessions else []
+        participation = (session_participation(self.session(s.id, tz=tz)) for s in listed) \
+            if "participation" in wanted else None
+        return export_chat(chat, folder, format=format, tables=wanted, sessions=listed, participation=participation,
+                           layout=layout, selection=selection)
+
+
+def _welcomed(interactions: pd.DataFrame, policy: Privacy) -> set[tuple[Any, str]]:
+    """``(session, "platform:account_id")`` of who received a reply or mention from an account
+    the policy keeps."""
+    def kept(value: Any) -> bool:
+        platform, _, rest = str(value).partition(":")
+        return not (policy.excludes(platform, rest) or (rest.startswith("@") and policy.excludes(platform, None, rest)))
+
+    welcoming = interactions[interactions["type"].isin(["reply", "mention"]).to_numpy(bool)]
+    welcoming = welcoming[welcoming["source"].map(kept).to_numpy(bool)]
+    return set(zip(welcoming["session"], welcoming["target"].astype(str), strict=True))
 
 
 def _default_options(options: dict[str, Any]) -> bool:

@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from .consent_store import CONSENT_DDL, ConsentStore
+from .consent_store import CONSENT_DDL, ConsentStore, Naming
 from .errors import ArchiveError, InputFormatError, SelectionError
 from .parallel import fork_available
 from .readers.base import Account, Note, Post, Rejected, Source
@@ -207,8 +207,10 @@ class FileResult:
     """What happened to one input file.
 
     ``read = added + duplicates + rejected`` always holds; ``context`` counts referenced posts
-    newly stored for context, ``accounts`` the account snapshots written, ``notes``
-    what the reader said besides (API error pages…), ``error`` why a whole file was refused.
+    newly stored for context, ``accounts`` the account snapshots written, ``forgotten`` the
+    posts of forgotten accounts left out (not counted in ``read``; see
+    :meth:`~swchat.consent_store.ConsentStore.forget`, and ``notes`` for the rest it left out),
+    ``notes`` what the reader said besides (API error pages…), ``error`` why a whole file was refused.
     """
 
     path: str
@@ -219,6 +221,7 @@ class FileResult:
     rejected: int = 0
     context: int = 0
     accounts: int = 0
+    forgotten: int = 0
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     digest: str | None = None
@@ -356,6 +359,11 @@ class Archive(SessionStore, ConsentStore):
     ) -> IngestResult:
         """Import export files into the archive, one transaction per file.
 
+        What belongs to a forgotten account (:meth:`~swchat.consent_store.ConsentStore.forget`)
+        is left out as it is read: its posts, snapshots and raw records, the raw records of
+        others' posts that name it or its posts, the text of retweets of its posts (see
+        ``FileResult.forgotten`` and the notes).
+
         Parameters
         ----------
         inputs : iterable of str, Path or Source
@@ -467,8 +475,15 @@ class Archive(SessionStore, ConsentStore):
         records = zlib.decompress(row[0]).split(b"\n")
         return orjson.loads(records[row[1]])
 
-    def stats(self, top: int = 10) -> dict[str, Any]:
+    def stats(self, top: int = 10, *, exclude: set[tuple[str, str]] | None = None) -> dict[str, Any]:
         """Counts that describe the archive.
+
+        Parameters
+        ----------
+        top : int
+            How many hashtags to list.
+        exclude : set of (platform, account_id), optional
+            Accounts whose posts and snapshots are not counted (opted-out accounts).
 
         Returns
         -------
@@ -478,22 +493,38 @@ class Archive(SessionStore, ConsentStore):
             ``[tag, posts]``, case-insensitive), ``sources`` (imports) and ``rejected`` records.
         """
         q = self.db.execute
-        posts = q("SELECT count(*) FROM posts WHERE is_context = 0").fetchone()[0]
-        context = q("SELECT count(*) FROM posts WHERE is_context = 1").fetchone()[0]
-        accounts = q("SELECT count(*) FROM accounts").fetchone()[0]
-        by_kind = dict(q("SELECT kind, count(*) FROM posts WHERE is_context = 0 GROUP BY kind ORDER BY 2 DESC"))
-        by_platform = dict(q("SELECT platform, count(*) FROM posts WHERE is_context = 0 GROUP BY platform"))
-        first, last = q("SELECT min(created_at), max(created_at) FROM posts WHERE is_context = 0").fetchone()
-        tags = q("SELECT tag, posts FROM tag_counts WHERE posts > 0 ORDER BY posts DESC, tag LIMIT ?",
-                 (top,)).fetchall()
+        keep = ""
+        if exclude:
+            q("CREATE TEMP TABLE IF NOT EXISTS stats_excluded (platform TEXT, account_id TEXT, "
+              "PRIMARY KEY (platform, account_id))")
+            q("DELETE FROM temp.stats_excluded")
+            self.db.executemany("INSERT OR IGNORE INTO temp.stats_excluded VALUES (?, ?)", sorted(exclude))
+            keep = (" AND NOT EXISTS (SELECT 1 FROM temp.stats_excluded e WHERE e.platform = p.platform "
+                    "AND e.account_id = p.author_id)")
+        posts = q(f"SELECT count(*) FROM posts p WHERE is_context = 0{keep}").fetchone()[0]
+        context = q(f"SELECT count(*) FROM posts p WHERE is_context = 1{keep}").fetchone()[0]
+        accounts = q("SELECT count(*) FROM accounts").fetchone()[0] - len(
+            q("SELECT 1 FROM accounts a JOIN temp.stats_excluded e USING (platform, account_id)").fetchall()
+            if exclude else [])
+        by_kind = dict(q(f"SELECT kind, count(*) FROM posts p WHERE is_context = 0{keep} GROUP BY kind "
+                         "ORDER BY 2 DESC"))
+        by_platform = dict(q(f"SELECT platform, count(*) FROM posts p WHERE is_context = 0{keep} GROUP BY platform"))
+        first, last = q(f"SELECT min(created_at), max(created_at) FROM posts p WHERE is_context = 0{keep}").fetchone()
+        if exclude:
+            tags = q("SELECT h.tag, count(*) FROM post_hashtags h JOIN posts p ON p.platform = h.platform "
+                     f"AND p.post_id = h.post_id WHERE p.is_context = 0{keep} GROUP BY h.tag "
+                     "ORDER BY 2 DESC, h.tag LIMIT ?", (top,)).fetchall()
+        else:
+            tags = q("SELECT tag, posts FROM tag_counts WHERE posts > 0 ORDER BY posts DESC, tag LIMIT ?",
+                     (top,)).fetchall()
         shown = {}
         for tag, n in tags:
             # show the most common spelling of each tag
             spelled = q(
                 "SELECT value, count(*) FROM posts p, json_each(p.hashtags) "
                 "JOIN post_hashtags h ON h.platform = p.platform AND h.post_id = p.post_id "
-                "WHERE h.tag = ? AND lower(value) = ? AND p.is_context = 0 GROUP BY value ORDER BY 2 DESC LIMIT 1",
-                (tag, tag)).fetchone()
+                f"WHERE h.tag = ? AND lower(value) = ? AND p.is_context = 0{keep} GROUP BY value "
+                "ORDER BY 2 DESC LIMIT 1", (tag, tag)).fetchone()
             shown[spelled[0] if spelled else tag] = n
         return {
             "posts": posts,
@@ -769,10 +800,16 @@ class _Writer:
         self.next_block = (db.execute("SELECT max(id) FROM raw_blocks").fetchone()[0] or 0) + 1
         self.days: set[str] = set()  # days of the posts added (or promoted from context): see finish
         self.tag_counts: dict[str, int] = {}
+        forgotten = {(p, a) for p, a in db.execute("SELECT platform, account_id FROM forgotten")}
+        self.forgetful = _Forgetful(forgotten) if forgotten else None
 
     def finish(self) -> None:
         """Record what the import changed, for the derived session tables
-        (:mod:`swchat.session_store`): the days of the posts it added, and posts per hashtag."""
+        (:mod:`swchat.session_store`): the days of the posts it added, and posts per hashtag;
+        and what it left out of forgotten accounts."""
+        if self.forgetful is not None:
+            self.result.forgotten = self.forgetful.posts
+            self.result.notes += self.forgetful.notes()
         if self.days:
             self.db.executemany("INSERT INTO changes (day) VALUES (?)", [(d,) for d in sorted(self.days)])
         if self.tag_counts:
@@ -783,15 +820,20 @@ class _Writer:
     def write(self, kind: int, payload: Any) -> None:
         result = self.result
         if kind == _POSTS:
+            if self.forgetful is not None:
+                payload = self.forgetful.batch(*payload, existing=_existing(self.db, payload[0], self.source_id))
             self._posts(*payload)
         elif kind == _ACCOUNTS:
             now = _now()
+            if self.forgetful is not None:
+                payload = self.forgetful.accounts(payload)
             rows = [row if row[-1] else (*row[:-1], now) for row in payload]
             result.accounts += len(rows)
             self.db.executemany(_INSERT_ACCOUNT, rows)
         elif kind == _REJECTS:
             head = (self.source_id, self.name, self.digest)
-            self.db.executemany(_INSERT_REJECTED, [(*head, *reject) for reject in payload])
+            kept = payload if self.forgetful is None else self.forgetful.rejects(payload)
+            self.db.executemany(_INSERT_REJECTED, [(*head, *reject) for reject in kept])
             result.rejected += len(payload)
             result.read += len(payload)
         elif kind == _NOTE:
@@ -865,6 +907,159 @@ class _Writer:
 
 
 _INSERT_TAG = "INSERT OR IGNORE INTO post_hashtags (tag, platform, post_id) VALUES (?, ?, ?)"
+
+_AUTHOR, _HANDLE, _TEXT, _KIND, _REPLY_TO, _REPLY_AUTHOR, _REPLY_HANDLE, _QUOTED, _RETWEETED = (
+    _DIRECT.index(c) for c in ("author_id", "author_handle", "text", "kind", "reply_to_post_id",
+                               "reply_to_author_id", "reply_to_handle", "quoted_post_id", "retweeted_post_id"))
+_MENTIONS = len(_DIRECT) + 2  # after is_quote and hashtags: see _read_batches
+_URLS = _MENTIONS + 1
+
+
+class _Forgetful:
+    """What an import leaves out because accounts were forgotten (:meth:`ConsentStore.forget`),
+    applied to the batches of :func:`_read_batches` before they are written.
+
+    Left out, as ``forget`` would remove them: the forgotten accounts' posts (and context copies),
+    account snapshots and raw records; the raw records of others' posts that reply to, quote or
+    retweet one of their posts seen in this import or that name them (their id; their handle, as
+    learned from this import: the archive keeps no handle of a forgotten account); the text of
+    others' retweets of their posts; the raw text of rejected records that name them. The set of
+    forgotten accounts is read once per import; each post costs a set lookup.
+    """
+
+    def __init__(self, forgotten: set[tuple[str, str]]) -> None:
+        self.forgotten = forgotten
+        self.ids = sorted({a for _p, a in forgotten})
+        self.handles: set[str] = set()  # learned from this import's rows, never stored
+        self.post_ids: set[tuple[str, str]] = set()  # their posts seen in this import
+        self._pattern()
+        self.posts = self.context = self.snapshots = self.raw = self.retweets = self.rejected = 0
+
+    def _pattern(self) -> None:
+        self.naming = Naming(self.ids, self.handles)
+
+    def _learn(self, handle: Any) -> bool:
+        if isinstance(handle, str) and handle and handle.lower() not in self.handles:
+            self.handles.add(handle.lower())
+            return True
+        return False
+
+    def batch(self, keys: list[tuple[str, str]], contexts: list[bool], lines: list[int],
+              values: list[tuple[Any, ...]], tags: list[Any], block: bytes, starts: list[int], *,
+              existing: dict[tuple[str, str], int]) -> tuple[Any, ...]:
+        """A batch of posts without what is left out (its raw block rebuilt when a record goes);
+        ``existing`` (see :func:`_existing`) tells which posts the archive will store, to count
+        what is left out of those only."""
+        forgotten = self.forgotten
+        theirs = [(key[0], row[_AUTHOR]) in forgotten for key, row in zip(keys, values, strict=True)]
+        learned = False
+        for i, key in enumerate(keys):
+            row = values[i]
+            if theirs[i]:
+                self.post_ids.add(key)
+                learned |= self._learn(row[_HANDLE])
+            elif row[_REPLY_AUTHOR] is not None and (key[0], row[_REPLY_AUTHOR]) in forgotten:
+                learned |= self._learn(row[_REPLY_HANDLE])
+        if learned:
+            self._pattern()
+        naming = self.naming
+        named = naming.anywhere(block)
+        post_ids = self.post_ids
+        if not (named or post_ids or self.handles):
+            return keys, contexts, lines, values, tags, block, starts
+        # what changes: rows left out (None), rows whose raw record goes (-1), retweets emptied (row)
+        changes: dict[int, Any] = {}
+        for i, key in enumerate(keys):
+            if theirs[i]:
+                changes[i] = None
+                if contexts[i]:
+                    self.context += 1
+                else:
+                    self.posts += 1
+                continue
+            row = values[i]
+            platform = key[0]
+            pointed = any(ref is not None and (platform, ref) in post_ids
+                          for ref in (row[_REPLY_TO], row[_QUOTED], row[_RETWEETED]))
+            state = existing.get(key)
+            stored = state is None if contexts[i] else state != 0
+            if row[_KIND] == "retweet" and (pointed or self._retweets_them(row)):
+                first = orjson.dumps(orjson.loads(row[_MENTIONS])[:1]).decode()
+                changes[i] = tuple("" if c == _TEXT else first if c == _MENTIONS else "[]" if c == _URLS else v
+                                   for c, v in enumerate(row))
+                self.retweets += stored
+                pointed = True
+            start = starts[i]
+            if start >= 0 and (pointed or (named and naming.names(bytes(block[start:block.index(b"\n", start)])))):
+                changes.setdefault(i, -1)
+                self.raw += stored
+        if not changes:
+            return keys, contexts, lines, values, tags, block, starts
+        out: tuple[list[Any], ...] = ([], [], [], [], [], [])
+        new_block = bytearray()
+        for i, key in enumerate(keys):
+            change = changes.get(i, 0)
+            if change is None:
+                continue
+            start = starts[i]
+            if start < 0 or change != 0:  # no raw record, or it goes (a changed row's record always goes)
+                out[5].append(-1)
+            else:
+                out[5].append(len(new_block))
+                new_block += block[start:block.index(b"\n", start) + 1]
+            row = change if isinstance(change, tuple) else values[i]
+            for column, value in zip(out[:5], (key, contexts[i], lines[i], row, tags[i]), strict=True):
+                column.append(value)
+        return (*out[:5], new_block, out[5])
+
+    def _retweets_them(self, row: tuple[Any, ...]) -> bool:
+        """Whether a retweet's first mention, or its ``RT @handle:``, is a forgotten handle."""
+        if not self.handles:
+            return False
+        first = orjson.loads(row[_MENTIONS])[:1]
+        if first and isinstance(first[0], str) and first[0].lower() in self.handles:
+            return True
+        text = row[_TEXT]
+        return isinstance(text, str) and text[:4].lower() == "rt @" and text[4:text.find(":")].lower() in self.handles
+
+    def accounts(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """Account rows without the forgotten accounts' snapshots."""
+        kept = []
+        learned = False
+        for row in rows:
+            if (row[0], row[1]) in self.forgotten:
+                self.snapshots += 1
+                learned |= self._learn(row[2])
+            else:
+                kept.append(row)
+        if learned:
+            self._pattern()
+        return kept
+
+    def rejects(self, rejects: list[tuple[int, str, str]]) -> list[tuple[int, str, str | None]]:
+        """Rejected records, those that name a forgotten account without their raw text."""
+        naming = self.naming
+        kept: list[tuple[int, str, str | None]] = []
+        for line, reason, raw in rejects:
+            if isinstance(raw, str) and naming.names(raw.encode("utf-8", "replace")):
+                self.rejected += 1
+                kept.append((line, f"{reason} (raw text not kept: it names a forgotten account)", None))
+            else:
+                kept.append((line, reason, raw))
+        return kept
+
+    def notes(self) -> list[str]:
+        """What was left out, for the import's notes."""
+        parts = [f"{n} {what}" for n, what in (
+            (self.posts, "posts"), (self.context, "context posts"), (self.snapshots, "account snapshots")) if n]
+        notes = [f"forgotten accounts: {', '.join(parts)} of theirs skipped"] if parts else []
+        parts = [f"{n} {what}" for n, what in (
+            (self.raw, "raw records of others' posts naming them or their posts not kept"),
+            (self.retweets, "retweets of their posts kept without the retweeted text"),
+            (self.rejected, "rejected records naming them kept without their raw text")) if n]
+        if parts:
+            notes.append(f"forgotten accounts: {'; '.join(parts)}")
+        return notes
 
 
 def _existing(db: sqlite3.Connection, keys: list[tuple[str, str]], source_id: int) -> dict[tuple[str, str], int]:

@@ -12,8 +12,8 @@ True
 
 from __future__ import annotations
 
-__all__ = ["ACCOUNT_SORTS", "EDGE_TYPES", "FIGURE_SUFFIXES", "NETWORK_KINDS", "NETWORK_SUFFIXES", "REPORT_SUFFIXES",
-           "SIZE_METRICS"]
+__all__ = ["ACCOUNT_SORTS", "EDGE_TYPES", "EXPORT_FORMATS", "EXPORT_LAYOUTS", "EXPORT_TABLES", "FIGURE_SUFFIXES",
+           "NETWORK_KINDS", "NETWORK_SUFFIXES", "REPORT_SUFFIXES", "SIZE_METRICS"]
 
 #: The four edge types of a participant network, in the order their attributes are listed.
 EDGE_TYPES: tuple[str, ...] = ("reply", "mention", "retweet", "quote")
@@ -32,3 +32,9 @@ SIZE_METRICS: tuple[str, ...] = ("pagerank", "betweenness", "in_strength", "out_
 REPORT_SUFFIXES: tuple[str, ...] = (".html", ".htm", ".md", ".markdown")
 #: Figure files (:mod:`swchat.figures`).
 FIGURE_SUFFIXES: tuple[str, ...] = (".png", ".svg", ".pdf")
+#: The tables :mod:`swchat.exports` writes, in the order it writes them.
+EXPORT_TABLES: tuple[str, ...] = ("posts", "accounts", "edges", "sessions", "participation")
+#: The formats :mod:`swchat.exports` writes them in (``ids``: dehydrated id lists).
+EXPORT_FORMATS: tuple[str, ...] = ("parquet", "csv", "jsonl", "ids")
+#: How a Parquet export is laid out: one file per table, or posts and edges in Hive-style folders.
+EXPORT_LAYOUTS: tuple[str, ...] = ("files", "partitioned")

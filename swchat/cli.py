@@ -48,6 +48,7 @@ __all__ = [
     "main",
     "open_archive",
     "output_option",
+    "privacy_options",
     "run",
     "selection_options",
     "session_option",
@@ -328,6 +329,70 @@ def _time(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
     return value
 
 
+def privacy_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--pseudonymise`` (with ``--secret-file`` and ``--keep-names``) and ``--exclude-accounts``,
+    for every command that writes or prints people.
+
+    The command does not receive them: :func:`open_archive` applies them to the archive it opens
+    (:meth:`swchat.Archive.pseudonymise`, :meth:`swchat.Archive.exclude`), so everything the
+    command selects is protected before any analysis sees it — on top of the archive's opt-out
+    list, which always applies.
+
+    Examples
+    --------
+    >>> from click.testing import CliRunner
+    >>> @click.command()
+    ... @privacy_options
+    ... def show():
+    ...     click.echo(sorted(click.get_current_context().meta[PRIVACY_KEY]))
+    >>> CliRunner().invoke(show, ["--pseudonymise"]).output
+    "['exclude_accounts', 'keep_names', 'pseudonymise', 'secret_file']\\n"
+    >>> result = CliRunner().invoke(show, ["--keep-names", "README.md"])
+    >>> result.exit_code, "goes with --pseudonymise" in result.output
+    (2, True)
+    """
+    def remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        ctx.meta.setdefault(PRIVACY_KEY, {})[param.name] = value
+        settings = ctx.meta[PRIVACY_KEY]
+        if len(settings) == 4 and not settings["pseudonymise"]:
+            for name in ("secret_file", "keep_names"):
+                if settings[name] is not None:
+                    raise click.UsageError(f"--{name.replace('_', '-')} goes with --pseudonymise", ctx=ctx)
+        return value
+
+    file = click.Path(exists=True, dir_okay=False, path_type=Path)
+    func = click.option("--exclude-accounts", type=file, metavar="FILE", expose_value=False, callback=remember,
+                        help="Also leave out these accounts (one handle, link or id per line, # comments), "
+                             "besides the archive's opt-out list (`swchat optout`).")(func)
+    func = click.option("--keep-names", type=file, metavar="FILE", expose_value=False, callback=remember,
+                        help="With --pseudonymise: accounts (one per line) that keep their own names, "
+                             "e.g. the hosts.")(func)
+    func = click.option("--secret-file", type=file, metavar="FILE", expose_value=False, callback=remember,
+                        help="The pseudonymisation secret (default: $SWCHAT_SECRET).")(func)
+    return click.option("--pseudonymise", is_flag=True, expose_value=False, callback=remember,
+                        help="Show every account as a stable pseudonym (participant_3f9a2c81) keyed by a "
+                             "secret; the same secret gives the same pseudonyms in every command.")(func)
+
+
+#: Where :func:`privacy_options` keeps its values in the click context.
+PRIVACY_KEY = "swchat.privacy"
+
+
+def _apply_privacy(archive: Any) -> None:
+    """Apply the command's :func:`privacy_options` (if it has them) to an opened archive."""
+    ctx = click.get_current_context(silent=True)
+    settings = ctx.meta.get(PRIVACY_KEY) if ctx is not None else None
+    if not settings:
+        return
+    from .privacy import read_account_list, read_secret
+
+    if settings.get("exclude_accounts") is not None:
+        archive.exclude(read_account_list(settings["exclude_accounts"]))
+    if settings.get("pseudonymise"):
+        keep = read_account_list(settings["keep_names"]) if settings.get("keep_names") is not None else None
+        archive.pseudonymise(read_secret(settings.get("secret_file")), keep_names=keep)
+
+
 def selection_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--hashtag``, ``--since``, ``--until``; a time that is not ISO is a usage error."""
     func = click.option("--until", metavar="TIME", callback=_time,
@@ -453,6 +518,7 @@ def open_archive(path: Path | None, *, create: bool = False) -> Iterator[Any]:
         raise click.ClickException(f"cannot create the archive {path}: there is no folder {path.parent}")
     archive = Archive(path, create=create)
     try:
+        _apply_privacy(archive)
         yield archive
     finally:
         archive.close()

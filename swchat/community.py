@@ -50,6 +50,7 @@ from .growth import (
     own_posts,
     received_attention,
 )
+from .schema import TEXT
 
 __all__ = [
     "DEFINITIONS",
@@ -331,7 +332,7 @@ def community_from_participation(sessions: pd.DataFrame, participation: pd.DataF
         "session": participation["session"].astype(str).to_numpy(),
         "order": participation["session"].astype(str).map(order_of).to_numpy(),
         "account": account_keys(participation.rename(columns={"account_id": "author_id"})).to_numpy(),
-        "handle": participation["handle"].astype("string").fillna(participation["account_id"].astype("string"))
+        "handle": participation["handle"].astype(TEXT).fillna(participation["account_id"].astype(TEXT))
         .to_numpy() if len(participation) else [],
         "received": participation["welcomed"].astype(bool).to_numpy() if len(participation) else [],
     })

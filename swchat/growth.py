@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import SelectionError
+from .schema import TEXT
 
 __all__ = [
     "KINDS",
@@ -110,9 +111,9 @@ def account_keys(frame: pd.DataFrame, id_column: str = "author_id") -> pd.Series
     >>> account_keys(pd.DataFrame({"platform": ["x"], "author_id": ["9"]})).tolist()
     ['x:9']
     """
-    platform = frame["platform"].astype("string") if "platform" in frame else pd.Series(
-        "x", index=frame.index, dtype="string")
-    return platform.fillna("") + ":" + frame[id_column].astype("string")
+    platform = frame["platform"].astype(TEXT) if "platform" in frame else pd.Series(
+        "x", index=frame.index, dtype=TEXT)
+    return platform.fillna("") + ":" + frame[id_column].astype(TEXT)
 
 
 def _zone(tz: Any) -> Any:
@@ -181,7 +182,7 @@ def posts_per_minute(
     """
     own = own_posts(posts)
     bins = _floor(own["created_at"], freq)
-    kinds = own["kind"].astype("string").fillna("original")
+    kinds = own["kind"].astype(TEXT).fillna("original")
     table = pd.crosstab(bins, kinds) if len(own) else pd.DataFrame()
     table = table.reindex(columns=list(KINDS), fill_value=0)
     lo = [t for t in (bins.min() if len(own) else None,
@@ -518,11 +519,11 @@ def account_activity(posts: pd.DataFrame, *, attention: pd.DataFrame | None = No
     frame = pd.DataFrame({
         "_group": _values(own, scope) if scope is not None else 0,
         "account": account_keys(own),
-        "platform": own["platform"].astype("string") if "platform" in own else "x",
-        "author_id": own["author_id"].astype("string"),
-        "handle": own["author_handle"].astype("string") if "author_handle" in own else pd.NA,
+        "platform": own["platform"].astype(TEXT) if "platform" in own else "x",
+        "author_id": own["author_id"].astype(TEXT),
+        "handle": own["author_handle"].astype(TEXT) if "author_handle" in own else pd.NA,
         "created_at": own["created_at"],
-        "kind": own["kind"].astype("string"),
+        "kind": own["kind"].astype(TEXT),
         "link": _has_link(own["urls"]) if "urls" in own else False,
     })
     frame = frame.sort_values("created_at", kind="stable")

@@ -51,15 +51,18 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import SwchatError
-from .schema import account_entry
+from .schema import TEXT, account_entry
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from .chat import Chat, History
+
+#: A chat of any class (a :class:`swchat.Chat` stays one when protected).
+ChatT = TypeVar("ChatT", bound="Chat")
 
 __all__ = [
     "OPTED_OUT",
@@ -67,11 +70,15 @@ __all__ = [
     "SECRET_ENV",
     "Privacy",
     "PrivacyError",
+    "as_secret",
+    "checked_entry",
     "exclude_accounts",
     "protect",
     "pseudonym",
     "pseudonymise",
+    "read_account_column",
     "read_account_list",
+    "read_people",
     "read_secret",
 ]
 
@@ -133,18 +140,118 @@ def read_account_list(path: str | Path) -> list[str]:
     >>> read_account_list(f)
     ['ann', '1234567', 'cat']
     """
-    try:
-        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
-    except OSError as exc:
-        raise PrivacyError(f"cannot read the account list {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise PrivacyError(f"cannot read the account list {path}: it is not a text file (UTF-8)") from None
+    lines = _read_text(path, "account list").splitlines()
     entries = []
-    for line in lines:
+    for number, line in enumerate(lines, 1):
         entry = account_entry(line.split("#", 1)[0])
         if entry:
-            entries.append(entry)
+            entries.append(checked_entry(entry, f"{path}, line {number}"))
     return entries
+
+
+def checked_entry(entry: str, where: str) -> str:
+    """An account entry, refused when it cannot name an account (it holds spaces: a person's
+    name, say, where a handle was expected).
+
+    Raises
+    ------
+    PrivacyError
+        Saying where the entry came from.
+
+    Examples
+    --------
+    >>> checked_entry("ann", "the command line")
+    'ann'
+    >>> checked_entry("ann lee", "consent.csv, line 3")
+    Traceback (most recent call last):
+    ...
+    swchat.privacy.PrivacyError: consent.csv, line 3: 'ann lee' is not a handle, profile link or account id
+    """
+    if any(ch.isspace() for ch in entry):
+        raise PrivacyError(f"{where}: {entry!r} is not a handle, profile link or account id")
+    return entry
+
+
+def _read_text(path: str | Path, what: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise PrivacyError(f"cannot read the {what} {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise PrivacyError(f"cannot read the {what} {path}: it is not a text file (UTF-8)") from None
+
+
+def _csv_rows(text: str) -> list[dict[str, str]]:
+    import csv
+
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return list(csv.DictReader(text.splitlines(), dialect=dialect))
+
+
+def read_account_column(path: str | Path, column: str) -> list[str]:
+    """Read the accounts of one column of a CSV file (``,``, ``;`` or tab separated, header first).
+
+    Raises
+    ------
+    PrivacyError
+        When the file cannot be read or has no such column (the message lists its columns).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "consent.csv"
+    >>> _ = f.write_text("Name;Handle;Date\\nAnn Lee;@Ann;2026-09-03\\nBob;https://x.com/bob;2026-09-04\\n")
+    >>> read_account_column(f, "Handle")
+    ['ann', 'bob']
+    """
+    rows = _csv_rows(_read_text(path, "account list"))
+    header = list(rows[0]) if rows else []
+    if column not in header:
+        raise PrivacyError(f"{path} has no column {column!r}; its columns are: {', '.join(header) or '(none)'}")
+    entries = [(number, account_entry(r.get(column) or "")) for number, r in enumerate(rows, 2)]
+    return [checked_entry(e, f"{path}, line {number}") for number, e in entries if e]
+
+
+def read_people(path: str | Path) -> dict[str, set[str]]:
+    """Read a people file: which accounts (on any platform) belong to the same person.
+
+    A CSV file with the columns ``person`` (any label) and ``account`` (handle, ``@user@host``,
+    profile link or account id), one row per account. So an opt-out given for one account can
+    follow the person to their others.
+
+    Returns
+    -------
+    dict
+        Each account (as :func:`swchat.schema.account_entry` writes it) → every account of its person.
+
+    Raises
+    ------
+    PrivacyError
+        When the file cannot be read or lacks a column.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "people.csv"
+    >>> _ = f.write_text("person,account\\nann,@ann_sw\\nann,https://social.coop/@ann\\nbob,@bob\\n")
+    >>> sorted(read_people(f)["ann_sw"])
+    ['ann@social.coop', 'ann_sw']
+    """
+    rows = _csv_rows(_read_text(path, "people file"))
+    header = list(rows[0]) if rows else []
+    missing = [c for c in ("person", "account") if c not in header]
+    if missing:
+        raise PrivacyError(f"the people file {path} needs the columns person and account; "
+                           f"its columns are: {', '.join(header) or '(none)'}")
+    persons: dict[str, set[str]] = {}
+    for row in rows:
+        entry = account_entry(row.get("account") or "")
+        if entry:
+            persons.setdefault((row.get("person") or "").strip().lower(), set()).add(entry)
+    return {entry: accounts for accounts in persons.values() for entry in accounts}
 
 
 def read_secret(path: str | Path | None = None, *, env: str = SECRET_ENV) -> bytes:
@@ -193,7 +300,14 @@ def read_secret(path: str | Path | None = None, *, env: str = SECRET_ENV) -> byt
     return secret
 
 
-def _as_secret(secret: str | bytes) -> bytes:
+def as_secret(secret: str | bytes) -> bytes:
+    """A secret as bytes, refused when shorter than :data:`MIN_SECRET_BYTES`.
+
+    Examples
+    --------
+    >>> as_secret(" 0123456789abcdef ")
+    b'0123456789abcdef'
+    """
     value = secret.encode() if isinstance(secret, str) else bytes(secret)
     if len(value.strip()) < MIN_SECRET_BYTES:
         raise PrivacyError(f"the pseudonymisation secret must be at least {MIN_SECRET_BYTES} characters")
@@ -215,7 +329,7 @@ def pseudonym(secret: str | bytes, platform: str, account_id: str, *, prefix: st
     >>> pseudonym(b"another secret, 16+ bytes", "x", "12345") != pseudonym(b"0123456789abcdef", "x", "12345")
     True
     """
-    digest = hmac.new(_as_secret(secret), f"{platform}:{account_id}".encode(), hashlib.sha256).hexdigest()
+    digest = hmac.new(as_secret(secret), f"{platform}:{account_id}".encode(), hashlib.sha256).hexdigest()
     return f"{prefix}_{digest[:8]}"
 
 
@@ -255,6 +369,9 @@ class Privacy:
         Handles (with or without ``@``) or account ids of accounts that opted out.
     secret : str or bytes, optional
         Pseudonymise every account with this secret (see :func:`pseudonym`).
+    keep : iterable of str, optional
+        When pseudonymising, accounts (handles or ids) that keep their own names — the hosts,
+        say, who want to be credited.
 
     Examples
     --------
@@ -264,12 +381,107 @@ class Privacy:
 
     exclude: Iterable[str] | None = None
     secret: str | bytes | None = None
+    keep: Iterable[str] | None = None
     _entries: set[str] = field(init=False, repr=False)
+    _keep: set[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._entries = {_norm(e) for e in (self.exclude or ()) if str(e).strip()}
+        self._keep = {_norm(e) for e in (self.keep or ()) if str(e).strip()}
         if self.secret is not None:
-            self.secret = _as_secret(self.secret)
+            self.secret = as_secret(self.secret)
+
+    def excludes(self, platform: Any, account_id: Any, handle: Any = None) -> bool:
+        """Whether an account is left out: its id or handle is an opt-out entry.
+
+        Examples
+        --------
+        >>> Privacy(exclude=["@Ann", "123"]).excludes("x", "999", "ann"), Privacy(exclude=["123"]).excludes("x", "9")
+        (True, False)
+        """
+        return (not _is_blank(account_id) and _norm(account_id) in self._entries) or (
+            not _is_blank(handle) and _norm(handle) in self._entries)
+
+    def kept(self, account_id: Any, handle: Any = None) -> bool:
+        """Whether an account keeps its own name when pseudonymising (``keep``)."""
+        return (not _is_blank(account_id) and _norm(account_id) in self._keep) or (
+            not _is_blank(handle) and _norm(handle) in self._keep)
+
+    def name(self, platform: str, account_id: Any, handle: Any = None) -> Any:
+        """What an account is called under this policy: its pseudonym when pseudonymising (its
+        handle when it is kept), else its handle.
+
+        Examples
+        --------
+        >>> Privacy(secret=b"0123456789abcdef", keep=["host"]).name("x", "1", "host")
+        'host'
+        >>> Privacy(secret=b"0123456789abcdef").name("x", "12345", "ann")
+        'participant_7e62bdbf'
+        """
+        if self.secret is None or self.kept(account_id, handle):
+            return handle if not _is_blank(handle) else account_id
+        if _is_blank(account_id):
+            return None if _is_blank(handle) else pseudonym(self.secret, platform, "@" + _norm(handle))
+        return pseudonym(self.secret, platform, str(account_id))
+
+    def accounts(self, frame: pd.DataFrame, *, platform: str = "platform", account: str = "account_id",
+                 handle: str | None = "handle", names: Iterable[str] = ()) -> pd.DataFrame:
+        """A per-account table (participation, attendance, an account list) under this policy:
+        rows of excluded accounts dropped, ids and handles (and the ``names`` columns)
+        pseudonymised.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> t = pd.DataFrame({"platform": ["x", "x"], "account_id": ["1", "2"], "handle": ["ann", "bob"]})
+        >>> Privacy(exclude=["ann"]).accounts(t)["handle"].tolist()
+        ['bob']
+        """
+        if not self.active or frame.empty:
+            return frame
+        handles = frame[handle] if handle else [None] * len(frame)
+        keys = list(zip(frame[platform], frame[account], handles, strict=True))
+        if self._entries:
+            keep_rows = [not self.excludes(p, a, h) for p, a, h in keys]
+            frame = frame[keep_rows]
+            keys = [k for k, kept in zip(keys, keep_rows, strict=True) if kept]
+        if self.secret is not None:
+            frame = frame.copy()
+            shown = [self.name(p, a, h) for p, a, h in keys]
+            ids = [a if self.kept(a, h) else n for (_p, a, h), n in zip(keys, shown, strict=True)]
+            frame[account] = ids
+            for column in ([handle] if handle else []) + list(names):
+                frame[column] = shown
+        return frame.reset_index(drop=True)
+
+    def session_listing(self, session: Any) -> Any:
+        """A session as :meth:`swchat.Archive.sessions` lists it (no posts), under this policy:
+        excluded hosts and the questions they asked left out, the other hosts named as
+        :meth:`name` says, and the question texts protected as post texts are (:meth:`frames`).
+        Counts are those of the whole session."""
+        from dataclasses import replace
+
+        from .schema import new_post, posts_frame
+
+        if not self.active:
+            return session
+        platform = session.platform
+        hosts = [(h, i) for h, i in zip(session.hosts, session.host_ids, strict=False)
+                 if not self.excludes(platform, i, h)]
+        asked = [q for q in session.questions if not self.excludes(platform, q.get("host_id"), q.get("host"))]
+        rows = posts_frame([new_post(platform=platform, post_id=str(q.get("post_id")), author_id=q.get("host_id"),
+                                     author_handle=q.get("host"), created_at=q.get("time"), text=q.get("text"))
+                            for q in asked]) if asked else None
+        questions = []
+        if rows is not None:  # the hosts' own posts, excluded hosts already left out: one row each, in order
+            protected, _ = self.frames(rows)
+            for q, row in zip(asked, protected.to_dict("records"), strict=True):
+                questions.append({**q, "post_id": _none(row["post_id"]), "host": _none(row["author_handle"]),
+                                  "host_id": _none(row["author_id"]), "text": _none(row["text"])})
+        named = [(self.name(platform, i, h), i if self.secret is None or self.kept(i, h) else self.name(platform, i, h))
+                 for h, i in hosts]
+        return replace(session, hosts=[h for h, _ in named], host_ids=[i for _, i in named],
+                       questions=questions, post_ids=[], author_ids=[])
 
     @property
     def active(self) -> bool:
@@ -281,7 +493,7 @@ class Privacy:
         return {"excluded_accounts": len(self._entries), "pseudonymised": self.secret is not None}
 
     # -- chats ----------------------------------------------------------------------
-    def chat(self, chat: Chat) -> Chat:
+    def chat(self, chat: ChatT) -> ChatT:
         """A new :class:`~swchat.chat.Chat` (of the same class) with this policy applied.
 
         The posts, profiles and history are protected; the chat's ``meta`` keeps only what is
@@ -323,12 +535,17 @@ class Privacy:
         if self.secret is not None:
             secret = self.secret
 
+            kept = {f"{p}:{a}" for p, a, h in zip(part["platform"], part["account_id"], part["handle"], strict=True)
+                    if self.kept(a, h)}
+
             def key(value: Any) -> Any:
                 platform, _, rest = str(value).partition(":")
-                return f"{platform}:{pseudonym(secret, platform, rest)}"
+                return value if value in kept else f"{platform}:{pseudonym(secret, platform, rest)}"
 
-            names = [pseudonym(secret, p, str(a)) for p, a in zip(part["platform"], part["account_id"], strict=True)]
-            part["account_id"] = names
+            names = [self.name(p, a, h) for p, a, h in zip(part["platform"], part["account_id"], part["handle"],
+                                                          strict=True)]
+            part["account_id"] = [a if f"{p}:{a}" in kept else n
+                                  for p, a, n in zip(part["platform"], part["account_id"], names, strict=True)]
             part["handle"] = names
             seen["source"] = seen["source"].map(key)
             seen["target"] = seen["target"].map(key)
@@ -378,7 +595,7 @@ class Privacy:
         """What a post id becomes (a keyed ``post-…`` id when pseudonymising; else unchanged)."""
         if self.secret is None or _is_blank(post_id):
             return post_id
-        digest = hmac.new(_as_secret(self.secret), f"post:{post_id}".encode(), hashlib.sha256).hexdigest()
+        digest = hmac.new(as_secret(self.secret), f"post:{post_id}".encode(), hashlib.sha256).hexdigest()
         return f"post-{digest[:12]}"
 
     def _session(self, session: Any, posts: pd.DataFrame) -> Any:
@@ -496,9 +713,9 @@ class Privacy:
         posts.loc[linked, "text"] = posts.loc[linked, "text"].map(
             lambda t: t if _is_blank(t) else _SHORT_LINK.sub(OPTED_OUT_LINK, str(t)))
         for column in ("text", "author_name"):
-            posts[column] = posts[column].map(scrub).astype("string")
+            posts[column] = posts[column].map(scrub).astype(TEXT)
         posts["url"] = posts["url"].map(lambda u: u if _is_blank(u) or not link_is_theirs(str(u)) else None)
-        posts["url"] = posts["url"].astype("string")
+        posts["url"] = posts["url"].astype(TEXT)
         posts["urls"] = posts["urls"].map(lambda us: [u for u in us if not link_is_theirs(str(u))])
         posts["mentions"] = posts["mentions"].map(
             lambda ms: [m for m in ms if _norm(m) not in handles and _norm(m).split("@")[0] not in locals_])
@@ -516,7 +733,7 @@ class Privacy:
             theirs = posts[column].astype(str).isin(excluded_posts)
             posts.loc[theirs, column] = None
         for column in ("description", "location", "name"):
-            profiles[column] = profiles[column].map(scrub).astype("string")
+            profiles[column] = profiles[column].map(scrub).astype(TEXT)
         return posts, profiles
 
     # -- pseudonymising -----------------------------------------------------------------
@@ -526,6 +743,7 @@ class Privacy:
         # handle -> id, per platform, from everything that pairs them
         ids: dict[tuple[str, str], str] = {}
         names: dict[str, tuple[str, str]] = {}
+        kept: dict[tuple[str, str], str] = {}  # accounts keeping their names: id -> handle
         for platform, account_id, handle, name in [
             *zip(posts["platform"], posts["author_id"], posts["author_handle"], posts["author_name"], strict=True),
             *zip(posts["platform"], posts["reply_to_author_id"], posts["reply_to_handle"],
@@ -534,17 +752,24 @@ class Privacy:
         ]:
             if _is_blank(account_id):
                 continue
+            if self._keep and self.kept(account_id, handle):
+                kept.setdefault((platform, str(account_id)), str(handle) if not _is_blank(handle) else str(account_id))
+                continue
             if not _is_blank(handle):
                 ids.setdefault((platform, _norm(handle)), str(account_id))
             if not _is_blank(name) and len(str(name).strip()) >= 3:
                 names.setdefault(str(name).strip(), (platform, str(account_id)))
 
         def by_id(platform: str, account_id: Any) -> Any:
-            return None if _is_blank(account_id) else pseudonym(secret, platform, str(account_id))
+            if _is_blank(account_id):
+                return None
+            return kept.get((platform, str(account_id))) or pseudonym(secret, platform, str(account_id))
 
         def by_handle(platform: str, handle: Any) -> Any:
             if _is_blank(handle):
                 return None
+            if self.kept(None, handle):
+                return str(handle)
             known = ids.get((platform, _norm(handle)))
             return by_id(platform, known) if known else pseudonym(secret, platform, "@" + _norm(handle))
 
@@ -573,15 +798,19 @@ class Privacy:
         posts["text"] = [_SHORT_LINK.sub(REMOVED_LINK, str(t)) if q and not _is_blank(t) else t
                          for q, t in zip(quoting, posts["text"], strict=True)]
         posts["text"] = [scrub(p, t) for p, t in zip(platforms, posts["text"], strict=True)]
-        posts["text"] = posts["text"].astype("string")
+        posts["text"] = posts["text"].astype(TEXT)
+        own_name = [(p, str(a)) in kept for p, a in zip(platforms, posts["author_id"], strict=True)]
         posts["author_handle"] = [by_id(p, a) for p, a in zip(platforms, posts["author_id"], strict=True)]
-        posts["author_name"] = posts["author_handle"]
+        posts["author_name"] = [n if k else h for k, n, h in
+                                zip(own_name, posts["author_name"], posts["author_handle"], strict=True)]
         posts["reply_to_handle"] = [
             by_id(p, a) if not _is_blank(a) else by_handle(p, h)
             for p, a, h in zip(platforms, posts["reply_to_author_id"], posts["reply_to_handle"], strict=True)
         ]
-        posts["author_id"] = posts["author_handle"]
-        posts["reply_to_author_id"] = [by_id(p, a) for p, a in zip(platforms, posts["reply_to_author_id"], strict=True)]
+        posts["author_id"] = [a if k else h for k, a, h in
+                              zip(own_name, posts["author_id"], posts["author_handle"], strict=True)]
+        posts["reply_to_author_id"] = [a if (p, str(a)) in kept else by_id(p, a)
+                                       for p, a in zip(platforms, posts["reply_to_author_id"], strict=True)]
         posts["mentions"] = [[by_handle(p, m) for m in ms] for p, ms in zip(platforms, posts["mentions"], strict=True)]
         posts["urls"] = posts["urls"].map(lambda us: [u for u in us if not _PLATFORM_LINK.search(str(u))])
         posts["url"] = None
@@ -589,16 +818,16 @@ class Privacy:
             posts[column] = posts[column].map(post_key)
         for column in ("author_handle", "author_name", "author_id", "reply_to_handle", "reply_to_author_id",
                        "url", *_POST_ID_COLUMNS):
-            posts[column] = posts[column].astype("string")
+            posts[column] = posts[column].astype(TEXT)
 
         pf = profiles["platform"].tolist()
-        profiles["handle"] = [by_id(p, a) for p, a in zip(pf, profiles["account_id"], strict=True)]
-        profiles["name"] = profiles["handle"]
-        profiles["account_id"] = profiles["handle"]
-        profiles["description"] = None
-        profiles["location"] = None
+        as_is = [(p, str(a)) in kept for p, a in zip(pf, profiles["account_id"], strict=True)]
+        handles = [by_id(p, a) for p, a in zip(pf, profiles["account_id"], strict=True)]
+        for column, shown in (("handle", handles), ("name", handles), ("account_id", handles),
+                              ("description", [None] * len(pf)), ("location", [None] * len(pf))):
+            profiles[column] = [v if k else n for k, v, n in zip(as_is, profiles[column], shown, strict=True)]
         for column in ("handle", "name", "account_id", "description", "location"):
-            profiles[column] = profiles[column].astype("string")
+            profiles[column] = profiles[column].astype(TEXT)
         return posts, profiles
 
 

@@ -245,7 +245,7 @@ class SessionStore:
                 done += n
                 if progress:
                     progress(done, total)
-            self._tag_accounts(touched)
+            self.recount_tag_accounts(touched)
             for key, value in (("derived_change", str(change)), ("derived_rowid", str(rowid)),
                                ("derived_version", version), ("derived_options", options), ("derived_full", "0")):
                 self.set_meta(key, value)
@@ -376,7 +376,7 @@ class SessionStore:
                         zip(*columns(seen, ("n", "post_id", "source", "target", "type")), strict=True)])
         return len(key_of)
 
-    def _tag_accounts(self, tags: Iterable[str]) -> None:
+    def recount_tag_accounts(self, tags: Iterable[str]) -> None:
         """Recount first and last sessions of every account of these hashtags."""
         db = self.db
         for tag in sorted(tags):

@@ -34,7 +34,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ]),
     ("outputs: report, figures, exports", [
         "swchat.figures", "swchat.transcript", "swchat.report", "swchat.report.summary", "swchat.report.render",
-        "swchat.network.draw", "swchat.network.export",
+        "swchat.network.draw", "swchat.network.export", "swchat.exports",
     ]),
     ("CLI and the public facade", [
         "swchat", "swchat.__main__", "swchat.api", "swchat.cli", "swchat.commands", "swchat.commands.*",

@@ -115,16 +115,22 @@ def ingest(files: tuple[str, ...], archive_path: Path | None, fmt: str | None, a
 @archive_option
 @json_option
 @click.option("--top", type=count(), default=10, show_default=True, metavar="N", help="How many hashtags to list.")
+@click.option("--include-opted-out", is_flag=True,
+              help="Count the posts of opted-out accounts too (for the archivist; every other command leaves "
+                   "them out).")
 @handle_errors
-def stats(archive_path: Path | None, as_json: bool, top: int) -> None:
+def stats(archive_path: Path | None, as_json: bool, top: int, include_opted_out: bool) -> None:
     """Summarise the archive: posts by platform and kind, accounts, time span, top hashtags.
+
+    The posts of accounts on the opt-out list (`swchat optout`) are not counted unless
+    --include-opted-out.
 
     \b
     Example:
         swchat stats --archive chat.db --json
     """
     with open_archive(archive_path) as archive:
-        s = archive.stats(top=top)
+        s = archive.stats(top=top, include_opted_out=include_opted_out)
         path = archive.path
     if as_json:
         echo_json(s)
@@ -137,6 +143,10 @@ def stats(archive_path: Path | None, as_json: bool, top: int) -> None:
     click.echo(f"first post    {s['first']}")
     click.echo(f"last post     {s['last']}")
     click.echo(f"imports       {s['sources']:,} ({s['rejected']:,} rejected records)")
+    if s["opted_out"] or s["forgotten"]:
+        counted = "counted" if include_opted_out else "not counted"
+        click.echo(f"consent       {s['opted_out']:,} opt-out entries, {s['forgotten']:,} forgotten accounts "
+                   f"({counted})")
     if s["top_hashtags"]:
         click.echo("top hashtags  " + ", ".join(f"#{t} {n:,}" for t, n in s["top_hashtags"]))
 

@@ -24,6 +24,7 @@ from ..cli import (
     json_option,
     open_archive,
     output_option,
+    privacy_options,
     session_option,
     tz_option,
     writing,
@@ -86,6 +87,7 @@ def _clean(value: Any) -> Any:
 @tz_option
 @host_option
 @json_option
+@privacy_options
 @handle_errors
 def sessions(archive_path: Path | None, hashtag: str | None, gap: float, min_posts: int, tz: str,
              hosts: tuple[str, ...], as_json: bool) -> None:
@@ -140,6 +142,7 @@ def sessions(archive_path: Path | None, hashtag: str | None, gap: float, min_pos
 @tz_option
 @host_option
 @json_option
+@privacy_options
 @handle_errors
 def questions(archive_path: Path | None, session_id: str, tz: str, hosts: tuple[str, ...], as_json: bool) -> None:
     """List a session's questions (Q1, Q2 …) with their posts, answers and participants.
@@ -191,6 +194,7 @@ def questions(archive_path: Path | None, session_id: str, tz: str, hosts: tuple[
 @click.option("--top", type=count(), default=10, show_default=True, metavar="N",
               help="How many threads to show (largest first).")
 @json_option
+@privacy_options
 @handle_errors
 def threads(archive_path: Path | None, session_id: str, tz: str, top: int, as_json: bool) -> None:
     """Show a session's largest reply threads and the posts that replies point to but the archive lacks.
@@ -249,6 +253,7 @@ def threads(archive_path: Path | None, session_id: str, tz: str, top: int, as_js
               help="Markdown (user text escaped) or plain text.")
 @click.option("--retweets/--no-retweets", default=False, show_default=True, help="Show retweets too.")
 @output_option("Write to this file instead of stdout.")
+@privacy_options
 @handle_errors
 def transcript(archive_path: Path | None, session_id: str, tz: str, fmt: str, retweets: bool,
                output: Path | None) -> None:

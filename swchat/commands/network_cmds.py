@@ -23,6 +23,7 @@ from ..cli import (
     json_option,
     open_archive,
     output_option,
+    privacy_options,
     writing,
 )
 
@@ -82,6 +83,7 @@ def _echo_table(metrics: dict[str, Any], err: bool = True) -> None:
 @click.option("--labels", "top_labels", type=count(0), default=10, show_default=True, metavar="N",
               help="Accounts labelled in pictures (0: none).")
 @json_option
+@privacy_options
 @handle_errors
 def network(archive_path: Path | None, session_id: str | None, hashtag: str | None, since: str | None,
             until: str | None, tz: str, kind: str, output: Path, self_loops: bool, method: str, seed: int,
@@ -142,6 +144,7 @@ def network(archive_path: Path | None, session_id: str | None, hashtag: str | No
 @click.option("--method", type=click.Choice(["louvain", "cnm"]), default="louvain", show_default=True,
               help="Community detection for the community column.")
 @json_option
+@privacy_options
 @handle_errors
 def accounts(archive_path: Path | None, session_id: str | None, hashtag: str | None, since: str | None,
              until: str | None, tz: str, kind: str, sort: str, top: int, method: str, as_json: bool) -> None:
@@ -189,6 +192,7 @@ def accounts(archive_path: Path | None, session_id: str | None, hashtag: str | N
 @click.option("--seed", type=SEED, default=42, show_default=True, metavar="N", help="Seed for Louvain.")
 @click.option("--top", type=count(), default=5, show_default=True, metavar="N", help="Items per list.")
 @json_option
+@privacy_options
 @handle_errors
 def communities(archive_path: Path | None, session_id: str | None, hashtag: str | None, since: str | None,
                 until: str | None, tz: str, kind: str, method: str, seed: int, top: int, as_json: bool) -> None:
@@ -240,6 +244,7 @@ def communities(archive_path: Path | None, session_id: str | None, hashtag: str 
                suffixes=_SUFFIXES, required=True)
 @click.option("--seed", type=SEED, default=42, show_default=True, metavar="N",
               help="Seed for communities and layout.")
+@privacy_options
 @handle_errors
 def ego(handle: str, archive_path: Path | None, session_id: str | None, hashtag: str | None,
         since: str | None, until: str | None, tz: str, kind: str, radius: int, output: Path, seed: int) -> None:

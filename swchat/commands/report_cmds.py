@@ -16,6 +16,7 @@ from ..cli import (
     json_option,
     open_archive,
     output_option,
+    privacy_options,
     session_option,
     tz_option,
     writing,
@@ -32,21 +33,15 @@ __all__ = ["COMMANDS", "report"]
 @output_option("Report file: .html (one self-contained page) or .md (Markdown, figures beside it).",
                suffixes=REPORT_SUFFIXES, required=True)
 @tz_option
-@click.option("--exclude-accounts", "exclude_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              metavar="FILE", help="Leave out accounts that opted out: one handle or id per line, # comments.")
-@click.option("--pseudonymise", is_flag=True,
-              help="Show every account as a stable pseudonym (participant_3f9a2c81), keyed by a secret.")
-@click.option("--secret-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
-              help="The pseudonymisation secret (default: $SWCHAT_SECRET).")
 @click.option("--top", type=count(), default=5, show_default=True, metavar="N",
               help="Items per list (answers per question, threads…).")
 @click.option("--compare/--no-compare", default=True, show_default=True,
               help="Show the change against the previous session of the hashtag.")
 @json_option
+@privacy_options
 @handle_errors
 def report(archive_path: Path | None, session_id: str | None, latest: bool, hashtag: str | None, output: Path,
-           tz: str, exclude_file: Path | None, pseudonymise: bool, secret_file: Path | None, top: int,
-           compare: bool, as_json: bool) -> None:
+           tz: str, top: int, compare: bool, as_json: bool) -> None:
     """Write the post-chat summary of one session, as HTML or Markdown.
 
     Headline numbers (with the change since the previous session), the timeline, each
@@ -55,9 +50,10 @@ def report(archive_path: Path | None, session_id: str | None, latest: bool, hash
     hashtags and links, and a methods box. Times are shown in --tz. With --json the summary
     is also printed to stdout.
 
-    Publishing with care: --exclude-accounts leaves out the accounts that opted out (and
-    hides their handle where others mention them); --pseudonymise shows everyone under a
-    stable pseudonym keyed by a secret (--secret-file or $SWCHAT_SECRET; refused without one).
+    Publishing with care: the accounts on the archive's opt-out list (`swchat optout`) are
+    always left out (and their handle hidden where others mention them); --exclude-accounts
+    leaves out more; --pseudonymise shows everyone under a stable pseudonym keyed by a secret
+    (--secret-file or $SWCHAT_SECRET; refused without one), --keep-names keeps the hosts' own.
 
     \b
     Example:
@@ -68,19 +64,14 @@ def report(archive_path: Path | None, session_id: str | None, latest: bool, hash
         raise click.UsageError("give either --session ID or --latest")
     if hashtag and not latest:
         raise click.UsageError("--hashtag goes with --latest (a --session id already names its chat)")
-    if secret_file is not None and not pseudonymise:
-        raise click.UsageError("--secret-file goes with --pseudonymise")
 
-    from ..report import build_summary, read_account_list, read_secret, write_report
+    from ..report import build_summary, write_report
 
-    exclude = read_account_list(exclude_file) if exclude_file is not None else None
-    secret = read_secret(secret_file) if pseudonymise else None
     with open_archive(archive_path) as archive:
         if latest:
             session_id = archive.latest_session(hashtag, tz=tz)
         chat = archive.session(session_id, tz=tz)
-        summary = build_summary(chat, tz=tz, exclude=exclude, pseudonymise=secret, top=top,
-                                previous=None if compare else False)
+        summary = build_summary(chat, tz=tz, top=top, previous=None if compare else False)
     with writing(output, new_folder=True):
         path = write_report(summary, output)
     headline = ", ".join(f"{m.value:,} {m.label.lower()}" for m in summary.headline[:3] if m.value is not None)

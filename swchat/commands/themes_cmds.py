@@ -25,6 +25,7 @@ from ..cli import (
     json_option,
     open_archive,
     output_option,
+    privacy_options,
     tz_option,
     writing,
 )
@@ -78,6 +79,7 @@ def _items(pairs: list[tuple[Any, int]]) -> str:
 @click.option("--stopword", "stopwords", type=TEXT, multiple=True, metavar="WORD",
               help="Another word to leave out (repeatable).")
 @click.option("--retweets", is_flag=True, help="Also use retweets' text (left out by default).")
+@privacy_options
 @handle_errors
 def themes(archive_path: Path | None, session_id: str | None, hashtag: str | None, since: str | None,
            until: str | None, tz: str, as_json: bool, n: int, n_topics: int | None,
@@ -130,6 +132,7 @@ def themes(archive_path: Path | None, session_id: str | None, hashtag: str | Non
               show_default=True, help="Which figure -o writes: posts per minute, or cumulative participants.")
 @click.option("--freq", default="1min", show_default=True, metavar="WIDTH", callback=_bin_width,
               help="Timeline bin width (pandas frequency: 30s, 1min, 5min, 1h), at least a second.")
+@privacy_options
 @handle_errors
 def growth(archive_path: Path | None, session_id: str | None, hashtag: str | None, since: str | None,
            until: str | None, tz: str, as_json: bool, output: Path | None, figure: str, freq: str) -> None:
@@ -210,6 +213,7 @@ def _duration(seconds: float) -> str:
               show_default=True,
               help="Which figure -o writes: stacked bars of newcomers and returners per session, "
                    "or the retention heatmap of the cohort table.")
+@privacy_options
 @handle_errors
 def community(archive_path: Path | None, hashtag: str, tz: str, as_json: bool, output: Path | None,
               figure: str) -> None:

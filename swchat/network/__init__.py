@@ -4,7 +4,8 @@ The analysis modules, one idea each (their public names are re-exported here):
 
 - :mod:`swchat.network.build` — the edge rules (:data:`EDGE_RULES`) and mention targets, and
   the graphs built by them: :func:`build_network`, :func:`chat_network`,
-  :func:`hashtag_network` and ego networks;
+  :func:`hashtag_network` and ego networks; :func:`interaction_table` lists the interactions
+  behind the edges, one row each;
 - :mod:`swchat.network.metrics` — NodeXL's graph table (:func:`graph_metrics`), the account
   table (:func:`account_metrics`, :func:`account_table`, :func:`with_metrics`),
   :func:`betweenness`, :func:`geodesics` and :func:`degree_centralization`;
@@ -41,12 +42,14 @@ from .build import (
     EDGE_RULES,
     EDGE_TYPES,
     FORMATS_WITHOUT_QUOTES,
+    INTERACTION_COLUMNS,
     KINDS,
     NETWORK_COLUMNS,
     build_network,
     chat_network,
     ego_network,
     hashtag_network,
+    interaction_table,
     leading_mentions,
     mention_targets,
 )
@@ -83,6 +86,7 @@ __all__ = [
     "FORMATS_WITHOUT_QUOTES",
     "GEODESIC_EXACT_MAX",
     "GEODESIC_SAMPLES",
+    "INTERACTION_COLUMNS",
     "KINDS",
     "NETWORK_COLUMNS",
     "SHAPES",
@@ -102,6 +106,7 @@ __all__ = [
     "geodesics",
     "graph_metrics",
     "hashtag_network",
+    "interaction_table",
     "label_communities",
     "leading_mentions",
     "mention_targets",

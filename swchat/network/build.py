@@ -4,10 +4,11 @@ This module turns canonical posts (:mod:`swchat.schema`) into graphs: the direct
 participant network (:func:`build_network`, :func:`chat_network`), the hashtag co-occurrence
 network (:func:`hashtag_network`), the undirected weighted projection every metric and
 community algorithm works on (:func:`undirected`), and the ego network of one account
-(:func:`ego_network`). The reference for what to build is NodeXL's network report (Smith et
-al., NodeXL: Network Overview, Discovery and Exploration for Excel); what to avoid is
-twarc-network's faults (duplicates counted twice, self-loops, non-ISO dates, Python objects in
-"CSV" cells).
+(:func:`ego_network`); :func:`interaction_table` lists the interactions behind the participant
+network's edges, one row each, found by the same code. The reference for what to build is
+NodeXL's network report (Smith et al., NodeXL: Network Overview, Discovery and Exploration for
+Excel); what to avoid is twarc-network's faults (duplicates counted twice, self-loops, non-ISO
+dates, Python objects in "CSV" cells).
 
 Edge rules
 ----------
@@ -76,7 +77,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -97,12 +98,14 @@ __all__ = [
     "EDGE_RULES",
     "EDGE_TYPES",
     "FORMATS_WITHOUT_QUOTES",
+    "INTERACTION_COLUMNS",
     "KINDS",
     "NETWORK_COLUMNS",
     "build_network",
     "chat_network",
     "ego_network",
     "hashtag_network",
+    "interaction_table",
     "leading_mentions",
     "mention_targets",
     "undirected",
@@ -432,6 +435,162 @@ class NodeKeys:
         return f"{platform}:{key}" if self.multi else key
 
 
+#: The post columns the edge rules read, after platform, author, time, kind and text.
+_EDGE_FIELDS = ("mentions", "urls", "is_quote", "reply_to_post_id", "reply_to_author_id", "reply_to_handle",
+                "quoted_post_id", "retweeted_post_id", "origin")
+
+
+def _authors(frame: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """``(platform, post id) -> author id`` of every post, context posts included."""
+    author_of: dict[tuple[str, str], str] = {}
+    for platform, pid, aid in zip(frame["platform"], frame["post_id"], frame["author_id"], strict=True):
+        platform, pid, aid = text_or_none(platform), text_or_none(pid), text_or_none(aid)
+        if platform and pid and aid:
+            author_of[(platform, pid)] = aid
+    return author_of
+
+
+def _own_rows(frame: pd.DataFrame, own_mask: pd.Series) -> Iterator[tuple[Any, ...]]:
+    """``(platform, author id, created_at, kind, text, post id, rest)`` of each own post with a
+    platform and an author, in frame order; ``rest`` holds the :data:`_EDGE_FIELDS` as they are."""
+    # the columns read, as they are (no copy of a big selection): context rows are skipped
+    cols = {c: frame[c] if c in frame.columns else [None] * len(frame)
+            for c in ("platform", "author_id", "created_at", "kind", "text", "post_id", *_EDGE_FIELDS)}
+    for own_row, (platform, aid, created, pkind, text, pid, *rest) in zip(
+            own_mask.to_numpy(bool), zip(*cols.values(), strict=True), strict=True):
+        if not own_row:
+            continue
+        platform, aid = text_or_none(platform), text_or_none(aid)
+        if not platform or not aid:
+            continue
+        yield platform, aid, _value(created), text_or_none(pkind) or "original", text_or_none(text), pid, rest
+
+
+def _post_targets(platform: str, pkind: str, text: str | None, mentions: Any, urls: Any, is_quote: Any,
+                  r_post: Any, r_author: Any, r_handle: Any, q_post: Any, rt_post: Any, origin: Any, *,
+                  author_of: Mapping[tuple[str, str], str]) -> list[tuple[str, str, str]]:
+    """The interactions one own post makes under :data:`EDGE_RULES`: ``(type, "id" or "handle",
+    account id or handle)`` each, in the order the graph adds them (the retweet, else the reply,
+    the quote, then the mentions in order of appearance, not yet merged by account)."""
+    out: list[tuple[str, str, str]] = []
+    r_post, r_author, r_handle = text_or_none(r_post), text_or_none(r_author), text_or_none(r_handle)
+    is_reply = pkind != "retweet" and bool(pkind == "reply" or r_post or r_author)
+    if pkind == "retweet":
+        rt_post = text_or_none(rt_post)
+        if rt_post and (platform, rt_post) in author_of:
+            out.append(("retweet", "id", author_of[(platform, rt_post)]))
+        else:
+            match = _RT.match(text or "")
+            handle = match.group(1) if match else None
+            if not handle and mentions is not None and len(mentions):
+                handle = mentions[0]
+            if handle:
+                out.append(("retweet", "handle", handle))
+        return out  # a retweet makes no other edge
+    if is_reply:
+        if r_author:
+            out.append(("reply", "id", r_author))
+        elif r_post and (platform, r_post) in author_of:
+            out.append(("reply", "id", author_of[(platform, r_post)]))
+        elif r_handle:
+            out.append(("reply", "handle", r_handle))
+    q_post = text_or_none(q_post)
+    links = [m for m in (_STATUS_URL.match(u or "") for u in (urls if urls is not None else ())) if m]
+    if not q_post and links and platform == "x" and _without_quotes(origin):
+        # a source that does not record quotes (a TAGS sheet): an X post quoting another
+        # carries the quoted post's permalink as a link
+        q_post = links[0].group(2)
+    if q_post or pkind == "quote" or bool(_value(is_quote)):
+        if q_post and (platform, q_post) in author_of:
+            out.append(("quote", "id", author_of[(platform, q_post)]))
+        else:
+            for m in links:
+                if m.group(2) == q_post:
+                    out.append(("quote", "handle", m.group(1)))
+                    break
+    out += [("mention", "handle", h) for h in mention_targets(
+        text, list(mentions) if mentions is not None else [], pkind, is_reply=is_reply)]
+    return out
+
+
+#: Columns of :func:`interaction_table`.
+INTERACTION_COLUMNS: tuple[str, ...] = (
+    "platform", "post_id", "created_at", "type", "source_id", "source_handle", "target_id", "target_handle")
+
+
+def interaction_table(posts: pd.DataFrame, profiles: pd.DataFrame | None = None, *,
+                      self_loops: bool = False) -> pd.DataFrame:
+    """One row per interaction under :data:`EDGE_RULES`: the edges of :func:`build_network`, unmerged.
+
+    Each own post makes at most one reply and one quote interaction (a retweet: one retweet
+    interaction and nothing else) and one mention interaction per mentioned account, exactly as
+    the graph counts them: the rows of one type
+    from ``source`` to ``target`` are that edge's weight of that type in ``build_network(posts)``
+    (targets resolved to accounts as the graph's nodes are; self-loops left out unless asked).
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        Canonical posts; rows flagged ``is_context`` only name the authors of referenced posts.
+    profiles : pandas.DataFrame, optional
+        Canonical account snapshots (to match handles to account ids).
+    self_loops : bool
+        Keep interactions of an account with itself.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`INTERACTION_COLUMNS`: ``platform``, ``post_id`` and ``created_at`` of the post
+        that makes it, ``type`` (``reply``, ``mention``, ``retweet``, ``quote``), ``source_id`` and
+        ``source_handle`` (its author), ``target_id`` (``None`` for an account known only by a
+        handle) and ``target_handle`` (when known). In post order; per post, the reply, retweet
+        or quote first, then the mentions by target.
+
+    Examples
+    --------
+    >>> from swchat.schema import new_post, posts_frame
+    >>> posts = posts_frame([
+    ...     new_post(platform="x", post_id="1", author_id="1", author_handle="ann",
+    ...              created_at="2026-09-02T19:00:00.000Z", text="Q1 #SWChat"),
+    ...     new_post(platform="x", post_id="2", author_id="2", author_handle="bob", kind="reply",
+    ...              created_at="2026-09-02T19:01:00.000Z", text="@ann yes, ask @Cat", mentions=["ann", "Cat"],
+    ...              reply_to_post_id="1", reply_to_author_id="1")])
+    >>> interaction_table(posts)[["post_id", "type", "source_id", "target_id", "target_handle"]].values.tolist()
+    [['2', 'reply', '2', '1', 'ann'], ['2', 'mention', '2', None, 'Cat']]
+    """
+    import pandas as pd
+
+    frame = unique_posts(posts)
+    keys = NodeKeys(frame, profiles)
+    author_of = _authors(frame)
+    own_mask = ~frame["is_context"].fillna(False).astype(bool)
+    rows: list[tuple[Any, ...]] = []
+    for platform, aid, created, pkind, text, pid, rest in _own_rows(frame, own_mask):
+        source_handle = keys.handle.get((platform, aid))
+        mentioned: dict[str, tuple[str | None, str | None]] = {}
+        for etype, by, value in _post_targets(platform, pkind, text, *rest, author_of=author_of):
+            target_id: str | None = value
+            target_handle: str | None = keys.handle.get((platform, value))
+            key = value
+            if by == "handle":
+                handle = value.lstrip("@＠")
+                target_id = keys.by_handle.get((platform, handle.lower()))
+                target_handle = keys.handle.get((platform, target_id), handle) if target_id else handle
+                key = target_id or f"handle:{handle.lower()}"
+            if target_id == aid and not self_loops:
+                continue
+            if etype == "mention":
+                mentioned.setdefault(key, (target_id, target_handle))
+            else:
+                rows.append((platform, text_or_none(pid), created, etype, aid, source_handle, target_id,
+                             target_handle))
+        for key in sorted(mentioned):
+            rows.append((platform, text_or_none(pid), created, "mention", aid, source_handle, *mentioned[key]))
+    table = pd.DataFrame(rows, columns=list(INTERACTION_COLUMNS), dtype=object)
+    table["created_at"] = pd.to_datetime(table["created_at"], utc=True)
+    return table
+
+
 def build_network(
     posts: pd.DataFrame,
     kind: str = "all",
@@ -491,11 +650,7 @@ def build_network(
     keys = NodeKeys(frame, profiles)
     own_mask = ~frame["is_context"].fillna(False).astype(bool)
 
-    author_of: dict[tuple[str, str], str] = {}  # (platform, post id) -> author id
-    for platform, pid, aid in zip(frame["platform"], frame["post_id"], frame["author_id"], strict=True):
-        platform, pid, aid = text_or_none(platform), text_or_none(pid), text_or_none(aid)
-        if platform and pid and aid:
-            author_of[(platform, pid)] = aid
+    author_of = _authors(frame)
 
     # node facts from the own posts
     node_posts: Counter[str] = Counter()
@@ -526,70 +681,19 @@ def build_network(
         ids_of.setdefault(key, aid)
         return key
 
-    # the columns read, as they are (no copy of a big selection): context rows are skipped below
-    cols = {c: frame[c] if c in frame.columns else [None] * len(frame) for c in (
-        "platform", "author_id", "created_at", "kind", "text", "mentions", "urls", "is_quote",
-        "reply_to_post_id", "reply_to_author_id", "reply_to_handle", "quoted_post_id",
-        "retweeted_post_id", "origin")}
-    for own_row, (platform, aid, created, pkind, text, mentions, urls, is_quote, r_post, r_author, r_handle,
-                  q_post, rt_post, origin) in zip(own_mask.to_numpy(bool), zip(*cols.values(), strict=True),
-                                                  strict=True):
-        if not own_row:
-            continue
-        platform, aid = text_or_none(platform), text_or_none(aid)
-        if not platform or not aid:
-            continue
-        pkind = text_or_none(pkind) or "original"
-        text = text_or_none(text)
+    for platform, aid, created, pkind, text, _pid, row in _own_rows(frame, own_mask):
         src = id_node(platform, aid)
         node_posts[src] += 1
-        created = _value(created)
         if created is not None and (src not in first or created < first[src]):
             first[src] = created
-        r_post, r_author, r_handle = text_or_none(r_post), text_or_none(r_author), text_or_none(r_handle)
-        is_reply = pkind != "retweet" and bool(pkind == "reply" or r_post or r_author)
-        if pkind == "retweet":
-            target = None
-            rt_post = text_or_none(rt_post)
-            if rt_post and (platform, rt_post) in author_of:
-                target = id_node(platform, author_of[(platform, rt_post)])
+        mentioned: set[str] = set()
+        for etype, by, value in _post_targets(platform, pkind, text, *row, author_of=author_of):
+            target = id_node(platform, value) if by == "id" else handle_node(platform, value)
+            if etype == "mention":
+                mentioned.add(target)
             else:
-                match = _RT.match(text or "")
-                handle = match.group(1) if match else None
-                if not handle and mentions is not None and len(mentions):
-                    handle = mentions[0]
-                if handle:
-                    target = handle_node(platform, handle)
-            add(src, target, "retweet")
-            continue
-        if is_reply:
-            target = None
-            if r_author:
-                target = id_node(platform, r_author)
-            elif r_post and (platform, r_post) in author_of:
-                target = id_node(platform, author_of[(platform, r_post)])
-            elif r_handle:
-                target = handle_node(platform, r_handle)
-            add(src, target, "reply")
-        q_post = text_or_none(q_post)
-        links = [m for m in (_STATUS_URL.match(u or "") for u in (urls if urls is not None else ())) if m]
-        if not q_post and links and platform == "x" and _without_quotes(origin):
-            # a source that does not record quotes (a TAGS sheet): an X post quoting another
-            # carries the quoted post's permalink as a link
-            q_post = links[0].group(2)
-        if q_post or pkind == "quote" or bool(_value(is_quote)):
-            target = None
-            if q_post and (platform, q_post) in author_of:
-                target = id_node(platform, author_of[(platform, q_post)])
-            else:
-                for m in links:
-                    if m.group(2) == q_post:
-                        target = handle_node(platform, m.group(1))
-                        break
-            add(src, target, "quote")
-        targets = {handle_node(platform, h) for h in mention_targets(
-            text, list(mentions) if mentions is not None else [], pkind, is_reply=is_reply)}
-        for target in sorted(targets):
+                add(src, target, etype)
+        for target in sorted(mentioned):
             add(src, target, "mention")
 
     G = nx.DiGraph()
