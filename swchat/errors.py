@@ -17,6 +17,7 @@ from __future__ import annotations
 
 __all__ = [
     "ArchiveError",
+    "DependencyError",
     "InputFormatError",
     "SelectionError",
     "SwchatError",
@@ -49,3 +50,7 @@ class ArchiveError(SwchatError):
 
 class SelectionError(SwchatError):
     """A selection (hashtag, session, time range, account) matches nothing or is malformed."""
+
+
+class DependencyError(SwchatError):
+    """A feature needs an optional package that is not installed (the message says how to get it)."""

@@ -89,6 +89,7 @@ from urllib.parse import quote
 
 from .chat import HISTORY_PARTICIPATION_COLUMNS
 from .choices import EXPORT_FORMATS, EXPORT_LAYOUTS, EXPORT_TABLES
+from .errors import DependencyError
 from .schema import ACCOUNT_DTYPES, POST_DTYPES, TEXT
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -112,6 +113,7 @@ __all__ = [
     "partition_tag",
     "post_rows",
     "post_sessions",
+    "require_pyarrow",
     "session_participation",
     "session_rows",
     "sessions_between",
@@ -210,6 +212,8 @@ def check_request(format: str = "parquet", tables: Iterable[str] | str | None = 
     ValueError
         For an unknown format, layout or table, no table at all, a partitioned layout of
         another format than Parquet, or a table the ``ids`` format does not write.
+    DependencyError
+        For Parquet, when pyarrow is not installed.
 
     Examples
     --------
@@ -228,6 +232,8 @@ def check_request(format: str = "parquet", tables: Iterable[str] | str | None = 
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
     if layout == "partitioned" and format != "parquet":
         raise ValueError(f"the partitioned layout is for Parquet, not {format}")
+    if format == "parquet":
+        require_pyarrow()
     if tables is None:
         names: list[str] = list(_DEFAULT_TABLES.get(format, TABLES))
     else:
@@ -243,6 +249,25 @@ def check_request(format: str = "parquet", tables: Iterable[str] | str | None = 
         if other:
             raise ValueError(f"the ids format writes {' and '.join(ID_TABLES)} (their ids), not {', '.join(other)}")
     return tuple(t for t in TABLES if t in names)
+
+
+def require_pyarrow() -> None:
+    """Make sure pyarrow (for Parquet) is installed.
+
+    It is an optional dependency (``pip install 'swchat[parquet]'``; ``make`` installs it): with
+    pyarrow installed, pandas 3 loads Arrow in every process (about 65 MB more memory for every
+    command), which only the Parquet export needs.
+
+    Raises
+    ------
+    DependencyError
+        Saying how to install it.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("pyarrow") is None:
+        raise DependencyError("Parquet needs pyarrow: pip install 'swchat[parquet]' "
+                              "(or export --format csv or jsonl)")
 
 
 def _utc(value: str | datetime | None) -> pd.Timestamp | None:

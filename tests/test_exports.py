@@ -364,3 +364,17 @@ def test_the_readme_duckdb_query_runs_on_an_export(sample_archive_path, tmp_path
     assert all(n >= r + t for _, n, r, t in per_session)
     top = con.sql(queries[1]).fetchall()
     assert 0 < len(top) <= 5 and all(n >= 1 for *_, n in top)
+
+
+def test_parquet_without_pyarrow_says_how_to_get_it(monkeypatch):
+    """pyarrow is optional (swchat[parquet]): without it Parquet is one clear error, CSV still works."""
+    import importlib.util
+
+    from swchat.errors import DependencyError
+    from swchat.exports import check_request
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pyarrow" else real(name, *a))
+    with pytest.raises(DependencyError, match=r"pip install 'swchat\[parquet\]'"):
+        check_request("parquet")
+    assert check_request("csv", "posts") == ("posts",)
