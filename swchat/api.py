@@ -257,7 +257,8 @@ class _Computed:
         chosen = everyone[everyone["n"].isin(list(keys))].join(spans, on=["tag", "platform", "account_id"])
         known: dict[tuple[Any, Any], Any] = {}
         if followers:
-            profiles = self.archive.accounts(set(zip(chosen["platform"], chosen["account_id"], strict=True)))
+            profiles = store.Archive.accounts(self.archive, set(zip(chosen["platform"], chosen["account_id"],
+                                                                    strict=True)))
             known = dict(zip(zip(profiles["platform"], profiles["account_id"], strict=True), profiles["followers"],
                              strict=True))
         chosen = chosen.assign(followers=[known.get((p, a)) for p, a in zip(chosen["platform"],
@@ -278,7 +279,7 @@ class _Computed:
 
     def posts(self, key: int) -> pd.DataFrame:
         members = self.members([key])
-        return self.archive.posts_with_ids(zip(members["platform"], members["post_id"], strict=True))
+        return store.Archive.posts_with_ids(self.archive, zip(members["platform"], members["post_id"], strict=True))
 
 
 class Archive(store.Archive):
@@ -398,6 +399,59 @@ class Archive(store.Archive):
     def _protected(self, chat: Chat) -> Chat:
         policy = self.policy()
         return policy.chat(chat) if policy.active else chat
+
+    # the storage's readers, under the policy too (the analyses above read the storage directly)
+    def posts(self, *args: Any, **options: Any) -> pd.DataFrame:
+        """The posts of a selection (see :meth:`swchat.archive.Archive.posts`) under this
+        connection's privacy policy (:meth:`policy`): opted-out accounts left out, pseudonyms
+        when pseudonymising."""
+        policy = self.policy()
+        if options.get("columns") is not None and policy.active:
+            options = {**options, "columns": None}  # hiding people reads texts, names and links
+        posts = super().posts(*args, **options)
+        return policy.frames(posts)[0] if policy.active else posts
+
+    def posts_with_ids(self, keys: Iterable[tuple[str, str]], *, context: bool = True) -> pd.DataFrame:
+        """The posts with these keys (see :meth:`swchat.archive.Archive.posts_with_ids`) under
+        this connection's privacy policy."""
+        posts = super().posts_with_ids(keys, context=context)
+        policy = self.policy()
+        return policy.frames(posts)[0] if policy.active else posts
+
+    def accounts(self, ids: Iterable[tuple[str, str]] | None = None) -> pd.DataFrame:
+        """Account snapshots (see :meth:`swchat.archive.Archive.accounts`) under this connection's
+        privacy policy: opted-out accounts left out; pseudonyms, and no descriptions or
+        locations, when pseudonymising."""
+        profiles = super().accounts(ids)
+        policy = self.policy()
+        if not policy.active:
+            return profiles
+        profiles = profiles[[not policy.excludes(p, a, h) for p, a, h in
+                             zip(profiles["platform"], profiles["account_id"], profiles["handle"], strict=True)]]
+        from .schema import posts_frame
+
+        return policy.frames(posts_frame([]), profiles)[1]
+
+    def raw(self, post_id: str, platform: str = "x") -> dict[str, Any] | None:
+        """The raw record of a post (see :meth:`swchat.archive.Archive.raw`); ``None`` for a post
+        of an opted-out account.
+
+        Raises
+        ------
+        PrivacyError
+            While pseudonymising: a raw record names everyone as the export did.
+        """
+        from .privacy import PrivacyError
+
+        policy = self.policy()
+        if policy.secret is not None:
+            raise PrivacyError("raw records name everyone as the export did: they are not available while "
+                               "pseudonymising")
+        if policy.active:
+            found = super().posts_with_ids([(platform, str(post_id))], context=False)
+            if len(found) and policy.excludes(platform, found["author_id"].iloc[0], found["author_handle"].iloc[0]):
+                return None
+        return super().raw(post_id, platform)
 
     def stats(self, top: int = 10, *, exclude: set[tuple[str, str]] | None = None,
               include_opted_out: bool = False) -> dict[str, Any]:
@@ -620,7 +674,8 @@ class Archive(store.Archive):
         own = posts[~posts["is_context"].to_numpy(bool)]
         accounts = set(zip(posts["platform"], posts["author_id"], strict=True))
         return self._protected(Chat(
-            posts=posts, profiles=self.accounts(accounts), hashtag=session.hashtag, session_id=session.id,
+            posts=posts, profiles=store.Archive.accounts(self, accounts), hashtag=session.hashtag,
+            session_id=session.id,
             meta={"session": session, "timezone": session.timezone, "hosts": list(session.host_ids),
                   "newcomers": [a for a in session.author_ids if a in newcomers],
                   "segments": pd.Series(members["segment"].to_numpy(object),
@@ -736,12 +791,13 @@ class Archive(store.Archive):
         """
         if options.get("columns") is not None and self.policy().active:
             options = {**options, "columns": None}  # hiding people reads texts, names and links
-        posts = self.posts(hashtag, since, until, **options)
+        posts = store.Archive.posts(self, hashtag, since, until, **options)
         if not (~posts["is_context"]).any():
             what = f"#{hashtag.lstrip('#')}" if hashtag else "posts"
             raise SelectionError(f"no {what} in {self.path} for that selection")
         keys = set(zip(posts["platform"], posts["author_id"], strict=True))
-        chat = Chat(posts=posts, profiles=self.accounts(keys), hashtag=hashtag.lstrip("#") if hashtag else None)
+        chat = Chat(posts=posts, profiles=store.Archive.accounts(self, keys),
+                    hashtag=hashtag.lstrip("#") if hashtag else None)
         chat = self._protected(chat)
         if not (~chat.posts["is_context"]).any():
             raise SelectionError(f"no posts left in {self.path} for that selection once opted-out accounts are "

@@ -100,6 +100,8 @@ _PLATFORM_LINK = re.compile(
     r"^(?:https?://)?(?:www\.|mobile\.)?(?:twitter\.com|x\.com|bsky\.app)(?:/|$)|/@[\w.-]+|/users/[\w.-]+",
     re.IGNORECASE,
 )
+#: First path segments of platform links that are not accounts (x.com/i/web/status/…, /search …).
+_NOT_HANDLES = frozenset({"i", "intent", "search", "hashtag", "home", "explore", "share", "settings", "tags"})
 _SHORT_LINK = re.compile(r"(?:https?://)?t\.co/\w+", re.IGNORECASE)
 _SAFE_META = ("timezone", "tz", "since", "until")
 _POST_ID_COLUMNS = ("post_id", "reply_to_post_id", "quoted_post_id", "retweeted_post_id", "conversation_id")
@@ -489,7 +491,9 @@ class Privacy:
         return bool(self._entries) or self.secret is not None
 
     def describe(self) -> dict[str, Any]:
-        """What was applied, for a report's methods box (never the list or the secret itself)."""
+        """What was applied, for a report's methods box (never the list or the secret itself):
+        ``excluded_accounts`` counts the entries here, and :meth:`chat` counts the accounts of the
+        chat they matched instead."""
         return {"excluded_accounts": len(self._entries), "pseudonymised": self.secret is not None}
 
     # -- chats ----------------------------------------------------------------------
@@ -509,7 +513,13 @@ class Privacy:
         session = chat.meta.get("session")
         if session is not None and hasattr(session, "post_ids"):
             meta["session"] = self._session(session, posts)
-        meta["privacy"] = self.describe()
+        # the accounts left out that this chat actually had (an entry naming nobody here, or a typo,
+        # is not counted)
+        from .schema import accounts_frame
+
+        profiles_in = chat.profiles if chat.profiles is not None else accounts_frame([])
+        matched = len(self._excluded_keys(chat.posts, profiles_in)[0]) if self._entries else 0
+        meta["privacy"] = {**self.describe(), "excluded_accounts": matched}
         return replace(chat, posts=posts, profiles=profiles, meta=meta,
                        history=self.history(chat.history, chat.posts, chat.profiles))
 
@@ -778,10 +788,21 @@ class Privacy:
 
         known_handles = sorted({h for (_p, h) in ids}, key=len, reverse=True)
 
+        def platform_link(platform: str, url: str) -> str:
+            """A link to a profile or post becomes "[link to <pseudonym>]" (the same pseudonym
+            as the account's everywhere), or "[post link removed]" when it names no account."""
+            if not _PLATFORM_LINK.search(url):
+                return url
+            bare = url.rstrip(".,;:!?)")
+            handle = account_entry(bare)
+            if handle and "/" not in handle and handle not in _NOT_HANDLES:
+                return f"[link to {by_handle(platform, handle)}]{url[len(bare):]}"
+            return REMOVED_LINK + url[len(bare):]
+
         def scrub(platform: str, text: Any) -> Any:
             if _is_blank(text):
                 return text
-            text = _URL.sub(lambda m: REMOVED_LINK if _PLATFORM_LINK.search(m.group(0)) else m.group(0), str(text))
+            text = _URL.sub(lambda m: platform_link(platform, m.group(0)), str(text))
             text = _MENTION.sub(lambda m: "@" + by_handle(platform, m.group(1)), text)
             for name, (pf, account_id) in sorted(names.items(), key=lambda kv: -len(kv[0])):
                 if pf == platform:

@@ -160,6 +160,23 @@ def test_the_python_api_leaves_her_out(consent_db):
         assert not _leaks(community.sessions.to_json(date_format="iso"))
 
 
+def test_the_storage_readers_of_the_facade_leave_her_out_too(consent_db):
+    from swchat.privacy import PrivacyError
+
+    with swchat.open(consent_db) as archive:
+        assert not _leaks(archive.posts("SWChat").to_json(date_format="iso"))
+        assert not _leaks(archive.posts_with_ids([("x", "9990001"), ("x", "9990002")]).to_json(date_format="iso"))
+        assert not _leaks(archive.accounts().to_json(date_format="iso"))
+        assert "bob_keeps" in set(archive.accounts()["handle"])
+        assert archive.raw("9990001") is None                      # her post
+        assert archive.raw("9990006")["text"].startswith("A1 thanks")  # others' posts keep their records
+        archive.pseudonymise(SECRET)
+        with pytest.raises(PrivacyError, match="not available while pseudonymising"):
+            archive.raw("9990006")
+        assert set(archive.accounts()["handle"]) <= {h for h in archive.accounts()["handle"]
+                                                      if h.startswith("participant_")}
+
+
 def test_stats_leave_her_out_unless_the_archivist_asks(consent_db):
     with swchat.open(consent_db) as archive:
         kept = archive.stats()

@@ -241,6 +241,14 @@ def test_protect_applies_both_in_order():
     assert chat.meta["privacy"] == {"excluded_accounts": 1, "pseudonymised": True}
 
 
+def test_only_opt_outs_that_match_someone_are_counted():
+    """An entry naming nobody in the chat (another chat's opt-out, or a typo) is not reported as
+    an account left out."""
+    assert protect(_tricky_chat(), exclude=["OptOut", "nobody_by_that_name"]).meta["privacy"][
+        "excluded_accounts"] == 1
+    assert protect(_tricky_chat(), exclude=["nobody_by_that_name"]).meta["privacy"]["excluded_accounts"] == 0
+
+
 def test_the_history_is_protected_like_the_chat(session_chat, opted_out):
     """Opted-out accounts leave the participation table, and what the others did and received
     is recounted exactly as a chat without them shows it."""
@@ -289,3 +297,21 @@ def test_opted_out_posts_leave_no_ids_in_threads(session_chat, opted_out):
         assert not set(posts[column].dropna().astype(str)) & theirs, column
     assert not set(missing_parents(posts)) & theirs
     assert not set(thread_table(posts)["root"].astype(str)) & theirs
+
+
+def test_links_to_people_take_their_pseudonym():
+    """A link to a profile or post names its account by the account's own pseudonym; a link that
+    names no account is removed."""
+    from swchat.chat import Chat
+    from swchat.privacy import pseudonym, pseudonymise
+    from swchat.schema import new_post, posts_frame
+
+    posts = posts_frame([
+        new_post(platform="x", post_id="1", author_id="11", author_handle="ann", created_at="2026-09-02T19:00:00.000Z",
+                 text="hi"),
+        new_post(platform="x", post_id="2", author_id="22", author_handle="bob", created_at="2026-09-02T19:01:00.000Z",
+                 text="see https://x.com/Ann/status/1, https://x.com/i/web/status/5 and https://social.coop/@eve.")])
+    text = pseudonymise(Chat(posts=posts), SECRET).posts["text"].iloc[1]
+    ann = pseudonym(SECRET, "x", "11")
+    assert text == (f"see [link to {ann}], [post link removed] and "
+                    f"[link to {pseudonym(SECRET, 'x', '@eve@social.coop')}].")
