@@ -723,6 +723,56 @@ class Archive(store.Archive):
             raise SelectionError(f"no sessions of {what} in {self.path}")
         return str(max(listed, key=lambda s: (s.start, s.id)).id)
 
+    def participation_table(self, hashtag: str | None = None, *, tz: str | None = "UTC",
+                            sessions: Iterable[data.Session] | None = None) -> pd.DataFrame:
+        """Who took part in each session: one row per session and account, as a session chat's
+        history has them (:data:`swchat.chat.HISTORY_PARTICIPATION_COLUMNS`: posts by kind,
+        replies, mentions and retweets received, welcomed, first session, returned, followers),
+        under this connection's privacy policy.
+
+        Read from the stored participation table for all the sessions at once (the posts are
+        not read), so it takes about as long for 400 sessions as a session's chat.
+
+        Parameters
+        ----------
+        hashtag : str, optional
+            The sessions of this hashtag (default: of every chat hashtag, as :meth:`sessions`).
+        tz : str
+            The time zone the session ids are listed in.
+        sessions : iterable of Session, optional
+            These sessions (as :meth:`sessions` lists them) instead.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from swchat.sample import write_sample
+        >>> tmp = pathlib.Path(tempfile.mkdtemp())
+        >>> paths = write_sample(tmp, seed=7, sessions=3, posts=240)
+        >>> with Archive(tmp / "chat.db") as archive:
+        ...     _ = archive.ingest([paths["v2"]])
+        ...     part = archive.participation_table("SWChat", tz="Europe/London")
+        >>> part.groupby("session").size().tolist()
+        [33, 32, 30]
+        """
+        import pandas as pd
+
+        listed = list(sessions) if sessions is not None else self.sessions(hashtag, tz=tz)
+        tables = self._tables(None, {})
+        policy = self.policy()
+        frames = [pd.DataFrame(columns=list(data.HISTORY_PARTICIPATION_COLUMNS))]
+        for tag in sorted({s.hashtag for s in listed}):
+            keys = [s.key for s in listed if s.hashtag == tag and s.key is not None]
+            siblings = self._labelled(tables.rows(tag), tz)
+            history = self._history(siblings, tables.participation(keys), tables.interactions(keys))
+            protected = policy.history(history) if policy.active else history
+            if protected is not None:
+                frames.append(protected.participation)
+        found = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+        order = {s.id: i for i, s in enumerate(listed)}
+        return (found.assign(_n=found["session"].map(order)).sort_values(["_n", "platform", "account_id"],
+                                                                       kind="stable")
+                .drop(columns="_n").reset_index(drop=True))
+
     def community(self, hashtag: str, *, tz: str | None = "UTC", **options: Any) -> Community:
         """Who keeps coming back to a hashtag's chat: newcomers, returners, retention, receptivity.
 
@@ -839,8 +889,7 @@ class Archive(store.Archive):
         ``since``, ``until``, ``platform``; every post when none is given), so the archive's
         consent rules are applied as everywhere else. The sessions are those :meth:`sessions`
         lists for the selection (starting in ``[since, until)``, on ``platform``), and the
-        participation table is read session by session from each session's history (written
-        as it is read). Tables and formats: :mod:`swchat.exports`.
+        participation table is :meth:`participation_table`'s. Tables and formats: :mod:`swchat.exports`.
 
         Parameters
         ----------
@@ -870,7 +919,7 @@ class Archive(store.Archive):
         SelectionError
             When there is no such session, or nothing is selected.
         """
-        from .exports import check_request, export_chat, session_participation, sessions_between
+        from .exports import check_request, export_chat, sessions_between
 
         wanted = check_request(format, tables, layout)
         selection = {"since": since, "until": until, "platform": platform, "tz": tz}
@@ -883,8 +932,7 @@ class Archive(store.Archive):
         needs_sessions = format != "ids" and bool(set(wanted) - {"accounts"} or layout == "partitioned")
         listed = sessions_between(self.sessions(hashtag, tz=tz, members=True), since, until, platform) \
             if needs_sessions else []
-        participation = (session_participation(self.session(s.id, tz=tz)) for s in listed) \
-            if "participation" in wanted else None
+        participation = self.participation_table(sessions=listed, tz=tz) if "participation" in wanted else None
         return export_chat(chat, folder, format=format, tables=wanted, sessions=listed, participation=participation,
                            layout=layout, selection=selection)
 

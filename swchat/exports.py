@@ -107,6 +107,7 @@ __all__ = [
     "TABLES",
     "Exported",
     "account_rows",
+    "chat_participation",
     "check_request",
     "edge_rows",
     "export_chat",
@@ -114,7 +115,6 @@ __all__ = [
     "post_rows",
     "post_sessions",
     "require_pyarrow",
-    "session_participation",
     "session_rows",
     "sessions_between",
 ]
@@ -406,7 +406,7 @@ def session_rows(sessions: Iterable[Session]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(COLUMNS["sessions"]))
 
 
-def session_participation(chat: Chat) -> pd.DataFrame:
+def chat_participation(chat: Chat) -> pd.DataFrame:
     """The participation rows of a session chat's own session, from its history (an empty
     frame for a chat that is not a session of an archive)."""
     import pandas as pd
@@ -868,7 +868,7 @@ def _frames(name: str, chat: Chat, session_of: Mapping[str, str], sessions: Sequ
         yield session_rows(sessions)
     elif name == "participation":
         if participation is None:
-            participation = session_participation(chat)
+            participation = chat_participation(chat)
         if isinstance(participation, pd.DataFrame):
             yield from _slices(participation)
         else:

@@ -280,3 +280,26 @@ def test_schema_2_archives_get_the_consent_tables(sample_dir, tmp_path):
         assert archive.meta_value("schema_version") == "3"
         archive.opt_out(["@SWChatHost"])
         assert [r["entry"] for r in archive.optouts()] == ["swchathost"]
+
+
+@pytest.mark.parametrize("pseudonymise", [False, True])
+def test_participation_table_equals_each_sessions_history(consent_db, pseudonymise):
+    """All sessions' participation read at once equals what each session's chat carries (under
+    the opt-out, and pseudonymised alike)."""
+    import pandas as pd
+
+    with swchat.open(consent_db) as archive:
+        if pseudonymise:
+            archive.pseudonymise(SECRET)
+        listed = archive.sessions("SWChat", tz=TZ)
+        table = archive.participation_table("SWChat", tz=TZ)
+        each = []
+        for s in listed:
+            part = archive.session(s.id, tz=TZ).history.participation
+            each.append(part[part["session"] == s.id])
+    expected = pd.concat(each, ignore_index=True)
+    key = ["session", "platform", "account_id"]
+    pd.testing.assert_frame_equal(table.sort_values(key).reset_index(drop=True),
+                                  expected.sort_values(key).reset_index(drop=True), check_dtype=False)
+    assert not _leaks(table.to_json())
+    assert len(table) == len(expected) > 300
