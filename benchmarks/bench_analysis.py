@@ -12,7 +12,8 @@ resident memory (``os.wait4``):
   busier or quieter during the benchmark does not tilt the ratio;
 - ``sessions --hashtag``, ``questions --session``, ``threads --session``, ``report --session``
   (HTML, with its figures) of the latest session, ``community --hashtag`` and, for archives of
-  up to 250,000 posts, ``network --hashtag -o all.gexf`` (every post of the archive).
+  up to 250,000 posts, ``network --hashtag -o all.gexf`` (every post of the archive) and
+  ``export --hashtag`` (every table of every post, as Parquet).
 
 Commands run with Python's bytecode cache, as an installed package runs (the libraries of the
 floor have theirs): a ``PYTHONDONTWRITEBYTECODE`` in the environment is not passed on to them.
@@ -131,9 +132,10 @@ def main() -> None:
             ("community --hashtag", ["community", "--hashtag", HASHTAG], 3.0, None),
             ("network --hashtag -o .gexf", ["network", "--hashtag", HASHTAG, "-o", str(folder / "all.gexf")],
              None, 400),
+            ("export --hashtag (parquet)", ["export", "--hashtag", HASHTAG, "-o", str(folder / "export")], None, None),
         ]
         if stats["posts"] > 250_000:
-            commands = [c for c in commands if not c[0].startswith("network")]
+            commands = [c for c in commands if not c[0].startswith(("network", "export"))]
         for name, command, times, megabytes in commands:
             seconds, peak, floor = timed_with_floor(swchat(*command, "--archive", str(db)), args.repeat)
             if name == "report --session":
