@@ -468,10 +468,17 @@ class Archive(store.Archive):
 
     # -- keeping the derived tables -------------------------------------------------------
     def ingest(self, inputs: Iterable[str | Path | Source], format: str | None = None,
-               progress: Callable[[Source, str], Callable[[int], None] | None] | None = None) -> store.IngestResult:
+               progress: Callable[[Source, str], Callable[[int], None] | None] | None = None, *,
+               tz: str | None = None, columns: Any = None) -> store.IngestResult:
         """Import export files (see :meth:`swchat.archive.Archive.ingest`), then bring the session
-        tables up to date with what they added (``result.sessions`` says what that took)."""
-        result = super().ingest(inputs, format=format, progress=progress)
+        tables up to date with what they added (``result.sessions`` says what that took).
+
+        ``tz`` is the zone of times that do not say theirs (spreadsheets; UTC by default);
+        ``columns`` reads CSV files through a column mapping (a str such as
+        ``"id=Tweet ID,text=Tweet Text,author=Screen Name,time=Date"``, a file of such lines, or a
+        dict).
+        """
+        result = super().ingest(inputs, format=format, progress=progress, tz=tz, columns=columns)
         result.sessions = self.refresh_sessions()
         return result
 
@@ -536,6 +543,13 @@ class Archive(store.Archive):
         if hashtag is None:
             listed = self._without_co_hashtags(listed, rows)
         policy = self.policy()
+        if policy.exclude and isinstance(tables, _Stored):  # their posts and themselves leave the counts
+            excluded = self.opted_out_accounts() | self._accounts_named(self._extra_exclusions, posts=False)
+            theirs = self.session_counts_of([s.key for s in listed if s.key is not None], excluded)
+            for s in listed:
+                posts, people = theirs.get(s.key, (0, 0)) if s.key is not None else (0, 0)
+                s.post_count = (s.post_count or 0) - posts
+                s.participant_count = (s.participant_count or 0) - people
         if policy.active:
             listed = [policy.session_listing(s) for s in listed]
         if members:

@@ -44,7 +44,7 @@ import gc
 import os
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -58,7 +58,7 @@ from .consent_store import CONSENT_DDL, ConsentStore, Naming
 from .errors import ArchiveError, InputFormatError, SelectionError
 from .parallel import fork_available
 from .readers.base import Account, Note, Post, Rejected, Source
-from .schema import POST_COLUMNS, iso_utc
+from .schema import POST_COLUMNS, iso_utc, time_zone
 from .session_store import DERIVED_DDL, SessionStore
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -356,6 +356,9 @@ class Archive(SessionStore, ConsentStore):
         inputs: Iterable[str | Path | Source],
         format: str | None = None,
         progress: Callable[[Source, str], Callable[[int], None] | None] | None = None,
+        *,
+        tz: str | None = None,
+        columns: str | Path | Mapping[str, str] | None = None,
     ) -> IngestResult:
         """Import export files into the archive, one transaction per file.
 
@@ -373,14 +376,38 @@ class Archive(SessionStore, ConsentStore):
         progress : callable, optional
             ``progress(source, format_name)`` returns a callback that receives the raw bytes read
             so far (or ``None`` for no progress); used by the CLI's progress bar.
+        tz : str, optional
+            The time zone of times that do not say theirs (a Twitter Archiver sheet's ``Date``, a
+            mapped CSV's time), e.g. ``America/New_York``; UTC when not given. The import's notes
+            say which zone was assumed. Other formats' times carry their zone.
+        columns : str, Path or mapping, optional
+            Read the inputs as CSV through this column mapping (format ``csv-mapped``):
+            ``"id=Tweet ID,text=Tweet Text,author=Screen Name,time=Date"``, a file of
+            ``field=Column`` lines, or a dict (see :func:`swchat.readers.csv_mapped.column_mapping`).
 
         Returns
         -------
         IngestResult
             Per-file counts. Files refused as a whole carry ``error``; no exception is raised
             for them, so one bad file does not stop the others.
+
+        Raises
+        ------
+        InputFormatError
+            A bad column mapping, or a mapping given with another ``format``.
+        SelectionError
+            An unknown time zone.
         """
+        from .readers import csv_mapped
         from .readers.detect import detect, expand_inputs
+        from .readers.sheets import with_options
+
+        zone = time_zone(tz) if tz is not None else None  # both checked before anything is read
+        mapping = csv_mapped.column_mapping(columns) if columns is not None else None
+        if mapping is not None and format not in (None, csv_mapped.NAME):
+            raise InputFormatError(f"a column mapping reads files as {csv_mapped.NAME}, not as {format}")
+        if mapping is None and format == csv_mapped.NAME:
+            raise InputFormatError(f"the {csv_mapped.NAME} format needs a column mapping (columns=…)")
 
         sources: list[Source] = []
         plain = [i for i in inputs if not isinstance(i, Source)]
@@ -392,13 +419,15 @@ class Archive(SessionStore, ConsentStore):
             return IngestResult([FileResult(path=exc.path or "?", error=str(exc))])
         for source in sources:
             try:
-                fmt = detect(source, format)
+                # a mapped CSV is never detected (nor sniffed): the mapping says how to read it
+                fmt = detect(source, format) if mapping is None else csv_mapped.FORMAT
             except InputFormatError as exc:
                 results.append(FileResult(path=source.name, error=str(exc)))
                 continue
             except OSError as exc:
                 results.append(FileResult(path=source.name, error=f"{source.name}: {exc.strerror or exc}"))
                 continue
+            fmt = with_options(fmt, tz=zone, columns=mapping)
             callback = progress(source, fmt.name) if progress else None
             results.append(self._ingest_one(source, fmt, callback))
         return IngestResult(results)
@@ -710,7 +739,7 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
     """
     keys: list[tuple[str, str]] = []
     contexts: list[bool] = []
-    lines: list[int] = []
+    lines: list[_Line] = []
     values: list[tuple[Any, ...]] = []
     block = bytearray()  # the raw records are copied here at once: a reader's bytes may carry
     starts: list[int] = []  # spare capacity (orjson's do, some KB each), so keep none of them
@@ -727,7 +756,8 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
             row = item.row
             keys.append((row["platform"], row["post_id"]))
             contexts.append(item.context)
-            lines.append(item.line)
+            note = row["origin"]  # what the reader says of the row (e.g. parts inferred from its text)
+            lines.append(item.line if not note else (item.line, note))
             hashtags, mentions, urls = row["hashtags"], row["mentions"], row["urls"]
             values.append((
                 *direct(row),
@@ -839,7 +869,7 @@ class _Writer:
         elif kind == _NOTE:
             result.notes.append(payload)
 
-    def _posts(self, keys: list[tuple[str, str]], contexts: list[bool], lines: list[int],
+    def _posts(self, keys: list[tuple[str, str]], contexts: list[bool], lines: list[_Line],
                values: list[tuple[Any, ...]], tags: list[Any], block: bytes, starts: list[int]) -> None:
         existing = _existing(self.db, keys, self.source_id)
         new_rows: list[tuple[Any, ...]] = []
@@ -879,8 +909,10 @@ class _Writer:
             else:
                 raw_block, raw_index = block_id, len(kept)
                 kept.append(start)
+            line = lines[i]
+            origin = f"{prefix}{line}{suffix}" if not isinstance(line, tuple) else f"{prefix}{line[0]}{suffix} ({line[1]})"
             (new_rows if state is None else promoted).append((
-                *values[i], 1 if is_context else 0, f"{prefix}{lines[i]}{suffix}", source_id, raw_block, raw_index))
+                *values[i], 1 if is_context else 0, origin, source_id, raw_block, raw_index))
             for tag in tags[i]:
                 tag_rows.append((tag, *key))
         result = self.result
@@ -905,6 +937,9 @@ class _Writer:
         if tag_rows:
             db.executemany(_INSERT_TAG, tag_rows)
 
+
+#: Where a post was read: its line, or its line and what the reader said of it (its ``origin``)
+_Line = int | tuple[int, str]
 
 _INSERT_TAG = "INSERT OR IGNORE INTO post_hashtags (tag, platform, post_id) VALUES (?, ?, ?)"
 
@@ -944,7 +979,7 @@ class _Forgetful:
             return True
         return False
 
-    def batch(self, keys: list[tuple[str, str]], contexts: list[bool], lines: list[int],
+    def batch(self, keys: list[tuple[str, str]], contexts: list[bool], lines: list[_Line],
               values: list[tuple[Any, ...]], tags: list[Any], block: bytes, starts: list[int], *,
               existing: dict[tuple[str, str], int]) -> tuple[Any, ...]:
         """A batch of posts without what is left out (its raw block rebuilt when a record goes);

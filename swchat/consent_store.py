@@ -55,7 +55,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -163,6 +163,30 @@ class ConsentStore:
             found.update(p for (p,) in self.db.execute(
                 "SELECT post_id FROM posts WHERE platform = ? AND author_id = ?", (platform, account_id)))
         return found
+
+    def session_counts_of(self, keys: Sequence[int], accounts: Iterable[tuple[str, str]]) -> dict[int, tuple[int, int]]:
+        """How many posts, and participation rows (0 or 1 each), these ``(platform, account_id)``
+        accounts have in these stored sessions: ``{session key: (posts, participants)}``, for
+        session listings that leave opted-out accounts out."""
+        accounts = sorted(set(accounts))
+        keys = [int(k) for k in keys]
+        if not keys or not accounts:
+            return {}
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS consent_accounts (platform TEXT, account_id TEXT, "
+                   "PRIMARY KEY (platform, account_id))")
+        db.execute("DELETE FROM temp.consent_accounts")
+        db.executemany("INSERT OR IGNORE INTO temp.consent_accounts VALUES (?, ?)", accounts)
+        marks = ", ".join("?" * len(keys))
+        posts = dict(db.execute(
+            "SELECT m.session, count(*) FROM session_posts m JOIN posts p ON p.platform = m.platform "
+            "AND p.post_id = m.post_id JOIN temp.consent_accounts e ON e.platform = p.platform "
+            f"AND e.account_id = p.author_id WHERE m.session IN ({marks}) GROUP BY m.session", keys).fetchall())
+        people = dict(db.execute(
+            "SELECT pa.session, count(*) FROM participation pa JOIN temp.consent_accounts e "
+            f"ON e.platform = pa.platform AND e.account_id = pa.account_id WHERE pa.session IN ({marks}) "
+            "GROUP BY pa.session", keys).fetchall())
+        return {k: (int(posts.get(k, 0)), int(people.get(k, 0))) for k in set(posts) | set(people)}
 
     def forgotten_accounts(self) -> set[tuple[str, str]]:
         """``(platform, account_id)`` of the accounts whose data was deleted (``swchat forget``)."""

@@ -303,3 +303,15 @@ def test_participation_table_equals_each_sessions_history(consent_db, pseudonymi
                                   expected.sort_values(key).reset_index(drop=True), check_dtype=False)
     assert not _leaks(table.to_json())
     assert len(table) == len(expected) > 300
+
+
+def test_session_listings_do_not_count_her(consent_db):
+    with swchat.open(consent_db) as archive:
+        kept = {s.id: (s.posts, s.participants) for s in archive.sessions("SWChat", tz=TZ)}
+        archive.remove_optouts(["olive_optout"])
+        try:
+            everyone = {s.id: (s.posts, s.participants) for s in archive.sessions("SWChat", tz=TZ)}
+        finally:
+            archive.opt_out(["olive_optout"])
+    differs = {k: (everyone[k][0] - v[0], everyone[k][1] - v[1]) for k, v in kept.items() if v != everyone[k]}
+    assert differs == {SESSION: (1, 1)}  # her one post, and herself

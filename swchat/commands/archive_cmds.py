@@ -9,6 +9,7 @@ import click
 
 from ..cli import (
     SEED,
+    TEXT,
     FilePath,
     LazyChoice,
     archive_option,
@@ -55,26 +56,71 @@ def reader_formats() -> tuple[str, ...]:
     return tuple(importlib.import_module(f"swchat.readers.{module}").FORMAT.name for module in READER_MODULES)
 
 
+def _source_zone(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """``--tz`` of ingest: an IANA zone name (empty is not UTC, it is a mistake)."""
+    from ..errors import SwchatError
+    from ..schema import time_zone
+
+    try:
+        if not value.strip():
+            raise click.BadParameter("an empty value is not allowed.", ctx=ctx, param=param)
+        time_zone(value)
+    except SwchatError:
+        raise click.BadParameter(f"unknown time zone {value!r} (use e.g. America/New_York or UTC)",
+                                 ctx=ctx, param=param) from None
+    return value
+
+
+def _mapping(columns: str | None, fmt: str | None) -> dict[str, str] | None:
+    """The column mapping of ``--columns`` (checked: a bad one is a usage error)."""
+    from ..errors import SwchatError
+    from ..readers.csv_mapped import NAME, column_mapping
+
+    if columns is None:
+        if fmt == NAME:
+            raise click.BadParameter(f"the {NAME} format needs --columns", param_hint="--format")
+        return None
+    if fmt not in (None, NAME):
+        raise click.BadParameter(f"--columns reads the files as {NAME}; it does not go with --format {fmt}",
+                                 param_hint="--columns")
+    try:
+        return column_mapping(columns)
+    except SwchatError as exc:
+        raise click.BadParameter(str(exc), param_hint="--columns") from None
+
+
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @archive_option
 @click.option("--format", "fmt", type=LazyChoice(reader_formats),
               help="Force a reader (detected from content otherwise).")
+@click.option("--tz", default="UTC", show_default=True, metavar="ZONE", callback=_source_zone,
+              help="Time zone of times the files give without one (a Twitter Archiver sheet's Date, a "
+                   "mapped CSV's time), e.g. America/New_York; they are stored in UTC.")
+@click.option("--columns", type=TEXT, default=None, metavar="MAPPING",
+              help="Read CSV files through a column mapping: 'id=Tweet ID,text=Tweet Text,author=Screen "
+                   "Name,time=Date' (also author_id, author_name, reply_to, reply_to_author, retweet_of, "
+                   "quote_of, kind, hashtags, mentions, urls, lang), or a file of field=Column lines.")
 @json_option
 @handle_errors
-def ingest(files: tuple[str, ...], archive_path: Path | None, fmt: str | None, as_json: bool) -> None:
+def ingest(files: tuple[str, ...], archive_path: Path | None, fmt: str | None, tz: str, columns: str | None,
+           as_json: bool) -> None:
     """Import export files (or folders, or - for stdin; .gz works) into the archive.
 
     Each file is imported in one transaction; a file imported again adds nothing. Records that
-    cannot be used are kept aside with their line and reason (see `swchat rejected`).
+    cannot be used are kept aside with their line and reason (see `swchat rejected`). Spreadsheet
+    times without a zone are read in --tz; a CSV of no known layout is read with --columns.
 
     \b
     Example:
         swchat ingest data/sample/swchat-v2.jsonl --archive chat.db
+        swchat ingest histcomm.csv --tz America/New_York --archive chat.db
+        swchat ingest sheet.csv --columns "id=Tweet ID,text=Tweet Text,author=Screen Name,time=Date"
     """
+    mapping = _mapping(columns, fmt)
     bars: list[Any] = []
     with open_archive(archive_path, create=True) as archive:
-        result = archive.ingest(files, format=fmt, progress=_progress_factory(bars))
+        result = archive.ingest(files, format=fmt, progress=_progress_factory(bars), tz=tz, columns=mapping)
         for bar in bars:
             bar.close()
     for f in result.files:

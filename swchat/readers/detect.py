@@ -45,7 +45,8 @@ class Format:
 
 
 #: The reader modules, in detection order (most specific first).
-READER_MODULES = ("xv2", "xv1", "x_archive", "tags", "twarc_csv", "mastodon", "bluesky")
+READER_MODULES = ("academictwitter", "xv2", "xv1", "x_archive", "tags", "twarc_csv", "snscrape", "snscrape_csv",
+                  "archiver_sheet", "rtweet_csv", "mastodon", "bluesky", "csv_mapped")
 
 #: Registered formats by name, in detection order.
 FORMATS: dict[str, Format] = {}

@@ -148,7 +148,7 @@ def csv_encoding(data: bytes) -> str:
 
 
 def csv_records(
-    source: Source, encoding: str = "utf-8-sig"
+    source: Source, encoding: str = "utf-8-sig", delimiter: str = ","
 ) -> Iterator[tuple[int, list[str] | Rejected]]:
     """Yield ``(line, fields)`` for each record of a CSV input, the header included.
 
@@ -165,7 +165,7 @@ def csv_records(
     """
     with source.open() as raw:
         text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
-        reader = csv.reader(text)
+        reader = csv.reader(text, delimiter=delimiter)
         start = 1
         while True:
             try:

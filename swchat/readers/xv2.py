@@ -9,7 +9,8 @@ Format name ``x-v2``. One reader handles every line shape twarc2 writes, line by
   ``in_reply_to_user`` and the referenced tweets merged into ``referenced_tweets[*]``.
 
 The **split layout** of academictwitteR (``data_<id>.json``, a JSON array of tweets, beside
-``users_<id>.json``, the ``includes`` object) is read by :func:`read_split`.
+``users_<id>.json``, the ``includes`` object) is its own format, ``academictwitter``
+(:mod:`swchat.readers.academictwitter`), which converts with :func:`v2_post` and :func:`v2_account`.
 
 Referenced tweets that are not themselves in the export (``includes.tweets``, or the merged
 ``referenced_tweets`` of a flattened tweet) are yielded as context posts. A flattened file and
@@ -51,7 +52,7 @@ from .common import retweet_text, unique
 from .detect import Format, register
 from .xcommon import RT_PREFIX, status_url, v2_time
 
-__all__ = ["FORMAT", "read", "read_split", "sniff", "v2_account", "v2_post"]
+__all__ = ["FORMAT", "read", "sniff", "v2_account", "v2_post"]
 
 
 def v2_account(user: dict[str, Any], snapshot_at: str | None) -> dict[str, Any]:
@@ -353,13 +354,6 @@ def _is_tweet(obj: Any) -> bool:
 
 def read(source: Source) -> Iterator[Item]:
     """Yield the items of an X API v2 JSON-lines input (pages, stream lines or flattened)."""
-    if source.companions:
-        yield from read_split(source)
-        return
-    head = source.head()
-    if head.first_json is None and head.first_char == b"[":
-        yield from read_split(source)
-        return
     seen = _Seen()
     for lineno, obj, raw in json_lines(source):
         if isinstance(obj, Rejected):
@@ -403,58 +397,13 @@ def _errors_note(errors: list[Any]) -> str:
     return f"{len(errors)} error(s) from the X API in this page ({'; '.join(titles) or 'no detail'})"
 
 
-def read_split(source: Source) -> Iterator[Item]:
-    """Yield the items of academictwitteR's split layout: ``data_<id>.json`` (+ ``users_<id>.json``).
-
-    The data file is streamed as a JSON array of tweets; the users file (the page's
-    ``includes``, small) is loaded whole. ``line`` holds the tweet's position in the array.
-    """
-    import ijson
-
-    includes: dict[str, Any] = {}
-    for companion in source.companions:
-        try:
-            loaded = orjson.loads(companion.read_bytes())
-        except (OSError, orjson.JSONDecodeError) as exc:
-            yield Note(0, f"{companion}: could not read the users file ({exc}); authors unknown")
-            continue
-        if isinstance(loaded, dict):
-            includes = loaded
-    users = {u["id"]: u for u in includes.get("users") or () if _has_id(u)}
-    tweets = {t["id"]: t for t in includes.get("tweets") or () if _has_id(t)}
-    for user in users.values():
-        try:
-            yield Account(v2_account(user, None))
-        except (ValueError, KeyError, TypeError, AttributeError):
-            continue
-    in_data: set[str] = set()
-    with source.open() as stream:
-        try:
-            for number, tweet in enumerate(ijson.items(stream, "item", use_float=True), 1):
-                try:
-                    row = v2_post(tweet, users, tweets, None)
-                except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                    yield Rejected(number, _reason(exc), orjson.dumps(tweet, default=str).decode())
-                    continue
-                in_data.add(row["post_id"])
-                yield Post(row, orjson.dumps(tweet), number)
-        except ijson.JSONError as exc:
-            yield Rejected(len(in_data) + 1, f"the JSON array breaks off here ({exc})", "")
-    for tid, tweet in tweets.items():
-        if tid not in in_data:
-            try:
-                yield Post(v2_post(tweet, users, tweets, None), orjson.dumps(tweet), 0, context=True)
-            except (ValueError, KeyError, TypeError, AttributeError):
-                continue
-
-
 def _refusal(first: dict[str, Any]) -> str | None:
     """Say what a known non-post X API v2 payload is."""
     if {"id", "action"} <= first.keys() and "text" not in first:
         return "this is a compliance job result (ids of deleted or protected accounts/tweets), not posts"
     if {"users"} <= first.keys() and "data" not in first and "text" not in first:
-        return ("this is the users half of academictwitteR's split layout; import its folder, or "
-                "its data_<id>.json file, instead")
+        return ("this is the users half of academictwitteR's split layout (format academictwitter); "
+                "import its folder, or its data_<id>.json file, instead")
     if "username" in first and "text" not in first:
         return "this file holds X user profiles (a users lookup, followers or following), not posts"
     if "tweet_count" in first and "start" in first:
@@ -465,11 +414,13 @@ def _refusal(first: dict[str, Any]) -> str | None:
 
 
 def sniff(head: Head) -> bool | str | None:
-    """Claim X API v2 pages/stream/flattened lines and split-layout arrays; refuse v2 non-posts."""
+    """Claim X API v2 pages/stream/flattened lines; refuse v2 non-posts.
+
+    A bare array of tweets (academictwitteR's ``data_<id>.json``) is the ``academictwitter``
+    format's.
+    """
     lines = [ln for ln in head.data.splitlines()[:50] if ln.strip()]
     if head.first_json is None:
-        if head.first_char == b"[" and b'"author_id"' in head.data and b'"id_str"' not in head.data:
-            return True
         start = head.data[:4096]
         if head.first_char == b"{" and b'"users"' in start and b'"username"' in head.data and b'"data"' not in start:
             return _refusal({"users": []})
@@ -498,7 +449,7 @@ def sniff(head: Head) -> bool | str | None:
 
 FORMAT = register(Format(
     name="x-v2",
-    label="X API v2 JSON (twarc2 pages, stream, flattened; academictwitteR split layout)",
+    label="X API v2 JSON (twarc2 pages, stream, flattened)",
     sniff=sniff,
     read=read,
 ))

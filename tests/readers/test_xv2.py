@@ -1,4 +1,4 @@
-"""X API v2 reader: pages, stream lines, flattened tweets, split layout, refusals."""
+"""X API v2 reader: pages, stream lines, flattened tweets, refusals (the split layout: test_academictwitter)."""
 
 from __future__ import annotations
 
@@ -86,25 +86,21 @@ def test_bad_tweet_in_page_is_rejected_and_the_rest_kept():
     assert rej.line == 1 and "32" in rej.reason and "text" in rej.reason
 
 
-def test_split_layout_pair(tmp_path):
+def test_split_layout_is_not_this_format(tmp_path):
+    # academictwitteR's layout is the format "academictwitter" (tests/readers/test_academictwitter.py);
+    # forced as x-v2, its halves are refused with a reason
     tweets = [_tweet("41", "@host A2: supervision #SWChat", author="2", in_reply_to_user_id="1",
-                     referenced_tweets=[{"type": "replied_to", "id": "40"}]),
-              _tweet("42", "another #SWChat", author="3")]
-    includes = {"users": USERS, "tweets": [_tweet("40", "Q2: supervision? #SWChat")]}
+                     referenced_tweets=[{"type": "replied_to", "id": "40"}])]
     (tmp_path / "data_1.json").write_text(json.dumps(tweets, indent=2))
-    (tmp_path / "users_1.json").write_text(json.dumps(includes, indent=2))
+    (tmp_path / "users_1.json").write_text(json.dumps({"users": USERS, "tweets": [_tweet("40", "Q2?")]}))
     from swchat.readers import expand_inputs
 
     (source,) = expand_inputs([tmp_path])
-    assert detect(source).name == "x-v2"
-    items = list(source and detect(source).read(source))
-    own = _posts(items, context=False)
-    assert [p.row["post_id"] for p in own] == ["41", "42"]
-    assert own[0].row["author_handle"] == "ann" and own[0].row["reply_to_handle"] == "host"
-    assert [p.row["post_id"] for p in _posts(items, context=True)] == ["40"]
-    # the users half alone is refused with a reason
+    assert detect(source).name == "academictwitter"
+    with pytest.raises(InputFormatError, match="does not look like X API v2"):
+        detect(source, "x-v2")
     with pytest.raises(InputFormatError, match="users half"):
-        detect(Source.from_arg(tmp_path / "users_1.json"))
+        detect(Source.from_arg(tmp_path / "users_1.json"), "x-v2")
 
 
 @pytest.mark.parametrize(("payload", "words"), [
