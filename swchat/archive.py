@@ -21,6 +21,15 @@ post records (context posts are counted apart), a *duplicate* is a post already 
 (or earlier in the same file), and a context post later seen as a real post of an export is
 *promoted* (counted as added), never duplicated.
 
+Nothing a file holds stops an import (issue 12). A count SQLite cannot hold (likes, reposts,
+replies, quotes, followers or following beyond 64 bits, or a float such as ``1e300``) is left
+empty and the post kept, a note saying how many; a raw record orjson cannot write (an integer
+beyond 64 bits, nesting deeper than 255 levels) is kept with those integers as text and what
+lies deeper than 200 levels cut (:func:`swchat.readers.base.raw_json`); a reader that breaks
+off on something unforeseen keeps what it read, and the break is one rejected record saying
+where. Only a file that cannot be read at all (refused by detection, an I/O error) carries
+``FileResult.error``, with nothing from it kept; the next files are imported as usual.
+
 Examples
 --------
 >>> import orjson, tempfile, pathlib
@@ -195,6 +204,23 @@ _ACCOUNT_COLS = ("platform", "account_id", "handle", "name", "description", "fol
                  "following", "location", "created_at", "snapshot_at")
 _account_key = itemgetter("platform", "account_id")
 _account_content = itemgetter(*_ACCOUNT_COLS[2:-1])
+#: Where the counts are in a post's direct values and in an account's values: a count SQLite
+#: cannot hold (an integer beyond 64 bits, a float such as ``1e300``) is left empty (``None``).
+_POST_COUNTS = tuple(i for i, c in enumerate(_DIRECT) if c in ("like_count", "repost_count", "reply_count",
+                                                               "quote_count"))
+_ACCOUNT_COUNTS = tuple(i for i, c in enumerate(_ACCOUNT_COLS) if c in ("followers", "following"))
+_INT64 = (1 << 63) - 1
+
+
+def _clamped(values: tuple[Any, ...], where: tuple[int, ...]) -> tuple[tuple[Any, ...], int]:
+    """``values`` with the counts at ``where`` that SQLite cannot store set to ``None``, and how many."""
+    bad = [i for i in where if isinstance(v := values[i], int | float) and not -_INT64 - 1 <= v <= _INT64]
+    if not bad:
+        return values, 0
+    out = list(values)
+    for i in bad:
+        out[i] = None
+    return tuple(out), len(bad)
 
 
 def default_archive_path() -> Path:
@@ -748,10 +774,28 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
     written: dict[tuple[str, str], tuple[Any, ...]] = {}
     rejects: list[tuple[int, str, str]] = []
     notes = 0
+    clamped = 0  # counts too large to store, left empty
     dumps = orjson.dumps
     direct = _direct_values
+    count_values = _count_values
     no_tags = ()
-    for item in fmt.read(source):
+    item: Any = None
+    reading = iter(fmt.read(source))
+    while True:
+        try:
+            item = next(reading)
+        except StopIteration:
+            break
+        except (InputFormatError, OSError, EOFError, MemoryError):
+            raise  # the file as a whole (or the disk) failed: reported as the file's error
+        except Exception as exc:  # nothing in a file stops an import (issue 12)
+            # a reader broke off on something it did not foresee: what it read so far is kept,
+            # the break is a rejected record saying where, and the next files are read as usual
+            line = (item.line if isinstance(item, Post | Rejected | Note) else 0) + 1
+            message = str(exc).splitlines()[0][:200] if str(exc) else ""
+            rejects.append((line, f"reading stopped after line {line - 1} ({type(exc).__name__}: {message}); "
+                                  "the rest of the input could not be read", ""))
+            break
         if isinstance(item, Post):
             row = item.row
             keys.append((row["platform"], row["post_id"]))
@@ -759,8 +803,14 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
             note = row["origin"]  # what the reader says of the row (e.g. parts inferred from its text)
             lines.append(item.line if not note else (item.line, note))
             hashtags, mentions, urls = row["hashtags"], row["mentions"], row["urls"]
+            direct_values = direct(row)
+            for v in count_values(row):  # a count SQLite cannot hold is left empty
+                if v is not None and (v.__class__ is not int or not -_INT64 - 1 <= v <= _INT64):
+                    direct_values, n = _clamped(direct_values, _POST_COUNTS)
+                    clamped += n
+                    break
             values.append((
-                *direct(row),
+                *direct_values,
                 1 if row["is_quote"] else 0,
                 dumps(hashtags).decode() if hashtags else "[]",
                 dumps(mentions).decode() if mentions else "[]",
@@ -793,7 +843,9 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
             if old is None or (row["snapshot_at"] or "") >= (old["snapshot_at"] or ""):
                 accounts[key] = row
             if len(accounts) >= BATCH:
-                yield _ACCOUNTS, [_account_values(a) for a in accounts.values()]
+                batch, n = _account_batch(accounts)
+                clamped += n
+                yield _ACCOUNTS, batch
                 accounts.clear()
         elif isinstance(item, Rejected):
             rejects.append((item.line, item.reason, item.raw))
@@ -806,10 +858,29 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
     if keys:
         yield _POSTS, (keys, contexts, lines, values, tags, block, starts)
     if accounts:
-        yield _ACCOUNTS, [_account_values(a) for a in accounts.values()]
+        batch, n = _account_batch(accounts)
+        clamped += n
+        yield _ACCOUNTS, batch
     if rejects:
         yield _REJECTS, rejects
+    if clamped:
+        yield _NOTE, (f"{clamped} count(s) (likes, reposts, replies, quotes, followers, following) too large "
+                      "to store (beyond 64 bits) were left empty")
     yield _PROGRESS, source.bytes_read
+
+
+_count_values = itemgetter("like_count", "repost_count", "reply_count", "quote_count")
+
+
+def _account_batch(accounts: dict[tuple[str, str], dict[str, Any]]) -> tuple[list[tuple[Any, ...]], int]:
+    """The account rows as values, with the counts SQLite cannot store left empty, and how many."""
+    rows = []
+    clamped = 0
+    for account in accounts.values():
+        row, n = _clamped(_account_values(account), _ACCOUNT_COUNTS)
+        rows.append(row)
+        clamped += n
+    return rows, clamped
 
 
 _account_values = itemgetter(*_ACCOUNT_COLS)

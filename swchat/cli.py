@@ -41,6 +41,7 @@ __all__ = [
     "OutputPath",
     "archive_option",
     "chat_options",
+    "check_time",
     "count",
     "echo_json",
     "handle_errors",
@@ -316,8 +317,9 @@ def _session_id(ctx: click.Context, param: click.Parameter, value: str | None) -
     return value
 
 
-def _time(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """An ISO date or time, as :meth:`swchat.Archive.select` reads it (a time without zone is UTC)."""
+def check_time(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An option callback: an ISO date or time, as :meth:`swchat.Archive.select` reads it (a time
+    without zone is UTC); anything else is a usage error."""
     from datetime import datetime
 
     if value is not None:
@@ -395,9 +397,9 @@ def _apply_privacy(archive: Any) -> None:
 
 def selection_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--hashtag``, ``--since``, ``--until``; a time that is not ISO is a usage error."""
-    func = click.option("--until", metavar="TIME", callback=_time,
+    func = click.option("--until", metavar="TIME", callback=check_time,
                         help="Only posts before this time (ISO, UTC).")(func)
-    func = click.option("--since", metavar="TIME", callback=_time,
+    func = click.option("--since", metavar="TIME", callback=check_time,
                         help="Only posts from this time on (ISO, UTC).")(func)
     return click.option("--hashtag", type=TEXT, metavar="TAG", help="Only posts with this hashtag (any case).")(func)
 

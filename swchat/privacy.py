@@ -92,6 +92,9 @@ REMOVED_LINK = "[post link removed]"
 SECRET_ENV = "SWCHAT_SECRET"
 #: The shortest secret accepted (a short secret could be guessed by brute force).
 MIN_SECRET_BYTES = 16
+#: A secret must also hold at least this many different bytes: sixteen identical characters
+#: (or ``abababab…``) are long enough but easy to guess (issue 12).
+MIN_SECRET_DISTINCT = 8
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+|\b(?:twitter\.com|x\.com|bsky\.app)/[^\s<>\"']*",
                   re.IGNORECASE)
@@ -275,7 +278,8 @@ def read_secret(path: str | Path | None = None, *, env: str = SECRET_ENV) -> byt
     Raises
     ------
     PrivacyError
-        When there is no secret, or it is shorter than 16 bytes.
+        When there is no secret, it is shorter than :data:`MIN_SECRET_BYTES` (16) bytes, or it
+        holds fewer than :data:`MIN_SECRET_DISTINCT` (8) different bytes.
 
     Examples
     --------
@@ -299,21 +303,31 @@ def read_secret(path: str | Path | None = None, *, env: str = SECRET_ENV) -> byt
             raise PrivacyError(f"pseudonymising needs a secret: give --secret-file or set ${env} ({how})")
     if len(secret) < MIN_SECRET_BYTES:
         raise PrivacyError(f"the secret in {where} is too short (at least {MIN_SECRET_BYTES} characters; {how})")
+    if len(set(secret)) < MIN_SECRET_DISTINCT:
+        raise PrivacyError(f"the secret in {where} is too easy to guess (it needs at least {MIN_SECRET_DISTINCT} "
+                           f"different characters; {how})")
     return secret
 
 
 def as_secret(secret: str | bytes) -> bytes:
-    """A secret as bytes, refused when shorter than :data:`MIN_SECRET_BYTES`.
+    """A secret as bytes, refused when shorter than :data:`MIN_SECRET_BYTES` or made of fewer
+    than :data:`MIN_SECRET_DISTINCT` different bytes (surrounding white space is ignored).
 
     Examples
     --------
     >>> as_secret(" 0123456789abcdef ")
     b'0123456789abcdef'
+    >>> as_secret("a" * 16)
+    Traceback (most recent call last):
+    ...
+    swchat.privacy.PrivacyError: the pseudonymisation secret must have at least 8 different characters
     """
-    value = secret.encode() if isinstance(secret, str) else bytes(secret)
-    if len(value.strip()) < MIN_SECRET_BYTES:
+    value = (secret.encode() if isinstance(secret, str) else bytes(secret)).strip()
+    if len(value) < MIN_SECRET_BYTES:
         raise PrivacyError(f"the pseudonymisation secret must be at least {MIN_SECRET_BYTES} characters")
-    return value.strip()
+    if len(set(value)) < MIN_SECRET_DISTINCT:
+        raise PrivacyError(f"the pseudonymisation secret must have at least {MIN_SECRET_DISTINCT} different characters")
+    return value
 
 
 def pseudonym(secret: str | bytes, platform: str, account_id: str, *, prefix: str = "participant") -> str:

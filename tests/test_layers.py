@@ -37,7 +37,7 @@ LAYERS: list[tuple[str, list[str]]] = [
         "swchat.network.draw", "swchat.network.export", "swchat.exports",
     ]),
     ("CLI and the public facade", [
-        "swchat", "swchat.__main__", "swchat.api", "swchat.cli", "swchat.commands", "swchat.commands.*",
+        "swchat", "swchat.__main__", "swchat.api", "swchat.cli", "swchat.commands", "swchat.commands.*", "swchat.collect",
         "swchat.report.clidoc",
     ]),
 ]

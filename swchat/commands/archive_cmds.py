@@ -153,8 +153,11 @@ def ingest(files: tuple[str, ...], archive_path: Path | None, fmt: str | None, t
                       for f in result.files],
             "total": total,
         })
-    if result.failed and total["read"] == 0:
-        raise click.ClickException("nothing was imported")
+    if total["added"] == 0 and total["duplicates"] == 0:
+        # no post was imported, nor found already in the archive: files refused, empty (a CSV
+        # header alone), or every record rejected (issue 12)
+        raise click.ClickException("nothing was imported" + (
+            f": {total['rejected']} record(s) rejected, see `swchat rejected`" if total["rejected"] else ""))
 
 
 @click.command()

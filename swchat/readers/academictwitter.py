@@ -45,7 +45,7 @@ from typing import Any
 
 import orjson
 
-from .base import Account, Head, Item, Note, Post, Rejected, Source
+from .base import Account, Head, Item, Note, Post, Rejected, Source, raw_json
 from .common import BOM, RECORD_ERRORS, first_record, json_records, reason
 from .detect import Format, register
 from .xv2 import v2_account, v2_post
@@ -159,7 +159,7 @@ def _context(tweets: dict[str, dict[str, Any]], users: dict[str, dict[str, Any]]
             row = v2_post(tweet, users, tweets, None)
         except RECORD_ERRORS:
             continue  # an unusable referenced tweet is only context: nothing to reject
-        yield Post(row, orjson.dumps(tweet), 0, context=True)
+        yield Post(row, raw_json(tweet), 0, context=True)
 
 
 def read(source: Source) -> Iterator[Item]:
@@ -199,17 +199,17 @@ def read(source: Source) -> Iterator[Item]:
             continue
         if not isinstance(tweet, dict):
             yield Rejected(number, "record is not a JSON object (a tweet)",
-                           orjson.dumps(tweet, default=str).decode())
+                           raw_json(tweet, default=str).decode())
             continue
         try:
             row = v2_post(tweet, users, tweets, None)
         except RECORD_ERRORS as exc:
             tid = tweet.get("id")
             yield Rejected(number, f"tweet {tid if isinstance(tid, str) else '?'}: {reason(exc, 'tweet')}",
-                           orjson.dumps(tweet, default=str).decode())
+                           raw_json(tweet, default=str).decode())
             continue
         pending.discard(row["post_id"])
-        yield Post(row, orjson.dumps(tweet), number)
+        yield Post(row, raw_json(tweet), number)
     yield from _context(tweets, users, set(tweets) - pending)
 
 

@@ -48,10 +48,19 @@ __all__ = [
     "Post",
     "Rejected",
     "Source",
+    "raw_json",
 ]
 
 HEAD_BYTES = 1 << 18  # 256 KiB of decompressed content is enough to tell every format apart
 FIRST_LINE_MAX = 1 << 26  # but a first line (a twarc2 page) is read whole, up to 64 MiB
+#: How many lines detection looks at past a first line that is not valid JSON (a corrupt line
+#: at the top of a JSON-lines file); see :meth:`Source.head`.
+LOOK_PAST = 20
+#: Raw records are kept to this depth of nesting; deeper values are cut (see :func:`raw_json`).
+RAW_DEPTH = 200
+#: What stands for a value cut from a raw record for being nested too deep.
+CUT = "[nested too deep: cut by swchat]"
+_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(slots=True)
@@ -100,9 +109,10 @@ class Head:
     name : str
         The file name (or ``<stdin>``).
     data : bytes
-        Up to 256 KiB of decompressed content.
+        Up to 256 KiB of decompressed content (a leading byte-order mark removed).
     first_line : bytes
-        The first non-blank line, stripped.
+        The first non-blank line, stripped; when that line is not valid JSON but a later one
+        (within :data:`LOOK_PAST` lines) is a JSON-lines record, that later line.
     first_json : object or None
         ``first_line`` parsed as JSON, or ``None`` when it does not parse on its own
         (a pretty-printed document or a JSON array spread over lines).
@@ -118,8 +128,11 @@ class Head:
 
     @property
     def first_char(self) -> bytes:
-        """The first non-space byte (``b''`` for an empty input)."""
+        """The first non-space byte (``b''`` for an empty input); ``{`` when a bad first line
+        was looked past to a JSON-lines record (see :attr:`first_line`)."""
         stripped = self.data.lstrip(b"\xef\xbb\xbf \t\r\n")
+        if isinstance(self.first_json, dict) and not stripped.startswith(self.first_line):
+            return b"{"
         return stripped[:1]
 
 
@@ -243,15 +256,8 @@ class Source:
                 data += stream.readline(FIRST_LINE_MAX)
                 complete = not stream.read(1)
         self._counter = None
-        first_line = b""
-        for line in data.splitlines():
-            if line.strip():
-                first_line = line.strip().lstrip(b"\xef\xbb\xbf")
-                break
-        try:
-            first_json = orjson.loads(first_line) if first_line else None
-        except orjson.JSONDecodeError:
-            first_json = None
+        data = data.removeprefix(_BOM)  # a byte-order mark is never part of the content
+        first_line, first_json = _first_json(data)
         return Head(self.name, data, first_line, first_json, complete)
 
     def lines(self) -> Iterator[tuple[int, bytes]]:
@@ -279,6 +285,90 @@ def json_lines(source: Source) -> Iterator[tuple[int, Any, bytes]]:
             yield lineno, orjson.loads(stripped), stripped
         except orjson.JSONDecodeError as exc:
             reason = f"not valid JSON ({exc.args[0] if exc.args else exc})"
+            if "depth limit" in reason:  # orjson reads 1,024 levels of nesting at most
+                reason = f"nested too deep, {reason}"
             if not line.endswith(b"\n"):
                 reason = f"truncated last line, {reason}"
             yield lineno, Rejected(lineno, reason, stripped.decode("utf-8", "replace")), stripped
+
+
+def _first_json(data: bytes) -> tuple[bytes, Any]:
+    """The first non-blank line of ``data`` and its JSON value (``None`` when it has none).
+
+    When the first line is not valid JSON (a corrupt or cut record, junk), up to
+    :data:`LOOK_PAST` further lines are tried: the first that is a JSON object,
+    and is followed by another line that parses as JSON or by nothing, stands for the file (a
+    corrupt first line then does not hide a JSON-lines file; its reader rejects that line).
+    The follow-up check keeps a pretty-printed document from passing for JSON lines: in one,
+    only an array's last element can stand alone on its line, and a closing bracket follows it.
+    """
+    lines = [line.strip() for line in data.splitlines() if line.strip()]
+    if not lines:
+        return b"", None
+    first_line = lines[0]
+    try:
+        return first_line, orjson.loads(first_line)
+    except orjson.JSONDecodeError:
+        pass
+    if first_line in (b"[", b"{"):
+        return first_line, None  # a pretty-printed document
+    # the last line of a head may be cut short: only lines ended by a newline count
+    complete = data.endswith((b"\n", b"\r"))
+    usable = lines if complete else lines[:-1]
+    for i in range(1, min(len(usable), LOOK_PAST + 1)):
+        line = usable[i]
+        if line[:1] != b"{":
+            continue
+        try:
+            value = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        if not isinstance(value, dict):
+            continue
+        if i + 1 < len(usable):
+            try:
+                orjson.loads(usable[i + 1])
+            except orjson.JSONDecodeError:
+                continue
+        return line, value
+    return first_line, None
+
+
+def _cut(value: Any, depth: int) -> Any:
+    """``value`` with containers deeper than :data:`RAW_DEPTH` replaced by :data:`CUT` and
+    integers orjson cannot write (beyond 64 bits) written as text."""
+    if isinstance(value, dict):
+        if depth >= RAW_DEPTH:
+            return CUT
+        return {str(k): _cut(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        if depth >= RAW_DEPTH:
+            return CUT
+        return [_cut(v, depth + 1) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool) and not -(1 << 63) <= value < (1 << 64):
+        return str(value)
+    return value
+
+
+def raw_json(value: Any, default: Callable[[Any], Any] | None = None) -> bytes:
+    """A record as JSON bytes, to keep as its raw record; never raises for what JSON can hold.
+
+    ``orjson.dumps`` refuses integers beyond 64 bits and nesting deeper than 255 levels; for
+    such a record the integers are written as text (``"18446744073709551616"``) and what lies
+    deeper than :data:`RAW_DEPTH` levels is replaced by :data:`CUT`, so the post is kept with
+    a raw record that says what was cut.
+
+    Examples
+    --------
+    >>> raw_json({"n": 2**64, "a": [1]})
+    b'{"n":"18446744073709551616","a":[1]}'
+    >>> deep = []
+    >>> for _ in range(300):
+    ...     deep = [deep]
+    >>> CUT.encode() in raw_json({"x": deep})
+    True
+    """
+    try:
+        return orjson.dumps(value, default=default)
+    except TypeError:
+        return orjson.dumps(_cut(value, 0), default=default)

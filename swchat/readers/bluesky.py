@@ -71,10 +71,10 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
-import orjson
+import orjson  # noqa: F401 - the examples above use it
 
 from ..schema import new_account, new_post, validate_account, validate_post
-from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines
+from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines, raw_json
 from .common import (
     BOM,
     RECORD_ERRORS,
@@ -503,7 +503,7 @@ class _Out:
         row = post_row(view, self.handles)
         if row["post_id"] not in self.posts:
             self.posts.add(row["post_id"])
-            self.items.append(Post(row, raw if raw is not None else orjson.dumps(view), self.line,
+            self.items.append(Post(row, raw if raw is not None else raw_json(view), self.line,
                                    context=context))
         snapshot = _snapshot(view, row["created_at"])
         self.account(view.get("author"), snapshot)
@@ -570,7 +570,7 @@ def feed_item_items(item: dict[str, Any], line: int, raw: bytes | None = None) -
     _learn_handles(item, handles)
     out = _Out(line, handles)
     reason_ = item.get("reason")
-    raw = raw if raw is not None else orjson.dumps(item)
+    raw = raw if raw is not None else raw_json(item)
     if isinstance(reason_, dict) and reason_.get("$type") == _REPOST:
         original = post_row(post, handles)
         repost = _repost_row(reason_, original)
@@ -641,7 +641,7 @@ def thread_items(thread: Any, line: int) -> list[Item]:
             out.view(post, context=False)
         except RECORD_ERRORS as exc:
             out.items.append(Rejected(line, reason(exc, "post"),
-                                      orjson.dumps(post).decode("utf-8", "replace")))
+                                      raw_json(post).decode("utf-8", "replace")))
     return out.items
 
 
@@ -733,7 +733,7 @@ def _value_items(value: Any, number: int, raw: bytes | None) -> Iterator[Item]:
         return
     if not isinstance(value, dict):
         yield Rejected(number, f"not a Bluesky post but a JSON {type(value).__name__}",
-                       orjson.dumps(value).decode("utf-8", "replace"))
+                       raw_json(value).decode("utf-8", "replace"))
         return
     try:
         if isinstance(value.get("posts"), list):
@@ -751,9 +751,9 @@ def _value_items(value: Any, number: int, raw: bytes | None) -> Iterator[Item]:
         else:
             refusal = _refusal(value)
             yield Rejected(number, refusal or "not a Bluesky post view: the object has no uri",
-                           (raw or orjson.dumps(value)).decode("utf-8", "replace"))
+                           (raw or raw_json(value)).decode("utf-8", "replace"))
     except RECORD_ERRORS as exc:
-        yield Rejected(number, reason(exc, "post"), (raw or orjson.dumps(value)).decode("utf-8", "replace"))
+        yield Rejected(number, reason(exc, "post"), (raw or raw_json(value)).decode("utf-8", "replace"))
 
 
 def read(source: Source) -> Iterator[Item]:

@@ -215,7 +215,10 @@ def json_records(source: Source, prefix: str) -> Iterator[tuple[int, Any]]:
     an archive's ``window.YTD… =``) is skipped, and several concatenated documents are read in
     turn. When the JSON breaks, a :class:`~swchat.readers.base.Rejected` is yielded for the
     record that follows the last good one, and reading stops: nothing after a syntax error in
-    one document can be trusted.
+    one document can be trusted. An integer beyond 64 bits is no syntax error: the document is
+    then read on with ijson's pure-Python parser, which reads it exactly (the reader decides
+    what to do with the value; raw records keep it as text, see
+    :func:`~swchat.readers.base.raw_json`).
 
     Examples
     --------
@@ -224,17 +227,40 @@ def json_records(source: Source, prefix: str) -> Iterator[tuple[int, Any]]:
     [(1, {'a': 1}), (2, {'a': 2.5}), (3, Rejected(line=3, reason='not valid JSON after record 2 ...
     """
     number = 0
-    with source.open() as stream:
-        body = io.BufferedReader(FromFirstBracket(stream), buffer_size=1 << 16)
-        try:
-            for value in ijson.items(body, prefix, use_float=True, multiple_values=True):
-                number += 1
-                yield number, value
-        except (ijson.JSONError, UnicodeDecodeError) as exc:
-            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            reason = (f"not valid JSON after record {number} ({message}); "
-                      "the rest of the input cannot be read")
-            yield number + 1, Rejected(number + 1, reason, "")
+    slow = False  # the pure-Python parser, for a document with an integer beyond 64 bits
+    while True:
+        with source.open() as stream:
+            body = io.BufferedReader(FromFirstBracket(stream), buffer_size=1 << 16)
+            try:
+                values = (_PYTHON_ITEMS or ijson.items) if slow else ijson.items
+                for index, value in enumerate(values(body, prefix, use_float=True, multiple_values=True), 1):
+                    if index <= number:
+                        continue  # read before the parser was changed
+                    number = index
+                    yield number, value
+                return
+            except (ijson.JSONError, UnicodeDecodeError) as exc:
+                message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                if "integer overflow" in message and not slow and _PYTHON_ITEMS is not None:
+                    # yajl stops at an integer beyond 64 bits: read again with the Python parser
+                    # (slower, exact), going on after the records already read
+                    slow = True
+                    continue
+                reason = (f"not valid JSON after record {number} ({message}); "
+                          "the rest of the input cannot be read")
+                yield number + 1, Rejected(number + 1, reason, "")
+                return
+
+
+def _python_items() -> Any:
+    try:
+        return ijson.get_backend("python").items
+    except Exception:  # pragma: no cover - the Python backend ships with ijson
+        return None
+
+
+#: ``ijson.items`` of the pure-Python backend, which reads integers of any size.
+_PYTHON_ITEMS = _python_items()
 
 
 def _top_keys(data: bytes) -> dict[str, Any]:

@@ -117,10 +117,10 @@ from html.parser import HTMLParser
 from typing import Any
 
 import ijson
-import orjson
+import orjson  # noqa: F401 - the examples above use it
 
 from ..schema import new_account, new_post, validate_account, validate_post
-from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines
+from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines, raw_json
 from .common import (
     BOM,
     RECORD_ERRORS,
@@ -392,7 +392,7 @@ def _count(value: Any) -> int | None:
         return value
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
@@ -776,7 +776,7 @@ def status_items(status: dict[str, Any], line: int, index: _Index | None = None,
         index.learn(status)
     row = status_post(status, index, conversation=conversation)
     snapshot = row["created_at"]
-    items: list[Item] = [Post(row, raw if raw is not None else orjson.dumps(status), line)]
+    items: list[Item] = [Post(row, raw if raw is not None else raw_json(status), line)]
     accounts = [status.get("account")]
     seen = {row["post_id"]}
     for where, nested in (("boosted status", status.get("reblog")),
@@ -792,7 +792,7 @@ def status_items(status: dict[str, Any], line: int, index: _Index | None = None,
         if context["post_id"] in seen:
             continue
         seen.add(context["post_id"])
-        items.append(Post(context, orjson.dumps(nested), line, context=True))
+        items.append(Post(context, raw_json(nested), line, context=True))
         accounts.append(nested.get("account"))
     done: set[str] = set()
     for account in accounts:
@@ -1081,7 +1081,7 @@ def _units_of(obj: Any, number: int, raw: bytes | None, docs: Iterator[int]) -> 
             yield from _units_of(value, number, None, docs)
         return
     if not isinstance(obj, dict):
-        text = orjson.dumps(obj).decode("utf-8", "replace")
+        text = raw_json(obj).decode("utf-8", "replace")
         yield number, None, Rejected(number, f"not a Mastodon status but a JSON {type(obj).__name__}",
                                      text), None
         return
@@ -1230,13 +1230,13 @@ def read(source: Source) -> Iterator[Item]:
             yield from _activity_items(value, number, raw)
             continue
         if not isinstance(value, dict):
-            text = orjson.dumps(value).decode("utf-8", "replace")
+            text = raw_json(value).decode("utf-8", "replace")
             yield Rejected(number, f"not a Mastodon status but a JSON {type(value).__name__}", text)
             continue
         if not _looks_status(value) and "uri" not in value:
             refusal = _refusal(value)
             yield Rejected(number, refusal or "not a Mastodon status: the object has no uri",
-                           (raw or orjson.dumps(value)).decode("utf-8", "replace"))
+                           (raw or raw_json(value)).decode("utf-8", "replace"))
             continue
         if _private(value):
             private += 1
@@ -1255,7 +1255,7 @@ def read(source: Source) -> Iterator[Item]:
             yield from status_items(value, number, index, raw=raw, conversation=conversation)
         except RECORD_ERRORS as exc:
             yield Rejected(number, reason(exc, "status"),
-                           (raw or orjson.dumps(value)).decode("utf-8", "replace"))
+                           (raw or raw_json(value)).decode("utf-8", "replace"))
     if private:
         yield Note(0, f"{private} direct message(s) left out: private conversations are not imported")
     if deleted:
@@ -1276,10 +1276,10 @@ def _activity_items(activity: dict[str, Any], number: int, raw: bytes | None) ->
         row = _outbox_row(activity)
     except RECORD_ERRORS as exc:
         yield Rejected(number, reason(exc, "activity"),
-                       (raw or orjson.dumps(activity)).decode("utf-8", "replace"))
+                       (raw or raw_json(activity)).decode("utf-8", "replace"))
         return
     if row is not None:
-        yield Post(row, raw if raw is not None else orjson.dumps(activity), number)
+        yield Post(row, raw if raw is not None else raw_json(activity), number)
 
 
 FORMAT = register(Format(

@@ -62,7 +62,7 @@ from typing import Any
 
 import orjson
 
-from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines
+from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines, raw_json
 from .common import BOM, RECORD_ERRORS, first_record, iso_time, json_records, reason
 from .detect import Format, register
 from .sheets import text_entities
@@ -236,7 +236,7 @@ def snscrape_items(tweet: dict[str, Any], line: int, raw: bytes | None = None) -
     row = v2_post(v2, out.users, out.tweets, None)
     if out.inferred:
         row["origin"] = INFERRED + ", ".join(out.inferred)
-    items: list[Item] = [Post(row, raw if raw is not None else orjson.dumps(tweet), line)]
+    items: list[Item] = [Post(row, raw if raw is not None else raw_json(tweet), line)]
     for nid, nested in out.nested:
         if nid == row["post_id"]:
             continue
@@ -245,7 +245,7 @@ def snscrape_items(tweet: dict[str, Any], line: int, raw: bytes | None = None) -
         except RECORD_ERRORS as exc:
             items.append(Note(line, f"a tweet nested in tweet {row['post_id']} was left out: {reason(exc, 'tweet')}"))
             continue
-        items.append(Post(context, orjson.dumps(nested), line, context=True))
+        items.append(Post(context, raw_json(nested), line, context=True))
     for user in out.authors.values():
         try:
             items.append(Account(v2_account(user, row["created_at"])))
@@ -335,7 +335,7 @@ def read(source: Source) -> Iterator[Item]:
             if isinstance(obj, Rejected):
                 yield obj
             else:
-                yield from _record(obj, number, orjson.dumps(obj, default=str))
+                yield from _record(obj, number, raw_json(obj, default=str))
         return
     for lineno, obj, raw in json_lines(source):
         if isinstance(obj, Rejected):
@@ -343,7 +343,7 @@ def read(source: Source) -> Iterator[Item]:
             continue
         if isinstance(obj, list):  # a line holding an array of tweets
             for value in obj:
-                yield from _record(value, lineno, orjson.dumps(value, default=str))
+                yield from _record(value, lineno, raw_json(value, default=str))
             continue
         yield from _record(obj, lineno, raw)
 

@@ -49,7 +49,7 @@ from typing import Any
 
 import orjson
 
-from .base import Account, Head, Item, Note, Post, Rejected, Source
+from .base import Account, Head, Item, Note, Post, Rejected, Source, raw_json
 from .common import BOM, RECORD_ERRORS, first_record, json_records
 from .detect import Format, register
 from .xcommon import v2_time
@@ -202,7 +202,7 @@ def read(source: Source) -> Iterator[Item]:
         tweet = value.get("tweet", value) if isinstance(value, dict) else value
         if not isinstance(tweet, dict):
             yield Rejected(number, f"not a tweet object but a JSON {type(tweet).__name__}",
-                           orjson.dumps(value).decode("utf-8", "replace"))
+                           raw_json(value).decode("utf-8", "replace"))
             continue
         if owner is None and not told and not isinstance(tweet.get("user"), dict):
             told = True
@@ -210,7 +210,7 @@ def read(source: Source) -> Iterator[Item]:
                                f"unknown; the posts are stored with author_id {UNKNOWN_OWNER!r} "
                                "and no handle (put account.js next to it and import again to "
                                "name them)")
-        raw = orjson.dumps(value)
+        raw = raw_json(value)
         try:
             items = v1_items(tweet, number, raw=raw, collected_at=generated_at,
                              rt_from_text=True, owner=author)

@@ -64,7 +64,7 @@ from typing import Any
 import orjson
 
 from ..schema import new_account, new_post, validate_account, validate_post
-from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines
+from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines, raw_json
 from .common import (
     BOM,
     RECORD_ERRORS,
@@ -386,7 +386,7 @@ def v1_items(
     """
     row, user = _convert(tweet, collected_at, rt_from_text, owner)
     snapshot = collected_at or row["created_at"]
-    items: list[Item] = [Post(row, raw if raw is not None else orjson.dumps(tweet), line)]
+    items: list[Item] = [Post(row, raw if raw is not None else raw_json(tweet), line)]
     users: dict[str, dict] = {}
     if user is not None:
         users[str(row["author_id"])] = user
@@ -405,7 +405,7 @@ def v1_items(
         if context_row["post_id"] in seen:
             continue
         seen.add(context_row["post_id"])
-        items.append(Post(context_row, orjson.dumps(nested), line, context=True))
+        items.append(Post(context_row, raw_json(nested), line, context=True))
         if context_user is not None:
             users.setdefault(str(context_row["author_id"]), context_user)
         pending.append((f"{where}.retweeted_status", nested.get("retweeted_status")))
@@ -518,18 +518,18 @@ def _record_items(obj: Any, line: int, raw: bytes | None = None) -> Iterator[Ite
             try:
                 yield from v1_items(obj, line, raw=raw)
             except RECORD_ERRORS as exc:
-                text = (raw or orjson.dumps(obj)).decode("utf-8", "replace")
+                text = (raw or raw_json(obj)).decode("utf-8", "replace")
                 yield Rejected(line, _reason(exc), text)
             return
         notice = next((k for k in obj if k in _NOTICES), None)
         if notice is not None:
             yield Note(line, f"{_NOTICES[notice]} ({notice}), not a post")
             return
-        text = (raw or orjson.dumps(obj)).decode("utf-8", "replace")
+        text = (raw or raw_json(obj)).decode("utf-8", "replace")
         yield Rejected(line, "not a tweet: the object has no id_str", text)
         return
     yield Rejected(line, f"not a tweet object but a JSON {type(obj).__name__}",
-                   orjson.dumps(obj).decode("utf-8", "replace"))
+                   raw_json(obj).decode("utf-8", "replace"))
 
 
 def _reason(exc: BaseException) -> str:

@@ -47,7 +47,7 @@ from typing import Any
 import orjson
 
 from ..schema import validate_account, validate_post
-from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines
+from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines, raw_json
 from .common import retweet_text, unique
 from .detect import Format, register
 from .xcommon import RT_PREFIX, status_url, v2_time
@@ -274,7 +274,7 @@ def _page_items(
     lookup = {**known, **tweets} if known else tweets
     for uid, user in users.items():
         if seen is not None:
-            snapshot = orjson.dumps(user)
+            snapshot = raw_json(user)
             if seen.user(uid) == snapshot:
                 continue
         try:
@@ -290,10 +290,10 @@ def _page_items(
             row = v2_post(tweet, users, lookup, collected_at)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             tid = tweet.get("id") if isinstance(tweet, dict) else None
-            yield Rejected(lineno, f"tweet {tid or '?'}: {_reason(exc)}", orjson.dumps(tweet).decode())
+            yield Rejected(lineno, f"tweet {tid or '?'}: {_reason(exc)}", raw_json(tweet).decode())
             continue
         in_data.add(row["post_id"])
-        yield Post(row, orjson.dumps(tweet), lineno)
+        yield Post(row, raw_json(tweet), lineno)
     if seen is not None:
         seen.posts |= in_data
     for tid, tweet in tweets.items():
@@ -305,7 +305,7 @@ def _page_items(
             continue  # an unusable referenced tweet is only context: nothing to reject
         if seen is not None:
             seen.posts.add(row["post_id"])
-        yield Post(row, orjson.dumps(tweet), lineno, context=True)
+        yield Post(row, raw_json(tweet), lineno, context=True)
     if seen is not None:
         seen.age()
 

@@ -46,6 +46,9 @@ BASE: dict[str, list[str]] = {
     "optout import": ["{tmp}/accounts.txt", "--archive", "{db}"],
     # an account with no post in any session, by id (forgetting it again works): the sessions stay as they are
     "forget": ["1417246257", "--archive", "{db}", "--yes"],
+    # a local stand-in server (tests/mastodon_stub.py, one post): works offline
+    "collect mastodon": ["--server", "{mastodon}", "--tag", "SWChat", "--out", "{tmp}/collected",
+                         "--archive", "{tmp}/collected.db"],
 }
 
 #: Bad values for text options whose format a callback checks (click's type cannot).
@@ -59,6 +62,9 @@ BAD_FORMATS: dict[str, list[str]] = {
     # privacy options: files, checked as paths (their callback only records them for open_archive)
     "secret_file": [], "keep_names": [], "exclude_accounts": [],
 }
+
+#: Commands that make the archive when it is missing (the others refuse a missing archive).
+CREATING = ("ingest", "collect mastodon")
 
 HUGE = str(10**30)
 WORD = "lots"
@@ -126,9 +132,9 @@ def _bad_values(name: str, param: click.Parameter) -> list[tuple[str, int, str]]
             if t.suffixes:
                 out += [("{tmp}/out.xlsx", 2, "the suffix picks the format"),
                         ("{tmp}/out", 2, "the suffix picks the format")]
-        if param.name == "archive_path" and name != "ingest":
+        if param.name == "archive_path" and name not in CREATING:
             out.append(("{tmp}/missing.db", 1, "no archive"))
-        if param.name == "archive_path" and name == "ingest":
+        if param.name == "archive_path" and name in CREATING:
             out.append(("{tmp}/no-such-folder/new.db", 1, "there is no folder"))
     elif param.name in BAD_FORMATS:
         out += [(value, 2, "") for value in BAD_FORMATS[param.name]]
@@ -191,17 +197,38 @@ def db(sample_dir, tmp_path_factory):
     return path
 
 
+class _Values(dict):
+    """The placeholders' values; ``{mastodon}``, a local stub Mastodon server with one post, is
+    started only for the tests that use it and stopped after them (a server thread left running
+    would keep later tests from forking)."""
+
+    def __init__(self, request: pytest.FixtureRequest, **values: str) -> None:
+        super().__init__(values)
+        self.request = request
+
+    def __missing__(self, key: str) -> str:
+        if key != "mastodon":
+            raise KeyError(key)
+        from mastodon_stub import StubServer, status
+
+        server = StubServer([status(1)])
+        self.request.addfinalizer(server.close)
+        self[key] = server.url
+        return server.url
+
+
 @pytest.fixture
-def fill(db, sample_dir, tmp_path, monkeypatch):
-    """Fill in {db}, {tmp} and {sample}; run in the test's folder, with a file and an empty folder in it."""
+def fill(db, sample_dir, tmp_path, monkeypatch, request):
+    """Fill in {db}, {tmp}, {sample} and {mastodon}; run in the test's folder, with a file and an
+    empty folder in it."""
     (tmp_path / "a-file.txt").write_text("not an export\n")
     (tmp_path / "accounts.txt").write_text("@nobody_here\n")
     (tmp_path / "empty-folder").mkdir()
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SWCHAT_ARCHIVE", raising=False)
     monkeypatch.setenv("SWCHAT_NO_PROGRESS", "1")
-    values = {"db": str(db), "tmp": str(tmp_path), "sample": str(sample_dir / "swchat-v2.jsonl")}
-    return lambda text: text.format(**values)
+    values = _Values(request, db=str(db), tmp=str(tmp_path), sample=str(sample_dir / "swchat-v2.jsonl"))
+    return lambda text: text.format_map(values)
 
 
 def _invocation(case: Case) -> list[str]:
