@@ -39,7 +39,8 @@ def _describe(match: dict[str, Any]) -> str:
 @click.command()
 @click.argument("accounts", nargs=-1, required=True, type=TEXT)
 @archive_option
-@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--yes", "-y", is_flag=True,
+              help="Do it: without --yes, forget only says what it would delete (it cannot be undone).")
 @json_option
 @handle_errors
 def forget(accounts: tuple[str, ...], archive_path: Path | None, yes: bool, as_json: bool) -> None:
@@ -49,19 +50,21 @@ def forget(accounts: tuple[str, ...], archive_path: Path | None, yes: bool, as_j
     the copies of their posts others' exports carried, their raw records (and raw records of others'
     posts that quote, retweet or reply to them), their account snapshots and the rejected records
     naming them are deleted in one transaction, then the file is rewritten so the bytes are gone.
-    Only their account ids are kept, so that importing an old export again skips them.
+    Only their account ids are kept, so that importing an old export again skips them. Without
+    --yes it only lists what it would delete.
 
     \b
     Example:
-        swchat forget @ann --archive chat.db
+        swchat forget @ann --archive chat.db          # what would go
+        swchat forget @ann --archive chat.db --yes    # forget
     """
     with open_archive(archive_path) as archive:
         matches = archive.accounts_to_forget(accounts)
-        if not yes:
-            click.echo(f"This deletes, from {archive.path}:", err=True)
+        if not yes:  # no prompt (a script must not hang on it): say what it would delete, and how
+            click.echo(f"This would delete, from {archive.path}:", err=True)
             for match in matches:
                 click.echo(f"  {_describe(match)}", err=True)
-            click.confirm("Forget these accounts? This cannot be undone", abort=True, err=True)
+            raise click.UsageError("nothing was deleted: forgetting cannot be undone, so it needs --yes")
         done = archive.forget(accounts)
         sessions = archive.refresh_sessions()
     if as_json:
