@@ -237,6 +237,25 @@ def test_drawing_writes_nothing_else(graph, tmp_path, monkeypatch):
     assert [p.name for p in out.iterdir()] == ["n.png"]
 
 
+def test_graphml_leaves_out_what_xml_cannot_hold(tmp_path):
+    """A control character in a display name, a hashtag or an account id does not break the GraphML
+    file (issue 12, row 15): it is left out and the rest reads back."""
+    import xml.etree.ElementTree as ET
+
+    from swchat.network.export import write_graphml
+
+    G = nx.DiGraph(hashtag="SW\x0bChat")
+    G.add_node("1", name="Ann\x0b <Lee> & co", posts=2)
+    G.add_node("2\x1f", name="Bob")
+    G.add_edge("1", "2\x1f", reply=1, weight=1)
+    path = write_graphml(G, tmp_path / "g.graphml")
+    ET.parse(path)  # well-formed XML
+    read = nx.read_graphml(path)
+    assert read.graph["hashtag"] == "SWChat"
+    assert read.nodes["1"]["name"] == "Ann <Lee> & co" and read.nodes["1"]["posts"] == 2
+    assert list(read.edges(data="reply")) == [("1", "2", 1)]
+
+
 def test_gexf_is_written_as_it_is_made_and_always_parses(tmp_path):
     """A control character in a display name (XML cannot hold one) is left out, and the file
     reads back with the same edges and typed values."""

@@ -259,9 +259,29 @@ def write_gexf(G: nx.Graph, path: str | Path) -> Path:
 
 
 def write_graphml(G: nx.Graph, path: str | Path) -> Path:
-    """Write GraphML with typed attributes and the metadata as graph-level data."""
+    """Write GraphML with typed attributes and the metadata as graph-level data; characters XML
+    cannot hold (a control character in a display name) are left out, as in :func:`write_gexf`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> G = nx.DiGraph()
+    >>> G.add_node("1", name="Ann\\x0bLee")
+    >>> p = write_graphml(G, pathlib.Path(tempfile.mkdtemp()) / "g.graphml")
+    >>> nx.read_graphml(p).nodes["1"]["name"]
+    'AnnLee'
+    """
     path = Path(path)
-    nx.write_graphml(exportable(G), path, encoding="utf-8")
+    H = exportable(G)
+
+    def xml(value: Any) -> Any:
+        return _NOT_XML.sub("", value) if isinstance(value, str) else value
+
+    for attrs in (H.graph, *(a for _, a in H.nodes(data=True)), *(a for *_, a in H.edges(data=True))):
+        for key, value in list(attrs.items()):
+            attrs[key] = xml(value)
+    renamed = {n: xml(n) for n in H if xml(n) != n}
+    nx.write_graphml(nx.relabel_nodes(H, renamed) if renamed else H, path, encoding="utf-8")
     return path
 
 
