@@ -81,6 +81,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -531,19 +532,21 @@ def _arrow_table(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
 # -- writing ------------------------------------------------------------------------------------
 
 
-class _Sink:
-    """Writes one table to one file, slice by slice."""
+class _Sink(ABC):
+    """Writes one table to one file, slice by slice (one subclass per format)."""
 
     def __init__(self, path: Path, columns: Mapping[str, str]) -> None:
         self.path = path
         self.columns = dict(columns)
         self.rows = 0
 
+    @abstractmethod
     def write(self, frame: pd.DataFrame) -> None:
-        raise NotImplementedError
+        """Add a slice of the table."""
 
+    @abstractmethod
     def close(self) -> dict[Path, int]:
-        raise NotImplementedError
+        """Finish the file(s); rows written per file."""
 
 
 class _CsvSink(_Sink):
