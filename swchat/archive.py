@@ -55,7 +55,7 @@ import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from datetime import UTC, datetime
 from operator import itemgetter
 from pathlib import Path
@@ -64,7 +64,8 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from .consent_store import CONSENT_DDL, ConsentStore, Naming
-from .errors import ArchiveError, InputFormatError, SelectionError
+from .database import Notify, connect, not_writable_reason, writable
+from .errors import ArchiveError, ArchiveFullError, InputFormatError, SelectionError
 from .parallel import fork_available
 from .readers.base import Account, Note, Post, Rejected, Source
 from .schema import POST_COLUMNS, iso_utc, time_zone
@@ -79,6 +80,9 @@ DEFAULT_ARCHIVE = "swchat.db"
 SCHEMA_VERSION = "3"
 BATCH = 2000
 _ZLIB_LEVEL = 2  # raw blocks: as fast as level 1, 3.5x cheaper than 6 for ~25% more bytes
+#: A batch of posts is sent on early when its raw records pass this size (64 MiB), so that a
+#: block stays far below SQLite's largest value (1 GB) however big the records are.
+_BLOCK_BYTES = 1 << 26
 
 _STORED = [c for c in POST_COLUMNS if c not in ("is_context", "origin")]
 _LISTS = ("hashtags", "mentions", "urls")
@@ -267,6 +271,9 @@ class IngestResult:
 
     files: list[FileResult]
     sessions: dict[str, int] | None = None
+    #: Why the session tables could not be brought up to date after the import (a full disk, another
+    #: process writing past ``write_wait``), if so: commands derive them as they need them until then.
+    sessions_error: str | None = None
 
     @property
     def total(self) -> dict[str, int]:
@@ -297,6 +304,19 @@ class Archive(SessionStore, ConsentStore):
         The archive file; created when absent. Defaults to :func:`default_archive_path`.
     create : bool
         When ``False``, a missing file raises :class:`~swchat.errors.ArchiveError` instead.
+    read_only : bool or None
+        ``None`` (default): read-write when the file can be written, else read-only; ``True``:
+        read-only (SQLite ``mode=ro``, or ``immutable=1`` where even that needs a write); ``False``:
+        an archive that cannot be written is a :class:`~swchat.errors.ReadOnlyArchiveError` at
+        once. See :func:`swchat.database.connect`. ``read_only`` says which it became.
+    notify : callable, optional
+        ``notify(message)`` when a write waits for another process writing to the archive
+        (default: the message goes to stderr).
+    write_wait : float, optional
+        At most this many seconds of waiting for another writer (default: as long as it takes).
+
+    Each file is imported in one transaction, and a second process writing to the archive
+    waits for it (:meth:`~swchat.database.Database.begin_write`); readers never wait.
 
     Examples
     --------
@@ -306,26 +326,47 @@ class Archive(SessionStore, ConsentStore):
     0
     """
 
-    def __init__(self, path: str | Path | None = None, *, create: bool = True) -> None:
+    def __init__(self, path: str | Path | None = None, *, create: bool = True, read_only: bool | None = None,
+                 notify: Notify | None = None, write_wait: float | None = None) -> None:
         self.path = Path(path) if path is not None else default_archive_path()
         if not create and not self.path.exists():
             raise ArchiveError(f"no archive at {self.path}: import something first with `swchat ingest`")
+        self.notify = notify
+        self.write_wait = write_wait
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.execute("PRAGMA busy_timeout=5000")
+            self.db, self.read_only = connect(self.path, read_only=read_only)
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"{self.path} is not a swchat archive ({exc})") from None
+        try:
             version = self.meta_value("schema_version")
+            if version in ("1", "2") and self.read_only:  # an upgrade writes
+                why = not_writable_reason(self.path) if not writable(self.path) else "opened read-only"
+                raise ArchiveError(f"{self.path} has the older archive schema {version} and is read-only here "
+                                   f"({why}): open it once where it can be written, and swchat brings it to "
+                                   f"schema {SCHEMA_VERSION}")
             if version is None:
-                self.db.executescript(_DDL + DERIVED_DDL + CONSENT_DDL)
-                self.set_meta("schema_version", SCHEMA_VERSION)
+                if self.read_only:
+                    raise ArchiveError(f"{self.path} is not a swchat archive (it is empty, and read-only here)")
+                self._create()
             elif version in ("1", "2"):
                 self._upgrade(version)
             elif version != SCHEMA_VERSION:
                 raise ArchiveError(f"{self.path} has archive schema {version}; this swchat reads {SCHEMA_VERSION}")
-        except sqlite3.DatabaseError as exc:
-            raise ArchiveError(f"{self.path} is not a swchat archive ({exc})") from None
+        except BaseException as exc:
+            self.db.close()
+            if isinstance(exc, sqlite3.DatabaseError):
+                problem = self.storage_error(exc)
+                raise problem or ArchiveError(f"{self.path} is not a swchat archive ({exc})") from None
+            raise
+
+    def _create(self) -> None:
+        """Make the tables of a new archive (unless another process has made them meanwhile)."""
+        with self.write_transaction():
+            if self.meta_value("schema_version") is None:
+                for statement in (_DDL + DERIVED_DDL + CONSENT_DDL).split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.set_meta("schema_version", SCHEMA_VERSION)
 
     def meta_value(self, key: str) -> str | None:
         """A value of the archive's ``meta`` table (``schema_version`` …), or ``None``."""
@@ -338,7 +379,11 @@ class Archive(SessionStore, ConsentStore):
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        """Set a value of the archive's ``meta`` table."""
+        """Set a value of the archive's ``meta`` table (in a transaction of its own, unless one is open)."""
+        if not self.db.in_transaction:
+            with self.write_transaction():
+                self.set_meta(key, value)
+            return
         self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def _upgrade(self, version: str) -> None:
@@ -346,8 +391,9 @@ class Archive(SessionStore, ConsentStore):
         tables and per-hashtag post counts (the session tables are filled on first use); 2 → 3:
         the consent registry (``optouts``, ``forgotten``)."""
         db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.write_transaction():
+            if self.meta_value("schema_version") == SCHEMA_VERSION:  # another process upgraded it meanwhile
+                return
             if version == "1":
                 for statement in DERIVED_DDL.split(";"):
                     if statement.strip():
@@ -360,10 +406,6 @@ class Archive(SessionStore, ConsentStore):
                 if statement.strip():
                     db.execute(statement)
             self.set_meta("schema_version", SCHEMA_VERSION)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     # -- context manager -------------------------------------------------------------
     def close(self) -> None:
@@ -461,7 +503,7 @@ class Archive(SessionStore, ConsentStore):
     def _ingest_one(self, source: Source, fmt, callback: Callable[[int], None] | None) -> FileResult:
         result = FileResult(path=source.name, format=fmt.name)
         db = self.db
-        db.execute("BEGIN IMMEDIATE")
+        self.begin_write()  # waits, saying so, while another process writes to the archive
         try:
             cur = db.execute(
                 "INSERT INTO sources (path, format, imported_at) VALUES (?, ?, ?)",
@@ -492,7 +534,13 @@ class Archive(SessionStore, ConsentStore):
             )
             db.execute("COMMIT")
         except BaseException as exc:
-            db.execute("ROLLBACK")
+            self.rollback()  # unless SQLite has rolled back already (as it does when the disk is full)
+            problem = self.storage_error(exc)
+            if isinstance(problem, ArchiveFullError):  # the next (smaller) files may still fit
+                return FileResult(path=source.name, format=fmt.name,
+                                  error=f"{source.name}: not imported, {problem}; the archive is as it was before it")
+            if problem is not None:
+                raise problem from exc
             if isinstance(exc, InputFormatError):
                 return FileResult(path=source.name, format=fmt.name, error=str(exc))
             if isinstance(exc, OSError | EOFError):
@@ -627,39 +675,46 @@ class Archive(SessionStore, ConsentStore):
             time, author, kind, flags); the others are left empty. A big selection for one
             analysis takes far less memory this way.
         """
-        lo = _as_iso(since) if since is not None else "0000"
-        hi = _as_iso(until) if until is not None else "9999"
-        plat = (platform,) if platform else ("x", "mastodon", "bluesky")
-        marks = ",".join("?" * len(plat))
-        if hashtag:
-            tag = hashtag.lstrip("#").lower()
-            base = (
-                "SELECT p.platform, p.post_id FROM post_hashtags h JOIN posts p "
-                "ON p.platform = h.platform AND p.post_id = h.post_id "
-                f"WHERE h.tag = ? AND p.is_context = 0 AND p.created_at >= ? AND p.created_at < ? "
-                f"AND p.platform IN ({marks})"
-            )
-            params: list[Any] = [tag, lo, hi, *plat]
-        else:
-            base = (f"SELECT platform, post_id FROM posts WHERE is_context = 0 AND created_at >= ? "
-                    f"AND created_at < ? AND platform IN ({marks})")
-            params = [lo, hi, *plat]
-        if hashtag and replies:
-            sql = (
-                f"WITH RECURSIVE sel(platform, post_id) AS ({base} UNION "
-                "SELECT p.platform, p.post_id FROM posts p JOIN sel "
-                "ON p.platform = sel.platform AND p.reply_to_post_id = sel.post_id "
-                "WHERE p.is_context = 0 AND p.created_at >= ? AND p.created_at < ?) "
-            )
-            params += [lo, hi]
-        else:
-            sql = f"WITH sel(platform, post_id) AS ({base}) "
-        selected = _select_list(columns)
-        if hashtag:
-            query = sql + f"SELECT {selected} FROM posts p JOIN sel USING (platform, post_id)"
-        else:  # a plain range: scan, no join
-            query = f"SELECT {selected} FROM posts p WHERE " + base.split(" WHERE ", 1)[1]
+        query, params, selected = _selection_query(hashtag, since, until, replies=replies, platform=platform,
+                                                   columns=columns)
         return self._frame(self.db.execute(query, params), context, selected)
+
+    def post_slices(
+        self,
+        hashtag: str | None = None,
+        since: str | datetime | None = None,
+        until: str | datetime | None = None,
+        *,
+        replies: bool = True,
+        context: bool = True,
+        platform: str | None = None,
+        columns: Iterable[str] | None = None,
+        size: int | None = None,
+    ) -> Iterator[pd.DataFrame]:
+        """The posts of :meth:`posts`, ``size`` at a time: memory holds one slice, whatever the
+        size of the selection.
+
+        Each slice is in time order and comes with the posts it refers to as context rows (a
+        referenced post may then come in several slices as context, and in its own slice as a
+        selected post); every selected post comes once. The slices follow the archive's storage
+        order, not time. Parameters as for :meth:`posts`; ``size`` defaults to the batch
+        :meth:`posts` reads at a time (25,000 posts).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> with Archive(pathlib.Path(tempfile.mkdtemp()) / "x.db") as archive:
+        ...     [len(s) for s in archive.post_slices(size=10)]
+        []
+        """
+        query, params, selected = _selection_query(hashtag, since, until, replies=replies, platform=platform,
+                                                   columns=columns)
+        cursor = self.db.execute(query, params)
+        try:
+            while rows := cursor.fetchmany(size or _FRAME_BATCH):
+                yield self._frame(iter([rows]), context, selected, batches=True)
+        finally:
+            cursor.close()
 
     def posts_with_ids(self, keys: Iterable[tuple[str, str]], *, context: bool = True) -> pd.DataFrame:
         """The posts with these ``(platform, post_id)`` keys (as :meth:`posts` returns them),
@@ -688,12 +743,13 @@ class Archive(SessionStore, ConsentStore):
         chosen: set[tuple[str, str]] = set()
         wanted: set[tuple[str, str]] = set()
         refs = [POST_COLUMNS.index(c) for c in ("reply_to_post_id", "quoted_post_id", "retweeted_post_id")]
+        empty = frozenset(c for c in POST_COLUMNS if f"NULL AS {c}" in selected)  # see _select_list
         chunks = found if batches else iter(lambda: found.fetchmany(_FRAME_BATCH), [])
         for rows in chunks:
             chosen.update((r[0], r[1]) for r in rows)
             if context:
                 wanted.update((r[0], r[i]) for r in rows for i in refs if r[i] is not None)
-            parts.append(posts_frame(_decoded(rows)))
+            parts.append(posts_frame(_decoded(rows, empty)))
             del rows
         if context:
             extra: list[tuple[Any, ...]] = []
@@ -712,7 +768,7 @@ class Archive(SessionStore, ConsentStore):
                         row[flag] = 1  # context for this selection, whatever it is elsewhere
                         extra.append(tuple(row))
             if extra:
-                parts.append(posts_frame(_decoded(extra)))
+                parts.append(posts_frame(_decoded(extra, empty)))
         if not parts:
             return posts_frame(_decoded([]))
         frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
@@ -762,7 +818,19 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
     - ``_REJECTS``: ``(line, reason, raw)`` tuples;
     - ``_NOTE``: the text of one note (the first 50 of a file only);
     - ``_PROGRESS``: the raw bytes read so far, after each batch of posts and at the end.
+
+    File-level problems (issue 12) end up as rejected records and notes, never as an error that
+    loses what was read: a ``.gz`` cut short or corrupt part-way
+    (:class:`~swchat.errors.DamagedInputError`) keeps what was read before the damage and adds one
+    rejected record for the rest, saying where; a line or record over
+    :data:`~swchat.readers.base.LINE_LIMIT` is rejected (its first bytes kept) and reading goes
+    on; a rejected record's text is kept to :data:`~swchat.readers.base.REJECTED_KEEP` bytes.
     """
+    from .errors import DamagedInputError
+    from .readers import base as limits
+
+    line_limit = limits.LINE_LIMIT
+    keep = limits.REJECTED_KEEP
     keys: list[tuple[str, str]] = []
     contexts: list[bool] = []
     lines: list[_Line] = []
@@ -780,11 +848,21 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
     count_values = _count_values
     no_tags = ()
     item: Any = None
+    records = 0  # posts (not context) and rejections read so far
+    long_lines: list[int] = []  # where lines and records over the size limit were (the first 6)
+    long_count = 0
     reading = iter(fmt.read(source))
     while True:
         try:
             item = next(reading)
         except StopIteration:
+            break
+        except DamagedInputError as exc:
+            # a .gz cut short or corrupt part-way: what was read before the damage is kept, and
+            # the rest is one rejected record saying where (so read = added + duplicates + rejected)
+            message = f"{exc}; the {records:,} record(s) read before it were kept"
+            rejects.append((exc.line, message, ""))
+            yield _NOTE, message
             break
         except (InputFormatError, OSError, EOFError, MemoryError):
             raise  # the file as a whole (or the disk) failed: reported as the file's error
@@ -797,6 +875,16 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
                                   "the rest of the input could not be read", ""))
             break
         if isinstance(item, Post):
+            raw = item.raw
+            if raw is not None and len(raw) > line_limit:  # a record over the size limit
+                if not item.context:
+                    records += 1
+                    long_count += 1
+                    long_lines += [item.line][:6 - len(long_lines)]
+                    rejects.append(astuple(limits.long_line(source.name, item.line, len(raw), raw[:keep],
+                                                            "record")))
+                continue
+            records += not item.context
             row = item.row
             keys.append((row["platform"], row["post_id"]))
             contexts.append(item.context)
@@ -816,7 +904,6 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
                 dumps(mentions).decode() if mentions else "[]",
                 dumps(urls).decode() if urls else "[]",
             ))
-            raw = item.raw
             if raw is None:
                 starts.append(-1)
             else:
@@ -824,7 +911,7 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
                 block += raw.replace(b"\n", b" ") if b"\n" in raw else raw
                 block.append(10)  # "\n"
             tags.append([tag.lower() for tag in hashtags] if hashtags else no_tags)
-            if len(keys) >= BATCH:
+            if len(keys) >= BATCH or len(block) > _BLOCK_BYTES:
                 yield _POSTS, (keys, contexts, lines, values, tags, block, starts)
                 yield _PROGRESS, source.bytes_read
                 keys, contexts, lines, values, tags, starts = [], [], [], [], [], []
@@ -848,7 +935,14 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
                 yield _ACCOUNTS, batch
                 accounts.clear()
         elif isinstance(item, Rejected):
-            rejects.append((item.line, item.reason, item.raw))
+            records += 1
+            text = item.raw
+            if len(text) > keep:  # a huge rejected record: its beginning is enough to see what it was
+                text = text[:keep]
+            if limits.LONG in item.reason:
+                long_count += 1
+                long_lines += [item.line][:6 - len(long_lines)]
+            rejects.append((item.line, item.reason, text))
             if len(rejects) >= BATCH:
                 yield _REJECTS, rejects
                 rejects = []
@@ -866,6 +960,11 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
     if clamped:
         yield _NOTE, (f"{clamped} count(s) (likes, reposts, replies, quotes, followers, following) too large "
                       "to store (beyond 64 bits) were left empty")
+    if long_count:
+        at = ", ".join(f"{n:,}" for n in long_lines[:5]) + (" …" if long_count > 5 else "")
+        yield _NOTE, (f"{source.name}: {long_count:,} line(s) or record(s) over the size limit of "
+                      f"{limits.size_text(line_limit)} were skipped and rejected (at {at}); the rest of the "
+                      "file was read")
     yield _PROGRESS, source.bytes_read
 
 
@@ -1365,6 +1464,44 @@ _FRAME_BATCH = 25_000
 _ALWAYS = ("platform", "post_id", "created_at", "author_id", "author_handle", "kind", "is_quote", "is_context")
 
 
+def _selection_query(hashtag: str | None, since: str | datetime | None, until: str | datetime | None, *,
+                 replies: bool, platform: str | None, columns: Iterable[str] | None) -> tuple[str, list[Any], str]:
+    """The SQL of a posts selection (see :meth:`Archive.posts`): query, parameters, SELECT list."""
+    lo = _as_iso(since) if since is not None else "0000"
+    hi = _as_iso(until) if until is not None else "9999"
+    plat = (platform,) if platform else ("x", "mastodon", "bluesky")
+    marks = ",".join("?" * len(plat))
+    if hashtag:
+        tag = hashtag.lstrip("#").lower()
+        base = (
+            "SELECT p.platform, p.post_id FROM post_hashtags h JOIN posts p "
+            "ON p.platform = h.platform AND p.post_id = h.post_id "
+            f"WHERE h.tag = ? AND p.is_context = 0 AND p.created_at >= ? AND p.created_at < ? "
+            f"AND p.platform IN ({marks})"
+        )
+        params: list[Any] = [tag, lo, hi, *plat]
+    else:
+        base = (f"SELECT platform, post_id FROM posts WHERE is_context = 0 AND created_at >= ? "
+                f"AND created_at < ? AND platform IN ({marks})")
+        params = [lo, hi, *plat]
+    if hashtag and replies:
+        sql = (
+            f"WITH RECURSIVE sel(platform, post_id) AS ({base} UNION "
+            "SELECT p.platform, p.post_id FROM posts p JOIN sel "
+            "ON p.platform = sel.platform AND p.reply_to_post_id = sel.post_id "
+            "WHERE p.is_context = 0 AND p.created_at >= ? AND p.created_at < ?) "
+        )
+        params += [lo, hi]
+    else:
+        sql = f"WITH sel(platform, post_id) AS ({base}) "
+    selected = _select_list(columns)
+    if hashtag:
+        query = sql + f"SELECT {selected} FROM posts p JOIN sel USING (platform, post_id)"
+    else:  # a plain range: scan, no join
+        query = f"SELECT {selected} FROM posts p WHERE " + base.split(" WHERE ", 1)[1]
+    return query, params, selected
+
+
 def _select_list(columns: Iterable[str] | None) -> str:
     """The SELECT list of a posts selection: every canonical column, those not asked for empty."""
     if columns is None:
@@ -1384,15 +1521,23 @@ _REPEATING = frozenset({"platform", "author_id", "author_handle", "author_name",
                         "conversation_id", "lang", "source_app", "collected_at"})
 
 
-def _decoded(rows: list[tuple[Any, ...]]) -> Any:
-    """Rows of ``posts`` (in :data:`POST_COLUMNS` order) as a DataFrame with list columns decoded."""
+def _decoded(rows: list[tuple[Any, ...]], empty: frozenset[str] = frozenset()) -> Any:
+    """Rows of ``posts`` (in :data:`POST_COLUMNS` order) as a DataFrame with list columns decoded;
+    the ``empty`` columns (not selected: all NULL) are filled without looking at the rows."""
     import pandas as pd
 
     loads = orjson.loads
     data: dict[str, Any] = {}
-    for column, values in zip(POST_COLUMNS, zip(*rows, strict=True) if rows else [()] * len(POST_COLUMNS),
-                              strict=True):
-        if column in _LISTS:  # hashtags, handles and links repeat too: kept once each
+    n = len(rows)
+    if empty:
+        columns: Any = ([r[i] for r in rows] if c not in empty else None for i, c in enumerate(POST_COLUMNS))
+    else:
+        columns = zip(*rows, strict=True) if rows else [()] * len(POST_COLUMNS)
+    for column, values in zip(POST_COLUMNS, columns, strict=True):
+        if column in empty:
+            nothing: list[Any] = [[] for _ in range(n)] if column in _LISTS else [None] * n
+            data[column] = pd.Series(nothing, dtype=object)
+        elif column in _LISTS:  # hashtags, handles and links repeat too: kept once each
             seen_items: dict[Any, Any] = {}
             data[column] = pd.Series([[seen_items.setdefault(x, x) for x in loads(v)] if v and v != "[]" else []
                                       for v in values], dtype=object)

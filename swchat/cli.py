@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import math
@@ -27,7 +28,7 @@ from typing import Any
 
 import click
 
-from .errors import SwchatError
+from .errors import OutputError, SwchatError
 from .version import __version__
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "chat_options",
     "check_time",
     "count",
+    "debugging",
     "echo_json",
     "handle_errors",
     "json_option",
@@ -207,10 +209,35 @@ class _Commands(click.Group):
         self._load()
         return super().get_command(ctx, cmd_name)
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; whatever goes wrong ends in one line ``Error: …`` and exit status 1
+        (a :class:`~swchat.errors.SwchatError` says what; anything else is an internal error)
+        — unless ``--debug``, which lets the exception and its traceback through."""
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if debugging() or (isinstance(exc, OSError) and exc.errno == errno.EPIPE):
+                raise  # a closed pipe (`swchat … | head`): click ends quietly
+            if isinstance(exc, SwchatError):
+                raise click.ClickException(str(exc)) from None
+            raise click.ClickException(
+                f"internal error: {_one_line(f'{type(exc).__name__}: {exc}')}; run again with --debug for the "
+                "traceback, and please report it") from None
+
+
+def _one_line(text: str, limit: int = 160) -> str:
+    """``text`` on one line, cut to ``limit`` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="swchat")
-def main() -> None:
+@click.option("--debug", is_flag=True, envvar="SWCHAT_DEBUG", show_envvar=True,
+              help="Show the full traceback of an error (for reporting a bug) instead of one line.")
+def main(debug: bool) -> None:
     """swchat: archive and analyse hashtag chats (#SWChat and friends).
 
     Import the exports you already have (X API v2/v1.1 JSON, twarc-csv, TAGS sheets, the X
@@ -470,10 +497,13 @@ def output_option(help_text: str, *, suffixes: Sequence[str] | Callable[[], Sequ
 
 @contextmanager
 def writing(output: Path, *, new_folder: bool = False) -> Iterator[None]:
-    """Write ``output`` inside this block: a missing folder or an unwritable file becomes one clear
-    sentence and exit status 1 (the folder is not created: a typo should not make folders).
+    """Write ``output`` (a file, or a folder of files) inside this block: every command writes its
+    files in one. A missing folder, a folder or file without write permission, a read-only file
+    system, a full disk … become one :class:`~swchat.errors.OutputError` sentence, exit status 1
+    (the folder is not created: a typo should not make folders). With ``--debug`` the error
+    that happened is let through, with its traceback.
 
-    With ``new_folder=True`` the block may create the folder (a report and its figures).
+    With ``new_folder=True`` the block may create the folder (a report and its figures, an export).
 
     Examples
     --------
@@ -483,42 +513,71 @@ def writing(output: Path, *, new_folder: bool = False) -> Iterator[None]:
     ...     _ = missing.write_text("hello")
     Traceback (most recent call last):
     ...
-    click.exceptions.ClickException: cannot write ...out.txt: the folder ...no such folder does not exist
+    swchat.errors.OutputError: cannot write ...out.txt: the folder ...no such folder does not exist
     """
     if output.parent.exists() and not output.parent.is_dir():
-        raise click.ClickException(f"cannot write {output}: {output.parent} is a file, not a folder")
+        raise OutputError(f"cannot write {output}: {output.parent} is a file, not a folder")
     if not new_folder and not output.parent.exists():
-        raise click.ClickException(f"cannot write {output}: the folder {output.parent} does not exist")
+        raise OutputError(f"cannot write {output}: the folder {output.parent} does not exist")
     try:
         yield
     except OSError as exc:
-        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+        if debugging() or exc.errno == errno.EPIPE:
+            raise
+        where = f" ({exc.filename})" if exc.filename and Path(str(exc.filename)) != output else ""
+        raise OutputError(f"cannot write {output}: {_one_line(exc.strerror or str(exc))}{where}") from None
+
+
+def debugging() -> bool:
+    """Whether errors should show their traceback: ``swchat --debug …`` or ``SWCHAT_DEBUG=1``.
+
+    Examples
+    --------
+    >>> from click.testing import CliRunner
+    >>> @click.command()
+    ... def show():
+    ...     click.echo(debugging())
+    >>> CliRunner().invoke(show, env={"SWCHAT_DEBUG": "1"}).output, CliRunner().invoke(show).output
+    ('True\\n', 'False\\n')
+    """
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.find_root().params.get("debug"):
+        return True
+    return os.environ.get("SWCHAT_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn :class:`~swchat.errors.SwchatError` into a one-sentence error and exit status 1."""
+    """Turn :class:`~swchat.errors.SwchatError` into a one-sentence error and exit status 1
+    (with ``--debug``, let it through with its traceback)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except SwchatError as exc:
+            if debugging():
+                raise
             raise click.ClickException(str(exc)) from None
 
     return wrapper
 
 
 @contextmanager
-def open_archive(path: Path | None, *, create: bool = False) -> Iterator[Any]:
+def open_archive(path: Path | None, *, create: bool = False, write: bool = False) -> Iterator[Any]:
     """Open the archive for a command (must exist unless ``create``): :class:`swchat.Archive`.
 
+    A command that only reads (neither ``create`` nor ``write``) opens it read-only when it
+    cannot be written (a read-only file, folder or file system: SQLite ``mode=ro``), and never
+    waits for another process writing to it. A command that writes gets one clear line when the
+    archive is read-only, and waits, saying so on stderr, while another process writes to it.
     A new archive is not made in a folder that does not exist (a typo should not make folders).
     """
     from .api import Archive
 
     if create and path is not None and not path.exists() and not path.parent.is_dir():
         raise click.ClickException(f"cannot create the archive {path}: there is no folder {path.parent}")
-    archive = Archive(path, create=create)
+    archive = Archive(path, create=create, read_only=False if create or write else None,
+                      notify=lambda message: click.echo(message, err=True))
     try:
         _apply_privacy(archive)
         yield archive

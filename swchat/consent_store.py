@@ -62,6 +62,7 @@ from typing import Any
 
 import orjson
 
+from .database import Database
 from .errors import ArchiveError, SelectionError
 from .schema import account_entry, iso_utc
 
@@ -85,7 +86,7 @@ CREATE TABLE IF NOT EXISTS forgotten (
 """
 
 
-class ConsentStore:
+class ConsentStore(Database):
     """The consent registry of an archive (mixed into :class:`swchat.archive.Archive`)."""
 
     db: sqlite3.Connection
@@ -533,14 +534,10 @@ class ConsentStore:
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
-        """One transaction: committed when the block ends, rolled back when it raises."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        """One transaction: committed when the block ends, rolled back when it raises
+        (:meth:`~swchat.database.Database.write_transaction`: waits for another writer)."""
+        with self.write_transaction():
             yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
 
     def _optout_count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM optouts").fetchone()[0])

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from .database import Database
 from .errors import ArchiveError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -144,7 +145,7 @@ def _iso(value: Any) -> str | None:
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
-class SessionStore:
+class SessionStore(Database):
     """The derived session tables of an archive (mixed into :class:`swchat.archive.Archive`).
 
     The methods here need ``self.db`` (the archive's connection), ``self.path`` and
@@ -197,7 +198,8 @@ class SessionStore:
 
     # -- bringing them up to date --------------------------------------------------------
     def refresh_derived(self, derive: Callable[[pd.DataFrame], Any], *, gap: timedelta, version: str,
-                options: str = "", progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+                options: str = "", progress: Callable[[int, int], None] | None = None,
+                wait: bool = True) -> dict[str, int]:
         """Bring the derived tables up to date after imports (in one transaction).
 
         Parameters
@@ -213,19 +215,29 @@ class SessionStore:
             everything is derived again.
         progress : callable, optional
             ``progress(done, total)`` in own posts derived, after each chunk.
+        wait : bool
+            Wait for another process writing to the archive (saying so); with ``False`` that is an
+            :class:`~swchat.errors.ArchiveBusyError` at once.
 
         Returns
         -------
         dict
             ``posts`` (own posts derived again) and ``sessions`` (sessions stored).
+
+        Raises
+        ------
+        ArchiveError
+            The archive cannot be written (:class:`~swchat.errors.ReadOnlyArchiveError`), the disk
+            is full (:class:`~swchat.errors.ArchiveFullError`), or another process holds it
+            (:class:`~swchat.errors.ArchiveBusyError`, with ``wait=False``).
         """
-        full = (self.meta_value("derived_version") != version or (self.meta_value("derived_options") or "") != options
-                or self.meta_value("derived_full") == "1" or not int(self.meta_value("derived_rowid") or 0))
-        if not full and not self.derived_state()["stale"]:
+        if self.derived_current(version=version, options=options):
             return {"posts": 0, "sessions": 0}
         db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with self.write_transaction(wait=wait):
+            if self.derived_current(version=version, options=options):  # another process did it meanwhile
+                return {"posts": 0, "sessions": 0}
+            full = self._derive_all(version, options)
             change, rowid = self._marks()
             windows = self._all_posts_window() if full else self._dirty_windows(gap)
             stretches = _merge([self._closed(lo, hi, gap) for lo, hi in windows])
@@ -249,11 +261,25 @@ class SessionStore:
             for key, value in (("derived_change", str(change)), ("derived_rowid", str(rowid)),
                                ("derived_version", version), ("derived_options", options), ("derived_full", "0")):
                 self.set_meta(key, value)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         return {"posts": done, "sessions": stored}
+
+    def derived_current(self, *, version: str, options: str = "") -> bool:
+        """Whether the derived tables can be read as they are: made by this ``version`` with these
+        ``options``, and no import or deletion since (else :meth:`refresh_derived` has work to do).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from swchat.archive import Archive
+        >>> with Archive(pathlib.Path(tempfile.mkdtemp()) / "a.db") as archive:
+        ...     archive.derived_current(version="1")
+        False
+        """
+        return not self._derive_all(version, options) and not self.derived_state()["stale"]
+
+    def _derive_all(self, version: str, options: str) -> bool:
+        return (self.meta_value("derived_version") != version or (self.meta_value("derived_options") or "") != options
+                or self.meta_value("derived_full") == "1" or not int(self.meta_value("derived_rowid") or 0))
 
     def rebuild_derived(self) -> None:
         """Have the next :meth:`refresh_derived` derive every table again from ``posts``."""

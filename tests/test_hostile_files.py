@@ -74,6 +74,22 @@ def tags_csv(rows: list[str]) -> bytes:
     return ("\r\n".join([TAGS_HEADER, *rows]) + "\r\n").encode()
 
 
+# twarc-csv: a subset of the dotted columns ``twarc2 csv`` writes (columns are found by name)
+TWARC_HEADER = ("id,conversation_id,referenced_tweets.replied_to.id,author_id,author.username,author.name,"
+                "created_at,text,lang,public_metrics.like_count,public_metrics.retweet_count,"
+                "public_metrics.reply_count,public_metrics.quote_count,entities.hashtags,"
+                "author.public_metrics.followers_count,__twarc.retrieved_at")
+
+
+def twarc_row(i: int) -> str:
+    return (f'{500 + i},{500 + i},,5,dan,Dan,2026-09-02T19:00:00.000Z,"post {i}, #SWChat",en,1,0,0,0,'
+            f'"[{{""start"": 9, ""end"": 16, ""tag"": ""SWChat""}}]",12,2026-09-02T20:00:00+00:00')
+
+
+def twarc_csv(rows: list[str]) -> bytes:
+    return ("\n".join([TWARC_HEADER, *rows]) + "\n").encode()
+
+
 def files(n: int = 5) -> dict[str, bytes]:
     """One small valid file per format, each with ``n`` posts."""
     return {
@@ -85,6 +101,7 @@ def files(n: int = 5) -> dict[str, bytes]:
         "mastodon.jsonl": b"".join(orjson.dumps(status(i)) + b"\n" for i in range(n)),
         "bluesky.json": orjson.dumps({"posts": [view(i) for i in range(n)]}, option=orjson.OPT_INDENT_2),
         "tags.csv": tags_csv([tags_row(i) for i in range(n)]),
+        "twarc.csv": twarc_csv([twarc_row(i) for i in range(n)]),
     }
 
 
@@ -192,7 +209,7 @@ def test_row3_big_int_in_a_tweets_js(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["mastodon.json", "mastodon.jsonl", "x-v2.jsonl", "x-v1.jsonl", "bluesky.json",
-                                  "tweets.js", "tags.csv"])
+                                  "tweets.js", "tags.csv", "twarc.csv"])
 def test_row4_a_bom_is_stripped_everywhere(tmp_path, name):
     _, f = ingest(tmp_path, name, b"\xef\xbb\xbf" + files()[name])
     assert f.error is None and (f.read, f.added, f.rejected) == (5, 5, 0), f
@@ -299,7 +316,8 @@ def _mutations(rng: random.Random, data: bytes) -> tuple[str, bytes, bool]:
 def test_mutation_fuzz_never_raises_and_counts_add_up(tmp_path):
     rng = random.Random(12)
     originals = files(6)
-    names = sorted(originals)
+    names = sorted(originals)  # every format above, twarc-csv included
+    assert {"tags.csv", "twarc.csv", "x-v2.jsonl", "mastodon.json"} <= set(names)
     for n in range(100):
         name = names[n % len(names)]
         kind, data, local = _mutations(rng, originals[name])

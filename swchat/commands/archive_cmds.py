@@ -138,6 +138,8 @@ def ingest(files: tuple[str, ...], archive_path: Path | None, fmt: str | None, t
             click.echo(f"  {f.rejected} record(s) rejected: see `swchat rejected`", err=True)
     if not result.files:
         raise click.ClickException(f"nothing to import: no export files in {', '.join(files)}")
+    if result.sessions_error:
+        click.echo(f"warning: {result.sessions_error}", err=True)
     if result.sessions and result.sessions["sessions"]:
         click.echo(f"session tables: {result.sessions['sessions']:,} sessions found in the "
                    f"{result.sessions['posts']:,} posts around what changed", err=True)
@@ -215,7 +217,7 @@ def reindex(archive_path: Path | None, as_json: bool) -> None:
     Example:
         swchat reindex --archive chat.db
     """
-    with open_archive(archive_path) as archive:
+    with open_archive(archive_path, write=True) as archive:
         done = archive.reindex()
     if as_json:
         echo_json(done)

@@ -58,7 +58,7 @@ def forget(accounts: tuple[str, ...], archive_path: Path | None, yes: bool, as_j
         swchat forget @ann --archive chat.db          # what would go
         swchat forget @ann --archive chat.db --yes    # forget
     """
-    with open_archive(archive_path) as archive:
+    with open_archive(archive_path, write=yes) as archive:
         matches = archive.accounts_to_forget(accounts)
         if not yes:  # no prompt (a script must not hang on it): say what it would delete, and how
             click.echo(f"This would delete, from {archive.path}:", err=True)
@@ -120,7 +120,7 @@ def optout() -> None:
 @handle_errors
 def add(accounts: tuple[str, ...], archive_path: Path | None, reason: str | None, people: Path | None) -> None:
     """Put ACCOUNTS (handles, @user@host, profile links or ids) on the opt-out list."""
-    with open_archive(archive_path) as archive:
+    with open_archive(archive_path, write=True) as archive:
         entries = archive.opt_out(accounts, reason=reason, people=people)
     click.echo(f"opted out: {', '.join(entries)}", err=True)
 
@@ -131,7 +131,7 @@ def add(accounts: tuple[str, ...], archive_path: Path | None, reason: str | None
 @handle_errors
 def remove(accounts: tuple[str, ...], archive_path: Path | None) -> None:
     """Take ACCOUNTS off the opt-out list (when someone withdraws their opt-out)."""
-    with open_archive(archive_path) as archive:
+    with open_archive(archive_path, write=True) as archive:
         removed = archive.remove_optouts(accounts)
     click.echo(f"removed {removed} of {len(accounts)} from the opt-out list", err=True)
 
@@ -172,7 +172,7 @@ def import_(file: Path, archive_path: Path | None, column: str | None, reason: s
     from ..privacy import read_account_column, read_account_list
 
     accounts = read_account_column(file, column) if column else read_account_list(file)
-    with open_archive(archive_path) as archive:
+    with open_archive(archive_path, write=True) as archive:
         entries = archive.opt_out(accounts, reason=reason or f"imported from {file.name}", people=people)
     click.echo(f"opted out {len(entries)} account(s) from {file}", err=True)
 

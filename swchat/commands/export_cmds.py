@@ -21,6 +21,7 @@ from ..cli import (
     json_option,
     open_archive,
     privacy_options,
+    writing,
 )
 
 __all__ = ["COMMANDS", "export"]
@@ -89,16 +90,9 @@ def export(archive_path: Path | None, session_id: str | None, hashtag: str | Non
         wanted = check_request(fmt, tables, layout)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    if folder.parent.exists() and not folder.parent.is_dir():
-        raise click.ClickException(f"cannot write {folder}: {folder.parent} is a file, not a folder")
-    if not folder.parent.exists():
-        raise click.ClickException(f"cannot write {folder}: the folder {folder.parent} does not exist")
-    with open_archive(archive_path) as archive:
-        try:
-            written = archive.export(folder, format=fmt, tables=wanted, session_id=session_id, hashtag=hashtag,
-                                     since=since, until=until, platform=platform, tz=tz, layout=layout)
-        except OSError as exc:
-            raise click.ClickException(f"cannot write {folder}: {exc.strerror or exc}") from None
+    with writing(folder), open_archive(archive_path) as archive:  # the folder is made, not its parent
+        written = archive.export(folder, format=fmt, tables=wanted, session_id=session_id, hashtag=hashtag,
+                                 since=since, until=until, platform=platform, tz=tz, layout=layout)
     if as_json:
         tables_out: dict[str, Any] = {
             name: {"files": [str(p) for p in (paths if isinstance(paths, list) else [paths])],

@@ -45,6 +45,7 @@ from typing import Any
 
 import orjson
 
+from ..errors import DamagedInputError
 from .base import Account, Head, Item, Note, Post, Rejected, Source, raw_json
 from .common import BOM, RECORD_ERRORS, first_record, json_records, reason
 from .detect import Format, register
@@ -183,6 +184,9 @@ def read(source: Source) -> Iterator[Item]:
     for companion in companions:
         try:
             includes = _load_includes(companion)
+        except DamagedInputError as exc:  # a users .gz cut short or corrupt: its data file is still read
+            yield Note(0, f"could not read the users file ({exc}); authors unknown")
+            continue
         except (OSError, EOFError, ValueError) as exc:
             yield Note(0, f"{companion.name}: could not read the users file ({exc}); authors unknown")
             continue

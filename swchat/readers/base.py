@@ -14,6 +14,14 @@ A reader is a function ``read(source) -> Iterator[Item]`` where an item is one o
 Readers never raise for one bad record; they raise :class:`~swchat.errors.InputFormatError`
 only when the file as a whole is not what they read.
 
+**Limits.** Format detection reads the first :data:`HEAD_BYTES` (256 KiB) of an input and
+nothing more, whatever the input holds (a first line of 69 MiB, an array nested 100,000 deep).
+A line (JSON lines, CSV) or a record of more than :data:`LINE_LIMIT` bytes (128 MiB) is not read
+into memory past the limit: it is rejected with its size, only its first :data:`REJECTED_KEEP`
+bytes are kept as its rejected text, and reading goes on at the next line. A ``.gz`` that is cut
+short or corrupt part-way hands out what it holds before the damage, then raises
+:class:`~swchat.errors.DamagedInputError`: the archive keeps what was read and reports the rest.
+
 Examples
 --------
 >>> import gzip, io
@@ -30,9 +38,11 @@ import gzip
 import hashlib
 import io
 import os
+import re
 import shutil
 import sys
 import tempfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,19 +50,41 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from ..errors import DamagedInputError
+
 __all__ = [
+    "HEAD_BYTES",
+    "LINE_LIMIT",
+    "LONG",
+    "REJECTED_KEEP",
     "Account",
     "Head",
     "Item",
+    "LongLine",
     "Note",
     "Post",
     "Rejected",
     "Source",
+    "by_line",
+    "long_line",
     "raw_json",
+    "size_text",
 ]
 
-HEAD_BYTES = 1 << 18  # 256 KiB of decompressed content is enough to tell every format apart
-FIRST_LINE_MAX = 1 << 26  # but a first line (a twarc2 page) is read whole, up to 64 MiB
+#: Format detection reads this much decompressed content and no more (256 KiB): enough to tell
+#: every format apart, even when the first line is a twarc2 page of many megabytes.
+HEAD_BYTES = 1 << 18
+#: The most bytes a line (with its line end) or a record may have: 128 MiB, about twice the
+#: largest twarc2 page seen in the wild (69 MiB). A longer line is rejected whole (with its size
+#: and its first :data:`REJECTED_KEEP` bytes) and never read into memory past this limit.
+LINE_LIMIT = 1 << 27
+#: The most of a rejected record's text kept in the archive (1 MiB); the rest is dropped.
+REJECTED_KEEP = 1 << 20
+#: What every rejection of an over-long line or record says (see :func:`long_line`).
+LONG = "over the size limit"
+#: Detection's JSON parsers see containers to this depth; deeper ones stand as ``null`` (see
+#: :attr:`Head.shallow`): :mod:`ijson`'s cost grows with the square of the depth.
+SNIFF_DEPTH = 64
 #: How many lines detection looks at past a first line that is not valid JSON (a corrupt line
 #: at the top of a JSON-lines file); see :meth:`Source.head`.
 LOOK_PAST = 20
@@ -125,6 +157,25 @@ class Head:
     first_line: bytes
     first_json: Any
     complete: bool
+    #: why the head ends early: the input is damaged there (a ``.gz`` cut short or corrupt)
+    damage: str | None = None
+    _shallow: bytes | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def shallow(self) -> bytes:
+        """:attr:`data` with every container nested deeper than :data:`SNIFF_DEPTH` levels
+        replaced by ``null`` (cut off where it does not close within the head), so that parsing
+        it for detection takes bounded time and memory. The same bytes as ``data`` for any
+        ordinary export."""
+        if self._shallow is None:
+            self._shallow = _shallow(self.data)
+        return self._shallow
+
+    @property
+    def long_first_line(self) -> bool:
+        """Whether the first line goes on past the head (one JSON document or page on a line
+        larger than :data:`HEAD_BYTES`, e.g. a twarc2 page of many megabytes)."""
+        return not self.complete and b"\n" not in self.data.strip(b"\xef\xbb\xbf \t\r\n")
 
     @property
     def first_char(self) -> bytes:
@@ -134,6 +185,155 @@ class Head:
         if isinstance(self.first_json, dict) and not stripped.startswith(self.first_line):
             return b"{"
         return stripped[:1]
+
+
+#: A JSON string (perhaps cut at the end of a head) or a bracket.
+_TOKENS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]')
+
+
+def _shallow(data: bytes, depth: int = SNIFF_DEPTH) -> bytes:
+    """``data`` with the JSON containers nested deeper than ``depth`` replaced by ``null``.
+
+    Examples
+    --------
+    >>> _shallow(b'[{"a": [[[1]], "]"]}]', depth=3)
+    b'[{"a": [null, "]"]}]'
+    >>> _shallow(b'[[[[[1, 2', depth=2)
+    b'[['
+    """
+    if data.count(b"[") + data.count(b"{") <= depth:
+        return data  # cannot be deeper (and ordinary exports are far from it)
+    level = 0
+    parts: list[bytes] = []
+    start = 0
+    deep_from = -1
+    for match in _TOKENS.finditer(data):
+        char = data[match.start()]
+        if char == 0x22:  # a string: brackets inside it do not count
+            continue
+        if char in (0x5B, 0x7B):  # [ {
+            level += 1
+            if level == depth + 1:
+                deep_from = match.start()
+        elif level > 0:
+            if level == depth + 1:
+                parts.append(data[start:deep_from])
+                parts.append(b"null")
+                start = match.end()
+                deep_from = -1
+            level -= 1
+    parts.append(data[start:deep_from] if deep_from >= 0 else data[start:])
+    return b"".join(parts)
+
+
+def size_text(size: int) -> str:
+    """A size in bytes as people say it (``128 MiB``, ``1.5 KiB``, ``300 bytes``).
+
+    Examples
+    --------
+    >>> size_text(1 << 27), size_text(1536), size_text(300)
+    ('128 MiB', '1.5 KiB', '300 bytes')
+    """
+    for unit, shift in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
+        if size >= 1 << shift:
+            return f"{size / (1 << shift):.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
+
+
+@dataclass(slots=True)
+class LongLine:
+    """A line longer than :data:`LINE_LIMIT`, as :meth:`Source.lines` yields it: its first
+    :data:`REJECTED_KEEP` bytes and its size without its line end (the rest was skipped, never
+    held)."""
+
+    prefix: bytes
+    size: int
+
+
+def long_line(name: str, line: int, size: int, prefix: bytes | str, what: str = "line",
+              unit: str = "bytes") -> Rejected:
+    """The rejection of a line (or record) of ``size`` bytes (or characters), over :data:`LINE_LIMIT`.
+
+    Examples
+    --------
+    >>> long_line("big.jsonl", 3, 200_000_000, b'{"data": [').reason
+    'big.jsonl: line 3 is 200,000,000 bytes, over the size limit of 128 MiB a line may have; it was skipped and only its first bytes are kept'
+    """
+    text = prefix.decode("utf-8", "replace") if isinstance(prefix, bytes) else prefix
+    return Rejected(line, f"{name}: {what} {line} is {size:,} {unit}, {LONG} of {size_text(LINE_LIMIT)} a {what} "
+                          "may have; it was skipped and only its first bytes are kept", text[:REJECTED_KEEP])
+
+
+class _Checked(io.RawIOBase):
+    """The decompressed content of a ``.gz``, turning damage into a
+    :class:`~swchat.errors.DamagedInputError`.
+
+    A gzip stream that ends early, fails its check or cannot be decompressed raises
+    ``EOFError``, ``gzip.BadGzipFile`` or ``zlib.error`` (the last of which no caller expects).
+    Here everything decompressed before the damage is handed out, and the read that meets it
+    raises one error that names the file and says where. A line the damage cuts is not handed
+    out as a line: ``readline`` raises rather than return half a line.
+    """
+
+    def __init__(self, stream: gzip.GzipFile, source: Source, counter: _Counting) -> None:
+        self._stream = stream
+        self._source = source
+        self._counter = counter
+        self._error: DamagedInputError | None = None
+        self.lines = 0  # line ends handed out
+        self.bytes = 0  # decompressed bytes handed out
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._error is not None:
+            raise self._error
+        try:
+            data = self._stream.read1(len(buffer))  # one piece: a failing read loses nothing before it
+        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+            self._error = self._damage(exc)
+            raise self._error from None
+        n = len(data)
+        buffer[:n] = data
+        self.lines += data.count(b"\n")
+        self.bytes += n
+        return n
+
+    def _damage(self, exc: BaseException) -> DamagedInputError:
+        name = self._source.name
+        at = self._counter.count
+        try:
+            size = self._source.size
+        except OSError:
+            size = None
+        of = f" of {size:,}" if size else ""
+        line = self.lines + 1
+        where = f"line {line:,} of its content ({self.bytes:,} bytes in)"
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        # a failed check (CRC, length) comes at the end: all the content was handed out
+        whole = isinstance(exc, gzip.BadGzipFile) and ("CRC" in detail or "length" in detail)
+        if not self.bytes:
+            if isinstance(exc, EOFError):
+                message = (f"{name} is cut short: its compressed data stops after {at:,} bytes, and nothing in "
+                           "it could be read")
+            else:
+                message = (f"{name} is corrupt: its compressed data cannot be read ({detail}), and nothing in it "
+                           "could be read")
+        elif isinstance(exc, EOFError):
+            message = (f"{name} is cut short: its compressed data stops after {at:,} bytes, at {where}; the "
+                       "rest of the file is missing")
+        elif whole:
+            message = (f"{name} is corrupt: its compressed data fails its check at the end ({detail}), so any of "
+                       "its content may be damaged")
+        else:
+            message = (f"{name} is corrupt: its compressed data cannot be read past about byte {at:,}{of}, at "
+                       f"{where}: {detail}; the rest of the file is lost")
+        return DamagedInputError(message, name, line)
 
 
 class _Counting(io.RawIOBase):
@@ -186,6 +386,7 @@ class Source:
     companions: list[Path] = field(default_factory=list)
     _spool: Any = None
     _counter: _Counting | None = None
+    _by_line: bool | None = None  # see by_line
 
     @classmethod
     def from_arg(cls, arg: str | Path) -> Source:
@@ -231,11 +432,18 @@ class Source:
         return raw
 
     def open(self) -> BinaryIO:
-        """Open the decompressed content for reading (counting raw bytes for progress)."""
-        self._counter = _Counting(self._raw())
-        buffered = io.BufferedReader(self._counter, buffer_size=1 << 16)
+        """Open the decompressed content for reading (counting raw bytes for progress).
+
+        A ``.gz`` (known by its magic bytes) is decompressed; when it is cut short or corrupt,
+        reading hands out what comes before the damage and then raises
+        :class:`~swchat.errors.DamagedInputError` (a ``readline`` that meets it raises rather
+        than return half a line).
+        """
+        self._counter = counter = _Counting(self._raw())
+        buffered = io.BufferedReader(counter, buffer_size=1 << 16)
         if buffered.peek(2)[:2] == b"\x1f\x8b":
-            return gzip.GzipFile(fileobj=buffered, mode="rb")  # type: ignore[return-value]
+            checked = _Checked(gzip.GzipFile(fileobj=buffered, mode="rb"), self, counter)
+            return io.BufferedReader(checked, buffer_size=1 << 16)  # type: ignore[return-value]
         return buffered
 
     def sha256(self) -> str:
@@ -247,35 +455,139 @@ class Source:
         return digest.hexdigest()
 
     def head(self) -> Head:
-        """Read the beginning of the input for detection (does not disturb later reads)."""
+        """Read the beginning of the input for detection (does not disturb later reads).
+
+        At most :data:`HEAD_BYTES` (and one more byte, to know whether there is more) are read,
+        whatever the input holds. A ``.gz`` damaged within them gives the head what could be read
+        (``damage`` says why it ends).
+
+        Raises
+        ------
+        DamagedInputError
+            A ``.gz`` so damaged that nothing at all can be read from it.
+        """
+        parts: list[bytes] = []
+        size = 0
+        damage: DamagedInputError | None = None
         with self.open() as stream:
-            data = stream.read(HEAD_BYTES + 1)
-            complete = len(data) <= HEAD_BYTES
-            if not complete and b"\n" not in data.lstrip():
-                # one long first line (a twarc2 page): read all of it, within reason
-                data += stream.readline(FIRST_LINE_MAX)
-                complete = not stream.read(1)
+            try:
+                while size <= HEAD_BYTES:
+                    chunk = stream.read1(HEAD_BYTES + 1 - size)  # type: ignore[attr-defined]
+                    if not chunk:
+                        break
+                    parts.append(chunk)
+                    size += len(chunk)
+            except DamagedInputError as exc:
+                damage = exc
         self._counter = None
+        data = b"".join(parts)
+        if damage is not None and not data.strip():
+            if not data:  # the error says that nothing could be read
+                raise damage
+            raise DamagedInputError(f"{damage}; nothing in it could be read", self.name, damage.line)
+        complete = size <= HEAD_BYTES and damage is None
         data = data.removeprefix(_BOM)  # a byte-order mark is never part of the content
         first_line, first_json = _first_json(data)
-        return Head(self.name, data, first_line, first_json, complete)
+        return Head(self.name, data, first_line, first_json, complete, str(damage) if damage else None)
 
-    def lines(self) -> Iterator[tuple[int, bytes]]:
-        """Yield ``(line_number, raw_line)`` for every line, numbered from 1."""
+    def lines(self) -> Iterator[tuple[int, bytes | LongLine]]:
+        """Yield ``(line_number, raw_line)`` for every line, numbered from 1.
+
+        A line of more than :data:`LINE_LIMIT` bytes is yielded as a :class:`LongLine` (its
+        first bytes and its size): it is read in bounded pieces up to its end and never held
+        whole.
+        """
+        limit = LINE_LIMIT
         with self.open() as stream:
-            yield from enumerate(stream, 1)
+            readline = stream.readline
+            number = 0
+            while line := readline(limit + 1):
+                number += 1
+                if len(line) <= limit:
+                    yield number, line
+                    continue
+                size = len(line)
+                prefix = line[:REJECTED_KEEP]
+                last = line[-2:]
+                del line
+                while not last.endswith(b"\n"):  # skip to the end of the line, a piece at a time
+                    rest = readline(1 << 20)
+                    if not rest:
+                        break
+                    size += len(rest)
+                    last = (last + rest)[-2:]
+                end = 2 if last == b"\r\n" else 1 if last.endswith(b"\n") else 0
+                yield number, LongLine(prefix, size - end)
 
 
 #: The signature of a reader function.
 Reader = Callable[[Source], Iterator[Item]]
 
 
+def by_line(source: Source, head: Head) -> bool:
+    """Whether a JSON input is JSON lines, to read line by line (a bad line rejected alone),
+    rather than one document to stream.
+
+    Yes when its first line is a whole JSON value (``head.first_json``). When the first line goes
+    on past the head (a page or an API response of many megabytes on a line), yes when that line
+    ends within :data:`LINE_LIMIT` and another line follows it; the input is then read a piece at
+    a time up to the second line, never held. One long line alone is one document: streamed.
+
+    Examples
+    --------
+    >>> page = b'{"posts": [' + b",".join([b'{"uri": "at://x"}'] * 20_000) + b"]}"
+    >>> by_line(Source.from_bytes(page), Source.from_bytes(page).head())
+    False
+    >>> both = Source.from_bytes(page + b"\\n" + page + b"\\n")
+    >>> by_line(both, both.head())
+    True
+    """
+    if head.first_json is not None:
+        return True
+    if not head.long_first_line:
+        return False
+    if source._by_line is None:
+        source._by_line = _second_line(source)
+    return source._by_line
+
+
+def _second_line(source: Source) -> bool:
+    """Whether the first line of ``source`` ends within :data:`LINE_LIMIT` bytes (blank lines
+    before it not counted) and something other than white space follows it."""
+    seen = 0
+    state = "before"  # before the first line, in it, after it
+    with source.open() as stream:
+        try:
+            while piece := stream.read1(1 << 20):  # type: ignore[attr-defined]
+                if state == "before":
+                    piece = piece.lstrip(b"\xef\xbb\xbf \t\r\n")
+                    state = "in" if piece else state
+                if state == "in":
+                    end = piece.find(b"\n")
+                    seen += len(piece) if end < 0 else end
+                    if seen > LINE_LIMIT:
+                        return False
+                    if end < 0:
+                        continue
+                    piece, state = piece[end:], "after"
+                if state == "after" and piece.strip():
+                    return True
+        except DamagedInputError:
+            pass
+    return False
+
+
 def json_lines(source: Source) -> Iterator[tuple[int, Any, bytes]]:
     """Yield ``(line, parsed, raw)`` for each non-blank line of a JSON-lines input.
 
-    A line that does not parse is yielded with ``parsed`` set to a :class:`Rejected`.
+    A line that does not parse is yielded with ``parsed`` set to a :class:`Rejected` (its text
+    cut to :data:`REJECTED_KEEP` bytes), and so is a line over :data:`LINE_LIMIT` (see
+    :func:`long_line`).
     """
     for lineno, line in source.lines():
+        if isinstance(line, LongLine):
+            yield lineno, long_line(source.name, lineno, line.size, line.prefix), line.prefix
+            continue
         stripped = line.strip()
         if lineno == 1:
             stripped = stripped.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark
@@ -289,7 +601,8 @@ def json_lines(source: Source) -> Iterator[tuple[int, Any, bytes]]:
                 reason = f"nested too deep, {reason}"
             if not line.endswith(b"\n"):
                 reason = f"truncated last line, {reason}"
-            yield lineno, Rejected(lineno, reason, stripped.decode("utf-8", "replace")), stripped
+            text = stripped[:REJECTED_KEEP].decode("utf-8", "replace")
+            yield lineno, Rejected(lineno, reason, text), stripped
 
 
 def _first_json(data: bytes) -> tuple[bytes, Any]:

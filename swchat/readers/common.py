@@ -123,6 +123,8 @@ def first_value(head: Head, prefix: str) -> Any:
     """The first JSON value under ``prefix`` (an :mod:`ijson` prefix) in the head of an input.
 
     ``None`` when there is none or when the head breaks off before the value is complete.
+    Containers nested deeper than :data:`~swchat.readers.base.SNIFF_DEPTH` are ``None`` in the
+    value (see :attr:`~swchat.readers.base.Head.shallow`): sniffing takes bounded time and memory.
 
     Examples
     --------
@@ -130,7 +132,7 @@ def first_value(head: Head, prefix: str) -> Any:
     >>> first_value(Source.from_bytes(b'{"feed": [{"post": {"uri": "at://x"}}, {"po').head(), "feed.item")
     {'post': {'uri': 'at://x'}}
     """
-    data = head.data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    data = head.shallow.lstrip(b"\xef\xbb\xbf \t\r\n")
     try:
         return next(ijson.items(io.BytesIO(data), prefix, use_float=True, multiple_values=True))
     except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError, StopIteration):
@@ -174,11 +176,14 @@ def host_of(url: Any) -> str | None:
 class FromFirstBracket(io.RawIOBase):
     """A binary stream that starts at the first ``[`` or ``{`` of another one.
 
-    Skips a BOM, or the ``window.YTD.tweets.part0 =`` assignment of an X archive file.
+    Skips a BOM, or the ``window.YTD.tweets.part0 =`` assignment of an X archive file. Each read
+    takes one piece of ``stream`` (``read1``), so when a damaged ``.gz`` raises, everything
+    before the damage has been handed on.
     """
 
     def __init__(self, stream: BinaryIO) -> None:
         self._stream = stream
+        self._read = getattr(stream, "read1", stream.read)
         self._pending = b""
         self._started = False
 
@@ -188,7 +193,7 @@ class FromFirstBracket(io.RawIOBase):
     def readinto(self, buffer) -> int:
         if not self._started:
             while True:
-                chunk = self._stream.read(1 << 16)
+                chunk = self._read(1 << 16)
                 if not chunk:
                     self._started = True
                     break
@@ -202,7 +207,7 @@ class FromFirstBracket(io.RawIOBase):
             buffer[:n] = self._pending[:n]
             self._pending = self._pending[n:]
             return n
-        data = self._stream.read(len(buffer))
+        data = self._read(len(buffer))
         n = len(data)
         buffer[:n] = data
         return n
@@ -230,7 +235,8 @@ def json_records(source: Source, prefix: str) -> Iterator[tuple[int, Any]]:
     slow = False  # the pure-Python parser, for a document with an integer beyond 64 bits
     while True:
         with source.open() as stream:
-            body = io.BufferedReader(FromFirstBracket(stream), buffer_size=1 << 16)
+            # unbuffered: a read that fails (a damaged .gz) then loses nothing read before it
+            body = FromFirstBracket(stream)
             try:
                 values = (_PYTHON_ITEMS or ijson.items) if slow else ijson.items
                 for index, value in enumerate(values(body, prefix, use_float=True, multiple_values=True), 1):
@@ -282,7 +288,9 @@ def first_record(head: Head) -> Any:
     (the first element when it is an array), or of a document that may go on past the head.
 
     For an object too large for the head, a dict of its top-level keys is returned (scalar
-    values filled in, others ``True``). ``None`` when nothing can be made of it.
+    values filled in, others ``True``). ``None`` when nothing can be made of it. Only the head is
+    parsed, with containers nested deeper than :data:`~swchat.readers.base.SNIFF_DEPTH` left
+    ``None`` (see :attr:`~swchat.readers.base.Head.shallow`).
 
     Examples
     --------
@@ -292,7 +300,7 @@ def first_record(head: Head) -> Any:
     if head.first_json is not None:
         value = head.first_json
         return (value[0] if value else None) if isinstance(value, list) else value
-    data = head.data.lstrip(BOM + b" \t\r\n")
+    data = head.shallow.lstrip(BOM + b" \t\r\n")
     if data[:1] == b"[":
         try:
             return next(ijson.items(io.BytesIO(data), "item", use_float=True))

@@ -12,6 +12,12 @@ looks at the :class:`~swchat.readers.base.Head` of an input and answers
 is raised as :class:`~swchat.errors.InputFormatError`; otherwise a generic "not a supported
 export" error says what the file looks like.
 
+Detection reads the input's first :data:`~swchat.readers.base.HEAD_BYTES` (256 KiB) and no
+more, and sniffers parse it with nesting cut at :data:`~swchat.readers.base.SNIFF_DEPTH` levels
+(:attr:`~swchat.readers.base.Head.shallow`), so it takes bounded time and memory whatever the
+file holds: a twarc2 page of 69 MiB on one line is known by the first tweet of its ``data``, an
+array nested 100,000 deep is refused in milliseconds.
+
 Examples
 --------
 >>> from swchat.readers.base import Source
@@ -112,6 +118,9 @@ def detect(source: Source, name: str | None = None) -> Format:
             refusal = verdict
     if refusal:
         raise InputFormatError(f"{source.name}: {refusal}", source.name)
+    if head.damage:  # what could be read of a damaged .gz is no export: the damage is the news
+        raise InputFormatError(f"{head.damage}; what could be read before it is not a supported export",
+                               source.name)
     preview = head.first_line[:60].decode("utf-8", "replace")
     raise InputFormatError(
         f"{source.name} is not a supported export (it starts {preview!r}); "

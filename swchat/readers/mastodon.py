@@ -119,8 +119,9 @@ from typing import Any
 import ijson
 import orjson  # noqa: F401 - the examples above use it
 
+from ..errors import DamagedInputError
 from ..schema import new_account, new_post, validate_account, validate_post
-from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines, raw_json
+from .base import Account, Head, Item, Note, Post, Rejected, Source, by_line, json_lines, raw_json
 from .common import (
     BOM,
     RECORD_ERRORS,
@@ -1120,7 +1121,7 @@ def _recording_units(source: Source, docs: Iterator[int]) -> Iterator[_Unit]:
 def _units(source: Source, head: Head) -> Iterator[_Unit]:
     """Every status / activity of the input with its line (JSON lines) or record number."""
     docs = itertools.count(1)
-    if head.first_json is not None:
+    if by_line(source, head):
         for lineno, parsed, raw in json_lines(source):
             if isinstance(parsed, Rejected):
                 yield lineno, None, parsed, None
@@ -1161,19 +1162,26 @@ def _units(source: Source, head: Head) -> Iterator[_Unit]:
 
 
 def _learn_file(source: Source, head: Head) -> _Index:
-    """The first pass: local ids, URIs, accounts and context-document roots of the file."""
+    """The first pass: local ids, URIs, accounts and context-document roots of the file.
+
+    A ``.gz`` damaged part-way is learnt up to the damage (the second pass reads that far too,
+    and reports the damage).
+    """
     index = _Index()
-    for _, doc, value, _raw in _units(source, head):
-        if isinstance(value, _Deleted):
-            index.deleted.add(value.local_id)
-            continue
-        if isinstance(value, _Activity) or not isinstance(value, dict):
-            continue
-        index.learn(value)
-        if doc is not None and doc[0] not in index.docs:
-            # the first ancestor is the root; with no ancestors, the status the context was
-            # fetched for is (the parent of the first descendant)
-            index.docs[doc[0]] = (doc[1], value)
+    try:
+        for _, doc, value, _raw in _units(source, head):
+            if isinstance(value, _Deleted):
+                index.deleted.add(value.local_id)
+                continue
+            if isinstance(value, _Activity) or not isinstance(value, dict):
+                continue
+            index.learn(value)
+            if doc is not None and doc[0] not in index.docs:
+                # the first ancestor is the root; with no ancestors, the status the context was
+                # fetched for is (the parent of the first descendant)
+                index.docs[doc[0]] = (doc[1], value)
+    except DamagedInputError:
+        pass
     return index
 
 

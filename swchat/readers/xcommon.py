@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from ..schema import iso_utc
+from . import base
 from .base import Rejected, Source
 
 __all__ = [
@@ -155,7 +156,10 @@ def csv_records(
     ``line`` is the physical line (from 1) where the record starts; a quoted field may span
     lines, so records and lines differ. Blank lines are skipped. A record the :mod:`csv`
     module cannot parse is yielded as a :class:`~swchat.readers.base.Rejected` and reading
-    goes on. A BOM and CRLF line ends are handled.
+    goes on. A BOM and CRLF line ends are handled. A line of more than
+    :data:`~swchat.readers.base.LINE_LIMIT` characters is rejected (see
+    :func:`~swchat.readers.base.long_line`) without being held whole, and reading goes on at the
+    next line (a quoted field it was part of is lost with it).
 
     Examples
     --------
@@ -165,17 +169,53 @@ def csv_records(
     """
     with source.open() as raw:
         text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
-        reader = csv.reader(text, delimiter=delimiter)
-        start = 1
-        while True:
-            try:
-                fields = next(reader)
-            except StopIteration:
+        lines = _Lines(text)
+        while True:  # a reader per stretch of lines between over-long ones
+            reader = csv.reader(lines, delimiter=delimiter)
+            before = lines.number  # the lines read before this reader's first
+            start = before + 1
+            while True:
+                try:
+                    fields = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    yield start, Rejected(start, f"not valid CSV ({exc})", "")
+                    start = before + reader.line_num + 1
+                    continue
+                if fields and (len(fields) > 1 or fields[0]):
+                    yield start, fields
+                start = before + reader.line_num + 1
+            if lines.long is None:
                 return
-            except csv.Error as exc:
-                yield start, Rejected(start, f"not valid CSV ({exc})", "")
-                start = reader.line_num + 1
+            number, size, prefix = lines.long
+            yield number, base.long_line(source.name, number, size, prefix, unit="characters")
+            lines.long = None
+
+
+class _Lines:
+    """The lines of a text stream for :mod:`csv`, each at most :data:`~swchat.readers.base.LINE_LIMIT`
+    characters: at a longer one, iteration stops (``long`` says which, how long, how it began)
+    after skipping to its end, and a new iteration goes on after it."""
+
+    def __init__(self, text: io.TextIOBase) -> None:
+        self._text = text
+        self.number = 0  # lines read
+        self.long: tuple[int, int, str] | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        limit = base.LINE_LIMIT
+        readline = self._text.readline
+        while line := readline(limit + 1):
+            self.number += 1
+            if len(line) <= limit:
+                yield line
                 continue
-            if fields and (len(fields) > 1 or fields[0]):
-                yield start, fields
-            start = reader.line_num + 1
+            size, prefix, last = len(line), line[:base.REJECTED_KEEP], line[-2:]
+            del line
+            while not last.endswith(("\n", "\r")) and (rest := readline(1 << 20)):  # skip to its end
+                size += len(rest)
+                last = (last + rest)[-2:]
+            end = len(last) - len(last.rstrip("\r\n"))
+            self.long = (self.number, size - end, prefix)
+            return

@@ -64,7 +64,7 @@ from typing import Any
 import orjson
 
 from ..schema import new_account, new_post, validate_account, validate_post
-from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines, raw_json
+from .base import Account, Head, Item, Note, Post, Rejected, Source, by_line, json_lines, raw_json
 from .common import (
     BOM,
     RECORD_ERRORS,
@@ -565,7 +565,7 @@ def read(source: Source) -> Iterator[Item]:
     [('Post', 1), ('Account', None), ('Rejected', 2)]
     """
     head = source.head()
-    if head.first_json is not None:
+    if by_line(source, head):
         for lineno, parsed, raw in json_lines(source):
             if isinstance(parsed, Rejected) and raw.startswith(BOM):
                 with contextlib.suppress(orjson.JSONDecodeError):

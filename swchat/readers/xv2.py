@@ -48,7 +48,7 @@ import orjson
 
 from ..schema import validate_account, validate_post
 from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines, raw_json
-from .common import retweet_text, unique
+from .common import first_value, retweet_text, unique
 from .detect import Format, register
 from .xcommon import RT_PREFIX, status_url, v2_time
 
@@ -417,9 +417,15 @@ def sniff(head: Head) -> bool | str | None:
     """Claim X API v2 pages/stream/flattened lines; refuse v2 non-posts.
 
     A bare array of tweets (academictwitteR's ``data_<id>.json``) is the ``academictwitter``
-    format's.
+    format's. A first line longer than the head (a page of many megabytes: the head is 256 KiB
+    whatever the line) is judged by the first tweet of its ``data``; the reader then reads each
+    line whole, up to :data:`~swchat.readers.base.LINE_LIMIT` (128 MiB).
     """
     lines = [ln for ln in head.data.splitlines()[:50] if ln.strip()]
+    if head.first_json is None and head.long_first_line and head.first_char == b"{":
+        first = first_value(head, "data.item")
+        if isinstance(first, dict):
+            return True if _is_tweet(first) else _refusal(first)
     if head.first_json is None:
         start = head.data[:4096]
         if head.first_char == b"{" and b'"users"' in start and b'"username"' in head.data and b'"data"' not in start:
