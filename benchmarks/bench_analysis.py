@@ -11,9 +11,10 @@ resident memory (``os.wait4``):
   run in turn with each command (floor, command, floor, command…), so that a machine getting
   busier or quieter during the benchmark does not tilt the ratio;
 - ``sessions --hashtag``, ``questions --session``, ``threads --session``, ``report --session``
-  (HTML, with its figures) of the latest session, ``community --hashtag`` and, for archives of
-  up to 250,000 posts, ``network --hashtag -o all.gexf`` (every post of the archive) and
-  ``export --hashtag`` (every table of every post, as Parquet).
+  (HTML, with its figures) of the latest session, ``community --hashtag``,
+  ``network --hashtag -o all.gexf`` (every post of the archive, read in slices) and, for archives
+  of up to 250,000 posts, ``export --hashtag`` (every table of every post, as Parquet); the
+  commands over every post run at most three times.
 
 Commands run with Python's bytecode cache, as an installed package runs (the libraries of the
 floor have theirs): a ``PYTHONDONTWRITEBYTECODE`` in the environment is not passed on to them.
@@ -28,6 +29,7 @@ last column says how each command stands against its aim.
 Usage::
 
     python benchmarks/bench_analysis.py [--sessions 100 400] [--posts-per-session 2000] [--repeat 3] [--keep DIR]
+        [--reuse] [--only network report …]
 """
 
 from __future__ import annotations
@@ -90,13 +92,17 @@ def timed_with_floor(command: list[str], repeat: int) -> tuple[float, float, flo
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs), statistics.median(floors)
 
 
-def make_archive(sessions: int, per_session: int, folder: Path) -> tuple[Path, float, float]:
-    """Generate and import one archive; its path, import time and peak memory."""
+def make_archive(sessions: int, per_session: int, folder: Path,
+                 reuse: bool = False) -> tuple[Path, float | None, float | None]:
+    """Generate and import one archive; its path, import time and peak memory (``None`` when an
+    archive kept by an earlier run is reused)."""
     posts = sessions * per_session
     pages = folder / f"v2-{sessions}-sessions.jsonl"
+    db = folder / f"analysis-{sessions}.db"
+    if reuse and db.exists():
+        return db, None, None
     if not pages.exists():
         subprocess.run([sys.executable, "-c", MAKE, str(sessions), str(posts), str(pages)], check=True)
-    db = folder / f"analysis-{sessions}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
     seconds, peak, _ = run(swchat("ingest", str(pages), "--archive", str(db)))
@@ -109,6 +115,10 @@ def main() -> None:
     parser.add_argument("--posts-per-session", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="keep the generated files and archives in this folder")
+    parser.add_argument("--only", nargs="+", metavar="COMMAND",
+                        help="time only these commands (e.g. network report), besides the floor")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --keep: use the archives an earlier run kept instead of importing again")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="swchat-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -117,13 +127,14 @@ def main() -> None:
     print(f"{'sessions':>8} {'posts':>9} {'command':<28} {'seconds':>8} {'floor':>6} {'× floor':>8} {'peak MB':>8}  aim")
     report_times: dict[int, float] = {}
     for sessions in args.sessions:
-        db, seconds, peak = make_archive(sessions, args.posts_per_session, folder)
+        db, imported, imported_peak = make_archive(sessions, args.posts_per_session, folder, args.reuse)
         stats = json.loads(run(swchat("stats", "--json", "--archive", str(db)))[2])
         listed = json.loads(run(swchat("sessions", "--hashtag", HASHTAG, "--json", "--archive", str(db)))[2])
         latest = listed[-1]
         head = f"{sessions:>8} {stats['posts']:>9,}"
-        print(f"{head} {'ingest (with session tables)':<28} {seconds:>8.2f} {'':>6} {'':>8} {peak:>8.0f}  "
-              f"{stats['posts'] / seconds:,.0f} posts/s")
+        if imported is not None and imported_peak is not None:
+            print(f"{head} {'ingest (with session tables)':<28} {imported:>8.2f} {'':>6} {'':>8} "
+                  f"{imported_peak:>8.0f}  {stats['posts'] / imported:,.0f} posts/s")
         commands = [
             ("sessions --hashtag", ["sessions", "--hashtag", HASHTAG], 1.5, None),
             ("questions --session", ["questions", "--session", latest["id"]], 1.5, None),
@@ -134,10 +145,14 @@ def main() -> None:
              None, 500),
             ("export --hashtag (parquet)", ["export", "--hashtag", HASHTAG, "-o", str(folder / "export")], None, None),
         ]
-        if stats["posts"] > 250_000:
-            commands = [c for c in commands if not c[0].startswith(("network", "export"))]
+        if stats["posts"] > 250_000:  # export holds the selection in memory; the network reads it in slices
+            commands = [c for c in commands if not c[0].startswith("export")]
+        if args.only:
+            commands = [c for c in commands if c[0].split()[0] in args.only]
         for name, command, times, megabytes in commands:
-            seconds, peak, floor = timed_with_floor(swchat(*command, "--archive", str(db)), args.repeat)
+            # the commands over every post take tens of seconds: three runs are enough for them
+            repeat = min(args.repeat, 3) if name.startswith(("network", "export")) else args.repeat
+            seconds, peak, floor = timed_with_floor(swchat(*command, "--archive", str(db)), repeat)
             if name == "report --session":
                 report_times[sessions] = seconds
             ratio = seconds / floor

@@ -52,6 +52,7 @@ from .build import (
     interaction_table,
     leading_mentions,
     mention_targets,
+    selection_network,
 )
 from .community import Community, CommunityResult, brokers, chat_communities
 from .grouping import (
@@ -112,6 +113,7 @@ __all__ = [
     "mention_targets",
     "network_shape",
     "partition",
+    "selection_network",
     "undirected",
     "weighted_modularity",
     "with_metrics",

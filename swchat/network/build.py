@@ -77,7 +77,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -99,8 +99,10 @@ __all__ = [
     "EDGE_TYPES",
     "FORMATS_WITHOUT_QUOTES",
     "INTERACTION_COLUMNS",
+    "KEY_COLUMNS",
     "KINDS",
     "NETWORK_COLUMNS",
+    "Slices",
     "build_network",
     "chat_network",
     "ego_network",
@@ -108,11 +110,14 @@ __all__ = [
     "interaction_table",
     "leading_mentions",
     "mention_targets",
+    "selection_meta",
+    "selection_network",
     "undirected",
 ]
 
 #: The four edge types, in the order their attributes are listed.
 EDGE_TYPES: tuple[str, ...] = choices.EDGE_TYPES
+_TYPE_INDEX = {t: i for i, t in enumerate(EDGE_TYPES)}
 #: What ``kind=`` accepts: one edge type, or ``"all"`` for their union.
 KINDS: tuple[str, ...] = choices.NETWORK_KINDS
 
@@ -300,6 +305,18 @@ def text_or_none(v: Any) -> str | None:
     return v or None
 
 
+def _cells(column: Any) -> Any:
+    """A column's cells for a Python loop: missing values as ``None``, with no pandas boxing per cell."""
+    if hasattr(column, "to_numpy"):
+        return column.to_numpy(dtype=object, na_value=None)
+    return column
+
+
+def _texts(column: Any) -> list[str | None]:
+    """A column's cells as :func:`text_or_none` gives them (fast for a column of text)."""
+    return [v if type(v) is str and v else text_or_none(v) for v in _cells(column)]
+
+
 _REQUIRED = ("platform", "post_id", "author_id", "kind", "created_at")
 
 
@@ -359,18 +376,36 @@ def _flags(values: Any) -> set[str]:
     return out
 
 
+def _times(created: pd.Series) -> list[int]:
+    """Times as sortable integers (nanoseconds; a missing time after every other, as sorting puts it)."""
+    import numpy as np
+    import pandas as pd
+
+    values = pd.to_datetime(created, utc=True).to_numpy("datetime64[ns]").view("int64")
+    return np.where(values == np.iinfo("int64").min, np.iinfo("int64").max, values).tolist()
+
+
+def _latest(known: dict[Any, Any], key: Any, stamp: tuple[int, Any], value: Any) -> None:
+    """Keep ``value`` under ``key`` unless a later row (by time, then post id) said otherwise."""
+    old = known.get(key)
+    if old is None or stamp >= old[0]:
+        known[key] = (stamp, value)
+
+
 class NodeKeys:
     """The node keys of a selection: account ids, and handles resolved to ids, per platform.
 
     Learns every ``(platform, handle) → id`` pair from the replied-to pairs, then the posts
-    (oldest to newest), then the account snapshots (newest winning), and keys nodes as the
-    module docstring describes. Shared with :mod:`swchat.network.community`; not part of the
+    (the latest post saying it winning), then the account snapshots (newest winning), and keys
+    nodes as the module docstring describes. A selection can be learnt a slice at a time
+    (:meth:`learn` for each, in any order, then :meth:`finish`): what is learnt does not depend
+    on how the posts were cut. Shared with :mod:`swchat.network.community`; not part of the
     public API.
 
     Parameters
     ----------
-    posts : pandas.DataFrame
-        Canonical posts.
+    posts : pandas.DataFrame, optional
+        Canonical posts; when given, learnt and finished with ``profiles`` at once.
     profiles : pandas.DataFrame or None
         Canonical account snapshots.
 
@@ -383,26 +418,59 @@ class NodeKeys:
     ('9', 'handle:bob', '9')
     """
 
-    def __init__(self, posts: pd.DataFrame, profiles: pd.DataFrame | None) -> None:
-        self.multi = posts["platform"].nunique(dropna=True) > 1
+    def __init__(self, posts: pd.DataFrame | None = None, profiles: pd.DataFrame | None = None) -> None:
+        self.multi = False
         self.by_handle: dict[tuple[str, str], str] = {}
         self.handle: dict[tuple[str, str], str] = {}
         self.name: dict[tuple[str, str], str] = {}
-        # lowest priority first: replied-to pairs, then posts oldest to newest, then profiles
+        self._platforms: set[str] = set()
+        # what the posts say, each value with the (time, post id) of the row that says it: the
+        # replied-to pairs (lowest priority), then the authors of the posts
+        self._replied: tuple[dict[Any, Any], dict[Any, Any]] = ({}, {})
+        self._authors: tuple[dict[Any, Any], dict[Any, Any], dict[Any, Any]] = ({}, {}, {})
+        if posts is not None:
+            self.learn(posts)
+            self.finish(profiles)
+
+    def learn(self, posts: pd.DataFrame) -> None:
+        """Learn the handles, ids and names of a selection's posts (all of them, or one slice)."""
+        if not len(posts):
+            return
+        self._platforms.update(p for p in posts["platform"].dropna().unique() if p)
+        stamps = list(zip(_times(posts["created_at"]), _texts(posts["post_id"]), strict=True))
+        platforms = _texts(posts["platform"])
         if "reply_to_author_id" in posts.columns and "reply_to_handle" in posts.columns:
-            for platform, aid, handle in zip(posts["platform"], posts["reply_to_author_id"],
-                                             posts["reply_to_handle"], strict=True):
-                self._learn(text_or_none(platform), text_or_none(aid), text_or_none(handle), None)
-        wanted = [c for c in ("created_at", "post_id", "platform", "author_id", "author_handle", "author_name")
-                  if c in posts.columns]
-        ordered = posts[wanted]  # only what is read here is copied, when it must be sorted
-        if not ordered["created_at"].is_monotonic_increasing:
-            ordered = ordered.sort_values(["created_at", "post_id"], kind="stable")
-        names = ordered["author_name"] if "author_name" in ordered.columns else [None] * len(ordered)
-        handles = ordered["author_handle"] if "author_handle" in ordered.columns else [None] * len(ordered)
-        for platform, aid, handle, name in zip(ordered["platform"], ordered["author_id"], handles,
-                                               names, strict=True):
-            self._learn(text_or_none(platform), text_or_none(aid), text_or_none(handle), text_or_none(name))
+            by_handle, handle_of = self._replied
+            for stamp, platform, aid, handle in zip(stamps, platforms, _texts(posts["reply_to_author_id"]),
+                                                    _texts(posts["reply_to_handle"]), strict=True):
+                if platform and aid and handle:
+                    handle = handle.lstrip("@＠")
+                    _latest(by_handle, (platform, handle.lower()), stamp, aid)
+                    _latest(handle_of, (platform, aid), stamp, handle)
+        nothing = [None] * len(posts)
+        handles = _texts(posts["author_handle"]) if "author_handle" in posts.columns else nothing
+        names = _texts(posts["author_name"]) if "author_name" in posts.columns else nothing
+        by_handle, handle_of, name_of = self._authors
+        for stamp, platform, aid, handle, name in zip(stamps, platforms, _texts(posts["author_id"]), handles,
+                                                      names, strict=True):
+            if not platform or not aid:
+                continue
+            if handle:
+                handle = handle.lstrip("@＠")
+                _latest(by_handle, (platform, handle.lower()), stamp, aid)
+                _latest(handle_of, (platform, aid), stamp, handle)
+            if name:
+                _latest(name_of, (platform, aid), stamp, name)
+
+    def finish(self, profiles: pd.DataFrame | None = None) -> None:
+        """Settle the keys: what the posts said, then the account snapshots (newest winning)."""
+        self.multi = len(self._platforms) > 1
+        for by_handle, handle_of, *name_of in (self._replied, self._authors):
+            self.by_handle.update((k, v) for k, (_, v) in by_handle.items())
+            self.handle.update((k, v) for k, (_, v) in handle_of.items())
+            for names in name_of:
+                self.name.update((k, v) for k, (_, v) in names.items())
+        self._replied, self._authors = ({}, {}), ({}, {}, {})
         if profiles is not None and len(profiles):
             prof = profiles
             if "snapshot_at" in prof.columns:
@@ -443,8 +511,8 @@ _EDGE_FIELDS = ("mentions", "urls", "is_quote", "reply_to_post_id", "reply_to_au
 def _authors(frame: pd.DataFrame) -> dict[tuple[str, str], str]:
     """``(platform, post id) -> author id`` of every post, context posts included."""
     author_of: dict[tuple[str, str], str] = {}
-    for platform, pid, aid in zip(frame["platform"], frame["post_id"], frame["author_id"], strict=True):
-        platform, pid, aid = text_or_none(platform), text_or_none(pid), text_or_none(aid)
+    for platform, pid, aid in zip(_texts(frame["platform"]), _texts(frame["post_id"]), _texts(frame["author_id"]),
+                                  strict=True):
         if platform and pid and aid:
             author_of[(platform, pid)] = aid
     return author_of
@@ -454,7 +522,7 @@ def _own_rows(frame: pd.DataFrame, own_mask: pd.Series) -> Iterator[tuple[Any, .
     """``(platform, author id, created_at, kind, text, post id, rest)`` of each own post with a
     platform and an author, in frame order; ``rest`` holds the :data:`_EDGE_FIELDS` as they are."""
     # the columns read, as they are (no copy of a big selection): context rows are skipped
-    cols = {c: frame[c] if c in frame.columns else [None] * len(frame)
+    cols = {c: _cells(frame[c]) if c in frame.columns else [None] * len(frame)
             for c in ("platform", "author_id", "created_at", "kind", "text", "post_id", *_EDGE_FIELDS)}
     for own_row, (platform, aid, created, pkind, text, pid, *rest) in zip(
             own_mask.to_numpy(bool), zip(*cols.values(), strict=True), strict=True):
@@ -464,6 +532,32 @@ def _own_rows(frame: pd.DataFrame, own_mask: pd.Series) -> Iterator[tuple[Any, .
         if not platform or not aid:
             continue
         yield platform, aid, _value(created), text_or_none(pkind) or "original", text_or_none(text), pid, rest
+
+
+def _quoted(platform: str, q_post: Any, urls: Any, origin: Any) -> tuple[str | None, list[re.Match[str]]]:
+    """The id of the post a post quotes, and its links to X posts: from a source that does not
+    record quotes (a TAGS sheet), an X post quoting another carries the quoted post's permalink as
+    a link, and the first such link is taken for the quote."""
+    q_post = text_or_none(q_post)
+    links = [m for m in (_STATUS_URL.match(u or "") for u in (urls if urls is not None else ())) if m]
+    if not q_post and links and platform == "x" and _without_quotes(origin):
+        q_post = links[0].group(2)
+    return q_post, links
+
+
+def _linked_quotes(frame: pd.DataFrame) -> set[tuple[str, str]]:
+    """``(platform, post id)`` of the posts the frame's own posts quote by a link only (see :func:`_quoted`)."""
+    found: set[tuple[str, str]] = set()
+    if "urls" not in frame.columns or "origin" not in frame.columns:
+        return found
+    own = ~frame["is_context"].fillna(False).astype(bool).to_numpy(bool)
+    for is_own, platform, q_post, urls, origin in zip(own, _cells(frame["platform"]), _cells(frame["quoted_post_id"]),
+                                                      _cells(frame["urls"]), _cells(frame["origin"]), strict=True):
+        if is_own and platform == "x" and urls is not None and len(urls) and not text_or_none(q_post):
+            quoted, _ = _quoted(platform, q_post, urls, origin)
+            if quoted:
+                found.add((platform, quoted))
+    return found
 
 
 def _post_targets(platform: str, pkind: str, text: str | None, mentions: Any, urls: Any, is_quote: Any,
@@ -494,12 +588,7 @@ def _post_targets(platform: str, pkind: str, text: str | None, mentions: Any, ur
             out.append(("reply", "id", author_of[(platform, r_post)]))
         elif r_handle:
             out.append(("reply", "handle", r_handle))
-    q_post = text_or_none(q_post)
-    links = [m for m in (_STATUS_URL.match(u or "") for u in (urls if urls is not None else ())) if m]
-    if not q_post and links and platform == "x" and _without_quotes(origin):
-        # a source that does not record quotes (a TAGS sheet): an X post quoting another
-        # carries the quoted post's permalink as a link
-        q_post = links[0].group(2)
+    q_post, links = _quoted(platform, q_post, urls, origin)
     if q_post or pkind == "quote" or bool(_value(is_quote)):
         if q_post and (platform, q_post) in author_of:
             out.append(("quote", "id", author_of[(platform, q_post)]))
@@ -647,104 +736,242 @@ def build_network(
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     frame = unique_posts(posts)
-    keys = NodeKeys(frame, profiles)
-    own_mask = ~frame["is_context"].fillna(False).astype(bool)
+    return _network(lambda _columns: (frame,), kind, profiles, self_loops, hosts=hosts, newcomers=newcomers,
+                    community=community, seed=seed, meta=lambda _facts: meta or {})
 
-    author_of = _authors(frame)
 
-    # node facts from the own posts
-    node_posts: Counter[str] = Counter()
-    first: dict[str, Any] = {}
-    platform_of: dict[str, str] = {}
-    label_of: dict[str, str] = {}
-    ids_of: dict[str, str] = {}
-    edges: dict[tuple[str, str], Counter[str]] = {}
+#: The post columns the first pass of a sliced build reads: who wrote each post, and what it refers to.
+KEY_COLUMNS: tuple[str, ...] = (
+    "platform", "post_id", "created_at", "author_id", "author_handle", "author_name", "reply_to_post_id",
+    "reply_to_author_id", "reply_to_handle", "quoted_post_id", "retweeted_post_id", "urls", "is_context", "origin")
 
-    def add(source: str, target: str | None, etype: str) -> None:
-        if target is None or (source == target and not self_loops):
-            return
-        edges.setdefault((source, target), Counter())[etype] += 1
+#: A selection read a slice at a time: ``slices(columns)`` yields its posts (canonical frames with
+#: at least these columns, each slice with the context rows it refers to), afresh at each call.
+Slices = Callable[[tuple[str, ...]], Iterable["pd.DataFrame"]]
 
-    def handle_node(platform: str, handle: str) -> str:
-        handle = handle.lstrip("@＠")
-        aid = keys.by_handle.get((platform, handle.lower()))
-        if aid is not None:
-            return id_node(platform, aid)
-        key = keys.of_handle(platform, handle)
-        platform_of.setdefault(key, platform)
-        label_of.setdefault(key, handle)
-        return key
 
-    def id_node(platform: str, aid: str) -> str:
-        key = keys.of_id(platform, aid)
-        platform_of.setdefault(key, platform)
-        ids_of.setdefault(key, aid)
-        return key
+def selection_network(
+    slices: Slices,
+    kind: str = "all",
+    profiles: Callable[[set[tuple[str, str]]], pd.DataFrame | None] | None = None,
+    self_loops: bool = False,
+    *,
+    session_id: str | None = None,
+    hashtag: str | None = None,
+    since: Any = None,
+    until: Any = None,
+    community: str | None = "louvain",
+    seed: int = DEFAULT_SEED,
+    posts_with_ids: Callable[[set[tuple[str, str]]], pd.DataFrame] | None = None,
+) -> nx.DiGraph:
+    """The participant network of a selection read a slice at a time: :func:`build_network`'s
+    graph, without ever holding every post.
 
-    for platform, aid, created, pkind, text, _pid, row in _own_rows(frame, own_mask):
-        src = id_node(platform, aid)
-        node_posts[src] += 1
-        if created is not None and (src not in first or created < first[src]):
-            first[src] = created
-        mentioned: set[str] = set()
-        for etype, by, value in _post_targets(platform, pkind, text, *row, author_of=author_of):
-            target = id_node(platform, value) if by == "id" else handle_node(platform, value)
-            if etype == "mention":
-                mentioned.add(target)
-            else:
-                add(src, target, etype)
-        for target in sorted(mentioned):
-            add(src, target, "mention")
+    The posts are read twice: once (:data:`KEY_COLUMNS`) to learn which handle is which account,
+    once (:data:`NETWORK_COLUMNS`) for the edges. Memory holds the graph and one slice, whatever
+    the size of the selection (with ``posts_with_ids``; without it, also a post → author table). The graph
+    is the one :func:`chat_network` builds from the whole selection (same nodes, edges and
+    attributes; ``G.graph`` describes the selection the same way).
 
-    G = nx.DiGraph()
-    nodes = set(node_posts)
-    for (u, v), counts in edges.items():
-        if kind == "all" or counts[kind]:
-            nodes.update((u, v))
-    host_flags, new_flags = _flags(hosts), _flags(newcomers)
-    for key in sorted(nodes):
-        platform = platform_of.get(key, "")
-        aid = ids_of.get(key)
-        handle = keys.handle.get((platform, aid)) if aid else None
-        handle = handle or label_of.get(key)
-        attrs: dict[str, Any] = {"label": handle or key}
-        if handle:
-            attrs["handle"] = handle
-        name = keys.name.get((platform, aid)) if aid else None
-        if name:
-            attrs["name"] = name
-        if platform:
-            attrs["platform"] = platform
-        attrs["posts"] = int(node_posts.get(key, 0))
-        if key in first:
-            attrs["first_post"] = _iso(first[key])
-        marks = {key, aid or "", (handle or "").lower()} - {""}
-        attrs["host"] = bool(marks & host_flags)
-        attrs["newcomer"] = bool(marks & new_flags)
-        G.add_node(key, **attrs)
-    for (u, v) in sorted(edges):
-        counts = edges[(u, v)]
-        if kind != "all":
-            if not counts[kind]:
-                continue
-            counts = Counter({kind: counts[kind]})
-        data = {t: int(counts[t]) for t in EDGE_TYPES}
-        data["weight"] = sum(data.values())
-        G.add_edge(u, v, **data)
+    Parameters
+    ----------
+    slices : callable
+        ``slices(columns)`` gives an iterable of posts frames, the selection cut in slices (in
+        any order; a post is one slice's own post at most once; context rows may repeat).
+    kind, self_loops, community, seed
+        As for :func:`build_network`.
+    profiles : callable, optional
+        ``profiles(keys)`` gives the account snapshots of these ``(platform, account_id)`` keys.
+    session_id, hashtag, since, until : optional
+        The selection, as recorded in ``G.graph``.
+    posts_with_ids : callable, optional
+        ``posts_with_ids(keys)`` gives the posts with these ``(platform, post_id)`` keys (as
+        :meth:`swchat.archive.Archive.posts_with_ids`). When given, each slice must hold, as
+        context rows, the posts its own posts reply to, quote or retweet, and the authors of posts
+        quoted only by a link (a TAGS sheet) are looked up with it.
 
-    G.graph.update({
-        "kind": kind,
-        "directed": True,
-        "self_loops": bool(self_loops),
-        "edge_rules": EDGE_RULES.format(self_loops="kept" if self_loops else "left out"),
-    })
-    for k, v in (meta or {}).items():
+    Raises
+    ------
+    SelectionError
+        When the slices hold no post of the selection's own.
+
+    Examples
+    --------
+    >>> from swchat.schema import new_post, posts_frame
+    >>> frame = posts_frame([
+    ...     new_post(platform="x", post_id=str(i), author_id=str(i % 3), author_handle=f"u{i % 3}",
+    ...              created_at=f"2026-09-02T19:0{i}:00.000Z", kind="reply" if i else "original",
+    ...              reply_to_post_id="0" if i else None) for i in range(6)])
+    >>> G = selection_network(lambda columns: (frame[:3], frame[3:]), hashtag="SWChat")
+    >>> sorted(G.edges(data="reply")), G.graph["posts"]
+    ([('1', '0', 2), ('2', '0', 2)], 6)
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+
+    def described(facts: _Interactions) -> dict[str, Any]:
+        if not facts.own_posts:
+            raise SelectionError("no posts in that selection")
+        return selection_meta(facts.own_posts, facts.first_post, facts.last_post, facts.platforms,
+                              session_id=session_id, hashtag=hashtag, since=since, until=until)
+
+    return _network(slices, kind, profiles, self_loops, community=community, seed=seed, meta=described,
+                    posts_with_ids=posts_with_ids)
+
+
+def _network(slices: Slices, kind: str, profiles: Any, self_loops: bool, *, hosts: Iterable[str] | None = None,
+             newcomers: Iterable[str] | None = None, community: str | None, seed: int,
+             meta: Callable[[_Interactions], Mapping[str, Any]], posts_with_ids: Any = None) -> nx.DiGraph:
+    """Build a participant network from slices: keys first, then the edges (see :func:`selection_network`).
+
+    With ``posts_with_ids`` (``keys -> posts frame``), each slice's posts and context rows name
+    the authors its edges need, and only the posts quoted by a link are looked up besides: no
+    post → author table of the whole selection is held. Without it, that table is built in the
+    first pass."""
+    keys = NodeKeys()
+    author_of: dict[tuple[str, str], str] = {}
+    linked: set[tuple[str, str]] = set()
+    accounts: set[tuple[str, str]] = set()
+    for frame in slices(KEY_COLUMNS):
+        keys.learn(frame)
+        if posts_with_ids is None:
+            author_of.update(_authors(frame))
+        else:
+            linked |= _linked_quotes(frame)
+        if callable(profiles):
+            accounts.update(zip(_cells(frame["platform"]), _cells(frame["author_id"]), strict=True))
+    keys.finish(profiles(accounts) if callable(profiles) else profiles)
+    if posts_with_ids is not None and linked:
+        author_of = _authors(posts_with_ids(linked))
+    found = _Interactions(keys, author_of, self_loops)
+    for frame in slices(NETWORK_COLUMNS):
+        found.add(frame, None if posts_with_ids is None else {**author_of, **_authors(frame)})
+    G = found.graph(kind, hosts, newcomers)
+    for k, v in meta(found).items():
         v = _value(v)
         if v is not None:
             G.graph[k] = as_attribute(v)
     if community:
         label_communities(G, community, seed=seed)
     return G
+
+
+class _Interactions:
+    """The edges and node facts of a selection's own posts, gathered a frame at a time."""
+
+    def __init__(self, keys: NodeKeys, author_of: Mapping[tuple[str, str], str], self_loops: bool) -> None:
+        self.keys, self.author_of, self.self_loops = keys, author_of, self_loops
+        self.node_posts: Counter[str] = Counter()
+        self.first: dict[str, Any] = {}
+        self.platform_of: dict[str, str] = {}
+        self.label_of: dict[str, str] = {}
+        self.ids_of: dict[str, str] = {}
+        # posts of each type (in EDGE_TYPES order) from source to target: a list is a third of a Counter
+        self.edges: dict[tuple[str, str], list[int]] = {}
+        # what describes the selection: its own posts, their time span and platforms
+        self.own_posts = 0
+        self.first_post: Any = None
+        self.last_post: Any = None
+        self.platforms: set[str] = set()
+
+    def _id_node(self, platform: str, aid: str) -> str:
+        key = self.keys.of_id(platform, aid)
+        self.platform_of.setdefault(key, platform)
+        self.ids_of.setdefault(key, aid)
+        return key
+
+    def _handle_node(self, platform: str, handle: str) -> str:
+        handle = handle.lstrip("@＠")
+        aid = self.keys.by_handle.get((platform, handle.lower()))
+        if aid is not None:
+            return self._id_node(platform, aid)
+        key = self.keys.of_handle(platform, handle)
+        self.platform_of.setdefault(key, platform)
+        self.label_of.setdefault(key, handle)
+        return key
+
+    def _add(self, source: str, target: str | None, etype: str) -> None:
+        if target is None or (source == target and not self.self_loops):
+            return
+        counts = self.edges.get((source, target))
+        if counts is None:
+            counts = self.edges[(source, target)] = [0] * len(EDGE_TYPES)
+        counts[_TYPE_INDEX[etype]] += 1
+
+    def add(self, frame: pd.DataFrame, author_of: Mapping[tuple[str, str], str] | None = None) -> None:
+        """Count the interactions of the frame's own posts (its context rows only name authors);
+        ``author_of`` gives the authors of the posts they refer to, if not the builder's own."""
+        author_of = self.author_of if author_of is None else author_of
+        own_mask = ~frame["is_context"].fillna(False).astype(bool)
+        own = frame.loc[own_mask.to_numpy(bool), ["platform", "created_at"]]
+        if len(own):
+            self.own_posts += len(own)
+            first, last = own["created_at"].min(), own["created_at"].max()
+            if first == first and (self.first_post is None or first < self.first_post):
+                self.first_post = first
+            if last == last and (self.last_post is None or last > self.last_post):
+                self.last_post = last
+            self.platforms.update(own["platform"].dropna())
+        for platform, aid, created, pkind, text, _pid, row in _own_rows(frame, own_mask):
+            src = self._id_node(platform, aid)
+            self.node_posts[src] += 1
+            if created is not None and (src not in self.first or created < self.first[src]):
+                self.first[src] = created
+            mentioned: set[str] = set()
+            for etype, by, value in _post_targets(platform, pkind, text, *row, author_of=author_of):
+                target = self._id_node(platform, value) if by == "id" else self._handle_node(platform, value)
+                if etype == "mention":
+                    mentioned.add(target)
+                else:
+                    self._add(src, target, etype)
+            for target in sorted(mentioned):
+                self._add(src, target, "mention")
+
+    def graph(self, kind: str, hosts: Iterable[str] | None, newcomers: Iterable[str] | None) -> nx.DiGraph:
+        """The graph of what was counted, edges of ``kind`` only (or all)."""
+        keys, edges = self.keys, self.edges
+        G = nx.DiGraph()
+        nodes = set(self.node_posts)
+        for (u, v), counts in edges.items():
+            if kind == "all" or counts[_TYPE_INDEX[kind]]:
+                nodes.update((u, v))
+        host_flags, new_flags = _flags(hosts), _flags(newcomers)
+        for key in sorted(nodes):
+            platform = self.platform_of.get(key, "")
+            aid = self.ids_of.get(key)
+            handle = keys.handle.get((platform, aid)) if aid else None
+            handle = handle or self.label_of.get(key)
+            attrs: dict[str, Any] = {"label": handle or key}
+            if handle:
+                attrs["handle"] = handle
+            name = keys.name.get((platform, aid)) if aid else None
+            if name:
+                attrs["name"] = name
+            if platform:
+                attrs["platform"] = platform
+            attrs["posts"] = int(self.node_posts.get(key, 0))
+            if key in self.first:
+                attrs["first_post"] = _iso(self.first[key])
+            marks = {key, aid or "", (handle or "").lower()} - {""}
+            attrs["host"] = bool(marks & host_flags)
+            attrs["newcomer"] = bool(marks & new_flags)
+            G.add_node(key, **attrs)
+        for (u, v) in sorted(edges):
+            counts = edges[(u, v)]
+            if kind != "all":
+                if not counts[_TYPE_INDEX[kind]]:
+                    continue
+                counts = [n if t == kind else 0 for t, n in zip(EDGE_TYPES, counts, strict=True)]
+            data = dict(zip(EDGE_TYPES, counts, strict=True))
+            data["weight"] = sum(data.values())
+            G.add_edge(u, v, **data)
+        G.graph.update({
+            "kind": kind,
+            "directed": True,
+            "self_loops": bool(self.self_loops),
+            "edge_rules": EDGE_RULES.format(self_loops="kept" if self.self_loops else "left out"),
+        })
+        return G
 
 
 def _iso(value: Any) -> str:
@@ -782,30 +1009,45 @@ def as_attribute(value: Any) -> str | int | float | bool:
     return str(value)
 
 
+def selection_meta(posts: int, first_post: Any, last_post: Any, platforms: Iterable[str], *,
+                   session_id: str | None = None, hashtag: str | None = None, since: Any = None,
+                   until: Any = None) -> dict[str, Any]:
+    """What ``G.graph`` records about a selection: how it was made and the posts it holds.
+
+    Examples
+    --------
+    >>> selection_meta(2, "2026-09-02T19:00:00Z", "2026-09-02T19:05:00Z", ["x"], hashtag="SWChat")["selection"]
+    '#SWChat; posts 2026-09-02T19:00:00Z to 2026-09-02T19:05:00Z'
+    """
+    meta: dict[str, Any] = {"generator": f"swchat {__version__}"}
+    parts = []
+    if session_id:
+        meta["session_id"] = session_id
+        parts.append(f"session {session_id}")
+    if hashtag:
+        meta["hashtag"] = hashtag
+        parts.append(f"#{hashtag}")
+    for key, value in (("since", since), ("until", until)):
+        if value:
+            meta[key] = as_attribute(value)
+            parts.append(f"{key} {meta[key]}")
+    if posts:
+        meta["first_post"] = _iso(first_post)
+        meta["last_post"] = _iso(last_post)
+        meta["platforms"] = ", ".join(sorted(set(platforms)))
+        parts.append(f"posts {meta['first_post']} to {meta['last_post']}")
+    meta["posts"] = posts
+    meta["selection"] = "; ".join(parts) or "all posts"
+    return meta
+
+
 def _chat_meta(chat: Chat) -> dict[str, Any]:
     posts = chat.posts
     own = posts.loc[~posts["is_context"].to_numpy(bool), ["platform", "post_id", "created_at"]]
     own = own.drop_duplicates(["platform", "post_id"])
-    meta: dict[str, Any] = {"generator": f"swchat {__version__}"}
-    parts = []
-    if chat.session_id:
-        meta["session_id"] = chat.session_id
-        parts.append(f"session {chat.session_id}")
-    if chat.hashtag:
-        meta["hashtag"] = chat.hashtag
-        parts.append(f"#{chat.hashtag}")
-    for key in ("since", "until"):
-        if chat.meta.get(key):
-            meta[key] = as_attribute(chat.meta[key])
-            parts.append(f"{key} {meta[key]}")
-    if len(own):
-        meta["first_post"] = _iso(own["created_at"].min())
-        meta["last_post"] = _iso(own["created_at"].max())
-        meta["platforms"] = ", ".join(sorted(set(own["platform"].dropna())))
-        parts.append(f"posts {meta['first_post']} to {meta['last_post']}")
-    meta["posts"] = len(own)
-    meta["selection"] = "; ".join(parts) or "all posts"
-    return meta
+    return selection_meta(len(own), own["created_at"].min(), own["created_at"].max(), own["platform"].dropna(),
+                          session_id=chat.session_id, hashtag=chat.hashtag, since=chat.meta.get("since"),
+                          until=chat.meta.get("until"))
 
 
 def chat_network(chat: Chat, kind: str = "all", self_loops: bool = False, **options: Any) -> nx.DiGraph:
