@@ -12,8 +12,9 @@ True
 
 from __future__ import annotations
 
-__all__ = ["ACCOUNT_SORTS", "EDGE_TYPES", "EXPORT_FORMATS", "EXPORT_LAYOUTS", "EXPORT_TABLES", "FIGURE_SUFFIXES",
-           "NETWORK_KINDS", "NETWORK_SUFFIXES", "REPORT_SUFFIXES", "SIZE_METRICS"]
+__all__ = ["ACCOUNT_SORTS", "BLUESKY_HANDLE_ENV", "BLUESKY_PASSWORD_ENV", "BLUESKY_PDS", "BLUESKY_SERVICE",
+           "EDGE_TYPES", "EXPORT_FORMATS", "EXPORT_LAYOUTS", "EXPORT_TABLES", "FIGURE_SUFFIXES", "NETWORK_KINDS",
+           "NETWORK_SUFFIXES", "REPORT_SUFFIXES", "SIZE_METRICS"]
 
 #: The four edge types of a participant network, in the order their attributes are listed.
 EDGE_TYPES: tuple[str, ...] = ("reply", "mention", "retweet", "quote")
@@ -38,3 +39,9 @@ EXPORT_TABLES: tuple[str, ...] = ("posts", "accounts", "edges", "sessions", "par
 EXPORT_FORMATS: tuple[str, ...] = ("parquet", "csv", "jsonl", "ids")
 #: How a Parquet export is laid out: one file per table, or posts and edges in Hive-style folders.
 EXPORT_LAYOUTS: tuple[str, ...] = ("files", "partitioned")
+#: The Bluesky AppView :mod:`swchat.collect` searches by default, and where it signs in when asked.
+BLUESKY_SERVICE = "https://public.api.bsky.app"
+BLUESKY_PDS = "https://bsky.social"
+#: The environment variables holding the Bluesky handle and app password to sign in with.
+BLUESKY_HANDLE_ENV = "BSKY_HANDLE"
+BLUESKY_PASSWORD_ENV = "BSKY_APP_PASSWORD"
