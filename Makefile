@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= demo/swchat.db
 
-.PHONY: demo test install lint bench clean sample
+.PHONY: demo test install lint bench clean sample readme
 
 $(BIN)/swchat: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ bench: install
 
 sample: install
 	$(BIN)/swchat sample data/sample
+
+# regenerate the README's console examples (by running them) and its command reference
+readme: install
+	$(BIN)/python -m swchat.report.readme_console --write README.md
+	$(BIN)/python -m swchat.report.clidoc --write README.md
 
 clean:
 	rm -rf $(VENV) demo build *.egg-info

@@ -713,7 +713,10 @@ class Growth:
     headline : dict
         ``posts``, ``participants``, ``by_kind``, ``start``, ``end`` (first and last post),
         ``minutes`` (from first to last post), ``peak_minute`` (start of the busiest bin) and
-        ``peak_posts`` (its posts), ``originals``, ``originals_replied`` (share, %),
+        ``peak_posts`` (its posts), ``originals`` (the posts that can start a thread: kind
+        ``original`` or ``quote``, as :func:`first_replies` counts them — more than
+        ``by_kind["original"]`` when there are quotes), ``originals_replied`` (share of them
+        that got a reply from someone else, %),
         ``median_first_reply_seconds``, ``accounts`` and ``edges`` (final network size).
     per_minute : pandas.DataFrame
         :func:`posts_per_minute`.

@@ -487,7 +487,7 @@ def question_table(chat: Chat, *, sessions: Sequence[Session] | None = None, wra
         ``post_id``, ``posts`` (all posts of the segment, the question included), ``answers``
         (labelled ``A<k>`` posts and direct replies to the question by others), ``replies``
         (other replies in its threads), ``retweets``, ``participants`` (distinct authors of its
-        posts), ``post_ids`` (list).
+        posts), ``post_ids`` (list), ``answer_ids`` (list: the posts counted in ``answers``).
 
     Examples
     --------
@@ -510,7 +510,7 @@ def question_table(chat: Chat, *, sessions: Sequence[Session] | None = None, wra
     """
     own = light_posts(chat.own_posts)
     columns = ["session_id", "segment", "number", "text", "time", "host", "post_id", "posts", "answers",
-               "replies", "retweets", "participants", "post_ids"]
+               "replies", "retweets", "participants", "post_ids", "answer_ids"]
     rows: list[dict[str, Any]] = []
     for session in _sessions_of(chat, sessions):
         part = own[own["post_id"].isin(set(session.post_ids)).to_numpy(bool)]
@@ -544,6 +544,7 @@ def question_table(chat: Chat, *, sessions: Sequence[Session] | None = None, wra
                 "posts": len(g), "answers": int(answers.sum()), "replies": int(replies.sum()),
                 "retweets": int(is_rt.sum()), "participants": int(g["author_id"].nunique()),
                 "post_ids": [str(x) for x in g["post_id"]],
+                "answer_ids": [str(x) for x in g["post_id"].to_numpy(object)[answers]],
             })
     table = pd.DataFrame(rows, columns=columns)
     if table.empty:

@@ -215,3 +215,107 @@ def test_phone_layout_has_no_horizontal_overflow(sample_report, tmp_path):
     scroll, client, _inner = map(int, found.groups())
     assert client <= 600, "the window is not phone-sized"  # headless Chromium's minimum width is 500
     assert scroll <= client, f"the page is {scroll}px wide in a {client}px window"
+
+
+# -- issue 13: a report that fits a phone and prints short ------------------------------------
+
+
+def probe(html: str, script: str, width: int, tmp_path: Path, name: str = "probe") -> dict[str, str]:
+    """Run ``script`` in a copy of the page without its CSP (so the one probe script may run) at
+    ``width`` px; the script writes its findings as ``data-*`` attributes of <html>, returned here."""
+    page = tmp_path / f"{name}.html"
+    without = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
+    page.write_text(without.replace("</body>", f"<script>{script}</script></body>"), encoding="utf-8")
+    done = chromium(f"--window-size={width},900", "--virtual-time-budget=2000", "--dump-dom", page.as_uri())
+    assert done.returncode == 0, done.stderr[-2000:]
+    html_tag = re.search(r"<html[^>]*>", done.stdout)
+    assert html_tag, "no <html> in the dumped DOM"
+    found = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', html_tag.group(0)))
+    assert "probed" in found, "the probe did not run"
+    return found
+
+
+# every handle in a table cell: one that spans more than one line box was broken inside
+BROKEN_HANDLES = """
+var d = document.documentElement, all = document.querySelectorAll('td .handle, th .handle'), broken = [];
+all.forEach(function (el) { if (el.getClientRects().length > 1) { broken.push(el.textContent); } });
+d.setAttribute('data-handles', String(all.length));
+d.setAttribute('data-broken', broken.join(' '));
+d.setAttribute('data-width', String(d.clientWidth));
+d.setAttribute('data-probed', '1');
+"""
+
+
+def test_no_handle_breaks_mid_word_in_tables_at_phone_width(sample_report, tmp_path):
+    found = probe(sample_report.read_text(encoding="utf-8"), BROKEN_HANDLES, 390, tmp_path)
+    assert int(found["width"]) <= 600, "the window is not phone-sized"
+    assert int(found["handles"]) > 20  # the contributors' and the newcomers' tables
+    assert found["broken"] == "", f"handles broken across lines: {found['broken']}"
+
+
+def test_the_handle_probe_sees_a_broken_handle(sample_report, tmp_path):
+    # the check above can fail: with the old rule (break anywhere) in narrow cells, handles break
+    html = sample_report.read_text(encoding="utf-8")
+    bad = ("<style>table { table-layout: fixed; } td:first-child, th:first-child { width: 70px; }"
+           " td .handle { white-space: normal !important; word-break: break-word !important;"
+           " overflow-wrap: anywhere !important; }</style></head>")
+    found = probe(html.replace("</head>", bad, 1), BROKEN_HANDLES, 390, tmp_path, "control")
+    assert found["broken"], "the probe missed handles broken across lines"
+
+
+NETWORK_VIEW = """
+var d = document.documentElement;
+var figure = document.querySelector('#network figure'), list = document.querySelector('#network .narrow-only');
+d.setAttribute('data-figure', getComputedStyle(figure).display);
+d.setAttribute('data-list', getComputedStyle(list).display);
+var research = document.querySelector('#research');
+d.setAttribute('data-research', String(research.open) + ' '
+               + String(research.querySelector('.measures').checkVisibility()) + ' '
+               + String(research.getBoundingClientRect().height < 120));
+d.setAttribute('data-probed', '1');
+"""
+
+
+@pytest.mark.parametrize(("width", "figure", "listed"), [(390, "none", "block"), (1280, "block", "none")])
+def test_phone_gets_a_ranked_list_instead_of_the_network_picture(sample_report, tmp_path, width, figure, listed):
+    found = probe(sample_report.read_text(encoding="utf-8"), NETWORK_VIEW, width, tmp_path)
+    assert (found["figure"], found["list"]) == (figure, listed)
+    # the researchers' section is folded on screen
+    assert found["research"] == "false false true"
+
+
+def _pdf(page: Path, out: Path) -> Path:
+    done = chromium("--no-pdf-header-footer", f"--print-to-pdf={out}", page.as_uri())
+    assert done.returncode == 0 and out.exists(), done.stderr[-2000:]
+    return out
+
+
+def test_brief_reports_print_on_at_most_three_a4_pages(sample_archive_path, tmp_path):
+    from pypdf import PdfReader
+
+    from swchat import Archive
+    from swchat.report import write_report
+
+    db = tmp_path / "sample.db"
+    shutil.copy(sample_archive_path, db)
+    with Archive(db) as archive:
+        sessions = [s.id for s in archive.sessions("SWChat")]
+        assert len(sessions) == 6
+        pages = {}
+        for session in sessions:
+            page = write_report(archive.session(session), tmp_path / f"{session}.html", tz="Europe/London",
+                                brief=True)
+            pdf = PdfReader(_pdf(page, tmp_path / f"{session}.pdf"))
+            width, height = (float(v) for v in pdf.pages[0].mediabox[2:])
+            assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297), "not A4"
+            pages[session] = len(pdf.pages)
+            assert "people took part" in pdf.pages[0].extract_text()
+    assert max(pages.values()) <= 3, pages
+
+
+def test_printed_report_opens_the_researchers_section(sample_report, tmp_path):
+    from pypdf import PdfReader
+
+    pdf = PdfReader(_pdf(sample_report, tmp_path / "report.pdf"))
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    assert "For researchers" in text and "centralisation (Freeman)" in text and "Structural virality" in text

@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ]),
     ("readers", ["swchat.readers", "swchat.readers.*"]),
     ("archive: storage, every SQL statement, derived tables", [
-        "swchat.archive", "swchat.session_store", "swchat.consent_store",
+        "swchat.archive", "swchat.session_store", "swchat.consent_store", "swchat.database",
     ]),
     ("Chat: the data of one selection, and privacy (a transformation of a chat)", [
         "swchat.chat", "swchat.privacy",
@@ -34,11 +34,12 @@ LAYERS: list[tuple[str, list[str]]] = [
     ]),
     ("outputs: report, figures, exports", [
         "swchat.figures", "swchat.transcript", "swchat.report", "swchat.report.summary", "swchat.report.render",
+        "swchat.report.site",
         "swchat.network.draw", "swchat.network.export", "swchat.exports",
     ]),
     ("CLI and the public facade", [
         "swchat", "swchat.__main__", "swchat.api", "swchat.cli", "swchat.commands", "swchat.commands.*", "swchat.collect",
-        "swchat.report.clidoc",
+        "swchat.report.clidoc", "swchat.report.readme_console",
     ]),
 ]
 

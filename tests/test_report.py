@@ -166,10 +166,11 @@ def test_html_is_self_contained(html):
 
 
 def test_html_sections_in_order(html):
-    order = ["How the hour unfolded", "Question by question", "Top contributors",
-             "Conversations that took off", "Who talked to whom", "Newcomers and who welcomed them",
-             "Hashtags and links shared", "Methods"]
-    at = [html.find(f"<h2>{title}</h2>") for title in order]
+    order = ['<h2 id="highlights-title">The chat in brief</h2>', "<h2>How the hour unfolded</h2>",
+             "<h2>Question by question</h2>", "<h2>Top contributors</h2>", "<h2>Conversations that took off</h2>",
+             "<h2>Who talked to whom</h2>", "<h2>Newcomers and who welcomed them</h2>",
+             "<h2>Hashtags and links shared</h2>", '<details id="research"', "<h2>Methods</h2>"]
+    at = [html.find(title) for title in order]
     assert all(i > 0 for i in at) and at == sorted(at)
 
 
@@ -281,3 +282,178 @@ def test_user_text_is_escaped_in_both_formats():
     assert re.search(r"(?<!\\)\]\(javascript:", md) is None
     assert "javascript:alert(1)) [https://ok.example/b](https://ok.example/b)" in md
     assert "[https://ok.example/a](https://ok.example/a)" in md
+
+
+# -- issue 13: a report for hosts first -----------------------------------------------------
+
+
+def _post(pid, minute, who, text, parent=None, parent_author=None, likes=0, **kw):
+    return new_post(platform="x", post_id=pid, author_id=who, author_handle=who, text=text,
+                    created_at=f"2026-09-02T19:{minute:02d}:00.000Z", hashtags=["SWChat"],
+                    kind="reply" if parent else kw.pop("kind", "original"), reply_to_post_id=parent,
+                    reply_to_author_id=parent_author, like_count=likes, **kw)
+
+
+def hosted_chat() -> Chat:
+    """A hand-made session: a host asks Q1 and Q2; under Q1 a side question grows from ann's
+    answer, cy's labelled answer draws a reply chain; eve starts a conversation of her own."""
+    from swchat.sessions import find_sessions
+
+    rows = [
+        _post("1", 0, "host", "Q1: What helps you most? #SWChat", likes=9),
+        _post("2", 2, "ann", "A1 supervision, always #SWChat", parent="1", parent_author="host", likes=3),
+        _post("3", 3, "bob", "@ann do you get it weekly? #SWChat", parent="2", parent_author="ann", likes=8),
+        _post("4", 4, "ann", "@bob fortnightly #SWChat", parent="3", parent_author="bob", likes=1),
+        _post("5", 5, "cy", "A1 peer support #SWChat", likes=2),
+        _post("6", 6, "dee", "@cy same here #SWChat", parent="5", parent_author="cy"),
+        _post("7", 7, "bob", "@dee and @ann agree #SWChat", parent="6", parent_author="dee", mentions=["ann"]),
+        _post("8", 20, "host", "Q2: What gets in the way? #SWChat", likes=4),
+        _post("9", 21, "dee", "A2 caseloads #SWChat", parent="8", parent_author="host", likes=5),
+        _post("10", 22, "cy", "A2 travel #SWChat https://t.co/AbC123", urls=["https://example.org/travel?a=1&b=2"],
+              likes=1),
+        _post("11", 24, "eve", "Coffee break chat, who else is tired? #SWChat"),
+        _post("12", 25, "ann", "@eve me! #SWChat", parent="11", parent_author="eve"),
+        _post("13", 26, "bob", "@eve always #SWChat", parent="11", parent_author="eve"),
+    ]
+    posts = posts_frame(rows)
+    (session,) = find_sessions(posts, hashtag="SWChat", min_posts=3, min_participants=2)
+    return Chat(posts=posts, hashtag="SWChat", session_id=session.id, meta={"session": session})
+
+
+@pytest.fixture(scope="module")
+def hosted():
+    return build_summary(hosted_chat(), tz="UTC", figures=False)
+
+
+def test_highlight_sentences_from_known_numbers(hosted):
+    # 6 accounts, 13 posts from 19:00 to 19:26; Q1 holds posts 1-7 (5 people); ann and eve got
+    # two replies or mentions each, bob, cy and dee one (bob first by name); the host is left out
+    assert hosted.highlights.sentences == [
+        "6 people took part in #SWChat on Wednesday 2 September 2026 and posted 13 times over 26 minutes.",
+        "Q1, “What helps you most?”, drew the most posts (7, from 5 people), and @ann, @eve and @bob received "
+        "the most replies and mentions.",
+    ]
+    # the three posts engaged with most, leaving out the hosts' (the questions had 9 and 4 likes)
+    assert [p.post_id for p in hosted.highlights.top_posts] == ["3", "9", "2"]
+    html, md = render_html(hosted), render_markdown(hosted)
+    for rendered in (html, md):
+        assert rendered.index("The chat in brief") < rendered.index("Question by question")
+        assert "6 people took part in #SWChat on Wednesday 2 September 2026" in rendered
+
+
+def test_highlights_name_the_newcomers_to_welcome_back(summary, markdown, truth):
+    expected = truth["sessions"][-1]
+    h = summary.highlights
+    assert set(h.newcomers) == set(expected["newcomers"])
+    assert set(h.not_welcomed) == set(expected["newcomers"]) - set(expected["newcomers_welcomed"])
+    assert len(h.sentences) == 2 and f"{len(expected['participants'])} people took part" in h.sentences[0]
+    assert f"{len(expected['newcomers'])} of them for the first time" in h.sentences[0]
+    assert "### Newcomers to welcome back next week" in markdown
+
+
+def test_answers_are_answers_to_the_question(hosted, summary, archive, latest_id):
+    from swchat.questions import answer_label
+
+    q1, q2 = hosted.questions
+    # bob's side question to ann (8 likes) is not an answer to Q1; the labelled and direct ones are
+    assert [a.post_id for a in q1.answers] == ["2", "5"]
+    assert [a.post_id for a in q2.answers] == ["9", "10"]
+    # on the sample: every answer shown is labelled with its question's number or replies to the question
+    chat = archive.session(latest_id)
+    posts = chat.own_posts.set_index(chat.own_posts["post_id"].astype(str))
+    questions = chat.questions().set_index("segment")
+    for q in summary.questions:
+        number, qid = int(questions.loc[q.label, "number"]), str(questions.loc[q.label, "post_id"])
+        for a in q.answers:
+            row = posts.loc[a.post_id]
+            assert answer_label(row["text"]) == number or str(row["reply_to_post_id"]) == qid, (q.label, a.text)
+
+
+def test_conversations_leave_out_the_question_threads(hosted, summary, archive, latest_id):
+    # hand-made: the two branches under Q1 and eve's own conversation, never the question threads
+    found = [(c.opening.post_id, c.branch_of, c.size) for c in hosted.conversations]
+    assert found == [("2", "Q1", 3), ("5", "Q1", 3), ("11", None, 3)]
+    # on the sample: no conversation opens with a question or a host's post
+    chat = archive.session(latest_id)
+    asked = {str(q) for q in chat.questions()["post_id"]}
+    assert summary.conversations
+    for c in summary.conversations:
+        assert c.opening.post_id not in asked and c.opening.author not in ("SWChatHost", "SWChatCoHost")
+        assert c.size >= 3 and c.participants >= 2
+    html = render_html(summary)
+    section = html[html.index('<section id="conversations">'):html.index('<section id="network">')]
+    for q in summary.questions:
+        assert q.text not in section
+
+
+def test_expanded_urls_replace_short_links(hosted):
+    from swchat.report.summary import expand_links
+
+    shown = next(a for a in hosted.questions[1].answers if a.post_id == "10")
+    assert shown.text == "A2 travel #SWChat https://example.org/travel?a=1&b=2"
+    html = render_html(hosted)
+    assert "t.co/" not in html
+    assert ('<a href="https://example.org/travel?a=1&amp;b=2" rel="noopener noreferrer nofollow">'
+            "https://example.org/travel?a=1&amp;b=2</a>") in html
+    assert "[https://example.org/travel?a=1&amp;b=2](https://example.org/travel?a=1&b=2)" in render_markdown(hosted)
+    # only web addresses, one for one, else the text stays as it was
+    assert expand_links("x https://t.co/a", ["javascript:alert(1)"]) == "x https://t.co/a"
+    assert expand_links("x https://t.co/a", ['https://e.org/"><b>']) == "x https://t.co/a"
+    assert expand_links("x https://t.co/a https://t.co/a", ["https://e.org/"]) == "x https://e.org/ https://e.org/"
+    assert expand_links("x https://t.co/a", []) == "x https://t.co/a"
+
+
+def test_expanded_urls_on_the_sample(archive, latest_id):
+    # the sample's quotes carry a t.co link to the quoted post; the export holds where it leads
+    chat = archive.session(latest_id)
+    s = build_summary(chat, tz="Europe/London", figures=False, top=50)
+    texts = [a.text for q in s.questions for a in q.answers] + [p.text for p in s.highlights.top_posts]
+    texts += [c.opening.text for c in s.conversations if c.opening]
+    assert texts and not [t for t in texts if "t.co/" in t]
+    own = chat.own_posts
+    quote = own[(own["kind"] == "quote") & own["text"].str.contains("t.co/")].iloc[0]
+    from swchat.report.summary import expand_links
+
+    assert expand_links(quote["text"], quote["urls"]).endswith(quote["urls"][0])
+
+
+def test_question_headings_without_the_chat_tag(summary, markdown, html):
+    for q in summary.questions:
+        assert not q.text.lower().rstrip().endswith("#swchat"), q.text
+    assert "### Q1. What does good corporate parenting look like in practice?\n" in markdown
+    assert "<h3>What does good corporate parenting look like in practice?</h3>" in html
+
+
+def test_every_number_says_what_it_means(summary, html, markdown):
+    assert all(m.meaning for m in summary.headline)
+    assert summary.research and all(m.meaning for m in summary.research)
+    # the research measures are in the folded section, not among the host's numbers
+    research = html[html.index('<details id="research"'):html.index("</details>")]
+    for label in ("Density", "Modularity", "In-degree centralisation", "Structural virality"):
+        assert label in research and html.index(label) > html.index('<details id="research"')
+    assert "structural virality" not in html[:html.index('<details id="research"')].lower()
+    assert "Groups not connected" not in html and "Interactions received" not in html
+    # top contributors: responses and likes are named, and likes are the likes their posts had
+    marcus = next(c for c in summary.contributors if c.handle == "marcuskelly")
+    assert marcus.likes == 23 and marcus.received == 0
+    assert "Responses: the replies, @-mentions and retweets" in html and "| Responses | Likes |" in markdown
+    # the missing space before the shape's reasons; an emoji-capable font stack
+    assert "best.(" not in html and "best.<span" not in html
+    for font in ("Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji"):
+        assert f'"{font}"' in html
+    assert "@page { size: A4" in html and "details.research::details-content" in html
+
+
+def test_brief_summary_holds_highlights_and_questions_only(archive, latest_id, tmp_path):
+    s = build_summary(archive.session(latest_id), tz="Europe/London", brief=True)
+    assert s.brief and s.highlights.sentences and s.questions
+    assert s.network is None and s.timeline is None and s.contributors is None and s.conversations is None
+    html = write_report(s, tmp_path / "brief.html").read_text()
+    md = write_report(s, tmp_path / "brief.md").read_text()
+    assert 'id="highlights"' in html and 'id="questions"' in html
+    for absent in ('id="contributors"', 'id="network"', 'id="research"', 'id="methods"', "<img"):
+        assert absent not in html
+    assert "## Question by question" in md and "## Who talked to whom" not in md and "![" not in md
+    assert not (tmp_path / "brief_files").exists()
+    # a full summary rendered brief shows the same two parts
+    assert 'id="network"' not in render_html(build_summary(tiny_chat(), figures=False), brief=True)

@@ -104,12 +104,8 @@ def network(archive_path: Path | None, session_id: str | None, hashtag: str | No
     from ..network.export import write_network
 
     with open_archive(archive_path) as archive:
-        chat = archive.chat(session_id, hashtag, since, until, tz=tz, columns=nw.NETWORK_COLUMNS)
-        if kind == "hashtag":
-            G = nw.hashtag_network(chat.posts, exclude=chat.hashtag)
-        else:
-            G = nw.chat_network(chat, kind=kind, self_loops=self_loops, community=None, seed=seed)
-        del chat  # the posts are not needed any more: their memory is free for the rest
+        G = archive.network(session_id, hashtag, since, until, kind=kind, self_loops=self_loops, tz=tz,
+                            community=None, seed=seed)
     if kind == "hashtag":
         metrics = nw.graph_metrics(G, seed=seed)
         shape = None
@@ -152,22 +148,31 @@ def accounts(archive_path: Path | None, session_id: str | None, hashtag: str | N
 
     In/out degree count distinct accounts; strengths count posts (replies, mentions,
     retweets, quotes) received and made. Betweenness ignores edge direction, as NodeXL's.
+    Community: the account's community, numbered as `swchat communities` lists them (1 is
+    the largest; - for an account on its own). With --json, ``community`` is the node
+    attribute of the network files, which counts from 0.
 
     \b
     Example:
         swchat accounts --hashtag SWChat --sort betweenness --top 10
     """
     from ..network import NETWORK_COLUMNS, account_table
+    from ..network.grouping import MIN_COMMUNITY_SIZE, community_number
 
     with open_archive(archive_path) as archive:
         chat = archive.chat(session_id, hashtag, since, until, tz=tz, columns=NETWORK_COLUMNS)
         table = account_table(chat, kind=kind, sort=sort, community=method)
+    sizes = table["community"].value_counts(dropna=True).to_dict()
     if top:
         table = table.head(top)
     if as_json:
         records = table.astype(object).where(table.notna(), None).to_dict("records")
         echo_json(records)
         return
+    # the number people see (from 1), none for an account on its own: as `swchat communities`
+    table = table.assign(community=[
+        community_number(c) if c is not None and c == c and sizes.get(c, 0) >= MIN_COMMUNITY_SIZE else None
+        for c in table["community"].astype(object)])
     columns = ["handle", "posts", "in_degree", "out_degree", "in_strength", "out_strength", "pagerank",
                "betweenness", "community"]
     if sort not in columns:
@@ -199,8 +204,11 @@ def communities(archive_path: Path | None, session_id: str | None, hashtag: str 
     """List the network's communities with their top accounts, hashtags, words, word pairs and links.
 
     Groups are found on the undirected weighted network; as NodeXL's "top items per group",
-    each lists what its members posted. Brokers are the accounts with the highest
-    betweenness whose neighbours span several communities.
+    each lists what its members posted. A community has at least two accounts and they are
+    numbered from 1, largest first, as in the report; accounts alone in their group are
+    counted apart ("on their own"). Brokers are the accounts with the highest betweenness
+    (on most of the shortest paths between two others) whose neighbours span several
+    communities.
 
     \b
     Example:
@@ -214,10 +222,11 @@ def communities(archive_path: Path | None, session_id: str | None, hashtag: str 
     if as_json:
         echo_json(result.as_dict())
         return
-    click.echo(f"{len(result)} communities ({method}, seed {seed}), modularity {_fmt(result.modularity)}; "
-               f"{result.singletons} accounts on their own", err=True)
+    click.echo(f"{result.count} {'community' if result.count == 1 else 'communities'} of 2 or more accounts "
+               f"({method}, seed {seed}), modularity {_fmt(result.modularity)}; "
+               f"{result.singletons} {'account' if result.singletons == 1 else 'accounts'} on their own", err=True)
     for c in result:
-        click.echo(f"community {c.id}: {c.size} accounts, {c.posts} posts, "
+        click.echo(f"community {c.number}: {c.size} accounts, {c.posts} posts, "
                    f"{c.internal_edges} links inside, {c.external_edges} to other communities")
         lists = [
             ("accounts", ", ".join("@" + (a["handle"] or a["id"]) for a in c.top_accounts)),
@@ -230,8 +239,8 @@ def communities(archive_path: Path | None, session_id: str | None, hashtag: str 
             if text:
                 click.echo(f"  {name:<10}  {text}")
     if result.brokers:
-        click.echo("brokers: " + ", ".join(f"@{b['handle'] or b['id']} ({_fmt(b['betweenness'])})"
-                                           for b in result.brokers))
+        click.echo("brokers (betweenness): " + ", ".join(f"@{b['handle'] or b['id']} ({_fmt(b['betweenness'])})"
+                                                         for b in result.brokers))
 
 
 @click.command()

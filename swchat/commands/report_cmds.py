@@ -37,18 +37,24 @@ __all__ = ["COMMANDS", "report"]
               help="Items per list (answers per question, threads…).")
 @click.option("--compare/--no-compare", default=True, show_default=True,
               help="Show the change against the previous session of the hashtag.")
+@click.option("--brief", is_flag=True,
+              help="Write only the highlights and the question-by-question summary (a page or two to publish).")
 @json_option
 @privacy_options
 @handle_errors
 def report(archive_path: Path | None, session_id: str | None, latest: bool, hashtag: str | None, output: Path,
-           tz: str, top: int, compare: bool, as_json: bool) -> None:
+           tz: str, top: int, compare: bool, brief: bool, as_json: bool) -> None:
     """Write the post-chat summary of one session, as HTML or Markdown.
 
-    Headline numbers (with the change since the previous session), the timeline, each
-    question with its most engaged answers, top contributors, the conversations that took
-    off, the network with its communities and bridges, newcomers and who welcomed them,
-    hashtags and links, and a methods box. Times are shown in --tz. With --json the summary
-    is also printed to stdout.
+    First the highlights a host can publish as they are: two sentences made from the
+    numbers, the headline numbers (with the change since the previous session) and what each
+    means, the three posts people engaged with most, and the newcomers to welcome back. Then
+    the timeline, each question with its most engaged answers, top contributors, the side
+    conversations that took off, who talked to whom (groups, bridges), newcomers and who
+    welcomed them, hashtags and links, a folded section for researchers (network and
+    thread measures, edge rules, sources) and the methods. --brief writes the highlights
+    and the questions only. Times are shown in --tz. With --json the summary is also
+    printed to stdout.
 
     Publishing with care: the accounts on the archive's opt-out list (`swchat optout`) are
     always left out (and their handle hidden where others mention them); --exclude-accounts
@@ -59,6 +65,7 @@ def report(archive_path: Path | None, session_id: str | None, latest: bool, hash
     Example:
         swchat report --session SWChat-2026-11-11 -o report.html --tz Europe/London
         swchat report --latest --hashtag SWChat -o report.md --exclude-accounts optout.txt
+        swchat report --latest --brief -o brief.html
     """
     if bool(session_id) == latest:
         raise click.UsageError("give either --session ID or --latest")
@@ -71,7 +78,7 @@ def report(archive_path: Path | None, session_id: str | None, latest: bool, hash
         if latest:
             session_id = archive.latest_session(hashtag, tz=tz)
         chat = archive.session(session_id, tz=tz)
-        summary = build_summary(chat, tz=tz, top=top, previous=None if compare else False)
+        summary = build_summary(chat, tz=tz, top=top, previous=None if compare else False, brief=brief)
     with writing(output, new_folder=True):
         path = write_report(summary, output)
     headline = ", ".join(f"{m.value:,} {m.label.lower()}" for m in summary.headline[:3] if m.value is not None)

@@ -168,8 +168,11 @@ def growth(archive_path: Path | None, session_id: str | None, hashtag: str | Non
 
     click.echo(f"{'busiest ' + bin_name(freq):<19}{_time(h['peak_minute'])}  ({h['peak_posts']} posts)")
     if h["originals"]:
+        # the posts that can start a thread: originals and quotes (the kinds counted above)
         replied = h["originals_replied"]
-        click.echo(f"originals replied  {replied:.0f} % of {h['originals']:,}; median first reply "
+        kinds = h["by_kind"]
+        click.echo(f"got a reply        {replied:.0f} % of {h['originals']:,} thread starters "
+                   f"({kinds.get('original', 0):,} originals + {kinds.get('quote', 0):,} quotes); median first reply "
                    + (_duration(h["median_first_reply_seconds"]) if h["median_first_reply_seconds"] is not None
                       else "-"))
     if h.get("accounts") is not None:

@@ -26,7 +26,15 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from .build import NodeKeys, as_attribute, chat_network, text_or_none, unique_posts
-from .grouping import DEFAULT_SEED, partition, undirected, weighted_modularity
+from .grouping import (
+    DEFAULT_SEED,
+    MIN_COMMUNITY_SIZE,
+    community_number,
+    count_communities,
+    partition,
+    undirected,
+    weighted_modularity,
+)
 from .metrics import account_metrics, as_number, betweenness
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -109,7 +117,8 @@ class Community:
     Attributes
     ----------
     id : int
-        Its number (0 = largest), as in the ``community`` node attribute.
+        Its index (0 = largest), as in the ``community`` node attribute; people see
+        :attr:`number` (``id + 1``, see :func:`~swchat.network.grouping.community_number`).
     size : int
         Accounts in it.
     posts : int
@@ -137,9 +146,14 @@ class Community:
     top_links: list[list[Any]] = field(default_factory=list)
     members: list[str] = field(default_factory=list)
 
+    @property
+    def number(self) -> int:
+        """The number people see: ``id + 1`` (community 1 is the largest)."""
+        return community_number(self.id)
+
     def as_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready values."""
-        return asdict(self)
+        """Plain JSON-ready values (``number`` included)."""
+        return {"number": self.number, **asdict(self)}
 
 
 @dataclass
@@ -155,9 +169,13 @@ class CommunityResult:
         The network they were found in.
     modularity : float or None
     communities : list of Community
-        Groups of at least ``min_size`` accounts, largest first.
+        Groups of at least ``min_size`` accounts, largest first (the first ``limit`` of them
+        when :func:`chat_communities` was given one).
     singletons : int
-        Accounts alone in their group (mostly isolates), not listed.
+        Accounts alone in their group (mostly isolates): "on their own", never a community.
+    count : int
+        All groups of at least ``min_size`` accounts, described or not: the community count
+        every output shows (as :func:`~swchat.network.grouping.count_communities`).
     brokers : list of dict
         See :func:`brokers`.
     """
@@ -169,6 +187,11 @@ class CommunityResult:
     communities: list[Community]
     singletons: int = 0
     brokers: list[dict[str, Any]] = field(default_factory=list)
+    count: int = -1
+
+    def __post_init__(self) -> None:
+        if self.count < 0:
+            self.count = len(self.communities)
 
     def __iter__(self):
         return iter(self.communities)
@@ -183,13 +206,13 @@ class CommunityResult:
         """Plain JSON-ready values (what ``swchat communities --json`` prints)."""
         return {
             "method": self.method, "seed": self.seed, "kind": self.kind, "modularity": self.modularity,
-            "singletons": self.singletons, "brokers": self.brokers,
+            "count": self.count, "singletons": self.singletons, "brokers": self.brokers,
             "communities": [c.as_dict() for c in self.communities],
         }
 
 
 def chat_communities(chat: Chat, method: str = "louvain", seed: int = DEFAULT_SEED, *, kind: str = "all",
-                     top: int = 10, min_size: int = 2, exclude_hashtags: Iterable[str] | None = None,
+                     top: int = 10, min_size: int = MIN_COMMUNITY_SIZE, exclude_hashtags: Iterable[str] | None = None,
                      graph: nx.DiGraph | None = None, limit: int | None = None) -> CommunityResult:
     """The communities of a chat's network, each with its top accounts and top items.
 
@@ -213,7 +236,8 @@ def chat_communities(chat: Chat, method: str = "louvain", seed: int = DEFAULT_SE
     top : int
         Items per list.
     min_size : int
-        Smallest group listed (singletons are counted in ``singletons``).
+        The fewest accounts of a community (default 2); accounts in smaller groups are counted
+        in ``singletons`` ("on their own").
     exclude_hashtags : iterable of str, optional
         Hashtags left out of ``top_hashtags`` (default: the chat's own).
     graph : networkx.DiGraph, optional
@@ -236,6 +260,8 @@ def chat_communities(chat: Chat, method: str = "louvain", seed: int = DEFAULT_SE
     >>> result = chat_communities(Chat(posts=posts_frame(rows), hashtag="SWChat"))
     >>> [c.members for c in result], result[0].top_words[:2]
     ([['1', '2', '3'], ['4', '5', '6']], [['rocks', 3], ['social', 3]])
+    >>> [c.number for c in result], result.count, result.singletons
+    ([1, 2], 2, 0)
     """
     from .. import themes
 
@@ -291,7 +317,7 @@ def chat_communities(chat: Chat, method: str = "louvain", seed: int = DEFAULT_SE
     bridge = brokers(G, parts, top=top, seed=seed, between=table["betweenness"].to_dict())
     return CommunityResult(
         method=method, seed=int(seed), kind=kind, modularity=modularity, communities=out,
-        singletons=singletons,
+        singletons=singletons, count=count_communities(parts, min_size)[0],
         brokers=[{k: (as_attribute(v) if v is not None and v == v else None) for k, v in row.items()}
                  for row in bridge.to_dict("records")],
     )

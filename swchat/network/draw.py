@@ -23,7 +23,7 @@ from typing import Any
 import networkx as nx
 
 from ..choices import SIZE_METRICS
-from .grouping import DEFAULT_SEED, undirected
+from .grouping import DEFAULT_SEED, community_number, undirected
 from .grouping import communities as find_communities
 from .metrics import betweenness
 
@@ -35,6 +35,13 @@ __all__ = ["SIZE_METRICS", "draw_network", "node_values"]
 _PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
             "#8c564b", "#e377c2", "#bcbd22", "#17becf", "#7f7f7f"]
 _OTHER = "#c7c7c7"
+
+
+def _is_int(value: Any) -> bool:
+    """Whether ``value`` is an integer (Python's or numpy's), not a bool."""
+    import numbers
+
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def node_values(G: nx.Graph, metric: str, *, seed: int = DEFAULT_SEED) -> dict[Any, float]:
@@ -204,7 +211,10 @@ def draw_network(
         Default: the graph's kind, selection and size.
     color_by : str
         Integer node attribute giving the colour group (default ``community``; computed with
-        Louvain when missing). The ten largest groups get distinct colours, the rest grey.
+        Louvain when missing). The ten largest groups get distinct colours, the rest grey. The
+        legend numbers communities from 1, as every output does ("community 1" is the
+        ``community`` attribute's 0, see :func:`~swchat.network.grouping.community_number`);
+        another attribute is shown as it is.
     label_attr : str
         Node attribute shown as the label (``@`` is put in front of handles).
     dpi : int
@@ -293,8 +303,12 @@ def draw_network(
     ax.set_title(title, fontsize=11)
     shown = [g for g in ranked[:10] if sizes[g] > 1]
     if len(shown) > 1:
+        def legend_name(g: Any) -> str:
+            number = community_number(g) if color_by == "community" and _is_int(g) else g
+            return f"{color_by} {number} ({sizes[g]})"
+
         handles = [Line2D([], [], marker="o", linestyle="", markersize=7, color=colour_of[g],
-                          label=f"{color_by} {g} ({sizes[g]})") for g in shown]
+                          label=legend_name(g)) for g in shown]
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8,
                   frameon=False, borderaxespad=0.0)
     ax.text(1.0, 0.0, f"size: {size_by}", transform=ax.transAxes, ha="right", va="bottom",

@@ -7,7 +7,16 @@ The lowest piece of :mod:`swchat.network`, shared by building, metrics, communit
   choice), numbered from 0 by size;
 - :func:`label_communities` — the ``community`` attribute of every node;
 - :func:`partition` and :func:`weighted_modularity` — a partition given or found, and Newman's
-  weighted modularity of it.
+  weighted modularity of it;
+- :func:`count_communities` and :func:`community_number` — the one community count and the one
+  community numbering every output shows.
+
+**Counting and numbering communities.** A *community* is a group of at least two accounts;
+an account alone in its group (almost always an account nobody connected with) is counted
+apart, as an account *on its own*, never as a community. Programs index communities from 0,
+largest first (the ``community`` node attribute and the position in :func:`communities`'
+list); people see them numbered from 1 (:func:`community_number`): "community 1" is the
+largest, in the report, ``swchat communities``, ``swchat accounts`` and picture legends alike.
 
 Examples
 --------
@@ -25,10 +34,23 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["DEFAULT_SEED", "communities", "label_communities", "partition", "undirected", "weighted_modularity"]
+__all__ = [
+    "DEFAULT_SEED",
+    "MIN_COMMUNITY_SIZE",
+    "communities",
+    "community_number",
+    "count_communities",
+    "label_communities",
+    "partition",
+    "undirected",
+    "weighted_modularity",
+]
 
 #: Seed used for Louvain, sampled betweenness and layouts unless one is given.
 DEFAULT_SEED = 42
+
+#: The fewest accounts a community has; an account alone in its group is counted apart.
+MIN_COMMUNITY_SIZE = 2
 
 
 # --------------------------------------------------------------------------------------
@@ -188,3 +210,51 @@ def label_communities(G: nx.Graph, method: str = "louvain", *, seed: int = DEFAU
     G.graph["community_method"] = method
     G.graph["seed"] = int(seed)
     return G
+
+
+# --------------------------------------------------------------------------------------
+# the one count and the one numbering people see
+# --------------------------------------------------------------------------------------
+def count_communities(parts: Iterable[Iterable[Any]], min_size: int = MIN_COMMUNITY_SIZE) -> tuple[int, int]:
+    """How many communities a partition has, and how many accounts are on their own.
+
+    Parameters
+    ----------
+    parts : list of sets
+        A partition (:func:`communities`, :func:`partition`).
+    min_size : int
+        The fewest accounts a community has (default :data:`MIN_COMMUNITY_SIZE`, 2).
+
+    Returns
+    -------
+    tuple of int
+        ``(communities, on_their_own)``: the groups of at least ``min_size`` accounts, and the
+        accounts in smaller groups.
+
+    Examples
+    --------
+    >>> count_communities([{1, 2, 3}, {4, 5}, {6}, {7}])
+    (2, 2)
+    """
+    groups = lone = 0
+    for part in parts:
+        size = len(set(part))
+        if size >= min_size:
+            groups += 1
+        else:
+            lone += size
+    return groups, lone
+
+
+def community_number(index: Any) -> int:
+    """The number people see for the community of index ``index``: ``index + 1``.
+
+    Programs index communities from 0, largest first (the ``community`` node attribute);
+    reports, command output and legends number them from 1, so "community 1" is the largest.
+
+    Examples
+    --------
+    >>> community_number(0)
+    1
+    """
+    return int(index) + 1

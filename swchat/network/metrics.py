@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from .build import EDGE_TYPES, chat_network
-from .grouping import DEFAULT_SEED, partition, undirected, weighted_modularity
+from .grouping import DEFAULT_SEED, count_communities, partition, undirected, weighted_modularity
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -288,8 +288,11 @@ def graph_metrics(G: nx.Graph, communities: Iterable[Iterable[str]] | Mapping[st
           ``largest_component_vertices``, ``largest_component_edges``,
           ``largest_component_share`` (of the vertices), ``isolates``, ``isolate_share``;
         - ``density``: unique edges without self-loops / n(n−1) (directed) or n(n−1)/2;
-        - ``communities``, ``modularity`` (Newman's weighted modularity of the partition on the
-          undirected weighted projection; ``None`` without edges);
+        - ``communities`` (groups of at least two accounts) and ``accounts_on_their_own`` (the
+          accounts alone in their group), as :func:`~swchat.network.grouping.count_communities`
+          counts them everywhere, and ``modularity`` (Newman's weighted modularity of the
+          partition, singletons included, on the undirected weighted projection; ``None``
+          without edges);
         - ``diameter`` and ``mean_geodesic_distance`` of the largest component, undirected and
           unweighted (as NodeXL), ``geodesics_exact`` (see :func:`geodesics`);
         - ``in_degree_centralization``, ``out_degree_centralization``: Freeman's degree
@@ -304,6 +307,8 @@ def graph_metrics(G: nx.Graph, communities: Iterable[Iterable[str]] | Mapping[st
     (3, 3, 4, 0.5)
     >>> m["diameter"], round(m["mean_geodesic_distance"], 3), round(m["density"], 3)
     (2, 1.333, 0.5)
+    >>> m["communities"], m["accounts_on_their_own"]
+    (1, 0)
     """
     directed = G.is_directed()
     n = G.number_of_nodes()
@@ -346,7 +351,7 @@ def graph_metrics(G: nx.Graph, communities: Iterable[Iterable[str]] | Mapping[st
 
     U = undirected(G)
     parts = partition(G, communities, seed=seed)
-    out["communities"] = len(parts)
+    out["communities"], out["accounts_on_their_own"] = count_communities(parts)
     out["modularity"] = weighted_modularity(U, parts)
     diameter, mean, exact = geodesics(U, seed=seed)
     out["diameter"] = diameter

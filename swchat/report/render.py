@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .summary import Summary
 
 __all__ = [
+    "BRIEF_ANSWERS",
     "SUFFIXES",
     "is_web_url",
     "md_escape",
@@ -247,6 +248,17 @@ def _minutes(value: Any) -> str:
     return MdSafe(f"{value / 60:.1f} h")
 
 
+def _measure(m: Any) -> str:
+    """A research measure's value as its ``style`` says (see :class:`~swchat.report.summary.Measure`)."""
+    if m.style == "count":
+        return _num(m.value)
+    if m.style == "share":
+        return _share(m.value)
+    if m.style == "decimal":
+        return _num(m.value, m.digits)
+    return m.value
+
+
 def _environment(kind: str) -> Any:
     import jinja2
 
@@ -264,17 +276,28 @@ def _environment(kind: str) -> Any:
         )
         env.filters.update(link=md_link, text=_md_text)
     env.filters.update(num=_num, signed=_signed, pct=_pct, share=_share, handle=_handle, minutes=_minutes,
-                       count=_count, compact=_compact)
+                       count=_count, compact=_compact, measure=_measure)
     return env
 
 
-def render_html(summary: Summary) -> str:
+#: How many answers per question a brief report shows.
+BRIEF_ANSWERS = 2
+
+
+def _brief(summary: Summary, brief: bool | None) -> bool:
+    return bool(summary.brief if brief is None else brief)
+
+
+def render_html(summary: Summary, *, brief: bool | None = None) -> str:
     """The report as one self-contained HTML page.
 
     Parameters
     ----------
     summary : Summary
         From :func:`swchat.report.summary.build_summary`.
+    brief : bool, optional
+        Only the highlights and the per-question summary (its first :data:`BRIEF_ANSWERS`
+        answers), what ``swchat report --brief`` writes; default ``summary.brief``.
 
     Returns
     -------
@@ -290,11 +313,13 @@ def render_html(summary: Summary) -> str:
     >>> html.startswith("<!doctype html>"), "<script" in html
     (True, False)
     """
+    short = _brief(summary, brief)
     template = _environment("html").get_template("report.html.j2")
-    return template.render(s=summary)
+    return template.render(s=summary, brief=short, answers_shown=BRIEF_ANSWERS if short else 0)
 
 
-def render_markdown(summary: Summary, *, images: Mapping[str, str] | str | None = None) -> str:
+def render_markdown(summary: Summary, *, images: Mapping[str, str] | str | None = None,
+                    brief: bool | None = None) -> str:
     """The report as Markdown, ready to paste into a blog post.
 
     Parameters
@@ -305,6 +330,9 @@ def render_markdown(summary: Summary, *, images: Mapping[str, str] | str | None 
         Where the figures are: figure name (``timeline``, ``network``) → URL or relative path
         (as :func:`write_report` saves them); ``"inline"`` embeds them as ``data:`` URIs;
         ``None`` (default) leaves the figures out.
+    brief : bool, optional
+        Only the highlights and the per-question summary, as :func:`render_html`; default
+        ``summary.brief``.
 
     Returns
     -------
@@ -313,12 +341,12 @@ def render_markdown(summary: Summary, *, images: Mapping[str, str] | str | None 
     Examples
     --------
     >>> from swchat.report.summary import Metric, Summary
-    >>> s = Summary(title="T", hashtag=None, session_id=None, tz="UTC", start=None, end=None,
-    ...             date=None, generated="now", version="0", headline=[Metric("posts", "Posts", 3, 2)])
-    >>> print(render_markdown(s).split("\\n\\n")[2])
-    | | This session | Change |
-    |---|---:|---:|
-    | Posts | 3 | +1 (+50%) |
+    >>> s = Summary(title="T", hashtag=None, session_id=None, tz="UTC", start=None, end=None, date=None,
+    ...             generated="now", version="0", headline=[Metric("posts", "Posts", 3, 2, meaning="all posts")])
+    >>> print(render_markdown(s).split("\\n\\n")[3])
+    | | This session | Change | What it means |
+    |---|---:|---:|---|
+    | Posts | 3 | +1 (+50%) | all posts |
     """
     if images == "inline":
         where = {f.name: f.data_uri for f in summary.figures()}
@@ -326,8 +354,10 @@ def render_markdown(summary: Summary, *, images: Mapping[str, str] | str | None 
         where = dict(images)
     else:
         where = {}
+    short = _brief(summary, brief)
     template = _environment("md").get_template("report.md.j2")
-    text = template.render(s=summary, images={k: MdSafe(_md_url(v)) for k, v in where.items()})
+    text = template.render(s=summary, images={k: MdSafe(_md_url(v)) for k, v in where.items()}, brief=short,
+                           answers_shown=BRIEF_ANSWERS if short else 0)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
@@ -343,7 +373,8 @@ def write_report(chat_or_summary: Any, path: str | Path, **options: Any) -> Path
         (its figures are saved as PNG files in ``<stem>_files/`` beside it).
     **options
         Passed to :func:`swchat.report.summary.build_summary` (``tz``, ``exclude``,
-        ``pseudonymise``, ``previous``, ``top``…).
+        ``pseudonymise``, ``previous``, ``top``, ``brief``…); given a ready summary, only
+        ``brief`` applies (to the rendering).
 
     Returns
     -------
@@ -372,12 +403,13 @@ def write_report(chat_or_summary: Any, path: str | Path, **options: Any) -> Path
     if suffix not in SUFFIXES:
         raise SwchatError(f"cannot tell the report format from {path.name!r}: use a .html or .md file name")
     summary = chat_or_summary if isinstance(chat_or_summary, Summary) else build_summary(chat_or_summary, **options)
+    brief = _brief(summary, options.get("brief"))
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix in (".html", ".htm"):
-        path.write_text(render_html(summary), encoding="utf-8")
+        path.write_text(render_html(summary, brief=brief), encoding="utf-8")
         return path
     images: dict[str, str] = {}
-    figures = summary.figures()
+    figures = [] if brief else summary.figures()
     if figures:
         folder = path.with_name(path.stem + "_files")
         folder.mkdir(exist_ok=True)
@@ -385,5 +417,5 @@ def write_report(chat_or_summary: Any, path: str | Path, **options: Any) -> Path
             target = folder / f"{figure.name}.png"
             target.write_bytes(figure.png)
             images[figure.name] = f"{folder.name}/{target.name}"
-    path.write_text(render_markdown(summary, images=images), encoding="utf-8")
+    path.write_text(render_markdown(summary, images=images, brief=brief), encoding="utf-8")
     return path

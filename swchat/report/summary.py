@@ -71,10 +71,13 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "CITATIONS",
     "EDGE_RULES",
+    "MEANINGS",
     "Community",
     "Contributor",
     "Conversation",
     "Figure",
+    "Highlights",
+    "Measure",
     "Methods",
     "Metric",
     "NetworkSection",
@@ -84,6 +87,8 @@ __all__ = [
     "Question",
     "Summary",
     "build_summary",
+    "expand_links",
+    "highlight_sentences",
 ]
 
 #: The edge rules every network statement rests on (DESIGN.md).
@@ -117,6 +122,17 @@ CITATIONS = {
 }
 
 
+#: What each headline number means, in a line a host can read.
+MEANINGS = {
+    "posts": "everything posted with the tag, replies in its threads and retweets included",
+    "participants": "accounts that posted at least once",
+    "newcomers": "accounts taking part for the first time (in this archive)",
+    "replies": "posts answering another post",
+    "retweets": "reposts of someone else's post",
+    "reach": "each post's author's followers, added up: who could have seen the posts, never views",
+}
+
+
 def _have(name: str) -> bool:
     """Whether the analysis module ``swchat.<name>`` is installed."""
     return importlib.util.find_spec(f"swchat.{name}") is not None
@@ -134,6 +150,7 @@ class Metric:
     value: int | float | None
     previous: int | float | None = None
     note: str | None = None
+    meaning: str | None = None
 
     @property
     def change(self) -> int | float | None:
@@ -206,6 +223,7 @@ class Contributor:
     retweets: int | None = None
     received: int | None = None
     newcomer: bool = False
+    likes: int | None = None
 
 
 @dataclass
@@ -219,6 +237,35 @@ class Conversation:
     minutes: float | None
     virality: float | None
     complete: bool = True
+    branch_of: str | None = None
+
+
+@dataclass
+class Measure:
+    """One research measure with what it means (the "For researchers" section).
+
+    ``style`` says how to show ``value``: ``"count"``, ``"decimal"`` (``digits`` places),
+    ``"share"`` (a fraction shown as a percentage) or ``"text"`` (as it is).
+    """
+
+    key: str
+    label: str
+    value: int | float | str | None
+    meaning: str
+    style: str = "decimal"
+    digits: int = 2
+
+
+@dataclass
+class Highlights:
+    """What a host pastes into a thank-you post: two sentences made from the numbers, the
+    posts people engaged with most, and the newcomers to welcome back."""
+
+    sentences: list[str] = field(default_factory=list)
+    top_posts: list[PostRef] = field(default_factory=list)
+    newcomers: list[str] = field(default_factory=list)
+    not_welcomed: list[str] = field(default_factory=list)
+    more_newcomers: int = 0
 
 
 @dataclass
@@ -249,6 +296,9 @@ class NetworkSection:
     communities: list[Community] = field(default_factory=list)
     brokers: list[tuple[str, int]] = field(default_factory=list)
     figure: Figure | None = None
+    groups: int | None = None
+    on_their_own: int | None = None
+    talked_to: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -286,7 +336,9 @@ class Methods:
 class Summary:
     """Everything a post-chat report shows (see :func:`build_summary`).
 
-    Sections whose analysis is unavailable are ``None``; lists may be empty.
+    Sections whose analysis is unavailable are ``None``; lists may be empty. A ``brief``
+    summary (``build_summary(brief=True)``) holds the headline, the highlights and the
+    questions only, and renders as those alone.
     """
 
     title: str
@@ -310,6 +362,9 @@ class Summary:
     links: list[tuple[str, int]] | None = None
     methods: Methods = field(default_factory=Methods)
     privacy: dict[str, Any] = field(default_factory=dict)
+    highlights: Highlights | None = None
+    research: list[Measure] = field(default_factory=list)
+    brief: bool = False
 
     def figures(self) -> list[Figure]:
         """The figures of the summary, in report order."""
@@ -398,6 +453,122 @@ def _str(value: Any) -> str | None:
     return str(value)
 
 
+_SHORT_LINK = re.compile(r"https?://t\.co/[A-Za-z0-9]+", re.IGNORECASE)
+_WEB_URL = re.compile(r"https?://[^\s<>\"'`\\]+", re.IGNORECASE)
+
+
+def expand_links(text: str | None, urls: Any) -> str | None:
+    """A post's text with X's ``t.co`` short links replaced by the addresses they lead to.
+
+    The canonical ``urls`` column holds each post's links expanded (the X readers keep a URL
+    entity's ``unwound_url`` or ``expanded_url``), in the order of the text, each once, media
+    links left out; the text keeps the short links. They are matched in order, and only when
+    the text holds exactly as many distinct short links as ``urls`` has web addresses — else
+    the text is returned unchanged, as it is when a publishing policy removed links.
+
+    Examples
+    --------
+    >>> expand_links("Yes! https://t.co/abc", ["https://twitter.com/ann/status/1"])
+    'Yes! https://twitter.com/ann/status/1'
+    >>> expand_links("two https://t.co/a https://t.co/b", ["https://example.org/"])
+    'two https://t.co/a https://t.co/b'
+    """
+    if not text or "t.co/" not in text.lower():
+        return text
+    if urls is None or isinstance(urls, str) or not hasattr(urls, "__iter__"):
+        return text
+    targets = [str(u) for u in urls if isinstance(u, str) and _WEB_URL.fullmatch(u) and not _SHORT_LINK.fullmatch(u)]
+    short = list(dict.fromkeys(_SHORT_LINK.findall(text)))
+    if not short or len(short) != len(targets) or len(targets) != len(list(urls)):
+        return text
+    mapping = dict(zip(short, targets, strict=True))
+    return _SHORT_LINK.sub(lambda m: mapping.get(m.group(0), m.group(0)), text)
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def _and(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def highlight_sentences(
+    *,
+    participants: int,
+    posts: int,
+    hashtag: str | None = None,
+    date: str | None = None,
+    minutes: float | None = None,
+    newcomers: int | None = None,
+    previous_participants: int | None = None,
+    busiest: tuple[str, str | None, int, int] | None = None,
+    talked_to: list[str] | None = None,
+) -> list[str]:
+    """The two sentences of a report's highlights, made from its numbers.
+
+    Parameters
+    ----------
+    participants, posts : int
+        The session's participants and posts.
+    hashtag : str, optional
+        The chat's hashtag (without ``#``).
+    date : str, optional
+        The session's date as the report shows it (``Wednesday 11 November 2026``).
+    minutes : float, optional
+        From the first post to the last.
+    newcomers : int, optional
+        First-time participants (``None`` when unknown).
+    previous_participants : int, optional
+        The participants of the previous session.
+    busiest : tuple, optional
+        ``(label, text, posts, participants)`` of the question that drew the most posts.
+    talked_to : list of str, optional
+        Handles of the participants who received the most replies and mentions (hosts left out).
+
+    Returns
+    -------
+    list of str
+        Two sentences (one when there is neither a question nor anyone talked to).
+
+    Examples
+    --------
+    >>> for sentence in highlight_sentences(
+    ...         participants=12, posts=40, hashtag="SWChat", date="Wednesday 2 September 2026", minutes=58,
+    ...         newcomers=3, previous_participants=10, busiest=("Q2", "What helps?", 15, 9),
+    ...         talked_to=["ann", "bob"]):
+    ...     print(sentence)
+    12 people took part in #SWChat on Wednesday 2 September 2026 (10 last time), 3 of them for the first time, and posted 40 times over 58 minutes.
+    Q2, “What helps?”, drew the most posts (15, from 9 people), and @ann and @bob received the most replies and mentions.
+    """
+    first = _plural(participants, "person", "people") + " took part"
+    if hashtag:
+        first += f" in #{hashtag}"
+    if date:
+        first += f" on {date}"
+    if previous_participants is not None:
+        first += f" ({previous_participants:,} last time)"
+    if newcomers:
+        first += f", {newcomers:,} of them for the first time,"
+    first += " and posted " + ("once" if posts == 1 else f"{posts:,} times")
+    if minutes is not None and minutes >= 1:
+        first += f" over {round(minutes):,} minutes"
+    sentences = [first + "."]
+    people = [h if h.startswith("@") else "@" + h for h in (talked_to or [])]
+    received = f"{_and(people)} received the most replies and mentions"
+    if busiest is not None:
+        label, text, n, who = busiest
+        second = f"{label}, “{text}”," if text else label
+        second += f" drew the most posts ({n:,}, from {_plural(who, 'person', 'people')})"
+        sentences.append(second + (f", and {received}." if people else "."))
+    elif people:
+        sentences.append(received[0].upper() + received[1:] + ".")
+    return sentences
+
+
 class _Engagement:
     """Replies, likes and reposts received by each post: the counts as of collection, or (when
     larger) what the chat itself shows (replies and retweets of it in the selection)."""
@@ -435,7 +606,8 @@ class _Engagement:
         likes = _int(row.get("like_count"))
         return PostRef(
             author=_str(row.get("author_handle")), name=_str(row.get("author_name")),
-            text=_str(row.get("text")) or "", time=_local(row.get("created_at"), zone) or "",
+            text=expand_links(_str(row.get("text")), row.get("urls")) or "",
+            time=_local(row.get("created_at"), zone) or "",
             url=_str(row.get("url")), likes=likes, reposts=reposts, replies=replies,
             engagement=likes + reposts + replies, post_id=pid,
         )
@@ -579,21 +751,55 @@ def _timeline(growth: Growth, tz: str, png: bytes) -> Figure:
 _LABEL = re.compile(r"^[^\w#@]*(?:Q|Question)\s*[.#]?\s*\d{1,2}\s*(?:[:.)\]\-–—]|\ufe0f?\u20e3)?\s*", re.IGNORECASE)
 
 
-def _question_text(text: str | None) -> str | None:
-    """The question without its leading ``Q1:`` label (the report shows the label apart)."""
+def _question_text(text: str | None, hashtag: str | None = None) -> str | None:
+    """The question without its leading ``Q1:`` label (the report shows the label apart) and
+    without the chat's hashtag at its end (``… in practice? #SWChat``).
+
+    Examples
+    --------
+    >>> _question_text("Q1) What helps? #SWChat #swchat", "SWChat")
+    'What helps?'
+    """
     if not text:
         return text
-    stripped = _LABEL.sub("", text, count=1).strip()
-    return stripped or text
+    stripped = _LABEL.sub("", text, count=1).strip() or text
+    if hashtag:
+        tag = re.escape(hashtag.lstrip("#"))
+        tail = re.compile(rf"(?:\s*#{tag}(?![\w]))+[\s.!]*$", re.IGNORECASE)
+        stripped = tail.sub("", stripped).strip() or stripped
+    return stripped
 
 
-def _questions(chat: Chat, zone: Any, themes: Any, engagement: _Engagement, top: int) -> list[Question] | None:
-    """One entry per host question (:func:`swchat.questions.question_table`)."""
+def _question_rows(chat: Chat) -> pd.DataFrame | None:
+    """The chat's questions (:func:`swchat.questions.question_table`), None when the module is missing."""
     if not _have("questions"):
         return None
     from ..questions import question_table
 
-    table = question_table(chat)
+    return question_table(chat)
+
+
+def _hosts(chat: Chat, table: pd.DataFrame | None) -> tuple[set[str], set[str]]:
+    """The hosts' account ids (the session's) and lower-cased handles (the questions')."""
+    ids = {str(a) for a in chat.meta.get("hosts") or []}
+    handles = set() if table is None else {str(h).lower() for h in table["host"].dropna()}
+    return ids, handles
+
+
+def _by_host(posts: pd.DataFrame, hosts: tuple[set[str], set[str]]) -> Any:
+    """Which of the posts the hosts made."""
+    ids, handles = hosts
+    return (posts["author_id"].astype(str).isin(ids)
+            | posts["author_handle"].astype(str).str.lower().isin(handles)).to_numpy(bool)
+
+
+def _questions(chat: Chat, zone: Any, themes: Any, engagement: _Engagement, top: int,
+               table: pd.DataFrame | None) -> list[Question] | None:
+    """One entry per host question (:func:`swchat.questions.question_table`); its answers are
+    the posts that answer it (labelled ``A<k>``, or replying to the question), not the side
+    conversations under them."""
+    if table is None:
+        return None
     if table.empty:
         return []
     own = chat.own_posts.drop_duplicates("post_id").set_index(chat.own_posts["post_id"].drop_duplicates()
@@ -603,14 +809,14 @@ def _questions(chat: Chat, zone: Any, themes: Any, engagement: _Engagement, top:
     found = []
     for row in table.to_dict("records"):
         qid = _str(row.get("post_id"))
-        ids = [str(p) for p in row.get("post_ids") or [] if str(p) != qid and str(p) in own.index]
+        ids = [str(p) for p in row.get("answer_ids") or [] if str(p) != qid and str(p) in own.index]
         candidates = own.loc[ids]
         candidates = candidates[(candidates["kind"].astype(str) != "retweet")
                                 & ~candidates["author_handle"].astype(str).str.lower().isin(hosts)]
         refs = engagement.top(candidates, zone, top)
         label = str(row.get("segment"))
         found.append(Question(
-            label=label, text=_question_text(_str(row.get("text"))), time=_local(row.get("time"), zone),
+            label=label, text=_question_text(_str(row.get("text")), chat.hashtag), time=_local(row.get("time"), zone),
             host=_str(row.get("host")), posts=_int(row.get("posts")), participants=_int(row.get("participants")),
             terms=[str(t[0]) for t in terms.get(label, [])[:6]],
             answers=[r for r in refs[:top] if r.engagement > 0] or refs[:min(top, 2)],
@@ -633,28 +839,77 @@ def _contributors(chat: Chat, top: int, newcomers: set[str],
     own = chat.own_posts
     names.update({(p, str(a)): _str(n) for p, a, n in zip(own["platform"], own["author_id"], own["author_name"],
                                                           strict=True) if _str(n)})
+    # likes their own posts got (as of collection; a retweet's count is the original's, left out)
+    written = own[own["kind"].astype(str) != "retweet"]
+    likes = (written["like_count"].fillna(0).astype("int64")
+             .groupby([written["platform"].astype(str), written["author_id"].astype(str)]).sum().to_dict())
     found = []
     for row in table.to_dict("records"):
         handle = _str(row.get("handle")) or str(row.get("author_id"))
+        key = (str(row.get("platform")), str(row.get("author_id")))
         found.append(Contributor(
             handle=handle, name=names.get((row.get("platform"), str(row.get("author_id")))),
             posts=_int(row["posts"]), replies=_int(row["replies"]), retweets=_int(row["retweets"]),
             received=_int(row["replies_received"]) + _int(row["retweets_received"])
             + _int(row.get("mentions_received")),
-            newcomer=handle.lower() in newcomers,
+            newcomer=handle.lower() in newcomers, likes=int(likes.get(key, 0)),
         ))
     return found
 
 
-def _conversations(chat: Chat, zone: Any, engagement: _Engagement, top: int) -> list[Conversation] | None:
+#: The fewest posts of a conversation that "took off": a post and two replies.
+CONVERSATION_MIN_POSTS = 3
+
+
+def _conversations(chat: Chat, zone: Any, engagement: _Engagement, top: int,
+                   questions: pd.DataFrame | None = None,
+                   hosts: tuple[set[str], set[str]] = (set(), set())) -> list[Conversation] | None:
+    """The conversations that took off apart from the questions' own threads: the reply trees
+    participants started, and the branches that grew under an answer to a question.
+
+    Every reply to a question post is cut from it (and so starts a tree of its own, marked as
+    a branch of that question, as is a tree that starts with an answer labelled ``A<k>``): the
+    question threads themselves, shown question by question, are not repeated; nor are the
+    trees the hosts started. Largest first
+    (:func:`swchat.threads.thread_table`), at least :data:`CONVERSATION_MIN_POSTS` posts from
+    two people or more.
+    """
     if not _have("threads"):
         return None
+    import numpy as np
+
     from ..threads import thread_table
 
-    table = thread_table(chat.posts, min_size=2)
-    posts = chat.posts.sort_values("is_context", kind="stable")  # own rows win over context rows
-    posts = posts.drop_duplicates("post_id", keep="first")
-    by_id = posts.set_index(posts["post_id"].astype(str))
+    posts = chat.posts
+    labels: dict[str, str] = {}
+    if questions is not None and len(questions):
+        labels = {str(q): str(label) for q, label in zip(questions["post_id"], questions["segment"], strict=True)
+                  if _str(q) is not None}
+    branch: dict[str, str] = {}
+    if questions is not None and labels and "answer_ids" in questions:  # an answer posted on its own grew from it too
+        branch = {str(a): str(label) for ids, label in zip(questions["answer_ids"], questions["segment"], strict=True)
+                  for a in (ids if isinstance(ids, list) else [])}
+    if labels:
+        parent = posts["reply_to_post_id"].astype(object)
+        retweets = posts[(posts["kind"].astype(str) == "retweet") & posts["retweeted_post_id"].notna()]
+        if len(retweets):  # a reply to a retweet of a question replies to the question
+            via = dict(zip(retweets["post_id"].astype(str), retweets["retweeted_post_id"].astype(str), strict=True))
+            parent = parent.map(lambda p: via.get(str(p), p) if _str(p) is not None else p)
+        to_question = parent.map(lambda p: _str(p) is not None and str(p) in labels).to_numpy(bool)
+        branch.update({str(i): labels[str(p)] for i, p in zip(posts["post_id"][to_question], parent[to_question],
+                                                               strict=True)})
+        posts = posts.assign(reply_to_post_id=posts["reply_to_post_id"].where(~to_question, None))
+    table = thread_table(posts, min_size=CONVERSATION_MIN_POSTS)
+    table = table[(table["participants"] >= 2) & ~table["root"].astype(str).isin(labels)]
+    rows = posts.sort_values("is_context", kind="stable")  # own rows win over context rows
+    rows = rows.drop_duplicates("post_id", keep="first")
+    by_id = rows.set_index(rows["post_id"].astype(str))
+    if len(table):
+        present = table["root"].astype(str).isin(by_id.index).to_numpy(bool)
+        hosted = np.zeros(len(table), dtype=bool)
+        if present.any():
+            hosted[present] = _by_host(by_id.loc[table["root"].astype(str)[present]], hosts)
+        table = table[~hosted]
     found = []
     for row in table.head(top).to_dict("records"):
         root = str(row["root"])
@@ -667,7 +922,7 @@ def _conversations(chat: Chat, zone: Any, engagement: _Engagement, top: int) -> 
             opening=opening, size=_int(row["size"]), depth=_int(row["depth"]),
             participants=_int(row["participants"]), minutes=minutes,
             virality=float(row["virality"]) if _str(row.get("virality")) is not None else None,
-            complete=bool(row.get("complete", True)),
+            complete=bool(row.get("complete", True)), branch_of=branch.get(root),
         ))
     return found
 
@@ -711,35 +966,89 @@ def _draw(H: nx.DiGraph, path: Path, title: str) -> None:
     draw_network(H, path, top_labels=12, color_by="group", title=title)
 
 
-def _network(chat: Chat, G: nx.DiGraph | None, top: int) -> NetworkSection | None:
-    """The network section's numbers, communities and brokers (:mod:`swchat.network`); its
-    picture is drawn apart (:func:`_draw`, :func:`_network_figure`)."""
+def _network(chat: Chat, G: nx.DiGraph | None, top: int) -> tuple[NetworkSection | None, dict[str, Any]]:
+    """The network section's numbers, communities and brokers (:mod:`swchat.network`), and the
+    graph table (:func:`swchat.network.graph_metrics`) for the researchers' section; its
+    picture is drawn apart (:func:`_draw`, :func:`_network_figure`).
+
+    Communities are counted and numbered as everywhere (:mod:`swchat.network.grouping`):
+    groups of at least two accounts, numbered from 1, largest first; accounts alone in their
+    group are counted apart ("on their own")."""
     if G is None:
-        return None
+        return None, {}
     from ..network import chat_communities, graph_metrics, network_shape
 
-    metrics = graph_metrics(G)
-    shape = network_shape(G)
     # chat_network's defaults: all kinds, Louvain; the report lists the six largest groups
     groups = chat_communities(chat, top=top, graph=G, limit=6)
+    metrics = graph_metrics(G)
+    shape = network_shape(G)
     communities = []
     for c in groups.communities:
         accounts = [a["handle"] or a["id"] for a in c.top_accounts[:5]]
         communities.append(Community(
-            label=f"Group {int(c.id) + 1}", size=int(c.size), accounts=[str(a) for a in accounts],
+            label=f"Group {c.number}", size=int(c.size), accounts=[str(a) for a in accounts],
             hashtags=[str(t) for t, _n in c.top_hashtags[:5]], terms=[str(w) for w, _n in c.top_words[:6]],
         ))
     brokers = [(str(b.get("handle") or b.get("id")), _int(b.get("neighbour_communities")))
                for b in groups.brokers[:top]]
+    received = sorted(((str(G.nodes[v].get("handle") or v), _int(w)) for v, w in G.in_degree(weight="weight")
+                       if w), key=lambda hw: (-hw[1], hw[0].lower()))
     kind = shape.get("shape")
-    return NetworkSection(
+    metrics["shape_reason"] = shape.get("reason")
+    section = NetworkSection(
         accounts=G.number_of_nodes(), connections=G.number_of_edges(), interactions=_int(metrics.get("total_edges")),
         density=metrics.get("density"), modularity=groups.modularity,
         components=metrics.get("connected_components"),
         reciprocity=metrics.get("reciprocated_vertex_pair_ratio"),
         shape=kind, shape_note=SHAPE_NOTES.get(kind) if kind else None, shape_reason=shape.get("reason"),
         communities=communities, brokers=brokers, figure=None,
+        groups=groups.count, on_their_own=groups.singletons, talked_to=received[:max(top * 2, 10)],
     )
+    return section, metrics
+
+
+def _research(metrics: dict[str, Any], network: NetworkSection | None,
+              conversations: list[Conversation] | None) -> list[Measure]:
+    """The research measures of the "For researchers" section, each with what it means."""
+    found: list[Measure] = []
+
+    def add(key: str, label: str, value: Any, meaning: str, style: str = "decimal", digits: int = 2) -> None:
+        if value is not None and _str(value) is not None:
+            found.append(Measure(key, label, value, meaning, style, digits))
+
+    if network is not None:
+        add("interactions", "Interactions (total edges)", metrics.get("total_edges"),
+            "every reply, mention, retweet and quote between two accounts, each counted (a connection "
+            "between the same two accounts can hold several).", "count")
+        add("components", "Connected parts (weak components)", metrics.get("connected_components"),
+            "pieces of the network with no line between them; an account nobody connected with is a "
+            "piece of its own.", "count")
+        add("density", "Density", metrics.get("density"),
+            "the share of all possible one-way connections between the accounts that happened "
+            "(0: none, 1: everyone with everyone).", digits=3)
+        add("modularity", "Modularity (Newman)", network.modularity,
+            "how clearly the accounts split into the groups above: near 0 one crowd, above about 0.4 "
+            "distinct groups.")
+        add("reciprocity", "Reciprocated pairs", metrics.get("reciprocated_vertex_pair_ratio"),
+            "of the pairs of connected accounts, the share in which both reached out to the other.", "share")
+        add("in_centralisation", "In-degree centralisation (Freeman)", metrics.get("in_degree_centralization"),
+            "how much the attention went to one account: 0 spread evenly, 1 everyone reached out to the same "
+            "account.")
+        add("out_centralisation", "Out-degree centralisation (Freeman)", metrics.get("out_degree_centralization"),
+            "how much the reaching out came from one account: 0 everyone about equally, 1 one account reached "
+            "out to everyone.")
+        add("diameter", "Diameter of the largest part", metrics.get("diameter"),
+            "the longest chain of contacts, in steps, needed to link two accounts of the largest connected "
+            "part.", "count")
+        add("geodesic", "Mean distance in the largest part", metrics.get("mean_geodesic_distance"),
+            "how many steps link two accounts of the largest connected part, on average.")
+    values = [(i, c.virality) for i, c in enumerate(conversations or [], 1) if c.virality is not None]
+    if values:
+        add("virality", "Structural virality of the conversations above (Goel et al. 2016)",
+            " · ".join(f"{i}: {v:.2f}" for i, v in values),
+            "the mean number of replies between two posts of a conversation: under 2 for many answers to "
+            "one post, higher for a long back-and-forth.", "text")
+    return found
 
 
 def _network_figure(G: nx.DiGraph, png: bytes, groups: int) -> Figure:
@@ -850,6 +1159,7 @@ def build_summary(
     top: int = 5,
     figures: bool = True,
     title: str | None = None,
+    brief: bool = False,
 ) -> Summary:
     """Compute the post-chat summary of a chat (usually one session).
 
@@ -875,6 +1185,9 @@ def build_summary(
         Draw the figures (switch off for speed when only numbers are needed).
     title : str, optional
         The report's title (default: the hashtag and the date).
+    brief : bool
+        Only the headline, the highlights and the questions (what ``swchat report --brief``
+        writes: a page or two to publish); the other sections are ``None`` and not computed.
 
     Returns
     -------
@@ -905,24 +1218,58 @@ def build_summary(
     with tempfile.TemporaryDirectory(prefix="swchat-report-") as workdir:
         # the network picture takes longest: it is drawn (in a second process, where a CPU is
         # free) while the other sections are computed
-        if figures and _have("figures"):  # imported once, here, for both drawing processes
+        if figures and not brief and _have("figures"):  # imported once, here, for both drawing processes
             import matplotlib.backends.backend_agg
             import matplotlib.figure  # noqa: F401
-        graph = _network_graph(chat)
+        graph = None if brief else _network_graph(chat)
         picture = Path(workdir) / "network.png"
         drawing = title_of_picture = None
         if figures and graph is not None and graph.number_of_edges():
             title_of_picture = (f"Who talked to whom: {graph.number_of_nodes():,} accounts, "
                                 f"{graph.number_of_edges():,} connections")
             drawing = Background(_draw, _drawable(graph), picture, title_of_picture)
-        return _summary(chat, policy, previous, zone, tz, top, figures, title, start, end, date, counts, engagement,
-                        graph, drawing, picture, title_of_picture)
+        return _summary(chat, policy, previous, zone, tz, top, figures and not brief, title, start, end, date,
+                        counts, engagement, graph, drawing, picture, title_of_picture, brief)
+
+
+def _highlights(chat: Chat, zone: Any, engagement: _Engagement, counts: dict[str, Any], date: str | None,
+                minutes: float | None, newcomers: NewcomerSection | None, previous: int | None,
+                questions: list[Question] | None, table: pd.DataFrame | None,
+                hosts: tuple[set[str], set[str]], activity: pd.DataFrame | None) -> Highlights:
+    """The highlights: :func:`highlight_sentences`, the three posts by participants (not the
+    hosts, not retweets) engaged with most, and the newcomers to welcome back."""
+    busiest = None
+    if questions:
+        q = max(questions, key=lambda q: q.posts)  # the first of equals: the earliest
+        busiest = (q.label, q.text, q.posts, q.participants)
+    talked_to: list[str] = []
+    if activity is not None and len(activity):
+        got = activity["replies_received"].fillna(0) + activity["mentions_received"].fillna(0)
+        ranked = activity.assign(_got=got.to_numpy(), _host=_by_host(
+            activity.rename(columns={"handle": "author_handle"}), hosts))
+        ranked = ranked[(ranked["_got"] > 0) & ~ranked["_host"]]
+        ranked = ranked.assign(_h=ranked["handle"].astype(str).str.lower()).sort_values(
+            ["_got", "_h"], ascending=[False, True], kind="stable")
+        talked_to = [str(h) for h in ranked["handle"].head(3) if _str(h) is not None]
+    sentences = highlight_sentences(
+        participants=counts["participants"], posts=counts["posts"], hashtag=chat.hashtag, date=date,
+        minutes=minutes, newcomers=newcomers.count if newcomers is not None else None,
+        previous_participants=previous, busiest=busiest, talked_to=talked_to)
+    own = chat.own_posts.drop_duplicates("post_id")
+    asked = set() if table is None else {str(q) for q in table["post_id"].dropna()}
+    candidates = own[(own["kind"].astype(str) != "retweet") & ~_by_host(own, hosts)
+                     & ~own["post_id"].astype(str).isin(asked)]
+    top_posts = [p for p in engagement.top(candidates, zone, 3) if p.engagement > 0]
+    people = newcomers.people if newcomers is not None else []
+    return Highlights(sentences=sentences, top_posts=top_posts, newcomers=[p.handle for p in people],
+                      not_welcomed=[p.handle for p in people if not p.welcomed_by],
+                      more_newcomers=max(newcomers.count - len(people), 0) if newcomers is not None else 0)
 
 
 def _summary(chat: Chat, policy: Any, previous: Any, zone: Any, tz: str, top: int, figures: bool, title: str | None,
              start: Any, end: Any, date: str | None, counts: dict[str, Any], engagement: _Engagement,
              graph: nx.DiGraph | None, drawing: Background | None, picture: Path, title_of_picture: str | None,
-             ) -> Summary:
+             brief: bool = False) -> Summary:
     """The rest of :func:`build_summary`, while the network picture is drawn."""
     # the previous session: from the (protected) history, so the comparison is like for like
     prev_counts: dict[str, Any] = {}
@@ -955,15 +1302,16 @@ def _summary(chat: Chat, policy: Any, previous: Any, zone: Any, tz: str, top: in
     newcomer_handles = {str(h).lower() for h in arrived["handle"]} if arrived is not None else set()
     this_counts = _history_counts(chat, chat.session_id) if newcomers is not None else None
 
+    def metric(key: str, label: str, value: Any) -> Metric:
+        return Metric(key, label, value, prev_counts.get(key), meaning=MEANINGS[key])
+
     headline = [
-        Metric("posts", "Posts", counts["posts"], prev_counts.get("posts")),
-        Metric("participants", "Participants", counts["participants"], prev_counts.get("participants")),
-        Metric("newcomers", "Newcomers", this_counts["newcomers"] if this_counts else None,
-               prev_counts.get("newcomers")),
-        Metric("replies", "Replies", counts["replies"], prev_counts.get("replies")),
-        Metric("retweets", "Retweets", counts["retweets"], prev_counts.get("retweets")),
-        Metric("reach", "Potential reach", counts["reach"], prev_counts.get("reach"),
-               note="each post's author's followers, added up: who could have seen the posts, never views"),
+        metric("posts", "Posts", counts["posts"]),
+        metric("participants", "Participants", counts["participants"]),
+        metric("newcomers", "Newcomers", this_counts["newcomers"] if this_counts else None),
+        metric("replies", "Replies", counts["replies"]),
+        metric("retweets", "Retweets", counts["retweets"]),
+        metric("reach", "Potential reach", counts["reach"]),
     ]
 
     themes = None
@@ -972,26 +1320,33 @@ def _summary(chat: Chat, policy: Any, previous: Any, zone: Any, tz: str, top: in
 
         themes = chat_themes(chat, n=10)
 
-    questions = _questions(chat, zone, themes, engagement, top)
-    contributors = _contributors(chat, top * 2, newcomer_handles, activity)
-    conversations = _conversations(chat, zone, engagement, top)
-    timeline = None
-    if timing is not None and timing_drawing is not None:
-        if not timing_drawing.wait():  # the other process failed: draw here (an error shows as usual)
-            _draw_timeline(timing, timeline_png)
-        timeline = _timeline(timing, tz, timeline_png.read_bytes())
-    network = _network(chat, graph, top)
-    if network is not None and drawing is not None and graph is not None and title_of_picture is not None:
-        if not drawing.wait():
-            _draw(_drawable(graph), picture, title_of_picture)
-        network.figure = _network_figure(graph, picture.read_bytes(), len(network.communities))
+    table = _question_rows(chat)
+    hosts = _hosts(chat, table)
+    questions = _questions(chat, zone, themes, engagement, top, table)
+    minutes = (end - start).total_seconds() / 60 if start is not None and end is not None else None
+    highlights = _highlights(chat, zone, engagement, counts, date, minutes, newcomers,
+                             prev_counts.get("participants"), questions, table, hosts, activity)
+    contributors = conversations = timeline = network = None
+    metrics: dict[str, Any] = {}
+    if not brief:
+        contributors = _contributors(chat, top * 2, newcomer_handles, activity)
+        conversations = _conversations(chat, zone, engagement, top, table, hosts)
+        if timing is not None and timing_drawing is not None:
+            if not timing_drawing.wait():  # the other process failed: draw here (an error shows as usual)
+                _draw_timeline(timing, timeline_png)
+            timeline = _timeline(timing, tz, timeline_png.read_bytes())
+        network, metrics = _network(chat, graph, top)
+        if network is not None and drawing is not None and graph is not None and title_of_picture is not None:
+            if not drawing.wait():
+                _draw(_drawable(graph), picture, title_of_picture)
+            network.figure = _network_figure(graph, picture.read_bytes(), network.groups or 0)
 
     sections = {
-        "timeline": timeline is not None or not figures,
+        "timeline": timeline is not None or not figures or brief,
         "questions": questions is not None,
-        "contributors": contributors is not None,
-        "threads": conversations is not None,
-        "network": network is not None,
+        "contributors": contributors is not None or brief,
+        "threads": conversations is not None or brief,
+        "network": network is not None or brief,
         "newcomers": newcomers is not None,
         "themes": themes is not None,
     }
@@ -1016,8 +1371,11 @@ def _summary(chat: Chat, policy: Any, previous: Any, zone: Any, tz: str, top: in
         conversations=conversations,
         network=network,
         newcomers=newcomers,
-        hashtags=[(str(t), int(c)) for t, c in themes.hashtags[:top * 2]] if themes else None,
-        links=[(str(u), int(c)) for u, c in themes.links[:top * 2]] if themes else None,
+        hashtags=[(str(t), int(c)) for t, c in themes.hashtags[:top * 2]] if themes and not brief else None,
+        links=[(str(u), int(c)) for u, c in themes.links[:top * 2]] if themes and not brief else None,
         methods=_methods(chat, counts, privacy, sections),
         privacy=privacy,
+        highlights=highlights,
+        research=[] if brief else _research(metrics, network, conversations),
+        brief=brief,
     )

@@ -39,6 +39,7 @@ BASE: dict[str, list[str]] = {
     "growth": ["--archive", "{db}", "--session", SESSION],
     "community": ["--archive", "{db}", "--hashtag", "SWChat"],
     "report": ["--archive", "{db}", "--session", SESSION, "-o", "{tmp}/report.html"],
+    "site": ["{tmp}/site", "--archive", "{db}", "--hashtag", "SWChat"],
     "export": ["--archive", "{db}", "--session", SESSION, "--tables", "posts", "-o", "{tmp}/export"],
     "optout add": ["nobody_here", "--archive", "{db}", "--reason", "asked"],
     "optout remove": ["nobody_here", "--archive", "{db}"],
@@ -49,6 +50,9 @@ BASE: dict[str, list[str]] = {
     # a local stand-in server (tests/mastodon_stub.py, one post): works offline
     "collect mastodon": ["--server", "{mastodon}", "--tag", "SWChat", "--out", "{tmp}/collected",
                          "--archive", "{tmp}/collected.db"],
+    # a local stand-in AppView (tests/bluesky_stub.py, one post), asked anonymously
+    "collect bluesky": ["--service", "{bluesky}", "--tag", "SWChat", "--out", "{tmp}/collected",
+                        "--archive", "{tmp}/collected.db"],
 }
 
 #: Bad values for text options whose format a callback checks (click's type cannot).
@@ -64,7 +68,7 @@ BAD_FORMATS: dict[str, list[str]] = {
 }
 
 #: Commands that make the archive when it is missing (the others refuse a missing archive).
-CREATING = ("ingest", "collect mastodon")
+CREATING = ("ingest", "collect mastodon", "collect bluesky")
 
 HUGE = str(10**30)
 WORD = "lots"
@@ -198,20 +202,25 @@ def db(sample_dir, tmp_path_factory):
 
 
 class _Values(dict):
-    """The placeholders' values; ``{mastodon}``, a local stub Mastodon server with one post, is
-    started only for the tests that use it and stopped after them (a server thread left running
-    would keep later tests from forking)."""
+    """The placeholders' values; ``{mastodon}`` and ``{bluesky}``, local stub servers with one
+    post, are started only for the tests that use them and stopped after them (a server thread
+    left running would keep later tests from forking)."""
 
     def __init__(self, request: pytest.FixtureRequest, **values: str) -> None:
         super().__init__(values)
         self.request = request
 
     def __missing__(self, key: str) -> str:
-        if key != "mastodon":
-            raise KeyError(key)
-        from mastodon_stub import StubServer, status
+        if key == "mastodon":
+            from mastodon_stub import StubServer, status
 
-        server = StubServer([status(1)])
+            server = StubServer([status(1)])
+        elif key == "bluesky":
+            import bluesky_stub
+
+            server = bluesky_stub.StubServer([bluesky_stub.post(1)])
+        else:
+            raise KeyError(key)
         self.request.addfinalizer(server.close)
         self[key] = server.url
         return server.url
@@ -219,14 +228,16 @@ class _Values(dict):
 
 @pytest.fixture
 def fill(db, sample_dir, tmp_path, monkeypatch, request):
-    """Fill in {db}, {tmp}, {sample} and {mastodon}; run in the test's folder, with a file and an
-    empty folder in it."""
+    """Fill in {db}, {tmp}, {sample}, {mastodon} and {bluesky}; run in the test's folder, with a
+    file and an empty folder in it."""
     (tmp_path / "a-file.txt").write_text("not an export\n")
     (tmp_path / "accounts.txt").write_text("@nobody_here\n")
     (tmp_path / "empty-folder").mkdir()
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SWCHAT_ARCHIVE", raising=False)
     monkeypatch.setenv("SWCHAT_NO_PROGRESS", "1")
+    monkeypatch.delenv("BSKY_HANDLE", raising=False)
+    monkeypatch.delenv("BSKY_APP_PASSWORD", raising=False)
     values = _Values(request, db=str(db), tmp=str(tmp_path), sample=str(sample_dir / "swchat-v2.jsonl"))
     return lambda text: text.format_map(values)
 

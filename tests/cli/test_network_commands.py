@@ -98,7 +98,8 @@ def test_communities_text_and_json(db, truth):
     assert doc["method"] == "cnm" and doc["communities"] and doc["modularity"] > 0
     assert {"top_accounts", "top_hashtags", "top_words", "top_word_pairs", "top_links"} <= set(doc["communities"][0])
     res = run("communities", "--archive", db, *selection)
-    assert res.exit_code == 0 and "community 0:" in res.stdout and "modularity" in res.stderr
+    assert res.exit_code == 0 and "community 1:" in res.stdout and "modularity" in res.stderr
+    assert "community 0:" not in res.stdout  # numbered from 1, as in the report and the picture legends
 
 
 def test_ego_picture(db, truth, tmp_path):

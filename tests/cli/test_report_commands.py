@@ -96,3 +96,59 @@ def test_handled_errors_exit_1_in_one_sentence(db, tmp_path, monkeypatch, args, 
 def test_bad_suffix_is_a_usage_error_before_any_work(db, tmp_path):
     res = run("report", "--archive", db, "--latest", "-o", tmp_path / "r.pdf")
     assert res.exit_code == 2 and ".html" in res.output and "Traceback" not in res.output
+
+
+def test_brief_writes_highlights_and_questions_only(db, tmp_path, truth):
+    session = truth["sessions"][-1]["id"]
+    out = tmp_path / "brief.html"
+    res = run("report", "--archive", db, "--session", session, "-o", out, "--tz", "Europe/London", "--brief")
+    assert res.exit_code == 0, res.output
+    html = out.read_text()
+    assert 'id="highlights"' in html and 'id="questions"' in html and "people took part" in html
+    assert 'id="network"' not in html and 'id="contributors"' not in html and 'id="research"' not in html
+    md = tmp_path / "brief.md"
+    assert run("report", "--archive", db, "--session", session, "-o", md, "--brief").exit_code == 0
+    text = md.read_text()
+    assert "## The chat in brief" in text and "## Question by question" in text and "## Methods" not in text
+
+
+def test_one_community_count_and_numbering_everywhere(db, tmp_path, truth):
+    """`communities`, the report, `network`'s graph table, `accounts` and the ego legend agree:
+    communities are groups of 2 or more accounts numbered from 1, lone accounts counted apart."""
+    import re
+
+    import matplotlib
+
+    session = truth["sessions"][-1]["id"]
+    res = run("communities", "--archive", db, "--session", session)
+    assert res.exit_code == 0, res.output
+    head = re.search(r"(\d+) communit(?:y|ies) of 2 or more accounts .*; (\d+) accounts? on their own", res.stderr)
+    assert head, res.stderr
+    groups, alone = map(int, head.groups())
+    numbers = [int(n) for n in re.findall(r"^community (\d+):", res.stdout, re.M)]
+    assert numbers == list(range(1, groups + 1))
+    first = re.search(r"^community 1:.*\n  accounts +(.+)$", res.stdout, re.M).group(1).split(", ")
+    # the report: the same count, "Group 1" is community 1 with the same central accounts
+    rep = run("report", "--archive", db, "--session", session, "-o", tmp_path / "r.md", "--json", "--no-compare")
+    network = json.loads(rep.stdout)["network"]
+    assert (network["groups"], network["on_their_own"]) == (groups, alone)
+    assert network["communities"][0]["label"] == "Group 1"
+    assert ["@" + a for a in network["communities"][0]["accounts"]] == first[:5]
+    text = (tmp_path / "r.md").read_text()
+    assert f"**{groups} groups**" in text and f"**{alone} on their own**" in text
+    # the network command's graph table
+    net = run("network", "--archive", db, "--session", session, "-o", tmp_path / "n.gexf")
+    assert re.search(rf"^communities +{groups}$", net.stderr, re.M), net.stderr
+    assert re.search(rf"^accounts on their own +{alone}$", net.stderr, re.M), net.stderr
+    # the accounts table names the community as `communities` lists it
+    acc = run("accounts", "--archive", db, "--session", session, "--top", "0")
+    rows = {line.split()[0]: line.split()[-1] for line in acc.stdout.splitlines()[1:]}
+    assert rows[first[0].lstrip("@")] == "1"
+    assert {v for v in rows.values()} <= {str(n) for n in range(1, groups + 1)} | {"-"}
+    assert list(rows.values()).count("-") == alone
+    # the ego picture's legend
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        ego = run("ego", first[0], "--archive", db, "--session", session, "-o", tmp_path / "ego.svg")
+    assert ego.exit_code == 0, ego.output
+    svg = (tmp_path / "ego.svg").read_text()
+    assert "community 1 (" in svg and "community 0 (" not in svg

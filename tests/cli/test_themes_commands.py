@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -57,6 +58,13 @@ def test_growth_plain_json_and_figure(db, first, truth, tmp_path):
     assert "top 1 %" in res.stdout and "remaining 90 %" in res.stdout
     assert "20:00" in res.stdout  # London time shown
     assert fig.exists() and fig.stat().st_size > 5000 and "wrote" in res.stderr
+    # the posts that can start a thread, counted so a host sees where the number comes from
+    kinds = dict(re.findall(r"(original|quote) (\d+)", res.stdout.split("\n")[1]))
+    starters = re.search(r"got a reply +\d+ % of (\d+) thread starters \((\d+) originals \+ (\d+) quotes\)",
+                         res.stdout)
+    assert starters, res.stdout
+    total, originals, quotes = map(int, starters.groups())
+    assert (originals, quotes) == (int(kinds["original"]), int(kinds["quote"])) and total == originals + quotes
     res = run("growth", "--session", first["id"], "--tz", truth["timezone"], "--archive", db, "--json",
               "-o", tmp_path / "p.svg", "--figure", "participants")
     assert res.exit_code == 0, res.output
