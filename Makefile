@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= demo/swchat.db
 
-.PHONY: demo test install lint bench clean sample readme
+.PHONY: demo test install lint bench clean sample readme images
 
 $(BIN)/swchat: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,20 @@ sample: install
 readme: install
 	$(BIN)/python -m swchat.report.readme_console --write README.md
 	$(BIN)/python -m swchat.report.clidoc --write README.md
+
+# redraw the README's pictures (docs/img) from the sample, as the README's examples make them;
+# the report's screenshot needs Chromium and an emoji font (installed when missing, as root with apt-get)
+images: demo
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && { [ ! -x /usr/bin/chromium ] || \
+		[ ! -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; }; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+			fonts-noto-color-emoji >/dev/null) || echo "warning: could not install chromium and an emoji font"; \
+	fi
+	$(BIN)/swchat growth --archive $(DEMO_DB) --session SWChat-2026-11-11 --tz Europe/London -o docs/img/timeline.png
+	$(BIN)/swchat community --archive $(DEMO_DB) --hashtag SWChat --tz Europe/London -o docs/img/newcomers.png
+	$(BIN)/swchat report --archive $(DEMO_DB) --session SWChat-2026-11-11 --tz Europe/London -o $(dir $(DEMO_DB))shot.html
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1100,1500 \
+		--screenshot=docs/img/report.png file://$(abspath $(dir $(DEMO_DB)))/shot.html
 
 clean:
 	rm -rf $(VENV) demo build *.egg-info
