@@ -328,6 +328,7 @@ class Archive(store.Archive):
         self._extra_exclusions: list[str] = []
         self._secret: bytes | None = None
         self._keep_names: list[str] = []
+        self._people: dict[str, str] = {}
 
     # -- consent and privacy ----------------------------------------------------------------
     def pseudonymise(self, secret: str | bytes | None, keep_names: Iterable[str] | None = None) -> None:
@@ -410,9 +411,44 @@ class Archive(store.Archive):
         exclude = [] if include_opted_out else [*self.optout_entries(), *self._extra_exclusions]
         return Privacy(exclude=exclude, secret=self._secret, keep=self._keep_names)
 
+    def link_people(self, people: str | Path | dict[str, str] | None) -> None:
+        """Count the accounts of one person as one participant, and make them one network node,
+        in everything selected from now on (for this connection).
+
+        Parameters
+        ----------
+        people : str, Path or dict
+            A people file (CSV ``person,account``, see :func:`swchat.privacy.read_persons`), or
+            account → person; ``None`` or empty undoes the linking.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> f = pathlib.Path(tempfile.mkdtemp()) / "people.csv"
+        >>> _ = f.write_text("person,account\\nann,@ann@social.coop\\nann,ann.bsky.social\\n")
+        >>> with open(f.with_name("a.db"), create=True) as archive:
+        ...     archive.link_people(f)
+        ...     archive.people
+        {'ann@social.coop': 'ann', 'ann.bsky.social': 'ann'}
+        """
+        from .privacy import read_persons
+
+        if people is None or isinstance(people, dict):
+            self._people = dict(people or {})
+        else:
+            self._people = read_persons(people)
+
+    @property
+    def people(self) -> dict[str, str]:
+        """The accounts linked into persons (:meth:`link_people`): account → person."""
+        return dict(self._people)
+
     def _protected(self, chat: Chat) -> Chat:
+        from .privacy import link_people
+
         policy = self.policy()
-        return policy.chat(chat) if policy.active else chat
+        chat = policy.chat(chat) if policy.active else chat
+        return link_people(chat, self._people) if self._people else chat
 
     # the storage's readers, under the policy too (the analyses above read the storage directly)
     def posts(self, *args: Any, **options: Any) -> pd.DataFrame:
@@ -492,13 +528,38 @@ class Archive(store.Archive):
         ``"id=Tweet ID,text=Tweet Text,author=Screen Name,time=Date"``, a file of such lines, or a
         dict).
         """
-        result = super().ingest(inputs, format=format, progress=progress, tz=tz, columns=columns)
+        try:
+            result = super().ingest(inputs, format=format, progress=progress, tz=tz, columns=columns)
+        finally:
+            self._join_preparing()
         try:
             result.sessions = self.refresh_sessions()
         except (ArchiveFullError, ArchiveBusyError) as exc:  # the imports stand; the tables are derived as needed
             result.sessions_error = (f"the session tables are not up to date ({exc}); they are derived as "
                                      "commands need them until `swchat reindex` can store them")
         return result
+
+    def while_reading(self) -> None:
+        """Load the modules that derive the session tables (pandas among them, a few tenths of
+        a second) in a thread while a worker process reads a big file, so that the refresh after
+        the import does not wait for them (see :meth:`swchat.archive.Archive.while_reading`)."""
+        import sys
+        import threading
+
+        if "swchat.derive" in sys.modules or getattr(self, "_preparing", None) is not None:
+            return
+
+        def load() -> None:
+            from . import derive, sessions  # noqa: F401
+
+        self._preparing: Any = threading.Thread(target=load, name="swchat-prepare", daemon=True)
+        self._preparing.start()
+
+    def _join_preparing(self) -> None:
+        thread = getattr(self, "_preparing", None)
+        if thread is not None:
+            thread.join()  # a forked worker must find no other thread (see swchat.parallel)
+            self._preparing = None
 
     def refresh_sessions(self, progress: Callable[[int, int], None] | None = None, *,
                          wait: bool = True) -> dict[str, int]:
@@ -584,6 +645,9 @@ class Archive(store.Archive):
                 posts, people = theirs.get(s.key, (0, 0)) if s.key is not None else (0, 0)
                 s.post_count = (s.post_count or 0) - posts
                 s.participant_count = (s.participant_count or 0) - people
+        self._platform_counts(tables, listed)
+        if self._people:  # a person's accounts count once
+            self._person_counts(tables, listed)
         if policy.active:
             listed = [policy.session_listing(s) for s in listed]
         if members:
@@ -601,6 +665,38 @@ class Archive(store.Archive):
                 s.post_ids = post_ids.get(s.key, [])
                 s.author_ids = authors.get(s.key, [])
         return listed
+
+    def _person_counts(self, tables: _Stored | _Computed, listed: list[data.Session]) -> None:
+        """Count each session's participants with a linked person's accounts once."""
+        from .schema import account_entry
+
+        keys = [s.key for s in listed if s.key is not None]
+        if not keys:
+            return
+        part = self.policy().accounts(tables.participation(keys, followers=False))
+        people = self._people
+        for s in listed:
+            mine = part[part["session"] == s.key]
+            found = set()
+            for platform, aid, handle in zip(mine["platform"], mine["account_id"], mine["handle"], strict=True):
+                person = people.get(account_entry(str(handle or ""))) or people.get(account_entry(str(aid)))
+                found.add(("person", person) if person else (platform, aid))
+            s.participant_count = len(found)
+
+    @staticmethod
+    def _platform_counts(tables: _Stored | _Computed, listed: list[data.Session]) -> None:
+        """Fill each session's ``platforms`` (posts per platform) from the participation table."""
+        keys = [s.key for s in listed if s.key is not None]
+        if not keys:
+            return
+        part = tables.participation(keys, followers=False)
+        counts = part.groupby(["session", "platform"])["posts"].sum()
+        by_session: dict[int, dict[str, int]] = {}
+        for (key, platform), n in counts.items():
+            by_session.setdefault(int(key), {})[str(platform)] = int(n)
+        for s in listed:
+            if s.key is not None:
+                s.platforms = dict(sorted(by_session.get(s.key, {}).items(), key=lambda kv: (-kv[1], kv[0])))
 
     def _labelled(self, rows: pd.DataFrame, tz: str | None) -> list[data.Session]:
         """Sessions (without posts) of stored or computed rows, named in ``tz`` per hashtag."""
@@ -720,6 +816,7 @@ class Archive(store.Archive):
         newcomers = set(mine.loc[mine["first_start"] == session.start, "account_id"].astype(str))
         history = self._history(siblings, part, tables.interactions(keys))
         own = posts[~posts["is_context"].to_numpy(bool)]
+        session.platforms = {str(k): int(n) for k, n in own["platform"].value_counts().items()}
         accounts = set(zip(posts["platform"], posts["author_id"], strict=True))
         return self._protected(Chat(
             posts=posts, profiles=store.Archive.accounts(self, accounts), hashtag=session.hashtag,
@@ -1061,7 +1158,7 @@ class Archive(store.Archive):
         """
         from . import network as nw
 
-        streamed = session_id is None and kind != "hashtag" and not self.policy().active
+        streamed = session_id is None and kind != "hashtag" and not self.policy().active and not self._people
         if not streamed:
             chat = self.chat(session_id, hashtag, since, until, tz=tz, columns=nw.NETWORK_COLUMNS)
             if kind == "hashtag":

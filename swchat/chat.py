@@ -42,11 +42,42 @@ __all__ = [
     "HISTORY_INTERACTION_COLUMNS",
     "HISTORY_PARTICIPATION_COLUMNS",
     "HISTORY_SESSION_COLUMNS",
+    "PLATFORM_NAMES",
     "Chat",
     "History",
     "Schedule",
     "Session",
+    "platform_shares",
 ]
+
+#: How a report names each platform.
+PLATFORM_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky"}
+
+
+def platform_shares(counts: Any) -> str:
+    """Each platform's share of the posts, largest first: ``"60 % Mastodon, 40 % Bluesky"``.
+
+    Parameters
+    ----------
+    counts : mapping or iterable
+        Posts per platform (``{"mastodon": 6, "bluesky": 4}``), or one platform name per post.
+
+    Examples
+    --------
+    >>> platform_shares({"bluesky": 4, "mastodon": 6})
+    '60 % Mastodon, 40 % Bluesky'
+    >>> platform_shares(["x", "x", "mastodon"])
+    '67 % X, 33 % Mastodon'
+    """
+    from collections import Counter
+
+    tally = Counter(dict(counts)) if hasattr(counts, "items") else Counter(str(c) for c in counts)
+    total = sum(tally.values())
+    if not total:
+        return ""
+    ranked = sorted(((n, k) for k, n in tally.items() if n), key=lambda t: (-t[0], t[1]))
+    return ", ".join(f"{round(100 * n / total)} % {PLATFORM_NAMES.get(k, k)}" for n, k in ranked)
+
 
 #: Weekday names, Monday first (``datetime.weekday()`` order).
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -152,6 +183,9 @@ class Session:
         Whether this session matches the schedule.
     platform : str
         Platform of most of its posts.
+    platforms : dict
+        Posts per platform (one chat held on several platforms at once is one session); see
+        :attr:`platform_shares`.
     first_post_time : pandas.Timestamp
         When its first 5 % of posts had been made (the start used for the schedule).
     key : int or None
@@ -177,6 +211,18 @@ class Session:
     key: int | None = field(default=None, repr=False, compare=False)
     post_count: int | None = field(default=None, repr=False, compare=False)
     participant_count: int | None = field(default=None, repr=False, compare=False)
+    platforms: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def platform_shares(self) -> str:
+        """Each platform's share of the session's posts (``"60 % Mastodon, 40 % Bluesky"``; empty
+        when :attr:`platforms` is unknown)."""
+        return platform_shares(self.platforms)
+
+    @property
+    def cross_platform(self) -> bool:
+        """Whether the session's posts come from more than one platform."""
+        return sum(1 for n in self.platforms.values() if n) > 1
 
     @property
     def posts(self) -> int:
@@ -238,6 +284,8 @@ class Session:
             "on_schedule": self.on_schedule,
             "schedule": self.schedule.as_dict() if self.schedule else None,
         }
+        if self.cross_platform:
+            out["platforms"] = {k: int(n) for k, n in self.platforms.items() if n}
         if ids:
             out["post_ids"] = list(self.post_ids)
             out["author_ids"] = list(self.author_ids)
@@ -370,7 +418,10 @@ class Chat:
     def participants(self) -> int:
         """Distinct accounts that posted at least once in the selection (Symplur's definition)."""
         own = self.own_posts
-        return int(own[["platform", "author_id"]].drop_duplicates().shape[0])
+        # an account is (platform, id); a person linked across platforms (``person:<label>``) is one
+        keys = {a if str(a).startswith("person:") else (p, a) for p, a in zip(own["platform"], own["author_id"],
+                                                                                strict=True)}
+        return len(keys)
 
     def __len__(self) -> int:
         return int(self.own_posts.shape[0])

@@ -51,6 +51,7 @@ __all__ = [
     "main",
     "open_archive",
     "output_option",
+    "people_option",
     "privacy_options",
     "run",
     "selection_options",
@@ -407,9 +408,41 @@ def privacy_options(func: Callable[..., Any]) -> Callable[..., Any]:
 PRIVACY_KEY = "swchat.privacy"
 
 
+#: Where :func:`people_option` keeps its value in the click context.
+PEOPLE_KEY = "swchat.people"
+
+
+def people_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--people FILE`` (CSV ``person,account``): a person's accounts on several platforms count
+    once and are one network node. The command does not receive it: :func:`open_archive` applies
+    it to the archive it opens (:meth:`swchat.Archive.link_people`).
+
+    Examples
+    --------
+    >>> from click.testing import CliRunner
+    >>> @click.command()
+    ... @people_option
+    ... def show():
+    ...     click.echo(click.get_current_context().meta.get(PEOPLE_KEY))
+    >>> CliRunner().invoke(show, []).output
+    'None\\n'
+    """
+    def remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is not None:
+            ctx.meta[PEOPLE_KEY] = value
+        return value
+
+    return click.option("--people", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
+                        expose_value=False, callback=remember,
+                        help="CSV person,account linking one person's accounts (on any platform): they count "
+                             "once and are one network node.")(func)
+
+
 def _apply_privacy(archive: Any) -> None:
     """Apply the command's :func:`privacy_options` (if it has them) to an opened archive."""
     ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.meta.get(PEOPLE_KEY) is not None:
+        archive.link_people(ctx.meta[PEOPLE_KEY])
     settings = ctx.meta.get(PRIVACY_KEY) if ctx is not None else None
     if not settings:
         return
@@ -491,8 +524,10 @@ def output_option(help_text: str, *, suffixes: Sequence[str] | Callable[[], Sequ
     >>> result.exit_code, "the suffix picks the format, one of .png, .svg" in result.output
     (2, True)
     """
-    return click.option("-o", "--output", required=required, default=None, metavar="FILE",
-                        type=OutputPath(suffixes), help=help_text)
+    # no explicit default: click 8.3 takes an explicit ``default=None`` for a given value, and would
+    # then let a required option be left out
+    return click.option("-o", "--output", required=required, metavar="FILE", type=OutputPath(suffixes),
+                        help=help_text)
 
 
 @contextmanager

@@ -48,7 +48,7 @@ import hashlib
 import hmac
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -73,12 +73,14 @@ __all__ = [
     "as_secret",
     "checked_entry",
     "exclude_accounts",
+    "link_people",
     "protect",
     "pseudonym",
     "pseudonymise",
     "read_account_column",
     "read_account_list",
     "read_people",
+    "read_persons",
     "read_secret",
 ]
 
@@ -257,6 +259,85 @@ def read_people(path: str | Path) -> dict[str, set[str]]:
         if entry:
             persons.setdefault((row.get("person") or "").strip().lower(), set()).add(entry)
     return {entry: accounts for accounts in persons.values() for entry in accounts}
+
+
+def read_persons(path: str | Path) -> dict[str, str]:
+    """Read a people file (as :func:`read_people`) as each account's person: account → person label.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "people.csv"
+    >>> _ = f.write_text("person,account\\nAnn,@ann@social.coop\\nAnn,ann.bsky.social\\n")
+    >>> read_persons(f)
+    {'ann@social.coop': 'Ann', 'ann.bsky.social': 'Ann'}
+    """
+    rows = _csv_rows(_read_text(path, "people file"))
+    header = list(rows[0]) if rows else []
+    if "person" not in header or "account" not in header:
+        read_people(path)  # the one error message for a file without the columns
+    out: dict[str, str] = {}
+    for row in rows:
+        entry, person = account_entry(row.get("account") or ""), (row.get("person") or "").strip()
+        if entry and person:
+            out[entry] = person
+    return out
+
+
+def link_people(chat: ChatT, people: Mapping[str, str]) -> ChatT:
+    """A new chat in which the accounts of one person are one participant: ``person:<label>``.
+
+    Each post by (or replying to) an account listed in ``people`` (account entry → person, as
+    :func:`read_persons` gives) gets the author id ``person:<label>``; the handle and the
+    platform stay, so a network has one node for the person (with the edges of all their
+    accounts, its ``accounts`` attribute listing them) and every count of accounts counts them
+    once. Accounts are matched by handle or by id (any form :func:`swchat.schema.account_entry`
+    reads).
+
+    Examples
+    --------
+    >>> from swchat.chat import Chat
+    >>> from swchat.schema import new_post, posts_frame
+    >>> rows = [new_post(platform="mastodon", post_id="m1", author_id="https://a.example/@ann",
+    ...                  author_handle="ann@a.example", created_at="2026-10-07T19:00:00Z"),
+    ...         new_post(platform="bluesky", post_id="b1", author_id="did:plc:ann", author_handle="ann.bsky.social",
+    ...                  created_at="2026-10-07T19:01:00Z")]
+    >>> chat = Chat(posts=posts_frame(rows))
+    >>> chat.participants, link_people(chat, {"ann@a.example": "Ann", "ann.bsky.social": "Ann"}).participants
+    (2, 1)
+    """
+    from dataclasses import replace
+
+    if not people:
+        return chat
+    known = {account_entry(str(k)): str(v) for k, v in people.items()}
+    # the ids of the listed handles, learnt from the posts and profiles (a reply may name its
+    # parent's author by id only, as a Bluesky DID)
+    pairs = list(zip(chat.posts["author_id"], chat.posts["author_handle"], strict=True))
+    if chat.profiles is not None and len(chat.profiles):
+        pairs += list(zip(chat.profiles["account_id"], chat.profiles["handle"], strict=True))
+    for aid, handle in pairs:
+        if not _is_blank(aid) and not _is_blank(handle) and account_entry(str(handle)) in known:
+            known.setdefault(account_entry(str(aid)), known[account_entry(str(handle))])
+
+    def person(account_id: Any, handle: Any) -> Any:
+        for value in (handle, account_id):
+            if not _is_blank(value):
+                found = known.get(account_entry(str(value)))
+                if found:
+                    return f"person:{found}"
+        return account_id
+
+    posts = chat.posts.copy()
+    posts["author_id"] = [person(a, h) for a, h in zip(posts["author_id"], posts["author_handle"], strict=True)]
+    posts["reply_to_author_id"] = [person(a, h) if not (_is_blank(a) and _is_blank(h)) else a
+                                   for a, h in zip(posts["reply_to_author_id"], posts["reply_to_handle"], strict=True)]
+    profiles = chat.profiles
+    if profiles is not None and len(profiles):
+        profiles = profiles.copy()
+        profiles["account_id"] = [person(a, h) for a, h in zip(profiles["account_id"], profiles["handle"],
+                                                                strict=True)]
+    return replace(chat, posts=posts, profiles=profiles, meta={**chat.meta, "people": len(set(known.values()))})
 
 
 def read_secret(path: str | Path | None = None, *, env: str = SECRET_ENV) -> bytes:

@@ -134,10 +134,20 @@ __all__ = [
     "DEFAULT_START",
     "HASHTAG",
     "MIN_POSTS_PER_SESSION",
+    "MIXED_START",
     "TAGS_COLUMNS",
     "TIMEZONE",
+    "MixedChat",
     "SampleChat",
+    "bluesky_handle",
     "generate",
+    "generate_mixed",
+    "mastodon_handle",
+    "mixed_post_id",
+    "write_bluesky_jsonl",
+    "write_mastodon_jsonl",
+    "write_mixed_sample",
+    "write_people_csv",
     "write_sample",
     "write_tags_csv",
     "write_truth",
@@ -2123,30 +2133,35 @@ def write_truth(chat: SampleChat, path: str | Path) -> Path:
 
 
 def write_sample(outdir: str | Path, seed: int = 2026, sessions: int = 6,
-                 posts: int | None = None) -> dict[str, Path]:
+                 posts: int | None = None, *, mixed: bool = True) -> dict[str, Path]:
     """Generate a chat and write all its files into ``outdir`` (created if needed).
 
     Writes ``swchat-v2.jsonl`` (:func:`write_v2_pages`), ``swchat-v1.jsonl``
     (:func:`write_v1_jsonl`), ``swchat-tags.csv`` (:func:`write_tags_csv`) and
-    ``truth.json`` (:func:`write_truth`).
+    ``truth.json`` (:func:`write_truth`); with ``mixed``, also the later stretch held on
+    Mastodon and Bluesky at once (:func:`write_mixed_sample`: ``swchat-mastodon.jsonl``,
+    ``swchat-bluesky.jsonl``, ``people.csv``, ``truth-mixed.json``).
 
     Parameters
     ----------
     outdir : str or Path
         Directory to write into.
     seed, sessions, posts
-        As for :func:`generate`.
+        As for :func:`generate` (``seed`` also seeds the mixed sample).
+    mixed : bool, default True
+        Also write the mixed Mastodon + Bluesky sample.
 
     Returns
     -------
     dict
-        ``{"v2": path, "v1": path, "tags": path, "truth": path}``.
+        ``{"v2": path, "v1": path, "tags": path, "truth": path}`` and, with ``mixed``,
+        ``"mastodon"``, ``"bluesky"``, ``"people"``, ``"mixed_truth"``.
 
     Examples
     --------
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:
-    ...     paths = write_sample(d, seed=5, sessions=4, posts=400)
+    ...     paths = write_sample(d, seed=5, sessions=4, posts=400, mixed=False)
     ...     sorted(p.name for p in paths.values())
     ['swchat-tags.csv', 'swchat-v1.jsonl', 'swchat-v2.jsonl', 'truth.json']
     """
@@ -2158,4 +2173,411 @@ def write_sample(outdir: str | Path, seed: int = 2026, sessions: int = 6,
         "v1": write_v1_jsonl(chat, out / "swchat-v1.jsonl"),
         "tags": write_tags_csv(chat, out / "swchat-tags.csv"),
         "truth": write_truth(chat, out / "truth.json"),
+        **(write_mixed_sample(out, seed=seed) if mixed else {}),
+    }
+
+
+# --------------------------------------------------------------------------- mixed: Mastodon + Bluesky
+
+#: The first session of the mixed (Mastodon + Bluesky) sample: a later stretch of the same weekly chat.
+MIXED_START = date(2027, 1, 13)
+MIXED_SESSIONS = 3
+MIXED_POSTS = 240
+_MASTODON_HOME = "mastodon.social"
+_MASTODON_OTHER = "socialwork.network"
+_BSKY = "bsky.social"
+
+
+@dataclass
+class MixedChat:
+    """A chat held on Mastodon and Bluesky at once: the posts of a :class:`SampleChat`, each on one platform.
+
+    Attributes
+    ----------
+    chat : SampleChat
+        The generated chat (its posts in the internal form).
+    platform : dict
+        Post id (export and context) → ``"mastodon"`` or ``"bluesky"``; a context post quoted or
+        boosted from both platforms is on the platform of its first use (and copied to the other).
+    people : dict
+        Person (the X-era username) → ``{"mastodon": handle, "bluesky": handle}`` for everyone
+        who posted on both platforms.
+    truth : dict
+        What ``truth-mixed.json`` holds (see :func:`write_mixed_sample`).
+
+    Examples
+    --------
+    >>> mixed = generate_mixed(seed=3)
+    >>> sorted(set(mixed.platform.values()))
+    ['bluesky', 'mastodon']
+    """
+
+    chat: SampleChat
+    platform: dict[str, str]
+    people: dict[str, dict[str, str]]
+    truth: dict[str, Any] = field(default_factory=dict)
+
+
+def _mastodon_host(account: dict[str, Any]) -> str:
+    return _MASTODON_OTHER if int(account["id"]) % 3 == 0 and account["role"] == "participant" else _MASTODON_HOME
+
+
+def _mastodon_account(account: dict[str, Any]) -> dict[str, Any]:
+    host = _mastodon_host(account)
+    user = account["username"]
+    return {"id": account["id"], "username": user, "acct": user if host == _MASTODON_HOME else f"{user}@{host}",
+            "display_name": account["name"], "url": f"https://{host}/@{user}",
+            "note": f"<p>{_html(account['description'])}</p>", "followers_count": account["followers"],
+            "following_count": account["following"], "created_at": _iso(account["created_ms"])[:10] + "T00:00:00.000Z"}
+
+
+def mastodon_handle(account: dict[str, Any]) -> str:
+    """The global Mastodon handle (``user@host``) the mixed sample gives an account.
+
+    Examples
+    --------
+    >>> mastodon_handle({"id": "10", "username": "ann", "role": "host"})
+    'ann@mastodon.social'
+    """
+    return f"{account['username']}@{_mastodon_host(account)}"
+
+
+def bluesky_handle(account: dict[str, Any]) -> str:
+    """The Bluesky handle the mixed sample gives an account.
+
+    Examples
+    --------
+    >>> bluesky_handle({"username": "Ann_SW"})
+    'ann-sw.bsky.social'
+    """
+    return f"{account['username'].lower().replace('_', '-')}.{_BSKY}"
+
+
+def _did(account: dict[str, Any]) -> str:
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256(f"swchat-sample:{account['id']}".encode()).digest()
+    return "did:plc:" + base64.b32encode(digest).decode().lower()[:24]
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _status_uri(p: dict[str, Any], account: dict[str, Any]) -> str:
+    return f"https://{_mastodon_host(account)}/users/{account['username']}/statuses/{p['id']}"
+
+
+def _rkey(post_id: str) -> str:
+    digits = "234567abcdefghijklmnopqrstuvwxyz"
+    n, out = int(post_id), ""
+    while n:
+        n, r = divmod(n, 32)
+        out = digits[r] + out
+    return "3" + out.rjust(12, "2")
+
+
+def _at_uri(p: dict[str, Any], account: dict[str, Any]) -> str:
+    return f"at://{_did(account)}/app.bsky.feed.post/{_rkey(p['id'])}"
+
+
+def mixed_post_id(mixed: MixedChat, post_id: str) -> str:
+    """The canonical ``post_id`` (status URI, ``at://`` URI, or the reader's repost id) of a post of
+    the mixed sample, as the Mastodon and Bluesky readers give it.
+
+    Examples
+    --------
+    >>> mixed = generate_mixed(seed=3)
+    >>> mixed_post_id(mixed, mixed.chat.posts[0]["id"]).split(":")[0] in ("https", "at")
+    True
+    """
+    p = mixed.chat.post(post_id)
+    account = mixed.chat.accounts[p["author_id"]]
+    if mixed.platform[post_id] == "mastodon":
+        return _status_uri(p, account) + ("/activity" if p["kind"] == "retweet" else "")
+    if p["kind"] == "retweet":
+        orig = mixed.chat.post(p["retweeted_id"])
+        return f"{_at_uri(orig, mixed.chat.accounts[orig['author_id']])}#repost-{_did(account)}"
+    return _at_uri(p, account)
+
+
+def generate_mixed(seed: int = 2026, sessions: int = MIXED_SESSIONS, posts: int = MIXED_POSTS, *,
+                   start: date = MIXED_START) -> MixedChat:
+    """Generate weekly #SWChat sessions held on Mastodon and Bluesky at the same time.
+
+    The chat is :func:`generate`'s (seed ``seed + 1``); each thread (a root post with its replies,
+    boosts and quotes) lives on one platform: the platform of its root's author, who is on
+    Mastodon, on Bluesky, or on both (the hosts, and about one participant in five, who then
+    start threads on either). Whoever posts on a platform has an account there, so a Mastodon
+    regular who answers a Bluesky thread has a Bluesky account too; everyone who posted on both
+    is a person with two accounts in :attr:`MixedChat.people`.
+
+    Examples
+    --------
+    >>> mixed = generate_mixed(seed=5)
+    >>> [s["id"] for s in mixed.truth["sessions"]]
+    ['SWChat-2027-01-13', 'SWChat-2027-01-20', 'SWChat-2027-01-27']
+    >>> abs(sum(mixed.truth["sessions"][0]["shares"].values()) - 1) < 1e-9
+    True
+    """
+    chat = generate(seed=seed + 1, sessions=sessions, posts=posts, start=start)
+    rng = random.Random(seed * 7919 + 17)
+    home: dict[str, str] = {}
+    for aid, account in chat.accounts.items():
+        r = rng.random()
+        home[aid] = ("both" if account["role"] != "participant" or r < 0.2
+                     else "mastodon" if r < 0.6 else "bluesky")
+    platform: dict[str, str] = {}
+    for p in sorted(chat.posts, key=lambda p: p["ms"]):
+        target = p["reply_to_id"] or p["retweeted_id"] or (p["quoted_id"] if p["kind"] == "quote" else None)
+        if target in platform:
+            where = platform[target]
+        else:
+            h = home[p["author_id"]]
+            where = h if h != "both" else ("mastodon" if rng.random() < 0.6 else "bluesky")
+        platform[p["id"]] = where
+        for ref in (p["retweeted_id"], p["quoted_id"]):
+            if ref and ref not in platform:
+                platform[ref] = where
+    for p in chat.context_posts:
+        platform.setdefault(p["id"], "mastodon")
+    on: dict[str, set[str]] = {}
+    for p in chat.posts:
+        on.setdefault(p["author_id"], set()).add(platform[p["id"]])
+    people = {chat.accounts[aid]["username"]: {"mastodon": mastodon_handle(chat.accounts[aid]),
+                                               "bluesky": bluesky_handle(chat.accounts[aid])}
+              for aid, where in sorted(on.items(), key=lambda kv: chat.accounts[kv[0]]["username"].lower())
+              if len(where) == 2}
+    mixed = MixedChat(chat=chat, platform=platform, people=people)
+    mixed.truth = _mixed_truth(mixed, on)
+    return mixed
+
+
+def _mixed_truth(mixed: MixedChat, on: dict[str, set[str]]) -> dict[str, Any]:
+    chat = mixed.chat
+    sessions = []
+    for s in chat.truth["sessions"]:
+        ids = s["post_ids"]
+        by_platform = {k: sum(1 for i in ids if mixed.platform[i] == k) for k in ("mastodon", "bluesky")}
+        authors = {chat.post(i)["author_id"] for i in ids}
+        accounts = {(mixed.platform[i], chat.post(i)["author_id"]) for i in ids}
+        sessions.append({
+            "id": s["id"], "start": s["start"], "end": s["end"], "posts": len(ids),
+            "by_platform": by_platform, "shares": {k: v / len(ids) for k, v in by_platform.items()},
+            "people": len(authors), "accounts": len(accounts),
+            "post_ids": sorted(mixed_post_id(mixed, i) for i in ids),
+        })
+    return {
+        "seed": chat.seed, "hashtag": HASHTAG, "timezone": TIMEZONE,
+        "counts": {"posts": len(chat.posts),
+                   "by_platform": {k: sum(1 for p in chat.posts if mixed.platform[p["id"]] == k)
+                                   for k in ("mastodon", "bluesky")},
+                   "people": len(on), "accounts": sum(len(v) for v in on.values()),
+                   "people_on_both": len(mixed.people)},
+        "people": mixed.people,
+        "sessions": sessions,
+    }
+
+
+def _segments(p: dict[str, Any], drop_url: str | None) -> list[tuple[str, str, Any]]:
+    """The text of a post cut into ``(kind, text, value)`` pieces: plain, tag, mention, url."""
+    text = p["text"]
+    spans = ([(s, e, "tag", t) for s, e, t in p["hashtags"]] + [(s, e, "mention", a) for s, e, a in p["mentions"]]
+             + [(s, e, "url", u[1] or u[0]) for s, e, *u in p["urls"]])
+    out: list[tuple[str, str, Any]] = []
+    at = 0
+    for s, e, kind, value in sorted(spans, key=lambda x: x[0]):
+        if s < at:
+            continue
+        if s > at:
+            out.append(("plain", text[at:s], None))
+        if not (kind == "url" and drop_url and str(value).endswith(drop_url)):
+            out.append((kind, text[s:e], value))
+        at = e
+    if at < len(text):
+        out.append(("plain", text[at:], None))
+    return out
+
+
+def _status(mixed: MixedChat, p: dict[str, Any]) -> dict[str, Any]:
+    chat = mixed.chat
+    account = chat.accounts[p["author_id"]]
+    quoted = p["quoted_id"] if p["quoted_id"] and mixed.platform.get(p["quoted_id"]) == "mastodon" else None
+    html, mentions = [], []
+    for kind, piece, value in _segments(p, p["quoted_id"]):
+        if kind == "tag":
+            html.append(f'<a href="https://{_MASTODON_HOME}/tags/{value}" class="mention hashtag" rel="tag">'
+                        f"#<span>{_html(value)}</span></a>")
+        elif kind == "mention":
+            other = chat.accounts[value]
+            acc = _mastodon_account(other)
+            html.append(f'<span class="h-card"><a href="{acc["url"]}" class="u-url mention">'
+                        f"@<span>{_html(other['username'])}</span></a></span>")
+            mentions.append({"id": other["id"], "username": other["username"], "acct": acc["acct"], "url": acc["url"]})
+        elif kind == "url":
+            html.append(f'<a href="{_html(value)}" rel="nofollow noopener" target="_blank">{_html(value)}</a>')
+        else:
+            html.append(_html(piece))
+    status: dict[str, Any] = {
+        "id": p["id"], "created_at": _iso(p["ms"]), "in_reply_to_id": None, "in_reply_to_account_id": None,
+        "sensitive": False, "spoiler_text": "", "visibility": "public", "language": p["lang"],
+        "uri": _status_uri(p, account), "url": f"https://{_mastodon_host(account)}/@{account['username']}/{p['id']}",
+        "replies_count": p["reply_count"], "reblogs_count": p["retweet_count"], "favourites_count": p["like_count"],
+        "content": "<p>" + "".join(html).strip().replace("\n", "<br />") + "</p>", "reblog": None,
+        "application": {"name": "Mastodon for Android" if int(p["id"]) % 2 else "Web"},
+        "account": _mastodon_account(account), "mentions": mentions,
+        "tags": [{"name": t.lower(), "url": f"https://{_MASTODON_HOME}/tags/{t.lower()}"}
+                 for t in dict.fromkeys(t for _s, _e, t in p["hashtags"])],
+    }
+    if p["reply_to_id"] and mixed.platform.get(p["reply_to_id"]) == "mastodon":
+        status["in_reply_to_id"] = p["reply_to_id"]
+        status["in_reply_to_account_id"] = p["reply_to_author_id"]
+    if quoted:
+        status["quote"] = {"state": "accepted", "quoted_status": _status(mixed, chat.post(quoted))}
+    if p["kind"] == "retweet":
+        status.update(content="", mentions=[], tags=[], url=None, reblog=_status(mixed, chat.post(p["retweeted_id"])),
+                      uri=status["uri"] + "/activity")
+    return status
+
+
+def _bsky_author(account: dict[str, Any]) -> dict[str, Any]:
+    return {"did": _did(account), "handle": bluesky_handle(account), "displayName": account["name"]}
+
+
+def _bsky_view(mixed: MixedChat, p: dict[str, Any]) -> dict[str, Any]:
+    chat = mixed.chat
+    account = chat.accounts[p["author_id"]]
+    text, facets = "", []
+    for kind, piece, value in _segments(p, p["quoted_id"]):
+        if kind == "mention":
+            piece = "@" + bluesky_handle(chat.accounts[value])
+        elif kind == "url":
+            piece = str(value)
+        start = len(text.encode())
+        text += piece
+        index = {"byteStart": start, "byteEnd": len(text.encode())}
+        if kind == "tag":
+            facets.append({"index": index, "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": value}]})
+        elif kind == "mention":
+            facets.append({"index": index, "features": [{"$type": "app.bsky.richtext.facet#mention",
+                                                         "did": _did(chat.accounts[value])}]})
+        elif kind == "url":
+            facets.append({"index": index, "features": [{"$type": "app.bsky.richtext.facet#link", "uri": value}]})
+    record: dict[str, Any] = {"$type": "app.bsky.feed.post", "text": text.strip(), "createdAt": _iso(p["ms"]),
+                              "langs": [p["lang"]]}
+    if facets:
+        record["facets"] = facets
+    parent_id = p["reply_to_id"] if p["reply_to_id"] and mixed.platform.get(p["reply_to_id"]) == "bluesky" else None
+    if parent_id:
+        parent = chat.post(parent_id)
+        root = chat.post(p["conversation_id"]) if p["conversation_id"] else parent
+        record["reply"] = {"root": {"uri": _at_uri(root, chat.accounts[root["author_id"]]), "cid": "bafy"},
+                           "parent": {"uri": _at_uri(parent, chat.accounts[parent["author_id"]]), "cid": "bafy"}}
+    view: dict[str, Any] = {"uri": _at_uri(p, account), "cid": "bafy" + _rkey(p["id"]), "author": _bsky_author(account),
+                            "record": record, "replyCount": p["reply_count"], "repostCount": p["retweet_count"],
+                            "likeCount": p["like_count"], "quoteCount": p["quote_count"], "indexedAt": _iso(p["ms"])}
+    quoted = p["quoted_id"] if p["quoted_id"] and mixed.platform.get(p["quoted_id"]) == "bluesky" else None
+    if quoted:
+        q = chat.post(quoted)
+        inner = _bsky_view(mixed, q)
+        record["embed"] = {"$type": "app.bsky.embed.record", "record": {"uri": inner["uri"], "cid": inner["cid"]}}
+        view["embed"] = {"$type": "app.bsky.embed.record#view",
+                         "record": {"$type": "app.bsky.embed.record#viewRecord", "uri": inner["uri"],
+                                    "cid": inner["cid"], "author": inner["author"], "value": inner["record"],
+                                    "indexedAt": inner["indexedAt"]}}
+    return view
+
+
+def write_mastodon_jsonl(mixed: MixedChat, path: str | Path) -> Path:
+    """Write the mixed sample's Mastodon posts as statuses, one JSON object a line, newest first
+    (as ``/api/v1/timelines/tag/SWChat`` pages them).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, json
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = write_mastodon_jsonl(generate_mixed(seed=3), pathlib.Path(d) / "m.jsonl")
+    ...     json.loads(path.read_text().splitlines()[0])["uri"].startswith("https://")
+    True
+    """
+    path = Path(path)
+    posts = [p for p in mixed.chat.posts if mixed.platform[p["id"]] == "mastodon"]
+    path.write_bytes(b"".join(orjson.dumps(_status(mixed, p)) + b"\n" for p in reversed(posts)))
+    return path
+
+
+def write_bluesky_jsonl(mixed: MixedChat, path: str | Path) -> Path:
+    """Write the mixed sample's Bluesky posts as ``getAuthorFeed``-style feed items (a post view,
+    with ``reason`` for a repost), one a line, newest first.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, json
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = write_bluesky_jsonl(generate_mixed(seed=3), pathlib.Path(d) / "b.jsonl")
+    ...     json.loads(path.read_text().splitlines()[0])["post"]["uri"].startswith("at://")
+    True
+    """
+    path = Path(path)
+    lines = []
+    for p in reversed([p for p in mixed.chat.posts if mixed.platform[p["id"]] == "bluesky"]):
+        if p["kind"] == "retweet":
+            account = mixed.chat.accounts[p["author_id"]]
+            item = {"post": _bsky_view(mixed, mixed.chat.post(p["retweeted_id"])),
+                    "reason": {"$type": "app.bsky.feed.defs#reasonRepost", "by": _bsky_author(account),
+                               "indexedAt": _iso(p["ms"])}}
+        else:
+            item = {"post": _bsky_view(mixed, p)}
+        lines.append(orjson.dumps(item) + b"\n")
+    path.write_bytes(b"".join(lines))
+    return path
+
+
+def write_people_csv(mixed: MixedChat, path: str | Path) -> Path:
+    """Write ``person,account`` rows linking the accounts of everyone on both platforms
+    (the file :func:`swchat.privacy.read_people` reads).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     text = write_people_csv(generate_mixed(seed=3), pathlib.Path(d) / "p.csv").read_text()
+    >>> text.splitlines()[0]
+    'person,account'
+    """
+    path = Path(path)
+    rows = ["person,account"] + [f"{person},@{accounts[k]}" for person, accounts in mixed.people.items()
+                                 for k in ("mastodon", "bluesky")]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def write_mixed_sample(outdir: str | Path, seed: int = 2026) -> dict[str, Path]:
+    """Write the mixed sample: ``swchat-mastodon.jsonl``, ``swchat-bluesky.jsonl``, ``people.csv``
+    and ``truth-mixed.json`` into ``outdir``.
+
+    ``truth-mixed.json`` holds ``seed``, ``hashtag``, ``timezone``; ``counts`` (``posts``,
+    ``by_platform``, ``people`` — distinct persons who posted —, ``accounts`` — distinct platform
+    accounts —, ``people_on_both``); ``people`` (person → ``{"mastodon", "bluesky"}`` handles);
+    and per session ``id``, ``start``, ``end``, ``posts``, ``by_platform``, ``shares`` (of the
+    session's posts), ``people``, ``accounts`` and ``post_ids`` (canonical ids, sorted).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     sorted(p.name for p in write_mixed_sample(d, seed=3).values())
+    ['people.csv', 'swchat-bluesky.jsonl', 'swchat-mastodon.jsonl', 'truth-mixed.json']
+    """
+    out = Path(outdir)
+    out.mkdir(parents=True, exist_ok=True)
+    mixed = generate_mixed(seed=seed)
+    truth = out / "truth-mixed.json"
+    truth.write_bytes(orjson.dumps(mixed.truth, option=orjson.OPT_INDENT_2) + b"\n")
+    return {
+        "mastodon": write_mastodon_jsonl(mixed, out / "swchat-mastodon.jsonl"),
+        "bluesky": write_bluesky_jsonl(mixed, out / "swchat-bluesky.jsonl"),
+        "people": write_people_csv(mixed, out / "people.csv"),
+        "mixed_truth": truth,
     }

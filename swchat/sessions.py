@@ -285,7 +285,7 @@ def _session(part: pd.DataFrame, named: set[str] | None, parents: dict[Any, Any]
         post_ids=[str(x) for x in part["post_id"]],
         author_ids=[str(x) for x in pd.unique(part["author_id"].to_numpy(object))],
         hosts=host_handles, host_ids=host_ids, questions=questions, platform=str(platform),
-        first_post_time=typical,
+        first_post_time=typical, platforms={str(k): int(n) for k, n in part["platform"].value_counts().items()},
     )
 
 

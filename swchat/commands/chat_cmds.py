@@ -24,6 +24,7 @@ from ..cli import (
     json_option,
     open_archive,
     output_option,
+    people_option,
     privacy_options,
     session_option,
     tz_option,
@@ -87,6 +88,7 @@ def _clean(value: Any) -> Any:
 @tz_option
 @host_option
 @json_option
+@people_option
 @privacy_options
 @handle_errors
 def sessions(archive_path: Path | None, hashtag: str | None, gap: float, min_posts: int, tz: str,
@@ -113,14 +115,17 @@ def sessions(archive_path: Path | None, hashtag: str | None, gap: float, min_pos
         click.echo("no sessions found (try a smaller --min-posts or a longer --gap)", err=True)
         return
     rows = []
+    mixed = any(s.cross_platform for s in found)  # one chat on several platforms: show each one's share
     for s in found:
         start, end = s.local_start, s.local_end
         same_day = start.date() == end.date()
         rows.append([
             s.id, start.strftime("%a %Y-%m-%d %H:%M"), end.strftime("%H:%M" if same_day else "%a %H:%M"),
-            str(s.posts), str(s.participants), ", ".join(f"@{h}" for h in s.hosts) or "-",
+            str(s.posts), str(s.participants), *([s.platform_shares or "-"] if mixed else []),
+            ", ".join(f"@{h}" for h in s.hosts) or "-",
         ])
-    for line in _table(rows, ["id", f"start ({tz})", "end", "posts", "participants", "hosts"], {3, 4}):
+    header = ["id", f"start ({tz})", "end", "posts", "participants", *(["platforms"] if mixed else []), "hosts"]
+    for line in _table(rows, header, {3, 4}):
         click.echo(line)
     click.echo("")
     shown: set[str] = set()

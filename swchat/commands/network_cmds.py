@@ -23,6 +23,7 @@ from ..cli import (
     json_option,
     open_archive,
     output_option,
+    people_option,
     privacy_options,
     writing,
 )
@@ -83,6 +84,7 @@ def _echo_table(metrics: dict[str, Any], err: bool = True) -> None:
 @click.option("--labels", "top_labels", type=count(0), default=10, show_default=True, metavar="N",
               help="Accounts labelled in pictures (0: none).")
 @json_option
+@people_option
 @privacy_options
 @handle_errors
 def network(archive_path: Path | None, session_id: str | None, hashtag: str | None, since: str | None,
@@ -140,6 +142,7 @@ def network(archive_path: Path | None, session_id: str | None, hashtag: str | No
 @click.option("--method", type=click.Choice(["louvain", "cnm"]), default="louvain", show_default=True,
               help="Community detection for the community column.")
 @json_option
+@people_option
 @privacy_options
 @handle_errors
 def accounts(archive_path: Path | None, session_id: str | None, hashtag: str | None, since: str | None,

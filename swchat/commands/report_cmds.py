@@ -16,6 +16,7 @@ from ..cli import (
     json_option,
     open_archive,
     output_option,
+    people_option,
     privacy_options,
     session_option,
     tz_option,
@@ -40,6 +41,7 @@ __all__ = ["COMMANDS", "report"]
 @click.option("--brief", is_flag=True,
               help="Write only the highlights and the question-by-question summary (a page or two to publish).")
 @json_option
+@people_option
 @privacy_options
 @handle_errors
 def report(archive_path: Path | None, session_id: str | None, latest: bool, hashtag: str | None, output: Path,

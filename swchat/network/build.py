@@ -491,7 +491,7 @@ class NodeKeys:
 
     def of_id(self, platform: str, aid: str) -> str:
         """The key of an account id."""
-        return f"{platform}:{aid}" if self.multi else aid
+        return f"{platform}:{aid}" if self.multi and not aid.startswith("person:") else aid
 
     def of_handle(self, platform: str, handle: str) -> str:
         """The key of a handle: its account's id when known, else ``handle:<lower-cased handle>``."""
@@ -872,7 +872,7 @@ class _Interactions:
         self.own_posts = 0
         self.first_post: Any = None
         self.last_post: Any = None
-        self.platforms: set[str] = set()
+        self.platforms: Counter[str] = Counter()
 
     def _id_node(self, platform: str, aid: str) -> str:
         key = self.keys.of_id(platform, aid)
@@ -911,7 +911,7 @@ class _Interactions:
                 self.first_post = first
             if last == last and (self.last_post is None or last > self.last_post):
                 self.last_post = last
-            self.platforms.update(own["platform"].dropna())
+            self.platforms.update(own["platform"].dropna().astype(str).tolist())
         for platform, aid, created, pkind, text, _pid, row in _own_rows(frame, own_mask):
             src = self._id_node(platform, aid)
             self.node_posts[src] += 1
@@ -936,6 +936,10 @@ class _Interactions:
             if kind == "all" or counts[_TYPE_INDEX[kind]]:
                 nodes.update((u, v))
         host_flags, new_flags = _flags(hosts), _flags(newcomers)
+        linked: dict[str, list[tuple[str, str]]] = {}  # a person's accounts (see swchat.privacy.link_people)
+        for (on, account), known in keys.handle.items():
+            if account.startswith("person:") and account in nodes:
+                linked.setdefault(account, []).append((on, known))
         for key in sorted(nodes):
             platform = self.platform_of.get(key, "")
             aid = self.ids_of.get(key)
@@ -949,6 +953,10 @@ class _Interactions:
                 attrs["name"] = name
             if platform:
                 attrs["platform"] = platform
+            if key in linked:  # one person's accounts on several platforms
+                attrs["label"] = key.removeprefix("person:")
+                attrs["accounts"] = ", ".join(sorted(h for _p, h in linked[key]))
+                attrs["platform"] = ", ".join(sorted({p for p, _h in linked[key]}))
             attrs["posts"] = int(self.node_posts.get(key, 0))
             if key in self.first:
                 attrs["first_post"] = _iso(self.first[key])
@@ -1034,7 +1042,14 @@ def selection_meta(posts: int, first_post: Any, last_post: Any, platforms: Itera
     if posts:
         meta["first_post"] = _iso(first_post)
         meta["last_post"] = _iso(last_post)
-        meta["platforms"] = ", ".join(sorted(set(platforms)))
+        tally = Counter(dict(platforms)) if isinstance(platforms, Mapping) else Counter(str(p) for p in platforms)
+        meta["platforms"] = ", ".join(sorted(tally))
+        if len(tally) > 1:  # one chat on several platforms: each one's share of the posts
+            from ..chat import platform_shares
+
+            meta["platform_shares"] = platform_shares(tally)
+            for name, n in sorted(tally.items()):
+                meta[f"posts_{name}"] = int(n)
         parts.append(f"posts {meta['first_post']} to {meta['last_post']}")
     meta["posts"] = posts
     meta["selection"] = "; ".join(parts) or "all posts"

@@ -41,8 +41,8 @@ shell::
 :func:`swchat.cli.run` would, with stdout and stderr not a terminal, so no progress bars); a
 trailing ``2>/dev/null`` shows stdout only. Any other ``$ …`` line (``head -c 100 file > cut``)
 runs in ``sh``. Outputs are made stable: the temporary folder's path never shows (a path inside
-it is printed relative to it), and what :data:`VARIABLE` lists (elapsed times) is replaced by a
-placeholder.
+it is printed relative to it), and what :data:`VARIABLE` lists (elapsed times, the day an opt-out
+was added) is replaced by a placeholder.
 
 Examples
 --------
@@ -109,6 +109,8 @@ SETUPS = ("empty", "data", "sample", "continue")
 #: What a command may print that changes from run to run, and the placeholder shown instead.
 VARIABLE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(took|elapsed:?) \d+(?:\.\d+)? ?(ms|s|seconds|min)\b"), r"\1 N \2"),
+    # the day an opt-out was added (`swchat optout list`): the day the README was generated
+    (re.compile(r"\badded \d{4}-\d{2}-\d{2}\b"), "added YYYY-MM-DD"),
 )
 
 _FENCE = re.compile(r"^(?P<fence>`{3,})(?P<lang>[\w-]*)\s*$")

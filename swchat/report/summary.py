@@ -507,6 +507,7 @@ def highlight_sentences(
     previous_participants: int | None = None,
     busiest: tuple[str, str | None, int, int] | None = None,
     talked_to: list[str] | None = None,
+    platforms: str | None = None,
 ) -> list[str]:
     """The two sentences of a report's highlights, made from its numbers.
 
@@ -528,6 +529,9 @@ def highlight_sentences(
         ``(label, text, posts, participants)`` of the question that drew the most posts.
     talked_to : list of str, optional
         Handles of the participants who received the most replies and mentions (hosts left out).
+    platforms : str, optional
+        Each platform's share of the posts (:func:`swchat.chat.platform_shares`), for a chat
+        held on several platforms at once.
 
     Returns
     -------
@@ -556,6 +560,8 @@ def highlight_sentences(
     first += " and posted " + ("once" if posts == 1 else f"{posts:,} times")
     if minutes is not None and minutes >= 1:
         first += f" over {round(minutes):,} minutes"
+    if platforms:  # one chat on several platforms: "(66 % Mastodon, 34 % Bluesky)"
+        first += f" ({platforms})"
     sentences = [first + "."]
     people = [h if h.startswith("@") else "@" + h for h in (talked_to or [])]
     received = f"{_and(people)} received the most replies and mentions"
@@ -1084,6 +1090,13 @@ def _methods(chat: Chat, counts: dict[str, int], privacy: dict[str, Any], sectio
         + (f" and {untagged:,} replies in their threads that lack the tag" if untagged else "")
         + f" ({counts['originals']:,} originals, {counts['replies']:,} replies, {counts['retweets']:,} "
           f"retweets, {counts['quotes']:,} quotes).")
+    on = own.drop_duplicates(["platform", "post_id"])["platform"].dropna().astype(str).value_counts()
+    if len(on) > 1:  # one chat held on several platforms at once
+        from ..chat import PLATFORM_NAMES, platform_shares
+
+        each = ", ".join(f"{int(n):,} on {PLATFORM_NAMES.get(k, k)}" for k, n in on.items())
+        methods.counted.append(f"Platforms: posts {platform_shares(on.to_dict())} ({each}) — one chat held with "
+                               "the same tag on each platform at once, counted as one session.")
     context = int(chat.posts["is_context"].sum())
     if context:
         methods.counted.append(
@@ -1232,6 +1245,14 @@ def build_summary(
                         counts, engagement, graph, drawing, picture, title_of_picture, brief)
 
 
+def _platforms(chat: Chat) -> str | None:
+    """Each platform's share of the posts, when the chat was held on more than one."""
+    from ..chat import platform_shares
+
+    on = chat.own_posts.drop_duplicates(["platform", "post_id"])["platform"].dropna().astype(str).value_counts()
+    return platform_shares(on.to_dict()) if len(on) > 1 else None
+
+
 def _highlights(chat: Chat, zone: Any, engagement: _Engagement, counts: dict[str, Any], date: str | None,
                 minutes: float | None, newcomers: NewcomerSection | None, previous: int | None,
                 questions: list[Question] | None, table: pd.DataFrame | None,
@@ -1254,7 +1275,7 @@ def _highlights(chat: Chat, zone: Any, engagement: _Engagement, counts: dict[str
     sentences = highlight_sentences(
         participants=counts["participants"], posts=counts["posts"], hashtag=chat.hashtag, date=date,
         minutes=minutes, newcomers=newcomers.count if newcomers is not None else None,
-        previous_participants=previous, busiest=busiest, talked_to=talked_to)
+        previous_participants=previous, busiest=busiest, talked_to=talked_to, platforms=_platforms(chat))
     own = chat.own_posts.drop_duplicates("post_id")
     asked = set() if table is None else {str(q) for q in table["post_id"].dropna()}
     candidates = own[(own["kind"].astype(str) != "retweet") & ~_by_host(own, hosts)
