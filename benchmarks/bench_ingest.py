@@ -1,44 +1,99 @@
-"""Ingest throughput and peak memory for synthetic X API v2 pages (twarc2 output).
+"""Ingest throughput, peak memory and startup for synthetic X API v2 pages (twarc2 output), side by side.
 
-Generates 10K and 100K posts with :mod:`swchat.sample`, then imports each file into a fresh
-archive in a child process and prints posts per second, the child's peak resident memory and
-that of the reader process the import starts for a big file on a machine with two or more CPUs
-(see :mod:`swchat.archive`; part of it is memory shared with the importing process, so the two
-overstate the sum). Memory must not grow with the input: readers stream and the archive writes
-in batches.
+Generates 20K and 200K posts with :mod:`swchat.sample` (like the sample chats), then measures on
+the very same files, each in a child process of its own:
+
+- **floor**: orjson parsing every line and counting the tweets of its ``data``, nothing else;
+- **swchat**: ``swchat.Archive(...).ingest([file])`` into a fresh archive — the import (a worker
+  process parses while this one writes, on Linux with two or more CPUs; see
+  :mod:`swchat.archive`) and then the session tables brought up to date, timed apart;
+- **twarc2 csv** (when twarc-csv is installed and works: ``twarc2 csv`` of the file, which only
+  converts it to CSV — no archive, no sessions). twarc-csv 0.7 fails under pandas 3 (it calls
+  ``DataFrame.applymap``), so give it a virtual environment of its own::
+
+      python -m venv /tmp/twenv && /tmp/twenv/bin/pip install "twarc-csv>=0.7" "pandas<3"
+      python benchmarks/bench_ingest.py --twarc2 /tmp/twenv/bin/twarc2
+
+
+with each one's peak resident memory (for swchat, the importing process, after the import and
+at the end, when the session tables have loaded pandas; the worker's is shown apart, and part of it is memory shared with the importing process). Then **startup**: ``swchat
+ingest`` of a 2-post file against ``python -c "import swchat.cli"`` (best of five each). Last,
+each aim of issue 14 with ``yes`` or ``NO``.
 
 Usage::
 
-    python benchmarks/bench_ingest.py [--sizes 10000 100000] [--keep DIR]
+    python benchmarks/bench_ingest.py [--sizes 20000 200000] [--keep DIR] [--no-twarc] [--twarc2 PATH]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
+import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-CHILD = """
-import json, resource, sys, time
-from swchat import Archive
-path, db = sys.argv[1], sys.argv[2]
+#: Runs one measured command in a child of its own and prints its wall time and peak memory
+#: (``ru_maxrss`` of the children: a fresh process per measure, so no other run is counted).
+MEASURE = """
+import json, resource, subprocess, sys, time
 start = time.perf_counter()
-with Archive(db) as archive:
-    result = archive.ingest([path])
+subprocess.run(sys.argv[1:], check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+               stderr=subprocess.DEVNULL)
 elapsed = time.perf_counter() - start
-peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-worker_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": elapsed, "peak_kib": peak_kib, "worker_kib": worker_kib, **result.total}))
+print(json.dumps({"seconds": elapsed, "peak_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))
 """
 
+FLOOR = """
+import json, resource, sys, time
+import orjson
+start = time.perf_counter()
+tweets = 0
+with open(sys.argv[1], "rb") as f:
+    for line in f:
+        data = orjson.loads(line).get("data")
+        tweets += len(data) if isinstance(data, list) else data is not None
+elapsed = time.perf_counter() - start
+print(json.dumps({"seconds": elapsed, "read": tweets,
+                  "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+SWCHAT = """
+import json, resource, sys, time
+start = time.perf_counter()
+from swchat import Archive
+from swchat.archive import Archive as Store
+path, db = sys.argv[1], sys.argv[2]
+with Archive(db) as archive:
+    result = Store.ingest(archive, [path])  # the import alone
+    imported = time.perf_counter()
+    import_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    sessions = archive.refresh_sessions()  # what swchat.Archive.ingest does next
+end = time.perf_counter()
+print(json.dumps({"seconds": end - start, "import": imported - start, "sessions": end - imported,
+                  "import_kib": import_kib,
+                  "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  "worker_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, **result.total}))
+"""
 
 MAKE = """
 import sys
 from swchat.sample import generate, write_v2_pages
 write_v2_pages(generate(seed=1, posts=int(sys.argv[1])), sys.argv[2])
+"""
+
+TWO = """
+import sys, orjson
+with open(sys.argv[1], "rb") as f:
+    page = orjson.loads(f.readline())
+page["data"] = page["data"][:2]
+with open(sys.argv[2], "wb") as f:
+    f.write(orjson.dumps(page) + b"\\n")
 """
 
 
@@ -51,31 +106,133 @@ def make_input(posts: int, folder: Path) -> Path:
     return path
 
 
-def bench_args(description: str) -> tuple[list[int], Path]:
-    """The benchmarks' command line: ``--sizes`` (posts) and ``--keep DIR`` (else a temp folder)."""
+def bench_args(description: str) -> argparse.Namespace:
+    """The command line: ``--sizes`` (posts), ``--keep DIR`` (else a temp folder), ``--no-twarc``."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000])
     parser.add_argument("--keep", type=Path, help="keep the generated files in this folder")
+    parser.add_argument("--no-twarc", action="store_true", help="leave twarc2 csv out")
+    parser.add_argument("--twarc2", help="the twarc2 command to measure (twarc-csv 0.7 needs pandas < 3: "
+                                         "it may live in a virtual environment of its own)")
     args = parser.parse_args()
-    folder = args.keep or Path(tempfile.mkdtemp(prefix="swchat-bench-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return args.sizes, folder
+    args.keep = args.keep or Path(tempfile.mkdtemp(prefix="swchat-bench-"))
+    args.keep.mkdir(parents=True, exist_ok=True)
+    return args
+
+
+def _child(code: str, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> dict:
+    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True,
+                         env=env, cwd=cwd).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _fresh(db: Path) -> Path:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    return db
+
+
+def _twarc2(given: str | None, folder: Path) -> str | None:
+    """The ``twarc2`` command, if its ``csv`` works here (twarc-csv 0.7 fails with pandas 3)."""
+    found = given or shutil.which("twarc2", path=str(Path(sys.executable).parent)) or shutil.which("twarc2")
+    if found is None:
+        return None
+    probe = folder / "twarc-probe.jsonl"
+    subprocess.run([sys.executable, "-c", TWO, str(make_input(20_000, folder)), str(probe)], check=True)
+    out = folder / "twarc-probe.csv"
+    done = subprocess.run([found, "csv", str(probe), str(out)], capture_output=True, stdin=subprocess.DEVNULL,
+                          env=_TWARC_ENV, cwd=folder)  # twarc2 writes twarc.log where it runs
+    works = done.returncode == 0 and out.exists() and out.stat().st_size > 0
+    out.unlink(missing_ok=True)
+    return found if works else None
+
+
+#: twarc2 asks for API keys on its first run, even for ``csv``, which needs none: give it a dummy
+_TWARC_ENV = {**os.environ, "BEARER_TOKEN": "not-needed-for-csv"}
+
+
+def _best(command: list[str], runs: int = 5, setup: Path | None = None) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        if setup is not None:
+            _fresh(setup)
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _yes(ok: bool) -> str:
+    return "yes" if ok else "NO"
 
 
 def main() -> None:
-    sizes, folder = bench_args(__doc__.splitlines()[0])
-    print(f"{'posts':>9} {'file MB':>8} {'read':>9} {'seconds':>8} {'posts/s':>9} {'peak MB':>8} {'reader MB':>9}")
-    for size in sizes:
+    args = bench_args(__doc__.splitlines()[0])
+    folder: Path = args.keep
+    twarc2 = None if args.no_twarc else _twarc2(args.twarc2, folder)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"machine: {platform.machine()} {platform.processor() or ''} {cpus} CPUs, Python "
+          f"{platform.python_version()}, {platform.system()}; load average {os.getloadavg()[0]:.1f}")
+    if twarc2 is None:
+        print("twarc2 csv: not installed or not working (pip install -e .[bench], or --twarc2 PATH) — left out")
+    print(f"{'posts':>8} {'what':<22} {'seconds':>8} {'posts/s':>9} {'× floor':>8} {'peak MB':>8}  notes")
+    figures: dict[int, dict[str, dict]] = {}
+    for size in args.sizes:
         path = make_input(size, folder)
-        db = folder / f"bench-{size}.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(db) + suffix).unlink(missing_ok=True)
-        out = subprocess.run([sys.executable, "-c", CHILD, str(path), str(db)],
-                             check=True, capture_output=True, text=True).stdout
-        r = json.loads(out)
-        rate = r["read"] / r["seconds"]
-        print(f"{size:>9,} {path.stat().st_size / 1e6:>8.1f} {r['read']:>9,} {r['seconds']:>8.2f} "
-              f"{rate:>9,.0f} {r['peak_kib'] / 1024:>8.1f} {r['worker_kib'] / 1024:>9.1f}")
+        runs: dict[str, dict] = {}
+        runs["floor"] = _child(FLOOR, str(path))
+        runs["swchat"] = _child(SWCHAT, str(path), str(_fresh(folder / f"bench-{size}.db")))
+        if twarc2 is not None:
+            out = folder / f"twarc-{size}.csv"
+            runs["twarc2 csv"] = _child(MEASURE, twarc2, "csv", str(path), str(out), env=_TWARC_ENV, cwd=folder)
+            out.unlink(missing_ok=True)
+        figures[size] = runs
+        floor = runs["floor"]["seconds"]
+        posts = runs["floor"]["read"]
+        sw = runs["swchat"]
+        lines = [
+            ("floor (orjson, count)", runs["floor"], ""),
+            ("swchat import", {"seconds": sw["import"], "peak_kib": sw["import_kib"]},
+             f"worker {sw['worker_kib'] / 1024:.0f} MB; read {sw['read']:,}, added {sw['added']:,}"),
+            ("swchat import+sessions", sw, f"session tables {sw['sessions']:.2f} s"),
+        ]
+        if "twarc2 csv" in runs:
+            lines.append(("twarc2 csv", runs["twarc2 csv"], ""))
+        for what, r, notes in lines:
+            print(f"{size:>8,} {what:<22} {r['seconds']:>8.2f} {posts / r['seconds']:>9,.0f} "
+                  f"{r['seconds'] / floor:>7.1f}× {r['peak_kib'] / 1024:>8.1f}  {notes}")
+
+    two = folder / "two.jsonl"
+    subprocess.run([sys.executable, "-c", TWO, str(make_input(args.sizes[0], folder)), str(two)], check=True)
+    swchat_cli = [sys.executable, "-m", "swchat"]
+    db = folder / "two.db"
+    ingest = _best([*swchat_cli, "ingest", str(two), "--archive", str(db)], setup=db)
+    bare = _best([sys.executable, "-c", "import swchat.cli"])
+    print(f"startup: swchat ingest of a 2-post file {ingest:.3f} s; python -c 'import swchat.cli' {bare:.3f} s "
+          f"({ingest / bare:.1f}×)")
+
+    print("aims (issue 14):")
+    small, big = min(figures), max(figures)
+    for size, runs in sorted(figures.items()):
+        floor = runs["floor"]["seconds"]
+        sw = runs["swchat"]
+        print(f"  {_yes(sw['import'] <= 3 * floor)}: {size:,} posts, swchat import within 3× the floor "
+              f"({sw['import'] / floor:.1f}×)")
+        print(f"  {_yes(sw['seconds'] <= 3 * floor)}: {size:,} posts, swchat import + session tables within 3× "
+              f"the floor ({sw['seconds'] / floor:.1f}×)")
+    if 20_000 in figures and "twarc2 csv" in figures[20_000]:
+        runs = figures[20_000]
+        ratio = runs["twarc2 csv"]["seconds"] / runs["swchat"]["seconds"]
+        print(f"  {_yes(ratio >= 20)}: 20,000 posts, swchat (import + sessions) at least 20× faster than "
+              f"twarc2 csv ({ratio:.1f}×; import alone "
+              f"{runs['twarc2 csv']['seconds'] / runs['swchat']['import']:.1f}×)")
+    if small != big:
+        for what, key in (("import", "import_kib"), ("import + session tables", "peak_kib")):
+            grow = figures[big]["swchat"][key] / figures[small]["swchat"][key]
+            print(f"  {_yes(grow <= 1.5)}: peak memory of the {what} at {big:,} no more than 1.5× that at "
+                  f"{small:,} ({grow:.2f}×)")
+    print(f"  {_yes(ingest <= 1.5 * bare)}: swchat ingest of a 2-post file within 1.5× of import swchat.cli "
+          f"({ingest / bare:.1f}×)")
 
 
 if __name__ == "__main__":

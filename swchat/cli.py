@@ -423,7 +423,7 @@ def people_option(func: Callable[..., Any]) -> Callable[..., Any]:
     >>> @click.command()
     ... @people_option
     ... def show():
-    ...     click.echo(click.get_current_context().meta.get(PEOPLE_KEY))
+    ...     click.echo(repr(click.get_current_context().meta.get(PEOPLE_KEY)))
     >>> CliRunner().invoke(show, []).output
     'None\\n'
     """

@@ -63,6 +63,7 @@ __all__ = [
     "LongLine",
     "Note",
     "Post",
+    "PostValues",
     "Rejected",
     "Source",
     "by_line",
@@ -129,7 +130,29 @@ class Note:
     message: str
 
 
-Item = Post | Account | Rejected | Note
+@dataclass(slots=True)
+class PostValues:
+    """A canonical post as the values of :data:`~swchat.schema.POST_COLUMNS`, in order: what a
+    big format's lean reader yields instead of a :class:`Post` (no dict per post), for a row
+    that :func:`~swchat.schema.validate_post` would pass unchanged. ``Post(dict(zip(POST_COLUMNS,
+    values)), raw, line, context)`` is the same post.
+
+    Examples
+    --------
+    >>> from swchat.schema import POST_COLUMNS, new_post
+    >>> row = new_post(platform="x", post_id="1", created_at="2026-09-02T19:00:00.000Z", author_id="9")
+    >>> lean = PostValues(tuple(row[c] for c in POST_COLUMNS), None, 1)
+    >>> dict(zip(POST_COLUMNS, lean.values)) == row
+    True
+    """
+
+    values: tuple[Any, ...]
+    raw: bytes | None
+    line: int
+    context: bool = False
+
+
+Item = Post | PostValues | Account | Rejected | Note
 
 
 @dataclass(slots=True)

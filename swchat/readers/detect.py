@@ -48,6 +48,10 @@ class Format:
     sniff: Callable[[Head], bool | str | None]
     read: Callable[[Source], Iterator[Item]]
     platform: str = "x"
+    #: The lean reader of a big format, for the archive's import: the items of ``read`` with
+    #: posts as :class:`~swchat.readers.base.PostValues` where that saves work (same rows stored).
+    #: Only for a format that takes no options (see ``sheets.with_options``).
+    lean: Callable[[Source], Iterator[Item]] | None = None
 
 
 #: The reader modules, in detection order (most specific first).

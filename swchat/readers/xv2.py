@@ -42,17 +42,29 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import Any
 
 import orjson
 
-from ..schema import validate_account, validate_post
-from .base import Account, Head, Item, Note, Post, Rejected, Source, json_lines, raw_json
+from ..schema import KINDS, POST_COLUMNS, validate_account, validate_post
+from .base import (
+    Account,
+    Head,
+    Item,
+    Note,
+    Post,
+    PostValues,
+    Rejected,
+    Source,
+    json_lines,
+    raw_json,
+)
 from .common import first_value, retweet_text, unique
 from .detect import Format, register
 from .xcommon import RT_PREFIX, status_url, v2_time
 
-__all__ = ["FORMAT", "read", "sniff", "v2_account", "v2_post"]
+__all__ = ["FORMAT", "read", "read_lean", "sniff", "v2_account", "v2_post"]
 
 
 def v2_account(user: dict[str, Any], snapshot_at: str | None) -> dict[str, Any]:
@@ -75,7 +87,8 @@ def v2_account(user: dict[str, Any], snapshot_at: str | None) -> dict[str, Any]:
 
 
 def _values(items: Any, key: str) -> list:
-    """``unique(item.get(key) for item in items)``, with a shortcut for the usual single entity."""
+    """``unique(item.get(key) for item in items)``, text only (a hashtag or a handle given as a
+    number is no name), with a shortcut for the usual single entity."""
     if not items:
         return []
     if items.__class__ is list and len(items) == 1:
@@ -84,7 +97,7 @@ def _values(items: Any, key: str) -> list:
             value = first.get(key)
             if value.__class__ is str:
                 return [value] if value else []
-    return unique(item.get(key) for item in items)
+    return unique(value for value in (item.get(key) for item in items) if isinstance(value, str))
 
 
 def _entities(tweet: dict[str, Any]) -> tuple[list[str], list[str], list[str]]:
@@ -132,6 +145,17 @@ def v2_post(
     ValueError, KeyError
         The tweet lacks what a post needs (reported as a rejected record).
     """
+    return validate_post(dict(zip(POST_COLUMNS, _v2_values(tweet, users, tweets, collected_at), strict=True)))
+
+
+def _v2_values(
+    tweet: dict[str, Any],
+    users: dict[str, dict[str, Any]],
+    tweets: dict[str, dict[str, Any]],
+    collected_at: str | None,
+) -> tuple[Any, ...]:
+    """The values of :func:`v2_post`'s row (the columns of ``schema.POST_COLUMNS``, in order),
+    not yet validated: the one conversion both the canonical and the lean path use."""
     get = tweet.get
     post_id = tweet["id"]
     author_id = get("author_id") or (get("author") or {}).get("id")
@@ -170,37 +194,79 @@ def v2_post(
     created = get("created_at")
     if not created:
         raise ValueError("tweet has no created_at")
-    # a dict literal with the columns of schema.new_post, in order; the one validation checks it
-    return validate_post({
-        "platform": "x",
-        "post_id": post_id,
-        "url": status_url(handle, post_id),
-        "created_at": v2_time(created),
-        "author_id": author_id,
-        "author_handle": handle,
-        "author_name": author.get("name"),
-        "text": text,
-        "kind": kind,
-        "is_quote": bool(quoted),
-        "reply_to_post_id": replied,
-        "reply_to_author_id": reply_to_author,
-        "reply_to_handle": reply_to_handle,
-        "quoted_post_id": quoted,
-        "retweeted_post_id": retweeted,
-        "conversation_id": get("conversation_id"),
-        "hashtags": hashtags,
-        "mentions": mentions,
-        "urls": urls,
-        "lang": get("lang"),
-        "source_app": get("source"),
-        "like_count": metrics.get("like_count"),
-        "repost_count": metrics.get("retweet_count"),
-        "reply_count": metrics.get("reply_count"),
-        "quote_count": metrics.get("quote_count"),
-        "collected_at": collected_at,
-        "is_context": False,
-        "origin": None,
-    })
+    # the columns of schema.POST_COLUMNS, in order (a test checks it)
+    return (
+        "x",  # platform
+        post_id,
+        status_url(handle, post_id),  # url
+        v2_time(created),  # created_at
+        author_id,
+        handle,  # author_handle
+        author.get("name"),  # author_name
+        text,
+        kind,
+        bool(quoted),  # is_quote
+        replied,  # reply_to_post_id
+        reply_to_author,  # reply_to_author_id
+        reply_to_handle,
+        quoted,  # quoted_post_id
+        retweeted,  # retweeted_post_id
+        get("conversation_id"),
+        hashtags,
+        mentions,
+        urls,
+        get("lang"),
+        get("source"),  # source_app
+        metrics.get("like_count"),
+        metrics.get("retweet_count"),  # repost_count
+        metrics.get("reply_count"),
+        metrics.get("quote_count"),
+        collected_at,
+        False,  # is_context
+        None,  # origin
+    )
+
+
+#: where the values of :func:`_v2_values` are checked by :func:`_plain`
+_IDS = tuple(POST_COLUMNS.index(c) for c in ("reply_to_post_id", "reply_to_author_id", "quoted_post_id",
+                                             "retweeted_post_id", "conversation_id"))
+_TEXTS = tuple(POST_COLUMNS.index(c) for c in ("url", "author_handle", "author_name", "text", "reply_to_handle",
+                                               "lang", "source_app"))
+_LISTS = tuple(POST_COLUMNS.index(c) for c in ("hashtags", "mentions", "urls"))
+_COUNTS = tuple(POST_COLUMNS.index(c) for c in ("like_count", "repost_count", "reply_count", "quote_count"))
+_id_values, _text_values, _list_values, _count_values = (itemgetter(*at) for at in (_IDS, _TEXTS, _LISTS, _COUNTS))
+
+
+def _plain(values: tuple[Any, ...]) -> bool:
+    """Whether :func:`~swchat.schema.validate_post` would pass the row of these values as it is
+    (neither raise nor change a value): then the lean path stores them without a dict. The rest
+    (an id given as a number, an empty id, a count as text …) goes the canonical way.
+
+    Examples
+    --------
+    >>> tweet = {"id": "1", "text": "hi", "author_id": "9", "created_at": "2026-09-02T19:00:00.000Z"}
+    >>> _plain(_v2_values(tweet, {}, {}, None)), _plain(_v2_values({**tweet, "author_id": 9}, {}, {}, None))
+    (True, False)
+    """
+    post_id, author_id = values[1], values[4]
+    if post_id.__class__ is not str or not post_id or author_id.__class__ is not str or not author_id:
+        return False
+    if values[8] not in KINDS:
+        return False
+    ids = _id_values(values)
+    if "" in ids:
+        return False
+    for v in ids:
+        if v is not None and v.__class__ is not str:
+            return False
+    for v in _text_values(values):
+        if v is not None and v.__class__ is not str:
+            return False
+    for v in _count_values(values):
+        if v is not None and v.__class__ is not int:
+            return False
+    hashtags, mentions, urls = _list_values(values)
+    return hashtags.__class__ is list and mentions.__class__ is list and urls.__class__ is list
 
 
 _EMPTY: dict[str, Any] = {}
@@ -249,28 +315,28 @@ class _Seen:
 _REMEMBER = 10_000
 
 
-def _has_id(obj: Any) -> bool:
-    """Whether ``obj`` is an object with a usable (text) ``id``."""
-    return isinstance(obj, dict) and isinstance(obj.get("id"), str)
-
-
 def _page_items(
     lineno: int,
     data: list[dict[str, Any]],
     includes: dict[str, Any],
     collected_at: str | None,
     seen: _Seen | None = None,
+    lean: bool = False,
 ) -> Iterator[Item]:
     """Items of one page: its users, its tweets, then its referenced tweets as context.
+
+    With ``lean``, posts whose rows need no change are :class:`PostValues` (see :func:`read_lean`).
 
     With ``seen``, a user yielded earlier in the file with the very same user object, and a
     referenced tweet already yielded (as a post or as context), are not yielded again: the
     archive would write nothing for them (the account says nothing new; the post is stored).
     """
-    users = {u["id"]: u for u in includes.get("users") or () if _has_id(u)}
-    tweets = {t["id"]: t for t in includes.get("tweets") or () if _has_id(t)}
+    # objects with a usable (text) id; the test written out (a call per object costs more)
+    users = {u["id"]: u for u in includes.get("users") or () if isinstance(u, dict) and isinstance(u.get("id"), str)}
+    tweets = {t["id"]: t for t in includes.get("tweets") or ()
+              if isinstance(t, dict) and isinstance(t.get("id"), str)}
     # a retweeted or quoted post may be in the page's own data rather than in includes
-    known = {t["id"]: t for t in data if _has_id(t)}
+    known = {t["id"]: t for t in data if isinstance(t, dict) and isinstance(t.get("id"), str)}
     lookup = {**known, **tweets} if known else tweets
     for uid, user in users.items():
         if seen is not None:
@@ -287,27 +353,41 @@ def _page_items(
     in_data: set[str] = set()
     for tweet in data:
         try:
-            row = v2_post(tweet, users, lookup, collected_at)
+            post_id, row = _converted(tweet, users, lookup, collected_at, lean)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             tid = tweet.get("id") if isinstance(tweet, dict) else None
             yield Rejected(lineno, f"tweet {tid or '?'}: {_reason(exc)}", raw_json(tweet).decode())
             continue
-        in_data.add(row["post_id"])
-        yield Post(row, raw_json(tweet), lineno)
+        in_data.add(post_id)
+        yield PostValues(row, raw_json(tweet), lineno) if row.__class__ is tuple else Post(row, raw_json(tweet), lineno)
     if seen is not None:
         seen.posts |= in_data
     for tid, tweet in tweets.items():
         if tid in in_data or (seen is not None and (tid in seen.posts or tid in seen.old_posts)):
             continue
         try:
-            row = v2_post(tweet, users, tweets, collected_at)
+            post_id, row = _converted(tweet, users, tweets, collected_at, lean)
         except (ValueError, KeyError, TypeError, AttributeError):
             continue  # an unusable referenced tweet is only context: nothing to reject
         if seen is not None:
-            seen.posts.add(row["post_id"])
-        yield Post(row, raw_json(tweet), lineno, context=True)
+            seen.posts.add(post_id)
+        if row.__class__ is tuple:
+            yield PostValues(row, raw_json(tweet), lineno, context=True)
+        else:
+            yield Post(row, raw_json(tweet), lineno, context=True)
     if seen is not None:
         seen.age()
+
+
+def _converted(tweet: dict[str, Any], users: dict[str, dict[str, Any]], tweets: dict[str, dict[str, Any]],
+               collected_at: str | None, lean: bool) -> tuple[str, Any]:
+    """A tweet's id and its row: the values as they are when ``lean`` and :func:`_plain`, else the
+    canonical dict (:func:`v2_post`). Raises what :func:`v2_post` raises."""
+    values = _v2_values(tweet, users, tweets, collected_at)
+    if lean and _plain(values):
+        return values[1], values
+    row = validate_post(dict(zip(POST_COLUMNS, values, strict=True)))
+    return row["post_id"], row
 
 
 def _reason(exc: BaseException) -> str:
@@ -354,6 +434,26 @@ def _is_tweet(obj: Any) -> bool:
 
 def read(source: Source) -> Iterator[Item]:
     """Yield the items of an X API v2 JSON-lines input (pages, stream lines or flattened)."""
+    return _read(source, lean=False)
+
+
+def read_lean(source: Source) -> Iterator[Item]:
+    """The items of :func:`read`, with the posts whose canonical rows need no change from what
+    the conversion made (nearly all) as :class:`~swchat.readers.base.PostValues`: no dict per
+    post. The archive imports through this; the rows stored are the same.
+
+    Examples
+    --------
+    >>> import orjson
+    >>> page = {"data": [{"id": "2", "text": "hi #SWChat", "author_id": "8",
+    ...                   "created_at": "2026-09-02T19:05:00.000Z"}]}
+    >>> [type(i).__name__ for i in read_lean(Source.from_bytes(orjson.dumps(page)))]
+    ['PostValues']
+    """
+    return _read(source, lean=True)
+
+
+def _read(source: Source, *, lean: bool) -> Iterator[Item]:
     seen = _Seen()
     for lineno, obj, raw in json_lines(source):
         if isinstance(obj, Rejected):
@@ -372,14 +472,14 @@ def read(source: Source) -> Iterator[Item]:
                 continue
             found = obj.get("includes")
             includes: dict[str, Any] = found if isinstance(found, dict) else {}
-            yield from _page_items(lineno, data, includes, collected, seen)
+            yield from _page_items(lineno, data, includes, collected, seen, lean)
             if obj.get("errors"):
                 yield Note(lineno, _errors_note(obj["errors"]))
         elif _is_tweet(obj):
             tweet, includes = _unflatten(obj)
             first = True
-            for item in _page_items(lineno, [tweet], includes, collected, seen):
-                if first and isinstance(item, Post):
+            for item in _page_items(lineno, [tweet], includes, collected, seen, lean):
+                if first and isinstance(item, Post | PostValues):
                     item.raw = raw  # keep the flattened line as it was
                     first = False
                 yield item
@@ -458,4 +558,5 @@ FORMAT = register(Format(
     label="X API v2 JSON (twarc2 pages, stream, flattened)",
     sniff=sniff,
     read=read,
+    lean=read_lean,
 ))
