@@ -181,9 +181,13 @@ class _Stored:
 
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
+        self._rows: dict[str | None, pd.DataFrame] = {}
 
     def rows(self, tag: str | None) -> pd.DataFrame:
-        return self.archive.session_rows(tag)
+        # read once per command: a chat of 400 sessions has 400 rows of JSON to decode
+        if tag not in self._rows:
+            self._rows[tag] = self.archive.session_rows(tag)
+        return self._rows[tag].copy(deep=False)
 
     def members(self, keys: Sequence[int]) -> pd.DataFrame:
         return self.archive.session_members(keys)
@@ -193,6 +197,9 @@ class _Stored:
 
     def attendance(self, keys: Sequence[int]) -> pd.DataFrame:
         return self.archive.attendance(keys)
+
+    def platform_posts(self, keys: Sequence[int]) -> dict[int, dict[str, int]]:
+        return self.archive.platform_posts(keys)
 
     def interactions(self, keys: Sequence[int]) -> pd.DataFrame:
         return self.archive.interactions(keys)
@@ -265,6 +272,16 @@ class _Computed:
         chosen = chosen.assign(followers=[known.get((p, a)) for p, a in zip(chosen["platform"],
                                                                              chosen["account_id"], strict=True)])
         return chosen.drop(columns=["tag", "start"]).rename(columns={"n": "session"}).reset_index(drop=True)
+
+    def platform_posts(self, keys: Sequence[int]) -> dict[int, dict[str, int]]:
+        found: dict[int, dict[str, int]] = {}
+        part = self._participation
+        if part is None or part.empty:
+            return found
+        part = part[part["n"].isin(list(keys))]
+        for (key, platform), n in part.groupby(["n", "platform"])["posts"].sum().items():
+            found.setdefault(int(key), {})[str(platform)] = int(n)
+        return found
 
     def attendance(self, keys: Sequence[int]) -> pd.DataFrame:
         part = self._participation
@@ -444,9 +461,10 @@ class Archive(store.Archive):
         return dict(self._people)
 
     def _protected(self, chat: Chat) -> Chat:
-        from .privacy import link_people
+        from .privacy import link_people, merge_handle_authors
 
         policy = self.policy()
+        chat = merge_handle_authors(chat, store.Archive.handle_aliases(self))
         chat = policy.chat(chat) if policy.active else chat
         return link_people(chat, self._people) if self._people else chat
 
@@ -573,11 +591,12 @@ class Archive(store.Archive):
         dict
             ``posts`` derived again and ``sessions`` stored.
         """
-        from .derive import derive_sessions
+        from .derive import DERIVE_COLUMNS, derive_sessions
         from .sessions import DEFAULT_GAP
 
         return self.refresh_derived(derive_sessions, gap=DEFAULT_GAP.to_pytimedelta(), version=DERIVED_VERSION,
-                                    options=_stored_options(), progress=progress, wait=wait)
+                                    options=_stored_options(), progress=progress, wait=wait,
+                                    columns=DERIVE_COLUMNS)
 
     def reindex(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
         """Derive the session tables again from every post (``swchat reindex``)."""
@@ -646,14 +665,21 @@ class Archive(store.Archive):
                 s.post_count = (s.post_count or 0) - posts
                 s.participant_count = (s.participant_count or 0) - people
         self._platform_counts(tables, listed)
-        if self._people:  # a person's accounts count once
-            self._person_counts(tables, listed)
+        merge = self._merge()
+        if merge is not None:  # a person's (or a sheet handle's) accounts count once, a host too
+            self._merged_counts(tables, listed, merge)
+            for s in listed:
+                self._merged_hosts(s, merge)
         if policy.active:
             listed = [policy.session_listing(s) for s in listed]
         if members:
             keys = [s.key for s in listed if s.key is not None]
             found = tables.members(keys)
             part = policy.accounts(tables.participation(keys))
+            if merge is not None:
+                part = part.assign(account_id=[m[1] if (m := merge(p, a, h)) else a for p, a, h in
+                                               zip(part["platform"], part["account_id"], part["handle"], strict=True)])
+                part = part.sort_values("first_post", kind="stable").drop_duplicates(["session", "account_id"])
             if policy.active:  # the posts of excluded accounts leave; post ids are keyed when pseudonymising
                 gone = self.post_ids_by(self._accounts_named(policy.exclude or [], posts=True))
                 found = found[~found["post_id"].astype(str).isin(gone)]
@@ -666,22 +692,66 @@ class Archive(store.Archive):
                 s.author_ids = authors.get(s.key, [])
         return listed
 
-    def _person_counts(self, tables: _Stored | _Computed, listed: list[data.Session]) -> None:
-        """Count each session's participants with a linked person's accounts once."""
-        from .schema import account_entry
+    def _merge(self) -> Merge | None:
+        """How this connection merges accounts at selection time (see :func:`_merger`): sheet
+        authors known only by handle into the account with that handle's id, then a linked
+        person's accounts (:meth:`link_people`) into the person; ``None`` when nothing merges."""
+        return _merger(self._people, store.Archive.handle_aliases(self))
 
+    def _merged_counts(self, tables: _Stored | _Computed, listed: list[data.Session], merge: Merge) -> None:
+        """Count each session's participants with merged accounts (:meth:`_merge`) once."""
         keys = [s.key for s in listed if s.key is not None]
         if not keys:
             return
         part = self.policy().accounts(tables.participation(keys, followers=False))
-        people = self._people
         for s in listed:
             mine = part[part["session"] == s.key]
             found = set()
             for platform, aid, handle in zip(mine["platform"], mine["account_id"], mine["handle"], strict=True):
-                person = people.get(account_entry(str(handle or ""))) or people.get(account_entry(str(aid)))
-                found.add(("person", person) if person else (platform, aid))
+                merged = merge(platform, aid, handle)
+                found.add(merged[0] if merged else f"{platform}:{aid}")
             s.participant_count = len(found)
+
+    def _merged_part(self, tables: _Stored | _Computed, part: pd.DataFrame, siblings: list[data.Session],
+                     merge: Merge) -> pd.DataFrame:
+        """Participation rows with merged accounts (:meth:`_merge`) made one row per session
+        (see :func:`_merged_rows`): a person's first session is the earliest of their accounts'
+        over the hashtag's sessions (``siblings``), their last the latest. Accounts the policy
+        leaves out are left out first, so they add nothing to a person."""
+        policy = self.policy()
+        seen = tables.attendance([s.key for s in siblings if s.key is not None])
+        if policy.exclude:
+            def kept(frame: pd.DataFrame) -> pd.DataFrame:
+                return frame[[not policy.excludes(p, a, h) for p, a, h in
+                              zip(frame["platform"], frame["account_id"], frame["handle"], strict=True)]]
+
+            part, seen = kept(part), kept(seen)
+        start_of = {s.key: s.start for s in siblings}
+        spans: dict[str, tuple[Any, Any]] = {}
+        for key, platform, account_id, handle in zip(seen["session"], seen["platform"], seen["account_id"],
+                                                     seen["handle"], strict=True):
+            merged = merge(platform, account_id, handle)
+            if key in start_of:
+                start = start_of[key]
+                found = merged[0] if merged else f"{platform}:{account_id}"
+                first, last = spans.get(found, (start, start))
+                spans[found] = (min(first, start), max(last, start))
+        return _merged_rows(part, merge, spans)
+
+    @staticmethod
+    def _merged_hosts(session: data.Session, merge: Merge) -> None:
+        """Name a session's hosts as merged accounts (:meth:`_merge`): one entry per person."""
+        if len(session.hosts) != len(session.host_ids):
+            return
+        hosts: list[str] = []
+        ids: list[str] = []
+        for handle, account_id in zip(session.hosts, session.host_ids, strict=True):
+            merged = merge(session.platform, account_id, handle)
+            shown, key = (merged[2], merged[1]) if merged else (handle, account_id)
+            if key not in ids:
+                hosts.append(shown)
+                ids.append(key)
+        session.hosts, session.host_ids = hosts, ids
 
     @staticmethod
     def _platform_counts(tables: _Stored | _Computed, listed: list[data.Session]) -> None:
@@ -689,11 +759,7 @@ class Archive(store.Archive):
         keys = [s.key for s in listed if s.key is not None]
         if not keys:
             return
-        part = tables.participation(keys, followers=False)
-        counts = part.groupby(["session", "platform"])["posts"].sum()
-        by_session: dict[int, dict[str, int]] = {}
-        for (key, platform), n in counts.items():
-            by_session.setdefault(int(key), {})[str(platform)] = int(n)
+        by_session = tables.platform_posts(keys)
         for s in listed:
             if s.key is not None:
                 s.platforms = dict(sorted(by_session.get(s.key, {}).items(), key=lambda kv: (-kv[1], kv[0])))
@@ -810,6 +876,10 @@ class Archive(store.Archive):
         previous = siblings[at - 1].key if at else None
         keys = [key] if previous is None else [key, previous]
         part = tables.participation(keys)
+        merge = self._merge()
+        if merge is not None:  # a person's accounts are one participant, new in the first session of any of them
+            part = self._merged_part(tables, part, siblings, merge)
+            self._merged_hosts(session, merge)
         session.post_ids = [str(p) for p in members["post_id"]]
         mine = part[part["session"] == key]
         session.author_ids = [str(a) for a in mine.sort_values("first_post", kind="stable")["account_id"]]
@@ -904,11 +974,15 @@ class Archive(store.Archive):
         listed = list(sessions) if sessions is not None else self.sessions(hashtag, tz=tz)
         tables = self._tables(None, {})
         policy = self.policy()
+        merge = self._merge()
         frames = [pd.DataFrame(columns=list(data.HISTORY_PARTICIPATION_COLUMNS))]
         for tag in sorted({s.hashtag for s in listed}):
             keys = [s.key for s in listed if s.hashtag == tag and s.key is not None]
             siblings = self._labelled(tables.rows(tag), tz)
-            history = self._history(siblings, tables.participation(keys), tables.interactions(keys))
+            part = tables.participation(keys)
+            if merge is not None:
+                part = self._merged_part(tables, part, siblings, merge)
+            history = self._history(siblings, part, tables.interactions(keys))
             protected = policy.history(history) if policy.active else history
             if protected is not None:
                 frames.append(protected.participation)
@@ -952,6 +1026,9 @@ class Archive(store.Archive):
             raise SelectionError(f"no sessions of #{tag} in {self.path}")
         keys = [s.key for s in listed if s.key is not None]
         part = self._attendance(tables, keys)
+        merge = self._merge()
+        if merge is not None:  # a person: first seen in the first session of any of their accounts
+            part = _merged_rows(part, merge)
         id_of = {s.key: s.id for s in listed}
         posts = tables.rows(tag).set_index("key")["posts"]
         sessions = pd.DataFrame({"session": [s.id for s in listed], "start": [s.start for s in listed],
@@ -1167,16 +1244,22 @@ class Archive(store.Archive):
         if hashtag:
             hashtag = hashtag.lstrip("#")
 
+        aliases = store.Archive.handle_aliases(self)  # sheet authors known by handle: their ids
+
         def slices(columns: tuple[str, ...]) -> Iterable[pd.DataFrame]:
             # 10,000 posts a slice: the reading's peak memory is a quarter of that of 25,000-post
             # slices (measured on 200,000 posts: 246 MB in all against 312 MB), at the same speed
-            return store.Archive.post_slices(self, hashtag, since, until, columns=columns, size=10_000)
+            for part in store.Archive.post_slices(self, hashtag, since, until, columns=columns, size=10_000):
+                yield _aliased(part, aliases)
+
+        def posts_with_ids(keys: Iterable[tuple[str, str]]) -> pd.DataFrame:
+            return _aliased(store.Archive.posts_with_ids(self, keys, context=False), aliases)
 
         try:
             return nw.selection_network(
                 slices, kind=kind, profiles=lambda keys: store.Archive.accounts(self, keys), self_loops=self_loops,
                 hashtag=hashtag, since=since, until=until, community=community, seed=seed,
-                posts_with_ids=lambda keys: store.Archive.posts_with_ids(self, keys, context=False))
+                posts_with_ids=posts_with_ids)
         except SelectionError:
             what = f"#{hashtag}" if hashtag else "posts"
             raise SelectionError(f"no {what} in {self.path} for that selection") from None
@@ -1249,6 +1332,130 @@ def _welcomed(interactions: pd.DataFrame, policy: Privacy) -> set[tuple[Any, str
     welcoming = interactions[interactions["type"].isin(["reply", "mention"]).to_numpy(bool)]
     welcoming = welcoming[welcoming["source"].map(kept).to_numpy(bool)]
     return set(zip(welcoming["session"], welcoming["target"].astype(str), strict=True))
+
+
+#: How an account's participation rows merge: ``merge(platform, account_id, handle)`` gives
+#: ``(key, account_id, handle)`` of the account (or person) they count as, or ``None`` to stay.
+Merge = Callable[[Any, Any, Any], "tuple[str, str, str] | None"]
+
+
+def _merger(people: dict[str, str], aliases: dict[tuple[str, str], tuple[str, str]]) -> Merge | None:
+    """How accounts merge at selection time: an account known only by its handle
+    (``handle:<handle>``, from a sheet without ids) becomes the account with that handle's id on
+    the same platform (``aliases``, :meth:`swchat.archive.Archive.handle_aliases`); then a linked
+    person's accounts (``people``: account entry → label, matched by handle, then by id, as
+    :func:`swchat.privacy.link_people` matches them) become ``person:<label>``. ``None`` when
+    nothing merges.
+
+    Examples
+    --------
+    >>> merge = _merger({"ann.bsky.social": "Ann"}, {("x", "handle:bob"): ("42", "Bob")})
+    >>> merge("x", "handle:bob", "bob"), merge("bluesky", "did:1", "ann.bsky.social"), merge("x", "7", "cat")
+    (('x:42', '42', 'Bob'), ('person:Ann', 'person:Ann', 'Ann'), None)
+    """
+    from .schema import account_entry
+
+    if not people and not aliases:
+        return None
+
+    def merge(platform: Any, account_id: Any, handle: Any) -> tuple[str, str, str] | None:
+        real = aliases.get((platform, account_id)) if isinstance(account_id, str) else None
+        if real is not None:
+            account_id, handle = real[0], real[1] or handle
+        for value in (handle, account_id):
+            if people and value is not None and value == value and str(value):
+                label = people.get(account_entry(str(value)))
+                if label:
+                    return f"person:{label}", f"person:{label}", label
+        return None if real is None else (f"{platform}:{account_id}", str(account_id), str(handle))
+
+    return merge
+
+
+#: Participation columns that add up over merged accounts.
+_SUMMED = ("posts", "originals", "replies", "retweets", "quotes", "replies_received", "mentions_received",
+           "retweets_received")
+
+
+def _merged_rows(part: pd.DataFrame, merge: Merge, spans: dict[str, tuple[Any, Any]] | None = None) -> pd.DataFrame:
+    """Participation (or attendance) rows with the accounts ``merge`` merges made one row per
+    session (see :func:`_merger`): its ``account_id`` and ``handle``, ``platform`` the platforms
+    of the merged accounts in these rows (``"bluesky, mastodon"`` for a person on both, as a
+    network node's; the same in every session, so it is one account key ``platform:account_id``),
+    counts summed, ``welcomed`` if any account was, ``first_post`` the earliest, ``followers``
+    the posts-weighted mean (so posts × followers, the potential reach, stays the sum of the
+    accounts'), and ``first_start``/``last_start`` the merged span over the hashtag's sessions
+    (``spans``: key → (first, last) start) or, without ``spans``, over these rows. Other rows
+    are left as they are.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> part = pd.DataFrame({"session": [1, 1, 1], "platform": ["mastodon", "bluesky", "x"],
+    ...                      "account_id": ["m1", "did:1", "7"], "handle": ["ann@a.example", "ann.bsky.social", "bob"],
+    ...                      "posts": [2, 3, 1], "welcomed": [True, False, False]})
+    >>> merge = _merger({"ann@a.example": "Ann", "ann.bsky.social": "Ann"}, {})
+    >>> _merged_rows(part, merge)[["platform", "account_id", "handle", "posts", "welcomed"]].values.tolist()
+    [['bluesky, mastodon', 'person:Ann', 'Ann', 5, True], ['x', '7', 'bob', 1, False]]
+    """
+    import pandas as pd
+
+    if part.empty:
+        return part
+    found = [merge(p, a, h) for p, a, h in zip(part["platform"], part["account_id"], part["handle"], strict=True)]
+    if not any(found):
+        return part
+    names = {f[0]: (f[1], f[2]) for f in found if f}
+    # an account another one merges into (a sheet handle's id) joins the merged rows too
+    keys = [f[0] if f else f"{p}:{a}" for f, p, a in zip(found, part["platform"], part["account_id"], strict=True)]
+    marked = part.assign(_key=pd.Series([k if k in names else None for k in keys], index=part.index, dtype=object))
+    linked = marked[marked["_key"].notna()]
+    platforms = linked.groupby("_key")["platform"].agg(lambda p: ", ".join(sorted({str(v) for v in p})))
+    how: dict[str, Any] = {c: "first" for c in linked.columns if c not in ("session", "_key")}
+    how.update({c: "sum" for c in _SUMMED if c in linked})
+    if "welcomed" in linked:
+        how["welcomed"] = "any"
+    for column, agg in (("first_post", "min"), ("first_start", "min"), ("last_start", "max")):
+        if column in linked:
+            how[column] = agg
+    if "followers" in linked and "posts" in linked:
+        reach = pd.to_numeric(linked["followers"], errors="coerce") * linked["posts"]
+        linked = linked.assign(_reach=reach, _known=linked["posts"].where(reach.notna()))
+        how.update({"_reach": lambda s: s.sum(min_count=1), "_known": "sum"})
+    grouped = linked.groupby(["session", "_key"], sort=False).agg(how).reset_index()
+    if "_reach" in grouped:
+        mean = grouped["_reach"] / grouped["_known"].where(grouped["_known"] > 0)
+        grouped["followers"] = [None if m != m else round(m) for m in mean]
+        grouped = grouped.drop(columns=["_reach", "_known"])
+    grouped["account_id"] = [names[k][0] for k in grouped["_key"]]
+    grouped["handle"] = [names[k][1] for k in grouped["_key"]]
+    grouped["platform"] = grouped["_key"].map(platforms)
+    for at, column in enumerate(("first_start", "last_start")):
+        if spans is not None and column in grouped:
+            grouped[column] = [spans[k][at] if k in spans else v for k, v in
+                               zip(grouped["_key"], grouped[column], strict=True)]
+    rest = marked[marked["_key"].isna()]
+    out = pd.concat([rest, grouped[[c for c in marked.columns if c in grouped]]], ignore_index=True)
+    out = out[list(part.columns)]
+    if "welcomed" in out:
+        out["welcomed"] = out["welcomed"].astype(bool)
+    return out.sort_values(["session", "platform", "account_id"], kind="stable").reset_index(drop=True)
+
+
+def _aliased(posts: pd.DataFrame, aliases: dict[tuple[str, str], tuple[str, str]]) -> pd.DataFrame:
+    """Posts with the author and reply-to ids of accounts known only by handle replaced by their
+    ids (``aliases``, :meth:`swchat.archive.Archive.handle_aliases`), for a slice of posts."""
+    import pandas as pd
+
+    if not aliases or posts.empty or "platform" not in posts:
+        return posts
+    out = posts
+    for column in ("author_id", "reply_to_author_id"):
+        if column in posts:
+            values = [aliases[(p, a)][0] if (p, a) in aliases else a
+                      for p, a in zip(posts["platform"], posts[column], strict=True)]
+            out = out.assign(**{column: pd.Series(values, index=posts.index, dtype=posts[column].dtype)})
+    return out
 
 
 def _stored_options() -> str:

@@ -50,16 +50,21 @@ from .sessions import (
     DEFAULT_MIN_PARTICIPANTS,
     DEFAULT_MIN_POSTS,
     sessions_by_tag,
-    spelling_counts,
 )
 
-__all__ = ["MEMBER_COLUMNS", "SESSION_COLUMNS", "Derived", "derive_sessions"]
+__all__ = ["DERIVE_COLUMNS", "MEMBER_COLUMNS", "SESSION_COLUMNS", "Derived", "derive_sessions"]
 
 #: Columns of :attr:`Derived.sessions`.
 SESSION_COLUMNS = ("n", "tag", "start", "end", "typical", "platform", "spellings", "hosts", "host_ids",
                    "questions", "shared", "posts", "participants", "originals", "replies", "retweets", "quotes")
 #: Columns of :attr:`Derived.members`.
 MEMBER_COLUMNS = ("n", "platform", "post_id", "segment")
+#: The canonical post columns :func:`derive_sessions` reads: a selection with only these filled
+#: (``Archive.posts(..., columns=DERIVE_COLUMNS)``) derives exactly the same tables, read and
+#: decoded in less time (no ``urls``, counts, names or provenance).
+DERIVE_COLUMNS = ("platform", "post_id", "created_at", "author_id", "author_handle", "kind", "is_quote",
+                  "is_context", "text", "hashtags", "mentions", "reply_to_post_id", "reply_to_author_id",
+                  "reply_to_handle", "retweeted_post_id", "quoted_post_id")
 
 
 @dataclass
@@ -112,12 +117,12 @@ def derive_sessions(
     of_session: list[int] = []
     flags: list[bool] = []
     for tag in sorted(found):
-        for session, part in found[tag].sessions:
+        for (session, part), spellings in zip(found[tag].sessions, found[tag].session_spellings, strict=True):
             n = len(session_rows)
             kinds = part["kind"].value_counts()
             session_rows.append({
                 "n": n, "tag": tag, "start": session.start, "end": session.end, "typical": session.first_post_time,
-                "platform": session.platform, "spellings": dict(spelling_counts(part, tag)),
+                "platform": session.platform, "spellings": dict(spellings),
                 "hosts": session.hosts, "host_ids": session.host_ids, "questions": session.questions,
                 "posts": len(part), "participants": session.participants,
                 **{column: int(kinds.get(kind, 0)) for kind, column in (
@@ -149,19 +154,29 @@ def derive_sessions(
 def _share(sessions: list[dict[str, Any]], members: list[pd.DataFrame]) -> None:
     """Set each session's ``shared``: its posts that belong to sessions of other hashtags, counted
     by the set of those hashtags."""
+    for row in sessions:
+        row["shared"] = []
+    if len({row["tag"] for row in sessions}) < 2:
+        return
+    # only posts in more than one session can be shared: find them in bulk, count them one by one
+    every = pd.DataFrame({
+        "platform": np.concatenate([part["platform"].to_numpy(object) for part in members]),
+        "post_id": np.concatenate([part["post_id"].to_numpy(object) for part in members]),
+        "s": np.repeat(np.arange(len(members)), [len(part) for part in members]),
+    })
+    several = every[every.duplicated(["platform", "post_id"], keep=False).to_numpy(bool)]
+    keys = list(zip(several["platform"].to_numpy(object), several["post_id"].to_numpy(object), strict=True))
+    of = several["s"].to_numpy().tolist()
     tags_of: dict[tuple[Any, Any], set[str]] = {}
-    keys = [list(zip(part["platform"].to_numpy(object), part["post_id"].to_numpy(object), strict=True))
-            for part in members]
-    for row, mine in zip(sessions, keys, strict=True):
-        for key in mine:
-            tags_of.setdefault(key, set()).add(row["tag"])
-    for row, mine in zip(sessions, keys, strict=True):
-        counts: dict[tuple[str, ...], int] = {}
-        for key in mine:
-            others = tuple(sorted(tags_of[key] - {row["tag"]}))
-            if others:
-                counts[others] = counts.get(others, 0) + 1
-        row["shared"] = [[list(tags), n] for tags, n in sorted(counts.items())]
+    for key, s in zip(keys, of, strict=True):
+        tags_of.setdefault(key, set()).add(sessions[s]["tag"])
+    counts: list[dict[tuple[str, ...], int]] = [{} for _ in sessions]
+    for key, s in zip(keys, of, strict=True):
+        others = tuple(sorted(tags_of[key] - {sessions[s]["tag"]}))
+        if others:
+            counts[s][others] = counts[s].get(others, 0) + 1
+    for row, mine in zip(sessions, counts, strict=True):
+        row["shared"] = [[list(tags), n] for tags, n in sorted(mine.items())]
 
 
 def _concat(frames: list[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:

@@ -106,14 +106,19 @@ def own_posts(posts: pd.DataFrame, *, scope: str | None = None) -> pd.DataFrame:
 def account_keys(frame: pd.DataFrame, id_column: str = "author_id") -> pd.Series:
     """Account keys ``platform:id`` of a frame's rows (platform ``x`` when the frame has none).
 
+    A person whose accounts are linked (``person:<label>``, :func:`swchat.privacy.link_people`)
+    is one key on every platform: the id itself.
+
     Examples
     --------
-    >>> account_keys(pd.DataFrame({"platform": ["x"], "author_id": ["9"]})).tolist()
-    ['x:9']
+    >>> account_keys(pd.DataFrame({"platform": ["x", "bluesky"], "author_id": ["9", "person:Ann"]})).tolist()
+    ['x:9', 'person:Ann']
     """
     platform = frame["platform"].astype(TEXT) if "platform" in frame else pd.Series(
         "x", index=frame.index, dtype=TEXT)
-    return platform.fillna("") + ":" + frame[id_column].astype(TEXT)
+    ids = frame[id_column].astype(TEXT)
+    keys = platform.fillna("") + ":" + ids
+    return keys.where(~ids.str.startswith("person:").fillna(False).astype(bool), ids)
 
 
 def _zone(tz: Any) -> Any:
@@ -133,7 +138,14 @@ def _has_link(urls: pd.Series) -> pd.Series:
     """Whether each post carries a URL that is not a link to an X post (what quotes carry)."""
     from .themes import POST_LINK
 
-    items = urls.map(lambda us: list(us) if isinstance(us, list | tuple) else []).explode().dropna()
+    # each post's links, flat, with the post's label (posts without links are most: skipped at once)
+    labels: list[Any] = []
+    links: list[Any] = []
+    for label, us in zip(urls.index, urls.to_numpy(dtype=object), strict=True):
+        if isinstance(us, list | tuple) and us:
+            labels += [label] * len(us)
+            links += us
+    items = pd.Series(links, index=pd.Index(labels, dtype=urls.index.dtype), dtype=object).dropna()
     if items.empty:
         return pd.Series(False, index=urls.index)
     real = ~items.astype(str).str.match(POST_LINK)
@@ -419,10 +431,12 @@ def received_attention(posts: pd.DataFrame, *, scope: str | None = None) -> pd.D
             zip(group, platform, _values(posts, "reply_to_handle"), _values(posts, "reply_to_author_id"), strict=True)):
         if h is not None and i is not None:
             by_handle[(g, p, str(h).lower())] = f"{p}:{i}"
-    # post -> author, per group (own rows first: a post's own row wins over a context copy)
-    author_of: dict[tuple[Any, str, str], Any] = {}
-    for k in np.argsort(~is_context, kind="stable"):
-        author_of.setdefault((group[k], platform[k], post_id[k]), author[k])
+    # post -> author, per group (own rows first: a post's own row wins over a context copy; a dict
+    # made in the reverse of that order keeps the first)
+    order = np.argsort(~is_context, kind="stable")[::-1]
+    author_of: dict[tuple[Any, str, str], Any] = dict(zip(
+        zip(group[order].tolist(), platform[order].tolist(), post_id[order].tolist(), strict=True),
+        author[order].tolist(), strict=True))
 
     def by_name(g: Any, p: str, handle: Any) -> str | None:
         if handle is None or not str(handle):
@@ -431,51 +445,53 @@ def received_attention(posts: pd.DataFrame, *, scope: str | None = None) -> pd.D
         return by_handle.get((g, p, h), f"{p}:@{h}")
 
     own = np.flatnonzero(~is_context)
-    seen: set[tuple[Any, Any, Any]] = set()
-    keep: list[int] = []
-    for k in own:  # each (group, platform, post) once
-        key = (group[k], platform[k], post_id[k])
-        if key not in seen:
-            seen.add(key)
-            keep.append(int(k))
-    kind = _values(posts, "kind")
-    reply_to = _values(posts, "reply_to_post_id")
-    reply_author = _values(posts, "reply_to_author_id")
-    reply_handle = _values(posts, "reply_to_handle")
-    retweeted = _values(posts, "retweeted_post_id")
-    mentions = _values(posts, "mentions")
-    text = _values(posts, "text")
-    created = posts["created_at"].to_numpy() if "created_at" in posts else np.full(len(posts), None)
+    first: dict[tuple[Any, Any, Any], int] = {}  # each (group, platform, post) once: its first own row
+    for key, k in zip(zip(group[own].tolist(), platform[own].tolist(), post_id[own].tolist(), strict=True),
+                      own.tolist(), strict=True):
+        first.setdefault(key, k)
+    keep = np.fromiter(first.values(), dtype=np.int64, count=len(first))
+
+    def kept(column: str) -> list[Any]:
+        out: list[Any] = _values(posts, column)[keep].tolist()
+        return out
+
+    # rows carry the post's position: its id and typed time are taken in bulk afterwards (a
+    # tz-aware time column read cell by cell would box a Timestamp per post)
     rows: list[tuple[Any, ...]] = []
-    for k in keep:
-        g, p = group[k], platform[k]
-        source = f"{p}:{author[k]}"
-        what = kind[k]
+    for k, g, p, who, what, reply_to, reply_author, reply_handle, retweeted, listed, body in zip(
+            keep.tolist(), group[keep].tolist(), platform[keep].tolist(), author[keep].tolist(), kept("kind"),
+            kept("reply_to_post_id"), kept("reply_to_author_id"), kept("reply_to_handle"),
+            kept("retweeted_post_id"), kept("mentions"), kept("text"), strict=True):
+        source = f"{p}:{who}"
         if what == "reply":
-            target = reply_author[k] if isinstance(reply_author[k], str) and reply_author[k] else None
-            if target is None and reply_to[k] is not None:
-                parent = author_of.get((g, p, reply_to[k]))
+            target = reply_author if isinstance(reply_author, str) and reply_author else None
+            if target is None and reply_to is not None:
+                parent = author_of.get((g, p, reply_to))
                 target = parent if isinstance(parent, str) and parent else None
-            found = f"{p}:{target}" if target is not None else by_name(g, p, reply_handle[k])
+            found = f"{p}:{target}" if target is not None else by_name(g, p, reply_handle)
             if found is not None:
-                rows.append((g, post_id[k], created[k], source, found, "reply"))
+                rows.append((g, k, source, found, "reply"))
         if what == "retweet":
-            original = author_of.get((g, p, retweeted[k])) if retweeted[k] is not None else None
+            original = author_of.get((g, p, retweeted)) if retweeted is not None else None
             if original is not None:
                 found = f"{p}:{original}"
             else:  # the original is not in the posts: the handle of "RT @x:" (the first mention)
-                listed = mentions[k]
                 found = by_name(g, p, listed[0]) if isinstance(listed, list | tuple | np.ndarray) and len(listed) else None
             if found is not None:
-                rows.append((g, post_id[k], created[k], source, found, "retweet"))
+                rows.append((g, k, source, found, "retweet"))
             continue
-        listed = mentions[k]
         if isinstance(listed, list | tuple | np.ndarray) and len(listed):
-            is_reply = what == "reply" or (isinstance(reply_to[k], str) and bool(reply_to[k]))
-            for handle in mention_targets(text[k] if isinstance(text[k], str) else None, list(listed), what,
+            is_reply = what == "reply" or (isinstance(reply_to, str) and bool(reply_to))
+            for handle in mention_targets(body if isinstance(body, str) else None, list(listed), what,
                                           is_reply=is_reply):
-                rows.append((g, post_id[k], created[k], source, by_name(g, p, handle), "mention"))
-    out = pd.DataFrame(rows, columns=["_group", "post_id", "created_at", "source", "target", "type"])
+                rows.append((g, k, source, by_name(g, p, handle), "mention"))
+    at = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+    names = ["_group", "post_id", "created_at", "source", "target", "type"]
+    out = pd.DataFrame({
+        "_group": [r[0] for r in rows], "post_id": post_id[at].tolist(),
+        "created_at": (posts["created_at"].array.take(at) if "created_at" in posts else [None] * len(rows)),
+        "source": [r[2] for r in rows], "target": [r[3] for r in rows], "type": [r[4] for r in rows],
+    }) if rows else pd.DataFrame([], columns=names)
     out = out[out["target"].notna() & (out["source"] != out["target"])]
     out = out.drop_duplicates(["_group", "post_id", "target", "type"])
     out = out.sort_values(["_group", "created_at", "post_id", "type", "target"], kind="stable")

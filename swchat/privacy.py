@@ -74,6 +74,7 @@ __all__ = [
     "checked_entry",
     "exclude_accounts",
     "link_people",
+    "merge_handle_authors",
     "protect",
     "pseudonym",
     "pseudonymise",
@@ -338,6 +339,54 @@ def link_people(chat: ChatT, people: Mapping[str, str]) -> ChatT:
         profiles["account_id"] = [person(a, h) for a, h in zip(profiles["account_id"], profiles["handle"],
                                                                 strict=True)]
     return replace(chat, posts=posts, profiles=profiles, meta={**chat.meta, "people": len(set(known.values()))})
+
+
+def merge_handle_authors(chat: ChatT, aliases: Mapping[tuple[str, str], tuple[str, str]]) -> ChatT:
+    """A new chat in which an author known only by handle is the account with that handle's id.
+
+    A sheet without author ids records its authors as ``handle:<handle>``; ``aliases``
+    (``(platform, "handle:<handle>")`` → ``(account_id, handle)``, as
+    :meth:`swchat.archive.Archive.handle_aliases` reads them from the archive) names the account
+    another export recorded under its id. Author and reply-to ids are rewritten, and the
+    profiles follow (the id's own snapshot kept when the chat has it), so networks, counts and
+    sessions see one account.
+
+    Examples
+    --------
+    >>> from swchat.chat import Chat
+    >>> from swchat.schema import new_post, posts_frame
+    >>> rows = [new_post(platform="x", post_id="1", author_id="42", author_handle="Ann",
+    ...                  created_at="2016-02-26T20:00:00Z"),
+    ...         new_post(platform="x", post_id="2", author_id="handle:ann", author_handle="ann",
+    ...                  created_at="2016-02-26T20:01:00Z")]
+    >>> chat = Chat(posts=posts_frame(rows))
+    >>> chat.participants, merge_handle_authors(chat, {("x", "handle:ann"): ("42", "Ann")}).participants
+    (2, 1)
+    """
+    from dataclasses import replace
+
+    if not aliases:
+        return chat
+    posts = chat.posts
+    found = [(p, a) in aliases for p, a in zip(posts["platform"], posts["author_id"], strict=True)]
+    replied = [(p, a) in aliases for p, a in zip(posts["platform"], posts["reply_to_author_id"], strict=True)]
+    profiles = chat.profiles
+    listed = [] if profiles is None else [(p, a) in aliases for p, a in
+                                          zip(profiles["platform"], profiles["account_id"], strict=True)]
+    if not (any(found) or any(replied) or any(listed)):
+        return chat
+    posts = posts.copy()
+    posts["author_id"] = [aliases[(p, a)][0] if f else a for p, a, f in
+                          zip(posts["platform"], posts["author_id"], found, strict=True)]
+    posts["reply_to_author_id"] = [aliases[(p, a)][0] if f else a for p, a, f in
+                                   zip(posts["platform"], posts["reply_to_author_id"], replied, strict=True)]
+    if profiles is not None and any(listed):
+        ids = [aliases[(p, a)][0] if f else a for p, a, f in
+               zip(profiles["platform"], profiles["account_id"], listed, strict=True)]
+        profiles = profiles.assign(account_id=ids, _alias=listed)
+        profiles = (profiles.sort_values("_alias", kind="stable").drop_duplicates(["platform", "account_id"])
+                    .drop(columns="_alias").reset_index(drop=True))
+    return replace(chat, posts=posts, profiles=profiles)
 
 
 def read_secret(path: str | Path | None = None, *, env: str = SECRET_ENV) -> bytes:

@@ -358,35 +358,44 @@ def segment_posts(frame: pd.DataFrame, session: Session, wrapup_after: Any = Non
     current = INTRO
     asked = 0  # questions seen so far
     wrapped = False
-    for row in frame.itertuples(index=False):
-        pid = row.post_id
-        when = row.created_at
+    # plain arrays, not rows: no per-cell boxing; times as int64 nanoseconds (UTC)
+    def values(column: str) -> Any:
+        return frame[column].to_numpy(dtype=object)  # the cells as they are (what rows would hold)
+
+    if last_q is not None:
+        times = pd.to_datetime(frame["created_at"], utc=True).dt.as_unit("ns")
+        late = (times > (last_q + threshold)).to_numpy(dtype=bool).tolist()
+    else:
+        late = [False] * len(frame)
+    for pid, author, kind, text, reply_to, retweeted, quoted, after in zip(
+            values("post_id"), values("author_id"), values("kind"), values("text"), values("reply_to_post_id"),
+            values("retweeted_post_id"), values("quoted_post_id"), late, strict=True):
         if pid in questions:
             segment[pid] = current = questions[pid]
             asked += 1
             continue
-        if (not wrapped and asked == len(questions) and asked and row.author_id in host_ids
-                and row.kind in ("original", "quote") and isinstance(row.text, str)
-                and _CLOSING.search(row.text) and parse_question(row.text) is None
-                and answer_label(row.text) is None):
+        if (not wrapped and asked == len(questions) and asked and author in host_ids
+                and kind in ("original", "quote") and isinstance(text, str)
+                and _CLOSING.search(text) and parse_question(text) is None
+                and answer_label(text) is None):
             segment[pid] = current = WRAPUP
             wrapped = True
             continue
-        label = answer_label(row.text) if row.kind != "retweet" else None
+        label = answer_label(text) if kind != "retweet" else None
         if label is not None and label in numbers:
             segment[pid] = f"Q{label}"
             continue
         ref = None
-        if row.reply_to_post_id is not None:
-            ref = row.reply_to_post_id
-        elif row.kind == "retweet":
-            ref = row.retweeted_post_id
-        elif row.quoted_post_id is not None:
-            ref = row.quoted_post_id
+        if reply_to is not None:
+            ref = reply_to
+        elif kind == "retweet":
+            ref = retweeted
+        elif quoted is not None:
+            ref = quoted
         if ref is not None and ref in segment:
             segment[pid] = segment[ref]
             continue
-        if last_q is not None and when > last_q + threshold:
+        if after:
             segment[pid] = WRAPUP
             continue
         segment[pid] = current

@@ -199,7 +199,7 @@ class SessionStore(Database):
     # -- bringing them up to date --------------------------------------------------------
     def refresh_derived(self, derive: Callable[[pd.DataFrame], Any], *, gap: timedelta, version: str,
                 options: str = "", progress: Callable[[int, int], None] | None = None,
-                wait: bool = True) -> dict[str, int]:
+                wait: bool = True, columns: Iterable[str] | None = None) -> dict[str, int]:
         """Bring the derived tables up to date after imports (in one transaction).
 
         Parameters
@@ -218,6 +218,9 @@ class SessionStore(Database):
         wait : bool
             Wait for another process writing to the archive (saying so); with ``False`` that is an
             :class:`~swchat.errors.ArchiveBusyError` at once.
+        columns : iterable of str, optional
+            The canonical post columns ``derive`` reads (as for ``posts(columns=...)``); the
+            others are left empty, which saves reading and decoding them. Default: all.
 
         Returns
         -------
@@ -250,7 +253,7 @@ class SessionStore(Database):
             done = stored = 0
             for lo, hi, n in chunks:
                 touched |= self._clear(lo, hi)
-                posts = self.posts(since=lo, until=_after(hi), replies=False, context=True)
+                posts = self.posts(since=lo, until=_after(hi), replies=False, context=True, columns=columns)
                 tables = derive(posts)
                 touched |= set(tables.sessions["tag"])
                 stored += self._store(tables)
@@ -384,22 +387,30 @@ class SessionStore(Database):
             cur = db.execute(f"INSERT INTO derived_sessions ({', '.join(_SESSION_FIELDS)}) VALUES ({marks})",
                              [_plain(values[f]) for f in _SESSION_FIELDS])
             key_of[int(row["n"])] = int(cur.lastrowid or 0)
-        def columns(frame: pd.DataFrame, names: Sequence[str]) -> list[Any]:
-            return [frame[name].to_numpy(object) for name in names]
+        # the rows below are built column by column (plain Python values, no per-cell boxing)
+        order = sorted(key_of)
+        session_of = dict(zip(order, [key_of[n] for n in order], strict=True))
+
+        def keys(frame: pd.DataFrame) -> list[int]:
+            return [session_of[n] for n in frame["n"].to_numpy(dtype="int64").tolist()]
+
+        def column(frame: pd.DataFrame, name: str) -> list[Any]:
+            return _plain_values(frame[name])
 
         members = tables.members
         db.executemany("INSERT INTO session_posts (session, platform, post_id, segment) VALUES (?, ?, ?, ?)",
-                       [(key_of[int(n)], p, str(i), s) for n, p, i, s in
-                        zip(*columns(members, ("n", "platform", "post_id", "segment")), strict=True)])
+                       zip(keys(members), column(members, "platform"),
+                           [str(i) for i in members["post_id"].to_numpy(object)], column(members, "segment"),
+                           strict=True))
         part = tables.participation
-        rows = [(key_of[int(r[0])], *(_plain(v) for v in r[1:-1]), _iso(r[-1]))
-                for r in zip(*columns(part, ("n", *_PARTICIPATION_FIELDS)), strict=True)]
         db.executemany(f"INSERT INTO participation (session, {', '.join(_PARTICIPATION_FIELDS)}) "
-                       f"VALUES ({', '.join('?' * (len(_PARTICIPATION_FIELDS) + 1))})", rows)
+                       f"VALUES ({', '.join('?' * (len(_PARTICIPATION_FIELDS) + 1))})",
+                       zip(keys(part), *(column(part, f) for f in _PARTICIPATION_FIELDS[:-1]),
+                           _iso_values(part[_PARTICIPATION_FIELDS[-1]]), strict=True))
         seen = tables.interactions
         db.executemany("INSERT INTO interactions (session, post_id, source, target, type) VALUES (?, ?, ?, ?, ?)",
-                       [(key_of[int(n)], _plain(p), s, t, k) for n, p, s, t, k in
-                        zip(*columns(seen, ("n", "post_id", "source", "target", "type")), strict=True)])
+                       zip(keys(seen), *(column(seen, f) for f in ("post_id", "source", "target", "type")),
+                           strict=True))
         return len(key_of)
 
     def recount_tag_accounts(self, tags: Iterable[str]) -> None:
@@ -473,6 +484,16 @@ class SessionStore(Database):
             frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
         return frame
 
+    def platform_posts(self, keys: Sequence[int]) -> dict[int, dict[str, int]]:
+        """Posts per platform of stored sessions, ``{session: {platform: posts}}``, counted in the
+        database (a listing of hundreds of sessions reads a few rows each, not their participants)."""
+        found: dict[int, dict[str, int]] = {}
+        for key, platform, posts in self._of_sessions(
+                "SELECT session, platform, sum(posts) FROM participation WHERE session IN ({keys}) "
+                "GROUP BY session, platform", keys):
+            found.setdefault(int(key), {})[str(platform)] = int(posts or 0)
+        return found
+
     def attendance(self, keys: Sequence[int]) -> pd.DataFrame:
         """Who took part in stored sessions: ``session``, ``platform``, ``account_id``, ``handle``
         and ``welcomed``, in session and account order — the part of :meth:`participation` a
@@ -524,6 +545,28 @@ def _plain(value: Any) -> Any:
     if type(value).__name__ in ("NAType", "NaTType"):
         return None
     return value
+
+
+def _plain_values(values: pd.Series) -> list[Any]:
+    """A column as plain Python values for sqlite3, missing ones as ``None`` (what :func:`_plain`
+    makes of each cell, for a whole column at once)."""
+    import numpy as np
+
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "biu":  # numpy: no missing values
+        out: list[Any] = values.to_numpy().tolist()
+        return out
+    return [v if v is None or type(v) is str else _plain(v) for v in values.to_numpy(dtype=object, na_value=None)]
+
+
+def _iso_values(values: pd.Series) -> list[str | None]:
+    """A column of times as the archive's ISO UTC text (what :func:`_iso` makes of each cell)."""
+    import pandas as pd
+
+    if isinstance(values.dtype, pd.DatetimeTZDtype) or values.dtype.kind == "M":
+        times = values.dt.tz_convert("UTC") if isinstance(values.dtype, pd.DatetimeTZDtype) else values
+        text = times.dt.strftime("%Y-%m-%dT%H:%M:%S.%f").to_numpy(dtype=object, na_value=None)
+        return [None if t is None else t[:23] + "Z" for t in text]
+    return [_iso(v) for v in values.to_numpy(dtype=object, na_value=None)]
 
 
 def _iso_text(value: datetime) -> str:

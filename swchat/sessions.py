@@ -132,11 +132,8 @@ def spelling_counts(posts: pd.DataFrame, tag: str) -> Counter:
     >>> spelling_counts(pd.DataFrame({"hashtags": [["SWChat"], ["swchat", "x"], []]}), "swchat")
     Counter({'SWChat': 1, 'swchat': 1})
     """
-    counts: Counter = Counter()
-    for tags in posts["hashtags"].to_numpy(object):
-        if isinstance(tags, list | tuple | np.ndarray):
-            counts.update(t for t in tags if isinstance(t, str) and t.lower() == tag)
-    return counts
+    return Counter(t for tags in posts["hashtags"].to_numpy(object) if isinstance(tags, list | tuple | np.ndarray)
+                   for t in tags if isinstance(t, str) and t.lower() == tag)
 
 
 def _tag_index(own: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -202,12 +199,15 @@ class SessionPosts:
     spellings : collections.Counter
         How often each spelling of the tag appears on the sessions' posts (the ids spell the
         hashtag the most common way).
+    session_spellings : list of collections.Counter
+        The same, for each session apart (in the order of ``sessions``).
     """
 
     def __init__(self, tag: str, sessions: list[tuple[Session, pd.DataFrame]]) -> None:
         self.tag = tag
         self.sessions = sessions
-        self.spellings = sum((spelling_counts(part, tag) for _, part in sessions), Counter())
+        self.session_spellings = [spelling_counts(part, tag) for _, part in sessions]
+        self.spellings = sum(self.session_spellings, Counter())
 
 
 def sessions_by_tag(

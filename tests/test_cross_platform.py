@@ -169,3 +169,73 @@ def test_people_option_on_the_commands(sample_dir, mixed_db, mixed_truth, tmp_pa
     bad.write_text("name,handle\nann,@ann\n", encoding="utf-8")
     res = CliRunner().invoke(main, ["sessions", "--archive", str(mixed_db), "--people", str(bad)])
     assert res.exit_code == 1 and "person and account" in res.output and "Traceback" not in res.output
+
+
+def _expected_people_newcomers(archive: Archive, truth: dict) -> list[int]:
+    """Newcomers per session counted by person, from the truth's post ids and people."""
+    person_of = {(platform, handle.lower()): label for label, accounts in truth["people"].items()
+                 for platform, handle in accounts.items()}
+    posts = archive.posts("SWChat")
+    author = {pid: person_of.get((p, str(h).lower()), f"{p}:{a}") for p, pid, a, h in
+              zip(posts["platform"], posts["post_id"], posts["author_id"], posts["author_handle"], strict=True)}
+    seen: set[str] = set()
+    counts = []
+    for t in truth["sessions"]:
+        here = {author[pid] for pid in t["post_ids"] if pid in author}
+        counts.append(len(here - seen))
+        seen |= here
+    return counts
+
+
+def test_people_are_newcomers_once_in_community_report_and_participation(sample_dir, mixed_db, mixed_truth):
+    with Archive(mixed_db, create=False) as archive:
+        expected = _expected_people_newcomers(archive, mixed_truth)
+        plain = archive.community("SWChat", tz="Europe/London")
+        archive.link_people(sample_dir / "people.csv")
+        community = archive.community("SWChat", tz="Europe/London")
+        reports = [archive.session(t["id"], tz="Europe/London").summary() for t in mixed_truth["sessions"]]
+        part = archive.participation_table("SWChat", tz="Europe/London")
+    people = [t["people"] for t in mixed_truth["sessions"]]
+    assert community.sessions["participants"].tolist() == people
+    assert community.sessions["newcomers"].tolist() == expected
+    assert plain.sessions["newcomers"].tolist() != expected  # per account, a person's second account was new
+    assert (community.sessions["newcomers"] + community.sessions["returners"]).tolist() == people
+    assert [r.metric("newcomers").value for r in reports] == expected
+    assert [r.metric("participants").value for r in reports] == people
+    assert part.groupby("session", sort=False).size().tolist() == people
+    news = part[part["first_session"] == part["session"]].groupby("session", sort=False).size()
+    assert news.tolist() == expected
+    host = part[part["account_id"] == "person:SWChatHost"]
+    assert len(host) == 3 and set(host["platform"]) == {"bluesky, mastodon"}
+
+
+def test_people_hosts_are_listed_once(sample_dir, mixed_db):
+    with Archive(mixed_db, create=False) as archive:
+        plain = archive.sessions("SWChat", tz="Europe/London")
+        archive.link_people(sample_dir / "people.csv")
+        linked = archive.sessions("SWChat", tz="Europe/London", members=True)
+        chat = archive.session(linked[0].id, tz="Europe/London")
+    for s in linked:
+        assert s.hosts == ["SWChatCoHost", "SWChatHost"]
+        assert s.host_ids == ["person:SWChatCoHost", "person:SWChatHost"]
+        assert len(s.author_ids) == len(set(s.author_ids)) == s.participants
+    assert all(len(s.hosts) >= 2 for s in plain)
+    assert chat.meta["hosts"] == ["person:SWChatCoHost", "person:SWChatHost"]
+    assert set(chat.meta["newcomers"]) <= set(chat.posts["author_id"])
+
+
+def test_people_option_on_community_and_growth(sample_dir, mixed_db, mixed_truth):
+    people = str(sample_dir / "people.csv")
+    res = CliRunner().invoke(main, ["community", "--archive", str(mixed_db), "--hashtag", "SWChat",
+                                    "--tz", "Europe/London", "--people", people, "--json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)["sessions"]
+    assert [r["participants"] for r in rows] == [t["people"] for t in mixed_truth["sessions"]]
+    res = CliRunner().invoke(main, ["community", "--archive", str(mixed_db), "--hashtag", "SWChat",
+                                    "--tz", "Europe/London", "--people", people])
+    assert res.exit_code == 0 and "a linked person once" in res.output.splitlines()[0]
+    t = mixed_truth["sessions"][0]
+    res = CliRunner().invoke(main, ["growth", "--archive", str(mixed_db), "--session", t["id"],
+                                    "--tz", "Europe/London", "--people", people, "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["headline"]["participants"] == t["people"]

@@ -25,6 +25,7 @@ from ..cli import (
     json_option,
     open_archive,
     output_option,
+    people_option,
     privacy_options,
     tz_option,
     writing,
@@ -79,6 +80,7 @@ def _items(pairs: list[tuple[Any, int]]) -> str:
 @click.option("--stopword", "stopwords", type=TEXT, multiple=True, metavar="WORD",
               help="Another word to leave out (repeatable).")
 @click.option("--retweets", is_flag=True, help="Also use retweets' text (left out by default).")
+@people_option
 @privacy_options
 @handle_errors
 def themes(archive_path: Path | None, session_id: str | None, hashtag: str | None, since: str | None,
@@ -132,6 +134,7 @@ def themes(archive_path: Path | None, session_id: str | None, hashtag: str | Non
               show_default=True, help="Which figure -o writes: posts per minute, or cumulative participants.")
 @click.option("--freq", default="1min", show_default=True, metavar="WIDTH", callback=_bin_width,
               help="Timeline bin width (pandas frequency: 30s, 1min, 5min, 1h), at least a second.")
+@people_option
 @privacy_options
 @handle_errors
 def growth(archive_path: Path | None, session_id: str | None, hashtag: str | None, since: str | None,
@@ -216,6 +219,7 @@ def _duration(seconds: float) -> str:
               show_default=True,
               help="Which figure -o writes: stacked bars of newcomers and returners per session, "
                    "or the retention heatmap of the cohort table.")
+@people_option
 @privacy_options
 @handle_errors
 def community(archive_path: Path | None, hashtag: str, tz: str, as_json: bool, output: Path | None,
@@ -233,6 +237,7 @@ def community(archive_path: Path | None, hashtag: str, tz: str, as_json: bool, o
     """
     with open_archive(archive_path) as archive:
         result = archive.community(hashtag, tz=tz)
+        linked = bool(archive.people)
     if output is not None:
         from ..figures import newcomers_figure, retention_figure
 
@@ -241,7 +246,7 @@ def community(archive_path: Path | None, hashtag: str, tz: str, as_json: bool, o
         echo_json(result.as_dict())
         return
     click.echo(f"#{result.hashtag}: {len(result.sessions)} sessions, "
-               f"{len(result.accounts):,} accounts in all")
+               f"{len(result.accounts):,} {'participants (a linked person once)' if linked else 'accounts'} in all")
     click.echo("received: newcomers who got a reply or mention from someone else; "
                "returned: newcomers seen in a later session")
     click.echo(f"{'session':<22}{'participants':>13}{'newcomers':>11}{'returners':>11}{'retention':>11}"
