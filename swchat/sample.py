@@ -2183,8 +2183,8 @@ def write_sample(outdir: str | Path, seed: int = 2026, sessions: int = 6,
 MIXED_START = date(2027, 1, 13)
 MIXED_SESSIONS = 3
 MIXED_POSTS = 240
-_MASTODON_HOME = "mastodon.social"
-_MASTODON_OTHER = "socialwork.network"
+_HOME_SERVER = "mastodon.social"
+_OTHER_SERVER = "socialwork.network"
 _BSKY = "bsky.social"
 
 
@@ -2219,13 +2219,13 @@ class MixedChat:
 
 
 def _mastodon_host(account: dict[str, Any]) -> str:
-    return _MASTODON_OTHER if int(account["id"]) % 3 == 0 and account["role"] == "participant" else _MASTODON_HOME
+    return _OTHER_SERVER if int(account["id"]) % 3 == 0 and account["role"] == "participant" else _HOME_SERVER
 
 
 def _mastodon_account(account: dict[str, Any]) -> dict[str, Any]:
     host = _mastodon_host(account)
     user = account["username"]
-    return {"id": account["id"], "username": user, "acct": user if host == _MASTODON_HOME else f"{user}@{host}",
+    return {"id": account["id"], "username": user, "acct": user if host == _HOME_SERVER else f"{user}@{host}",
             "display_name": account["name"], "url": f"https://{host}/@{user}",
             "note": f"<p>{_html(account['description'])}</p>", "followers_count": account["followers"],
             "following_count": account["following"], "created_at": _iso(account["created_ms"])[:10] + "T00:00:00.000Z"}
@@ -2407,7 +2407,7 @@ def _status(mixed: MixedChat, p: dict[str, Any]) -> dict[str, Any]:
     html, mentions = [], []
     for kind, piece, value in _segments(p, p["quoted_id"]):
         if kind == "tag":
-            html.append(f'<a href="https://{_MASTODON_HOME}/tags/{value}" class="mention hashtag" rel="tag">'
+            html.append(f'<a href="https://{_HOME_SERVER}/tags/{value}" class="mention hashtag" rel="tag">'
                         f"#<span>{_html(value)}</span></a>")
         elif kind == "mention":
             other = chat.accounts[value]
@@ -2427,7 +2427,7 @@ def _status(mixed: MixedChat, p: dict[str, Any]) -> dict[str, Any]:
         "content": "<p>" + "".join(html).strip().replace("\n", "<br />") + "</p>", "reblog": None,
         "application": {"name": "Mastodon for Android" if int(p["id"]) % 2 else "Web"},
         "account": _mastodon_account(account), "mentions": mentions,
-        "tags": [{"name": t.lower(), "url": f"https://{_MASTODON_HOME}/tags/{t.lower()}"}
+        "tags": [{"name": t.lower(), "url": f"https://{_HOME_SERVER}/tags/{t.lower()}"}
                  for t in dict.fromkeys(t for _s, _e, t in p["hashtags"])],
     }
     if p["reply_to_id"] and mixed.platform.get(p["reply_to_id"]) == "mastodon":

@@ -348,7 +348,7 @@ def _file_names(ids: Sequence[str]) -> dict[str, str]:
 def search_entries(sessions: Sequence[dict[str, Any]]) -> str:
     """The search index as JSON that is safe inside a ``<script type="application/json">`` block.
 
-    ``<``, ``>``, ``&`` and the line separators are written as ``\\uXXXX`` escapes, so no text can
+    ``<``, ``>``, ``&`` and the line separators are written as ``\\u`` escapes (four hex digits), so no text can
     end the block or start markup; ``JSON.parse`` reads them back as they were.
 
     Examples
