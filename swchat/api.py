@@ -65,7 +65,7 @@ __all__ = ["DERIVED_VERSION", "Archive", "Chat", "open"]
 
 #: The version of the rules the derived session tables are made with: when it changes, an
 #: archive's tables are derived again on first use.
-DERIVED_VERSION = "1"
+DERIVED_VERSION = "2"  # 2: a session's hosts and host ids in pairs
 
 
 class Chat(data.Chat):
@@ -176,7 +176,67 @@ class Chat(data.Chat):
         return export_chat(self, folder, format="parquet", tables=tables, layout=layout)
 
 
-class _Stored:
+class _Tables:
+    """A chat's session tables, stored (:class:`_Stored`) or computed (:class:`_Computed`); with
+    ``platform`` set (:meth:`Archive.only_platform`), only that platform's posts, accounts and
+    interactions (the sessions themselves, found from every platform's posts, stay)."""
+
+    platform: str | None = None
+
+    def rows(self, tag: str | None) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def members(self, keys: Sequence[int]) -> pd.DataFrame:
+        return self._on(self._load_members(keys))
+
+    def participation(self, keys: Sequence[int], *, followers: bool = True) -> pd.DataFrame:
+        return self._on(self._load_participation(keys, followers=followers))
+
+    def attendance(self, keys: Sequence[int]) -> pd.DataFrame:
+        return self._on(self._load_attendance(keys))
+
+    def platform_posts(self, keys: Sequence[int]) -> dict[int, dict[str, int]]:
+        found = self._load_platform_posts(keys)
+        if self.platform is None:
+            return found
+        return {k: {self.platform: v[self.platform]} for k, v in found.items() if self.platform in v}
+
+    def interactions(self, keys: Sequence[int]) -> pd.DataFrame:
+        seen = self._load_interactions(keys)
+        if self.platform is None:
+            return seen
+        mine = f"{self.platform}:"
+        return seen[seen["source"].astype(str).str.startswith(mine).to_numpy(bool)
+                    & seen["target"].astype(str).str.startswith(mine).to_numpy(bool)].reset_index(drop=True)
+
+    def posts(self, key: int) -> pd.DataFrame:
+        return self._on(self._load_posts(key))
+
+    def _on(self, frame: pd.DataFrame) -> pd.DataFrame:
+        if self.platform is None:
+            return frame
+        return frame[(frame["platform"] == self.platform).to_numpy(bool)].reset_index(drop=True)
+
+    def _load_members(self, keys: Sequence[int]) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def _load_participation(self, keys: Sequence[int], *, followers: bool = True) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def _load_attendance(self, keys: Sequence[int]) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def _load_platform_posts(self, keys: Sequence[int]) -> dict[int, dict[str, int]]:
+        raise NotImplementedError
+
+    def _load_interactions(self, keys: Sequence[int]) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def _load_posts(self, key: int) -> pd.DataFrame:
+        raise NotImplementedError
+
+
+class _Stored(_Tables):
     """The archive's derived session tables (made with the default options)."""
 
     def __init__(self, archive: Archive) -> None:
@@ -189,26 +249,27 @@ class _Stored:
             self._rows[tag] = self.archive.session_rows(tag)
         return self._rows[tag].copy(deep=False)
 
-    def members(self, keys: Sequence[int]) -> pd.DataFrame:
+    def _load_members(self, keys: Sequence[int]) -> pd.DataFrame:
         return self.archive.session_members(keys)
 
-    def participation(self, keys: Sequence[int], *, followers: bool = True) -> pd.DataFrame:
+    def _load_participation(self, keys: Sequence[int], *, followers: bool = True) -> pd.DataFrame:
         return self.archive.participation(keys, followers=followers)
 
-    def attendance(self, keys: Sequence[int]) -> pd.DataFrame:
+    def _load_attendance(self, keys: Sequence[int]) -> pd.DataFrame:
         return self.archive.attendance(keys)
 
-    def platform_posts(self, keys: Sequence[int]) -> dict[int, dict[str, int]]:
+    def _load_platform_posts(self, keys: Sequence[int]) -> dict[int, dict[str, int]]:
         return self.archive.platform_posts(keys)
 
-    def interactions(self, keys: Sequence[int]) -> pd.DataFrame:
+    def _load_interactions(self, keys: Sequence[int]) -> pd.DataFrame:
         return self.archive.interactions(keys)
 
-    def posts(self, key: int) -> pd.DataFrame:
-        return self.archive.session_posts(key)
+    def _load_posts(self, key: int) -> pd.DataFrame:
+        # the storage's own reader: the policy is applied once, to the chat (Archive._protected)
+        return store.Archive.posts_with_ids(self.archive, self.archive.session_post_keys(key), context=True)
 
 
-class _Computed:
+class _Computed(_Tables):
     """Session tables computed from the posts with other options (nothing is stored)."""
 
     def __init__(self, archive: Archive, tag: str | None, options: dict[str, Any]) -> None:
@@ -248,12 +309,12 @@ class _Computed:
             rows = rows[rows["tag"] == tag.lstrip("#").lower()]
         return rows.sort_values(["start", "key"], kind="stable").reset_index(drop=True)
 
-    def members(self, keys: Sequence[int]) -> pd.DataFrame:
+    def _load_members(self, keys: Sequence[int]) -> pd.DataFrame:
         members = self._members
         assert members is not None
         return members[members["n"].isin(list(keys))].rename(columns={"n": "session"}).reset_index(drop=True)
 
-    def participation(self, keys: Sequence[int], *, followers: bool = True) -> pd.DataFrame:
+    def _load_participation(self, keys: Sequence[int], *, followers: bool = True) -> pd.DataFrame:
         part = self._participation
         sessions = self._sessions
         assert part is not None and sessions is not None
@@ -273,7 +334,7 @@ class _Computed:
                                                                              chosen["account_id"], strict=True)])
         return chosen.drop(columns=["tag", "start"]).rename(columns={"n": "session"}).reset_index(drop=True)
 
-    def platform_posts(self, keys: Sequence[int]) -> dict[int, dict[str, int]]:
+    def _load_platform_posts(self, keys: Sequence[int]) -> dict[int, dict[str, int]]:
         found: dict[int, dict[str, int]] = {}
         part = self._participation
         if part is None or part.empty:
@@ -283,20 +344,20 @@ class _Computed:
             found.setdefault(int(key), {})[str(platform)] = int(n)
         return found
 
-    def attendance(self, keys: Sequence[int]) -> pd.DataFrame:
+    def _load_attendance(self, keys: Sequence[int]) -> pd.DataFrame:
         part = self._participation
         assert part is not None
         chosen = part[part["n"].isin(list(keys))].sort_values(["n", "platform", "account_id"], kind="stable")
         return (chosen[["n", "platform", "account_id", "handle", "welcomed"]].rename(columns={"n": "session"})
                 .astype({"welcomed": bool}).reset_index(drop=True))
 
-    def interactions(self, keys: Sequence[int]) -> pd.DataFrame:
+    def _load_interactions(self, keys: Sequence[int]) -> pd.DataFrame:
         seen = self._interactions
         assert seen is not None
         return seen[seen["n"].isin(list(keys))].rename(columns={"n": "session"}).reset_index(drop=True)
 
-    def posts(self, key: int) -> pd.DataFrame:
-        members = self.members([key])
+    def _load_posts(self, key: int) -> pd.DataFrame:
+        members = self._load_members([key])
         return store.Archive.posts_with_ids(self.archive, zip(members["platform"], members["post_id"], strict=True))
 
 
@@ -346,6 +407,7 @@ class Archive(store.Archive):
         self._secret: bytes | None = None
         self._keep_names: list[str] = []
         self._people: dict[str, str] = {}
+        self._platform: str | None = None
 
     # -- consent and privacy ----------------------------------------------------------------
     def pseudonymise(self, secret: str | bytes | None, keep_names: Iterable[str] | None = None) -> None:
@@ -417,16 +479,17 @@ class Archive(store.Archive):
 
         self._extra_exclusions += [e for e in (account_entry(str(a)) for a in accounts) if e]
 
-    def policy(self, *, include_opted_out: bool = False) -> Privacy:
+    def policy(self, *, include_opted_out: bool = False, pseudonyms: bool = True) -> Privacy:
         """The privacy policy of this connection: the opt-out list, forgotten accounts and
         :meth:`exclude`'s accounts left out, and :meth:`pseudonymise`'s secret.
 
-        ``include_opted_out`` leaves the opt-outs in (for the archivist's counts, ``swchat stats``).
+        ``include_opted_out`` leaves the opt-outs in (for the archivist's counts, ``swchat stats``);
+        ``pseudonyms=False`` leaves the secret out (for counts that match accounts by handle first).
         """
         from .privacy import Privacy
 
         exclude = [] if include_opted_out else [*self.optout_entries(), *self._extra_exclusions]
-        return Privacy(exclude=exclude, secret=self._secret, keep=self._keep_names)
+        return Privacy(exclude=exclude, secret=self._secret if pseudonyms else None, keep=self._keep_names)
 
     def link_people(self, people: str | Path | dict[str, str] | None) -> None:
         """Count the accounts of one person as one participant, and make them one network node,
@@ -455,6 +518,36 @@ class Archive(store.Archive):
         else:
             self._people = read_persons(people)
 
+    def only_platform(self, platform: str | None) -> None:
+        """Analyse one platform's posts only, in everything selected from now on (for this
+        connection): a chat held on X, Mastodon and Bluesky at once keeps its sessions (found
+        from every platform's posts: the same ids and times), but their posts, participants,
+        newcomers, questions, networks and reports are that platform's. ``None`` undoes it.
+
+        Raises
+        ------
+        SelectionError
+            For a platform swchat does not know.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> with open(pathlib.Path(tempfile.mkdtemp()) / "a.db", create=True) as archive:
+        ...     archive.only_platform("mastodon")
+        ...     archive.platform
+        'mastodon'
+        """
+        from .schema import PLATFORMS
+
+        if platform is not None and platform not in PLATFORMS:
+            raise SelectionError(f"no platform {platform!r}: swchat knows {', '.join(PLATFORMS)}")
+        self._platform = platform
+
+    @property
+    def platform(self) -> str | None:
+        """The one platform analysed (:meth:`only_platform`), or ``None`` for all of them."""
+        return self._platform
+
     @property
     def people(self) -> dict[str, str]:
         """The accounts linked into persons (:meth:`link_people`): account → person."""
@@ -465,6 +558,12 @@ class Archive(store.Archive):
 
         policy = self.policy()
         chat = merge_handle_authors(chat, store.Archive.handle_aliases(self))
+        if self._platform is not None:
+            chat.meta["platform"] = self._platform
+        if self._people and policy.secret is not None:
+            # linked first, so that a person's accounts share one pseudonym (the person's) and
+            # the linking still finds them by their real handles
+            return policy.chat(link_people(chat, self._people))
         chat = policy.chat(chat) if policy.active else chat
         return link_people(chat, self._people) if self._people else chat
 
@@ -610,9 +709,10 @@ class Archive(store.Archive):
         if unknown:
             raise TypeError(f"unknown option(s) for sessions: {', '.join(sorted(unknown))}")
         custom = {k: v for k, v in options.items() if v is not None}
-        if _default_options(custom) and self._stored_sessions_usable():
-            return _Stored(self)
-        return _Computed(self, tag, custom)
+        tables: _Stored | _Computed = (_Stored(self) if _default_options(custom) and self._stored_sessions_usable()
+                                       else _Computed(self, tag, custom))
+        tables.platform = self._platform
+        return tables
 
     def _stored_sessions_usable(self) -> bool:
         """Whether the stored session tables are up to date, brought up to date now if need be.
@@ -666,8 +766,14 @@ class Archive(store.Archive):
                 s.participant_count = (s.participant_count or 0) - people
         self._platform_counts(tables, listed)
         merge = self._merge()
-        if merge is not None:  # a person's (or a sheet handle's) accounts count once, a host too
+        if self._platform is not None:  # that platform's posts and accounts (opted-out ones left out)
+            self._merged_counts(tables, listed, merge or _unmerged)
+            listed = [s for s in listed if s.platforms]
+            for s in listed:
+                s.post_count = sum(s.platforms.values())
+        elif merge is not None:  # a person's (or a sheet handle's) accounts count once
             self._merged_counts(tables, listed, merge)
+        if merge is not None:  # a host too
             for s in listed:
                 self._merged_hosts(s, merge)
         if policy.active:
@@ -675,11 +781,12 @@ class Archive(store.Archive):
         if members:
             keys = [s.key for s in listed if s.key is not None]
             found = tables.members(keys)
-            part = policy.accounts(tables.participation(keys))
-            if merge is not None:
+            part = self.policy(pseudonyms=merge is None).accounts(tables.participation(keys))
+            if merge is not None:  # merged by their own handles, then pseudonyms given
                 part = part.assign(account_id=[m[1] if (m := merge(p, a, h)) else a for p, a, h in
                                                zip(part["platform"], part["account_id"], part["handle"], strict=True)])
-                part = part.sort_values("first_post", kind="stable").drop_duplicates(["session", "account_id"])
+                part = policy.accounts(part.sort_values("first_post", kind="stable")
+                                       .drop_duplicates(["session", "account_id"]))
             if policy.active:  # the posts of excluded accounts leave; post ids are keyed when pseudonymising
                 gone = self.post_ids_by(self._accounts_named(policy.exclude or [], posts=True))
                 found = found[~found["post_id"].astype(str).isin(gone)]
@@ -699,13 +806,19 @@ class Archive(store.Archive):
         return _merger(self._people, store.Archive.handle_aliases(self))
 
     def _merged_counts(self, tables: _Stored | _Computed, listed: list[data.Session], merge: Merge) -> None:
-        """Count each session's participants with merged accounts (:meth:`_merge`) once."""
+        """Count each session's participants with merged accounts (:meth:`_merge`) once; with
+        :meth:`only_platform`, also its posts on that platform (``platforms``)."""
         keys = [s.key for s in listed if s.key is not None]
         if not keys:
             return
-        part = self.policy().accounts(tables.participation(keys, followers=False))
+        # accounts left out first, then merged by their own handles (a count shows no one's name)
+        part = self.policy(pseudonyms=False).accounts(tables.participation(keys, followers=False))
         for s in listed:
             mine = part[part["session"] == s.key]
+            if self._platform is not None:
+                posts = int(mine["posts"].sum())
+                s.platforms = {self._platform: posts} if posts else {}
+                _on_platform(s, None, set(mine["account_id"].astype(str)))
             found = set()
             for platform, aid, handle in zip(mine["platform"], mine["account_id"], mine["handle"], strict=True):
                 merged = merge(platform, aid, handle)
@@ -887,6 +1000,8 @@ class Archive(store.Archive):
         history = self._history(siblings, part, tables.interactions(keys))
         own = posts[~posts["is_context"].to_numpy(bool)]
         session.platforms = {str(k): int(n) for k, n in own["platform"].value_counts().items()}
+        if self._platform is not None:  # the questions asked, and the hosts who posted, on that platform
+            _on_platform(session, own)
         accounts = set(zip(posts["platform"], posts["author_id"], strict=True))
         return self._protected(Chat(
             posts=posts, profiles=store.Archive.accounts(self, accounts), hashtag=session.hashtag,
@@ -1025,12 +1140,16 @@ class Archive(store.Archive):
         if not listed:
             raise SelectionError(f"no sessions of #{tag} in {self.path}")
         keys = [s.key for s in listed if s.key is not None]
-        part = self._attendance(tables, keys)
         merge = self._merge()
+        part = self._attendance(tables, keys, pseudonyms=merge is None)
         if merge is not None:  # a person: first seen in the first session of any of their accounts
-            part = _merged_rows(part, merge)
+            part = self.policy().accounts(_merged_rows(part, merge))  # merged by handle, then pseudonyms
         id_of = {s.key: s.id for s in listed}
-        posts = tables.rows(tag).set_index("key")["posts"]
+        if self._platform is not None:  # that platform's posts
+            counts = tables.platform_posts(keys)
+            posts = pd.Series({k: sum(counts.get(k, {}).values()) for k in keys}, dtype="int64")
+        else:
+            posts = tables.rows(tag).set_index("key")["posts"]
         sessions = pd.DataFrame({"session": [s.id for s in listed], "start": [s.start for s in listed],
                                  "posts": [int(posts[s.key]) for s in listed]})
         return community_from_participation(sessions, part.assign(session=part["session"].map(id_of)),
@@ -1123,11 +1242,12 @@ class Archive(store.Archive):
                           figures=figures, pseudonymised=self.policy().secret is not None, force=force,
                           progress=progress)
 
-    def _attendance(self, tables: _Stored | _Computed, keys: Sequence[int]) -> pd.DataFrame:
+    def _attendance(self, tables: _Stored | _Computed, keys: Sequence[int], *, pseudonyms: bool = True) -> pd.DataFrame:
         """Who took part in these sessions (and was welcomed), under this connection's policy:
-        excluded accounts leave, and a welcome only they gave no longer counts."""
+        excluded accounts leave, and a welcome only they gave no longer counts (``pseudonyms=False``:
+        their own names kept, to be merged by handle first)."""
         part = tables.attendance(keys)
-        policy = self.policy()
+        policy = self.policy(pseudonyms=pseudonyms)
         if not policy.active:
             return part
         if policy.exclude:
@@ -1150,6 +1270,8 @@ class Archive(store.Archive):
         """
         if options.get("columns") is not None and self.policy().active:
             options = {**options, "columns": None}  # hiding people reads texts, names and links
+        if self._platform is not None:
+            options = {**options, "platform": options.get("platform") or self._platform}
         posts = store.Archive.posts(self, hashtag, since, until, **options)
         if not (~posts["is_context"]).any():
             what = f"#{hashtag.lstrip('#')}" if hashtag else "posts"
@@ -1249,7 +1371,8 @@ class Archive(store.Archive):
         def slices(columns: tuple[str, ...]) -> Iterable[pd.DataFrame]:
             # 10,000 posts a slice: the reading's peak memory is a quarter of that of 25,000-post
             # slices (measured on 200,000 posts: 246 MB in all against 312 MB), at the same speed
-            for part in store.Archive.post_slices(self, hashtag, since, until, columns=columns, size=10_000):
+            for part in store.Archive.post_slices(self, hashtag, since, until, columns=columns, size=10_000,
+                                                  platform=self._platform):
                 yield _aliased(part, aliases)
 
         def posts_with_ids(keys: Iterable[tuple[str, str]]) -> pd.DataFrame:
@@ -1332,6 +1455,26 @@ def _welcomed(interactions: pd.DataFrame, policy: Privacy) -> set[tuple[Any, str
     welcoming = interactions[interactions["type"].isin(["reply", "mention"]).to_numpy(bool)]
     welcoming = welcoming[welcoming["source"].map(kept).to_numpy(bool)]
     return set(zip(welcoming["session"], welcoming["target"].astype(str), strict=True))
+
+
+def _unmerged(platform: Any, account_id: Any, handle: Any) -> None:
+    """The :data:`Merge` of a connection that merges nothing: every account counts as itself."""
+    return None
+
+
+def _on_platform(session: data.Session, own: pd.DataFrame | None, authors: set[str] | None = None) -> None:
+    """Keep a session's questions and hosts that are among its own posts ``own`` and their
+    authors (or these ``authors``): one platform's, :meth:`Archive.only_platform`."""
+    if own is not None:
+        posted = set(own["post_id"].astype(str))
+        authors = set(own["author_id"].astype(str))
+        session.questions = [q for q in session.questions if str(q.get("post_id")) in posted]
+    else:
+        authors = authors or set()
+        session.questions = [q for q in session.questions if str(q.get("host_id")) in authors]
+    if len(session.hosts) == len(session.host_ids):
+        kept = [(h, i) for h, i in zip(session.hosts, session.host_ids, strict=True) if str(i) in authors]
+        session.hosts, session.host_ids = [h for h, _ in kept], [i for _, i in kept]
 
 
 #: How an account's participation rows merge: ``merge(platform, account_id, handle)`` gives

@@ -438,11 +438,53 @@ def people_option(func: Callable[..., Any]) -> Callable[..., Any]:
                              "once and are one network node.")(func)
 
 
+#: Where :func:`platform_option` keeps its value in the click context.
+PLATFORM_KEY = "swchat.platform"
+
+
+def platforms() -> tuple[str, ...]:
+    """The platforms swchat reads (:data:`swchat.schema.PLATFORMS`), for a ``--platform`` choice."""
+    from .schema import PLATFORMS
+
+    return PLATFORMS
+
+
+def platform_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--platform NAME``: of a chat held on several platforms at once, analyse one platform's
+    posts only (the sessions, found from every platform's posts, keep their ids). The command
+    does not receive it: :func:`open_archive` applies it (:meth:`swchat.Archive.only_platform`).
+
+    Examples
+    --------
+    >>> from click.testing import CliRunner
+    >>> @click.command()
+    ... @platform_option
+    ... def show():
+    ...     click.echo(repr(click.get_current_context().meta.get(PLATFORM_KEY)))
+    >>> CliRunner().invoke(show, ["--platform", "mastodon"]).output
+    "'mastodon'\\n"
+    >>> CliRunner().invoke(show, ["--platform", "myspace"]).exit_code
+    2
+    """
+    def remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is not None:
+            ctx.meta[PLATFORM_KEY] = value
+        return value
+
+    return click.option("--platform", type=LazyChoice(platforms), default=None, expose_value=False,
+                        callback=remember,
+                        help="Only this platform's posts, of a chat held on several at once (its sessions "
+                             "keep their ids).")(func)
+
+
 def _apply_privacy(archive: Any) -> None:
-    """Apply the command's :func:`privacy_options` (if it has them) to an opened archive."""
+    """Apply the command's :func:`privacy_options`, :func:`people_option` and
+    :func:`platform_option` (those it has) to an opened archive."""
     ctx = click.get_current_context(silent=True)
     if ctx is not None and ctx.meta.get(PEOPLE_KEY) is not None:
         archive.link_people(ctx.meta[PEOPLE_KEY])
+    if ctx is not None and ctx.meta.get(PLATFORM_KEY) is not None:
+        archive.only_platform(ctx.meta[PLATFORM_KEY])
     settings = ctx.meta.get(PRIVACY_KEY) if ctx is not None else None
     if not settings:
         return

@@ -103,6 +103,18 @@ def own_posts(posts: pd.DataFrame, *, scope: str | None = None) -> pd.DataFrame:
     return frame.drop_duplicates(keys) if keys else frame
 
 
+def account_key(platform: Any, account_id: Any) -> str:
+    """The account key of one account, as :func:`account_keys` makes them: ``platform:id``, or
+    the id itself for a linked person (``person:<label>``).
+
+    Examples
+    --------
+    >>> account_key("x", "9"), account_key("bluesky, mastodon", "person:Ann")
+    ('x:9', 'person:Ann')
+    """
+    return str(account_id) if str(account_id).startswith("person:") else f"{platform}:{account_id}"
+
+
 def account_keys(frame: pd.DataFrame, id_column: str = "author_id") -> pd.Series:
     """Account keys ``platform:id`` of a frame's rows (platform ``x`` when the frame has none).
 
@@ -397,8 +409,9 @@ def received_attention(posts: pd.DataFrame, *, scope: str | None = None) -> pd.D
     -------
     pandas.DataFrame
         One row per (post, receiver, type): ``post_id``, ``created_at``, ``source`` and
-        ``target`` (account keys ``platform:author_id``; ``platform:@handle`` for handles never
-        seen with an id), ``type`` (``reply``, ``mention``, ``retweet``).
+        ``target`` (account keys ``platform:author_id``, a linked person's ``person:<label>``, see
+        :func:`account_key`; ``platform:@handle`` for handles never seen with an id), ``type``
+        (``reply``, ``mention``, ``retweet``).
 
     Examples
     --------
@@ -430,7 +443,7 @@ def received_attention(posts: pd.DataFrame, *, scope: str | None = None) -> pd.D
             zip(group, platform, _values(posts, "author_handle"), author, strict=True),
             zip(group, platform, _values(posts, "reply_to_handle"), _values(posts, "reply_to_author_id"), strict=True)):
         if h is not None and i is not None:
-            by_handle[(g, p, str(h).lower())] = f"{p}:{i}"
+            by_handle[(g, p, str(h).lower())] = account_key(p, i)
     # post -> author, per group (own rows first: a post's own row wins over a context copy; a dict
     # made in the reverse of that order keeps the first)
     order = np.argsort(~is_context, kind="stable")[::-1]
@@ -462,19 +475,19 @@ def received_attention(posts: pd.DataFrame, *, scope: str | None = None) -> pd.D
             keep.tolist(), group[keep].tolist(), platform[keep].tolist(), author[keep].tolist(), kept("kind"),
             kept("reply_to_post_id"), kept("reply_to_author_id"), kept("reply_to_handle"),
             kept("retweeted_post_id"), kept("mentions"), kept("text"), strict=True):
-        source = f"{p}:{who}"
+        source = account_key(p, who)
         if what == "reply":
             target = reply_author if isinstance(reply_author, str) and reply_author else None
             if target is None and reply_to is not None:
                 parent = author_of.get((g, p, reply_to))
                 target = parent if isinstance(parent, str) and parent else None
-            found = f"{p}:{target}" if target is not None else by_name(g, p, reply_handle)
+            found = account_key(p, target) if target is not None else by_name(g, p, reply_handle)
             if found is not None:
                 rows.append((g, k, source, found, "reply"))
         if what == "retweet":
             original = author_of.get((g, p, retweeted)) if retweeted is not None else None
             if original is not None:
-                found = f"{p}:{original}"
+                found = account_key(p, original)
             else:  # the original is not in the posts: the handle of "RT @x:" (the first mention)
                 found = by_name(g, p, listed[0]) if isinstance(listed, list | tuple | np.ndarray) and len(listed) else None
             if found is not None:
@@ -570,6 +583,9 @@ def account_activity(posts: pd.DataFrame, *, attention: pd.DataFrame | None = No
                    "replies_received", "retweets_received", "mentions_received"):
         out[column] = out[column].astype("int64")
     out = out.reset_index()
+    person = out["author_id"].str.startswith("person:").fillna(False).to_numpy(bool)
+    if person.any():  # a linked person is named by their label, not by one of their accounts
+        out.loc[person, "handle"] = out.loc[person, "author_id"].str.removeprefix("person:")
     out = out.sort_values(["_group", "posts", "first_post", "account"], ascending=[True, False, True, True],
                           kind="stable")
     out["rank"] = out.groupby("_group", sort=False).cumcount() + 1

@@ -109,7 +109,9 @@ _PLATFORM_LINK = re.compile(
 #: First path segments of platform links that are not accounts (x.com/i/web/status/…, /search …).
 _NOT_HANDLES = frozenset({"i", "intent", "search", "hashtag", "home", "explore", "share", "settings", "tags"})
 _SHORT_LINK = re.compile(r"(?:https?://)?t\.co/\w+", re.IGNORECASE)
-_SAFE_META = ("timezone", "tz", "since", "until")
+_SAFE_META = ("timezone", "tz", "since", "until", "platform")
+#: How a person whose accounts are linked (:func:`link_people`) is named: ``person:<label>``.
+PERSON = "person:"
 _POST_ID_COLUMNS = ("post_id", "reply_to_post_id", "quoted_post_id", "retweeted_post_id", "conversation_id")
 
 
@@ -326,7 +328,7 @@ def link_people(chat: ChatT, people: Mapping[str, str]) -> ChatT:
             if not _is_blank(value):
                 found = known.get(account_entry(str(value)))
                 if found:
-                    return f"person:{found}"
+                    return PERSON + found
         return account_id
 
     posts = chat.posts.copy()
@@ -479,6 +481,36 @@ def pseudonym(secret: str | bytes, platform: str, account_id: str, *, prefix: st
     return f"{prefix}_{digest[:8]}"
 
 
+def account_pseudonym(secret: str | bytes, platform: str, account_id: str) -> str:
+    """The pseudonym of an account (:func:`pseudonym`), or of a person whose accounts are linked
+    (``person:<label>``, :func:`link_people`): one pseudonym for all their accounts, whatever
+    the platform.
+
+    Examples
+    --------
+    >>> key = b"0123456789abcdef"
+    >>> account_pseudonym(key, "x", "person:Ann") == account_pseudonym(key, "bluesky", "person:Ann")
+    True
+    >>> account_pseudonym(key, "x", "12345") == pseudonym(key, "x", "12345")
+    True
+    """
+    if account_id.startswith(PERSON):
+        return pseudonym(secret, "person", account_id[len(PERSON):])
+    return pseudonym(secret, platform, account_id)
+
+
+def shown_id(account_id: Any, shown: str) -> str:
+    """The id an account is shown under when pseudonymised as ``shown``: the pseudonym itself,
+    ``person:<pseudonym>`` for a linked person (so every count still sees one person).
+
+    Examples
+    --------
+    >>> shown_id("12345", "participant_1"), shown_id("person:Ann", "participant_2")
+    ('participant_1', 'person:participant_2')
+    """
+    return PERSON + shown if str(account_id).startswith(PERSON) else shown
+
+
 # -- the policy -------------------------------------------------------------------------
 
 
@@ -568,7 +600,7 @@ class Privacy:
             return handle if not _is_blank(handle) else account_id
         if _is_blank(account_id):
             return None if _is_blank(handle) else pseudonym(self.secret, platform, "@" + _norm(handle))
-        return pseudonym(self.secret, platform, str(account_id))
+        return account_pseudonym(self.secret, platform, str(account_id))
 
     def accounts(self, frame: pd.DataFrame, *, platform: str = "platform", account: str = "account_id",
                  handle: str | None = "handle", names: Iterable[str] = ()) -> pd.DataFrame:
@@ -594,7 +626,7 @@ class Privacy:
         if self.secret is not None:
             frame = frame.copy()
             shown = [self.name(p, a, h) for p, a, h in keys]
-            ids = [a if self.kept(a, h) else n for (_p, a, h), n in zip(keys, shown, strict=True)]
+            ids = [a if self.kept(a, h) else shown_id(a, n) for (_p, a, h), n in zip(keys, shown, strict=True)]
             frame[account] = ids
             for column in ([handle] if handle else []) + list(names):
                 frame[column] = shown
@@ -624,7 +656,8 @@ class Privacy:
             for q, row in zip(asked, protected.to_dict("records"), strict=True):
                 questions.append({**q, "post_id": _none(row["post_id"]), "host": _none(row["author_handle"]),
                                   "host_id": _none(row["author_id"]), "text": _none(row["text"])})
-        named = [(self.name(platform, i, h), i if self.secret is None or self.kept(i, h) else self.name(platform, i, h))
+        named = [(self.name(platform, i, h),
+                  i if self.secret is None or self.kept(i, h) else shown_id(i, self.name(platform, i, h)))
                  for h, i in hosts]
         return replace(session, hosts=[h for h, _ in named], host_ids=[i for _, i in named],
                        questions=questions, post_ids=[], author_ids=[])
@@ -689,7 +722,8 @@ class Privacy:
         if self.secret is not None:
             secret = self.secret
 
-            kept = {f"{p}:{a}" for p, a, h in zip(part["platform"], part["account_id"], part["handle"], strict=True)
+            kept = {a if str(a).startswith(PERSON) else f"{p}:{a}"
+                    for p, a, h in zip(part["platform"], part["account_id"], part["handle"], strict=True)
                     if self.kept(a, h)}
 
             def key(value: Any) -> Any:
@@ -698,8 +732,8 @@ class Privacy:
 
             names = [self.name(p, a, h) for p, a, h in zip(part["platform"], part["account_id"], part["handle"],
                                                           strict=True)]
-            part["account_id"] = [a if f"{p}:{a}" in kept else n
-                                  for p, a, n in zip(part["platform"], part["account_id"], names, strict=True)]
+            part["account_id"] = [a if self.kept(a, h) else shown_id(a, n) for a, h, n in
+                                  zip(part["account_id"], part["handle"], names, strict=True)]
             part["handle"] = names
             seen["source"] = seen["source"].map(key)
             seen["target"] = seen["target"].map(key)
@@ -917,7 +951,7 @@ class Privacy:
         def by_id(platform: str, account_id: Any) -> Any:
             if _is_blank(account_id):
                 return None
-            return kept.get((platform, str(account_id))) or pseudonym(secret, platform, str(account_id))
+            return kept.get((platform, str(account_id))) or account_pseudonym(secret, platform, str(account_id))
 
         def by_handle(platform: str, handle: Any) -> Any:
             if _is_blank(handle):
@@ -972,9 +1006,9 @@ class Privacy:
             by_id(p, a) if not _is_blank(a) else by_handle(p, h)
             for p, a, h in zip(platforms, posts["reply_to_author_id"], posts["reply_to_handle"], strict=True)
         ]
-        posts["author_id"] = [a if k else h for k, a, h in
+        posts["author_id"] = [a if k else shown_id(a, h) for k, a, h in
                               zip(own_name, posts["author_id"], posts["author_handle"], strict=True)]
-        posts["reply_to_author_id"] = [a if (p, str(a)) in kept else by_id(p, a)
+        posts["reply_to_author_id"] = [a if (p, str(a)) in kept or _is_blank(a) else shown_id(a, by_id(p, a))
                                        for p, a in zip(platforms, posts["reply_to_author_id"], strict=True)]
         posts["mentions"] = [[by_handle(p, m) for m in ms] for p, ms in zip(platforms, posts["mentions"], strict=True)]
         posts["urls"] = posts["urls"].map(lambda us: [u for u in us if not _PLATFORM_LINK.search(str(u))])
@@ -988,7 +1022,8 @@ class Privacy:
         pf = profiles["platform"].tolist()
         as_is = [(p, str(a)) in kept for p, a in zip(pf, profiles["account_id"], strict=True)]
         handles = [by_id(p, a) for p, a in zip(pf, profiles["account_id"], strict=True)]
-        for column, shown in (("handle", handles), ("name", handles), ("account_id", handles),
+        shown_ids = [shown_id(a, h) for a, h in zip(profiles["account_id"], handles, strict=True)]
+        for column, shown in (("handle", handles), ("name", handles), ("account_id", shown_ids),
                               ("description", [None] * len(pf)), ("location", [None] * len(pf))):
             profiles[column] = [v if k else n for k, v, n in zip(as_is, profiles[column], shown, strict=True)]
         for column in ("handle", "name", "account_id", "description", "location"):

@@ -263,7 +263,8 @@ def find_questions(
     -------
     tuple
         The questions in number order (``number``, ``post_id``, ``time`` (UTC text), ``host``,
-        ``host_id``, ``text``), the hosts' account ids and their handles (both sorted).
+        ``host_id``, ``text``), the hosts' account ids and their handles: two lists of the
+        same length, the i-th handle the i-th id's, in handle order.
 
     Examples
     --------
@@ -319,9 +320,9 @@ def find_questions(
     ordered = [questions[n] for n in sorted(questions)]
     if hosts is None:
         host_ids = {q["host_id"] for q in ordered}
-    ids = sorted(str(a) for a in host_ids)
-    handles = sorted({str(handle_of.get(a, a)) for a in host_ids})
-    return ordered, ids, handles
+    # pairs: the i-th handle is the i-th id's (in handle order)
+    pairs = sorted((str(handle_of.get(a, a)), str(a)) for a in host_ids)
+    return ordered, [i for _h, i in pairs], [h for h, _i in pairs]
 
 
 # ---------------------------------------------------------------------------- segments

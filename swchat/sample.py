@@ -129,6 +129,8 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
+from .schema import PLATFORMS
+
 __all__ = [
     "DEFAULT_POSTS_PER_SESSION",
     "DEFAULT_START",
@@ -153,6 +155,7 @@ __all__ = [
     "write_truth",
     "write_v1_jsonl",
     "write_v2_pages",
+    "write_x_pages",
 ]
 
 HASHTAG = "SWChat"
@@ -2139,8 +2142,8 @@ def write_sample(outdir: str | Path, seed: int = 2026, sessions: int = 6,
     Writes ``swchat-v2.jsonl`` (:func:`write_v2_pages`), ``swchat-v1.jsonl``
     (:func:`write_v1_jsonl`), ``swchat-tags.csv`` (:func:`write_tags_csv`) and
     ``truth.json`` (:func:`write_truth`); with ``mixed``, also the later stretch held on
-    Mastodon and Bluesky at once (:func:`write_mixed_sample`: ``swchat-mastodon.jsonl``,
-    ``swchat-bluesky.jsonl``, ``people.csv``, ``truth-mixed.json``).
+    X, Mastodon and Bluesky at once (:func:`write_mixed_sample`: ``swchat-x.jsonl``,
+    ``swchat-mastodon.jsonl``, ``swchat-bluesky.jsonl``, ``people.csv``, ``truth-mixed.json``).
 
     Parameters
     ----------
@@ -2149,13 +2152,13 @@ def write_sample(outdir: str | Path, seed: int = 2026, sessions: int = 6,
     seed, sessions, posts
         As for :func:`generate` (``seed`` also seeds the mixed sample).
     mixed : bool, default True
-        Also write the mixed Mastodon + Bluesky sample.
+        Also write the mixed X + Mastodon + Bluesky sample.
 
     Returns
     -------
     dict
         ``{"v2": path, "v1": path, "tags": path, "truth": path}`` and, with ``mixed``,
-        ``"mastodon"``, ``"bluesky"``, ``"people"``, ``"mixed_truth"``.
+        ``"x"``, ``"mastodon"``, ``"bluesky"``, ``"people"``, ``"mixed_truth"``.
 
     Examples
     --------
@@ -2177,31 +2180,34 @@ def write_sample(outdir: str | Path, seed: int = 2026, sessions: int = 6,
     }
 
 
-# --------------------------------------------------------------------------- mixed: Mastodon + Bluesky
+# --------------------------------------------------------------------------- mixed: X + Mastodon + Bluesky
 
-#: The first session of the mixed (Mastodon + Bluesky) sample: a later stretch of the same weekly chat.
+#: The first session of the mixed (X + Mastodon + Bluesky) sample: a later stretch of the same weekly chat.
 MIXED_START = date(2027, 1, 13)
 MIXED_SESSIONS = 3
-MIXED_POSTS = 240
+MIXED_POSTS = 300
 _HOME_SERVER = "mastodon.social"
 _OTHER_SERVER = "socialwork.network"
 _BSKY = "bsky.social"
+#: How likely someone on several platforms starts a thread on each (X is where the chat began).
+_ROOT_WEIGHT = {"x": 0.3, "mastodon": 0.4, "bluesky": 0.3}
 
 
 @dataclass
 class MixedChat:
-    """A chat held on Mastodon and Bluesky at once: the posts of a :class:`SampleChat`, each on one platform.
+    """A chat held on X, Mastodon and Bluesky at once: the posts of a :class:`SampleChat`, each on one platform.
 
     Attributes
     ----------
     chat : SampleChat
         The generated chat (its posts in the internal form).
     platform : dict
-        Post id (export and context) → ``"mastodon"`` or ``"bluesky"``; a context post quoted or
-        boosted from both platforms is on the platform of its first use (and copied to the other).
+        Post id (export and context) → ``"x"``, ``"mastodon"`` or ``"bluesky"``; a context post
+        quoted or boosted from several platforms is on the platform of its first use (and copied
+        to the others).
     people : dict
-        Person (the X-era username) → ``{"mastodon": handle, "bluesky": handle}`` for everyone
-        who posted on both platforms.
+        Person (the X username) → ``{platform: handle}`` for everyone who posted on more than
+        one platform, with the platforms they posted on.
     truth : dict
         What ``truth-mixed.json`` holds (see :func:`write_mixed_sample`).
 
@@ -2209,7 +2215,7 @@ class MixedChat:
     --------
     >>> mixed = generate_mixed(seed=3)
     >>> sorted(set(mixed.platform.values()))
-    ['bluesky', 'mastodon']
+    ['bluesky', 'mastodon', 'x']
     """
 
     chat: SampleChat
@@ -2253,6 +2259,14 @@ def bluesky_handle(account: dict[str, Any]) -> str:
     return f"{account['username'].lower().replace('_', '-')}.{_BSKY}"
 
 
+def _x_handle(account: dict[str, Any]) -> str:
+    return str(account["username"])
+
+
+_HANDLES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "x": _x_handle, "mastodon": mastodon_handle, "bluesky": bluesky_handle}
+
+
 def _did(account: dict[str, Any]) -> str:
     import base64
     import hashlib
@@ -2283,17 +2297,20 @@ def _at_uri(p: dict[str, Any], account: dict[str, Any]) -> str:
 
 
 def mixed_post_id(mixed: MixedChat, post_id: str) -> str:
-    """The canonical ``post_id`` (status URI, ``at://`` URI, or the reader's repost id) of a post of
-    the mixed sample, as the Mastodon and Bluesky readers give it.
+    """The canonical ``post_id`` (tweet id, status URI, ``at://`` URI, or the reader's repost id)
+    of a post of the mixed sample, as the X, Mastodon and Bluesky readers give it.
 
     Examples
     --------
     >>> mixed = generate_mixed(seed=3)
-    >>> mixed_post_id(mixed, mixed.chat.posts[0]["id"]).split(":")[0] in ("https", "at")
+    >>> first = mixed.chat.posts[0]["id"]
+    >>> mixed_post_id(mixed, first) == first if mixed.platform[first] == "x" else "://" in mixed_post_id(mixed, first)
     True
     """
     p = mixed.chat.post(post_id)
     account = mixed.chat.accounts[p["author_id"]]
+    if mixed.platform[post_id] == "x":
+        return post_id
     if mixed.platform[post_id] == "mastodon":
         return _status_uri(p, account) + ("/activity" if p["kind"] == "retweet" else "")
     if p["kind"] == "retweet":
@@ -2304,14 +2321,15 @@ def mixed_post_id(mixed: MixedChat, post_id: str) -> str:
 
 def generate_mixed(seed: int = 2026, sessions: int = MIXED_SESSIONS, posts: int = MIXED_POSTS, *,
                    start: date = MIXED_START) -> MixedChat:
-    """Generate weekly #SWChat sessions held on Mastodon and Bluesky at the same time.
+    """Generate weekly #SWChat sessions held on X, Mastodon and Bluesky at the same time.
 
     The chat is :func:`generate`'s (seed ``seed + 1``); each thread (a root post with its replies,
-    boosts and quotes) lives on one platform: the platform of its root's author, who is on
-    Mastodon, on Bluesky, or on both (the hosts, and about one participant in five, who then
-    start threads on either). Whoever posts on a platform has an account there, so a Mastodon
-    regular who answers a Bluesky thread has a Bluesky account too; everyone who posted on both
-    is a person with two accounts in :attr:`MixedChat.people`.
+    retweets or boosts, and quotes) lives on one platform: the platform of its root's author, who
+    is on X, on Mastodon or on Bluesky, or on several (the hosts on all three, and about one
+    participant in five on two, who then start threads on either). Whoever posts on a platform
+    has an account there, so a Mastodon regular who answers a Bluesky thread has a Bluesky
+    account too; everyone who posted on more than one is a person with several accounts in
+    :attr:`MixedChat.people`.
 
     Examples
     --------
@@ -2323,11 +2341,15 @@ def generate_mixed(seed: int = 2026, sessions: int = MIXED_SESSIONS, posts: int 
     """
     chat = generate(seed=seed + 1, sessions=sessions, posts=posts, start=start)
     rng = random.Random(seed * 7919 + 17)
-    home: dict[str, str] = {}
+    home: dict[str, tuple[str, ...]] = {}
     for aid, account in chat.accounts.items():
         r = rng.random()
-        home[aid] = ("both" if account["role"] != "participant" or r < 0.2
-                     else "mastodon" if r < 0.6 else "bluesky")
+        if account["role"] != "participant":
+            home[aid] = PLATFORMS
+        elif r < 0.2:
+            home[aid] = tuple(sorted(rng.sample(PLATFORMS, 2), key=PLATFORMS.index))
+        else:
+            home[aid] = ("x",) if r < 0.4 else ("mastodon",) if r < 0.7 else ("bluesky",)
     platform: dict[str, str] = {}
     for p in sorted(chat.posts, key=lambda p: p["ms"]):
         target = p["reply_to_id"] or p["retweeted_id"] or (p["quoted_id"] if p["kind"] == "quote" else None)
@@ -2335,7 +2357,7 @@ def generate_mixed(seed: int = 2026, sessions: int = MIXED_SESSIONS, posts: int 
             where = platform[target]
         else:
             h = home[p["author_id"]]
-            where = h if h != "both" else ("mastodon" if rng.random() < 0.6 else "bluesky")
+            where = h[0] if len(h) == 1 else rng.choices(h, weights=[_ROOT_WEIGHT[k] for k in h])[0]
         platform[p["id"]] = where
         for ref in (p["retweeted_id"], p["quoted_id"]):
             if ref and ref not in platform:
@@ -2345,10 +2367,9 @@ def generate_mixed(seed: int = 2026, sessions: int = MIXED_SESSIONS, posts: int 
     on: dict[str, set[str]] = {}
     for p in chat.posts:
         on.setdefault(p["author_id"], set()).add(platform[p["id"]])
-    people = {chat.accounts[aid]["username"]: {"mastodon": mastodon_handle(chat.accounts[aid]),
-                                               "bluesky": bluesky_handle(chat.accounts[aid])}
+    people = {chat.accounts[aid]["username"]: {k: _HANDLES[k](chat.accounts[aid]) for k in PLATFORMS if k in where}
               for aid, where in sorted(on.items(), key=lambda kv: chat.accounts[kv[0]]["username"].lower())
-              if len(where) == 2}
+              if len(where) > 1}
     mixed = MixedChat(chat=chat, platform=platform, people=people)
     mixed.truth = _mixed_truth(mixed, on)
     return mixed
@@ -2359,7 +2380,7 @@ def _mixed_truth(mixed: MixedChat, on: dict[str, set[str]]) -> dict[str, Any]:
     sessions = []
     for s in chat.truth["sessions"]:
         ids = s["post_ids"]
-        by_platform = {k: sum(1 for i in ids if mixed.platform[i] == k) for k in ("mastodon", "bluesky")}
+        by_platform = {k: sum(1 for i in ids if mixed.platform[i] == k) for k in PLATFORMS}
         authors = {chat.post(i)["author_id"] for i in ids}
         accounts = {(mixed.platform[i], chat.post(i)["author_id"]) for i in ids}
         sessions.append({
@@ -2372,9 +2393,9 @@ def _mixed_truth(mixed: MixedChat, on: dict[str, set[str]]) -> dict[str, Any]:
         "seed": chat.seed, "hashtag": HASHTAG, "timezone": TIMEZONE,
         "counts": {"posts": len(chat.posts),
                    "by_platform": {k: sum(1 for p in chat.posts if mixed.platform[p["id"]] == k)
-                                   for k in ("mastodon", "bluesky")},
+                                   for k in PLATFORMS},
                    "people": len(on), "accounts": sum(len(v) for v in on.values()),
-                   "people_on_both": len(mixed.people)},
+                   "people_on_several": len(mixed.people)},
         "people": mixed.people,
         "sessions": sessions,
     }
@@ -2534,8 +2555,38 @@ def write_bluesky_jsonl(mixed: MixedChat, path: str | Path) -> Path:
     return path
 
 
+def write_x_pages(mixed: MixedChat, path: str | Path) -> Path:
+    """Write the mixed sample's X posts as X API v2 pages (:func:`write_v2_pages`), newest first.
+
+    A post whose parent or quoted post is on another platform is written without that link (a
+    thread lives on one platform; the quote's address stays in the text).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, json
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = write_x_pages(generate_mixed(seed=3), pathlib.Path(d) / "x.jsonl")
+    ...     sorted(json.loads(path.read_text().splitlines()[0]))
+    ['__twarc', 'data', 'includes', 'meta']
+    """
+    chat = mixed.chat
+
+    def on_x(p: dict[str, Any]) -> dict[str, Any]:
+        p = dict(p)
+        if p["reply_to_id"] and mixed.platform.get(p["reply_to_id"]) != "x":
+            p.update(reply_to_id=None, reply_to_author_id=None)
+        if p["quoted_id"] and mixed.platform.get(p["quoted_id"]) != "x":
+            p.update(quoted_id=None)
+        return p
+
+    posts = [on_x(p) for p in chat.posts if mixed.platform[p["id"]] == "x"]
+    x_chat = SampleChat(seed=chat.seed, posts=posts, context_posts=chat.context_posts, accounts=chat.accounts,
+                        truth={}, retrieved_at=chat.retrieved_at)
+    return write_v2_pages(x_chat, path)
+
+
 def write_people_csv(mixed: MixedChat, path: str | Path) -> Path:
-    """Write ``person,account`` rows linking the accounts of everyone on both platforms
+    """Write ``person,account`` rows linking the accounts of everyone on several platforms
     (the file :func:`swchat.privacy.read_people` reads).
 
     Examples
@@ -2547,19 +2598,20 @@ def write_people_csv(mixed: MixedChat, path: str | Path) -> Path:
     'person,account'
     """
     path = Path(path)
-    rows = ["person,account"] + [f"{person},@{accounts[k]}" for person, accounts in mixed.people.items()
-                                 for k in ("mastodon", "bluesky")]
+    rows = ["person,account"] + [f"{person},@{handle}" for person, accounts in mixed.people.items()
+                                 for handle in accounts.values()]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
 
 
 def write_mixed_sample(outdir: str | Path, seed: int = 2026) -> dict[str, Path]:
-    """Write the mixed sample: ``swchat-mastodon.jsonl``, ``swchat-bluesky.jsonl``, ``people.csv``
-    and ``truth-mixed.json`` into ``outdir``.
+    """Write the mixed sample: ``swchat-x.jsonl``, ``swchat-mastodon.jsonl``, ``swchat-bluesky.jsonl``,
+    ``people.csv`` and ``truth-mixed.json`` into ``outdir``.
 
     ``truth-mixed.json`` holds ``seed``, ``hashtag``, ``timezone``; ``counts`` (``posts``,
     ``by_platform``, ``people`` — distinct persons who posted —, ``accounts`` — distinct platform
-    accounts —, ``people_on_both``); ``people`` (person → ``{"mastodon", "bluesky"}`` handles);
+    accounts —, ``people_on_several``); ``people`` (person → ``{platform: handle}`` for the
+    platforms they posted on);
     and per session ``id``, ``start``, ``end``, ``posts``, ``by_platform``, ``shares`` (of the
     session's posts), ``people``, ``accounts`` and ``post_ids`` (canonical ids, sorted).
 
@@ -2568,7 +2620,7 @@ def write_mixed_sample(outdir: str | Path, seed: int = 2026) -> dict[str, Path]:
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:
     ...     sorted(p.name for p in write_mixed_sample(d, seed=3).values())
-    ['people.csv', 'swchat-bluesky.jsonl', 'swchat-mastodon.jsonl', 'truth-mixed.json']
+    ['people.csv', 'swchat-bluesky.jsonl', 'swchat-mastodon.jsonl', 'swchat-x.jsonl', 'truth-mixed.json']
     """
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
@@ -2576,6 +2628,7 @@ def write_mixed_sample(outdir: str | Path, seed: int = 2026) -> dict[str, Path]:
     truth = out / "truth-mixed.json"
     truth.write_bytes(orjson.dumps(mixed.truth, option=orjson.OPT_INDENT_2) + b"\n")
     return {
+        "x": write_x_pages(mixed, out / "swchat-x.jsonl"),
         "mastodon": write_mastodon_jsonl(mixed, out / "swchat-mastodon.jsonl"),
         "bluesky": write_bluesky_jsonl(mixed, out / "swchat-bluesky.jsonl"),
         "people": write_people_csv(mixed, out / "people.csv"),

@@ -458,11 +458,11 @@ class SessionStore(Database):
             "ORDER BY m.session, p.created_at, m.post_id", keys)
         return pd.DataFrame(rows, columns=["session", "platform", "post_id", "segment"])
 
-    def session_posts(self, key: int) -> pd.DataFrame:
-        """One stored session's own posts and, as context rows, the posts they refer to."""
+    def session_post_keys(self, key: int) -> list[tuple[str, str]]:
+        """The ``(platform, post_id)`` keys of one stored session's own posts."""
         self._fresh()
-        keys = self.db.execute("SELECT platform, post_id FROM session_posts WHERE session = ?", (key,)).fetchall()
-        return self.posts_with_ids(keys, context=True)
+        return [(str(p), str(i)) for p, i in
+                self.db.execute("SELECT platform, post_id FROM session_posts WHERE session = ?", (key,))]
 
     def participation(self, keys: Sequence[int], *, followers: bool = True) -> pd.DataFrame:
         """Participation rows of stored sessions (in session and account order), with each

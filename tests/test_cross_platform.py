@@ -1,5 +1,6 @@
-"""One chat across platforms (issue 10 part 3): the mixed Mastodon + Bluesky sample, sessions
-from the union of the tag's posts, each platform's share, and ``--people`` linking accounts."""
+"""One chat across platforms (issue 10 part 3): the mixed X + Mastodon + Bluesky sample, sessions
+from the union of the tag's posts, each platform's share, ``--platform`` keeping one of them, and
+``--people`` linking accounts (also under pseudonyms)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,14 @@ from swchat.privacy import link_people, read_persons
 from swchat.sample import write_mixed_sample
 from swchat.schema import account_entry
 
-MIXED = ("swchat-mastodon.jsonl", "swchat-bluesky.jsonl", "people.csv", "truth-mixed.json")
+MIXED = ("swchat-x.jsonl", "swchat-mastodon.jsonl", "swchat-bluesky.jsonl", "people.csv", "truth-mixed.json")
+PLATFORM_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky"}
+
+
+def shares(t: dict) -> str:
+    """A session's platform shares as swchat writes them, from the truth: largest first."""
+    return ", ".join(f"{round(100 * n / t['posts'])} % {PLATFORM_NAMES[name]}"
+                     for name, n in sorted(t["by_platform"].items(), key=lambda kv: (-kv[1], kv[0])) if n)
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +35,7 @@ def mixed_truth(sample_dir: Path) -> dict:
 def mixed_db(sample_dir: Path, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("mixed") / "mixed.db"
     with Archive(path, create=True) as archive:
-        archive.ingest([sample_dir / "swchat-mastodon.jsonl", sample_dir / "swchat-bluesky.jsonl"])
+        archive.ingest([sample_dir / name for name in MIXED[:3]])
     return path
 
 
@@ -42,10 +50,12 @@ def test_committed_mixed_sample_is_what_the_generator_makes_and_small(sample_dir
 def test_mixed_truth_adds_up(mixed_truth):
     counts = mixed_truth["counts"]
     assert sum(counts["by_platform"].values()) == counts["posts"]
-    assert counts["by_platform"]["mastodon"] and counts["by_platform"]["bluesky"]
-    assert counts["people_on_both"] == len(mixed_truth["people"]) > 0
+    assert all(counts["by_platform"][k] > 0 for k in ("x", "mastodon", "bluesky"))
+    assert counts["people_on_several"] == len(mixed_truth["people"]) > 0
+    assert any(len(accounts) == 3 for accounts in mixed_truth["people"].values())  # the hosts, at least
     for s in mixed_truth["sessions"]:
         assert sum(s["by_platform"].values()) == s["posts"] == len(s["post_ids"])
+        assert all(n > 0 for n in s["by_platform"].values())
         assert s["people"] < s["accounts"]
 
 
@@ -58,9 +68,7 @@ def test_one_session_per_week_from_both_platforms(mixed_db, mixed_truth):
         assert s.platforms == t["by_platform"]
         assert s.participants == t["accounts"]
         assert s.cross_platform
-        expected = ", ".join(f"{round(100 * n / t['posts'])} % {name.capitalize().replace('Bluesky', 'Bluesky')}"
-                             for name, n in sorted(t["by_platform"].items(), key=lambda kv: -kv[1]))
-        assert s.platform_shares == expected
+        assert s.platform_shares == shares(t)
         assert s.as_dict()["platforms"] == t["by_platform"]
 
 
@@ -69,9 +77,7 @@ def test_sessions_command_shows_the_platform_shares(mixed_db, mixed_truth):
     assert res.exit_code == 0, res.output
     header, first = res.output.splitlines()[:2]
     assert "platforms" in header
-    t = mixed_truth["sessions"][0]
-    share = round(100 * t["by_platform"]["mastodon"] / t["posts"])
-    assert f"{share} % Mastodon, {100 - share} % Bluesky" in first
+    assert shares(mixed_truth["sessions"][0]) in first and first.count(" % ") == 3
 
 
 def test_x_only_sessions_have_no_platforms_column(sample_archive_path):
@@ -83,10 +89,8 @@ def test_report_says_each_platforms_share(mixed_db, mixed_truth):
     t = mixed_truth["sessions"][0]
     with Archive(mixed_db, create=False) as archive:
         summary = archive.session(t["id"], tz="Europe/London").summary()
-    share = round(100 * t["by_platform"]["mastodon"] / t["posts"])
-    shares = f"{share} % Mastodon, {100 - share} % Bluesky"
-    assert any(shares in line and "Platforms" in line for line in summary.methods.counted)
-    assert summary.highlights is not None and f"({shares})" in summary.highlights.sentences[0]
+    assert any(shares(t) in line and "Platforms" in line for line in summary.methods.counted)
+    assert summary.highlights is not None and f"({shares(t)})" in summary.highlights.sentences[0]
 
 
 def test_network_records_the_shares_sliced_and_whole(mixed_db, mixed_truth):
@@ -95,10 +99,10 @@ def test_network_records_the_shares_sliced_and_whole(mixed_db, mixed_truth):
         G = archive.session(t["id"]).network()
         whole = archive.chat(hashtag="SWChat").network()
         sliced = archive.network(hashtag="SWChat")
-    assert G.graph["posts_mastodon"] == t["by_platform"]["mastodon"]
-    assert G.graph["posts_bluesky"] == t["by_platform"]["bluesky"]
-    assert "% Mastodon" in G.graph["platform_shares"]
-    assert {d["platform"] for _n, d in G.nodes(data=True)} == {"mastodon", "bluesky"}
+    for platform in ("x", "mastodon", "bluesky"):
+        assert G.graph[f"posts_{platform}"] == t["by_platform"][platform]
+    assert G.graph["platform_shares"] == shares(t)
+    assert {d["platform"] for _n, d in G.nodes(data=True)} == {"x", "mastodon", "bluesky"}
     assert sliced.graph["platform_shares"] == whole.graph["platform_shares"]
     assert sorted(sliced.edges(data=True)) == sorted(whole.edges(data=True))
 
@@ -125,7 +129,7 @@ def test_people_count_once_in_sessions_and_report(sample_dir, mixed_db, mixed_tr
     assert summary.metric("participants").value == mixed_truth["sessions"][0]["people"]
 
 
-def test_a_person_on_both_platforms_is_one_node_with_both_accounts_edges(sample_dir, mixed_db):
+def test_a_person_on_several_platforms_is_one_node_with_all_their_accounts_edges(sample_dir, mixed_db):
     persons = read_persons(sample_dir / "people.csv")
     with Archive(mixed_db, create=False) as archive:
         plain = archive.chat(hashtag="SWChat").network()
@@ -147,8 +151,9 @@ def test_a_person_on_both_platforms_is_one_node_with_both_accounts_edges(sample_
             continue
         both += 1
         node = linked.nodes[key]
-        assert node["platform"] == "bluesky, mastodon"
-        assert len(node["accounts"].split(", ")) == 2
+        assert node["platform"] == ", ".join(sorted({plain.nodes[a]["platform"] for a in accounts}))
+        assert node["label"] == node["handle"] == person
+        assert len(node["accounts"].split(", ")) == len(accounts)
         assert node["posts"] == sum(plain.nodes[a]["posts"] for a in accounts)
         expected = {merged(v) for a in accounts for v in plain.successors(a)} - {key}
         assert set(linked.successors(key)) == expected
@@ -206,7 +211,7 @@ def test_people_are_newcomers_once_in_community_report_and_participation(sample_
     news = part[part["first_session"] == part["session"]].groupby("session", sort=False).size()
     assert news.tolist() == expected
     host = part[part["account_id"] == "person:SWChatHost"]
-    assert len(host) == 3 and set(host["platform"]) == {"bluesky, mastodon"}
+    assert len(host) == 3 and set(host["platform"]) == {"bluesky, mastodon, x"}
 
 
 def test_people_hosts_are_listed_once(sample_dir, mixed_db):
@@ -239,3 +244,135 @@ def test_people_option_on_community_and_growth(sample_dir, mixed_db, mixed_truth
                                     "--tz", "Europe/London", "--people", people, "--json"])
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["headline"]["participants"] == t["people"]
+
+
+# --------------------------------------------------------------------------- --people with pseudonyms
+
+SECRET = "5f0c1e2d3b4a69788796a5b4c3d2e1f0"
+
+
+def test_people_under_pseudonyms_count_once_and_share_one_pseudonym(sample_dir, mixed_db, mixed_truth, tmp_path):
+    """Linked accounts are found by their real handles before pseudonyms are given: a person
+    is one participant and one pseudonym on every platform, in every command."""
+    people = [t["people"] for t in mixed_truth["sessions"]]
+    with Archive(mixed_db, create=False) as archive:
+        archive.link_people(sample_dir / "people.csv")
+        archive.pseudonymise(SECRET)
+        listed = archive.sessions("SWChat", tz="Europe/London")
+        members = archive.sessions("SWChat", tz="Europe/London", members=True)
+        chats = [archive.session(t["id"], tz="Europe/London") for t in mixed_truth["sessions"]]
+        community = archive.community("SWChat", tz="Europe/London")
+        G = archive.chat(hashtag="SWChat").network()
+    assert [s.participants for s in listed] == people
+    assert [c.participants for c in chats] == people
+    assert [set(s.author_ids) for s in members] == [set(c.own_posts["author_id"]) for c in chats]
+    assert community.sessions["participants"].tolist() == people
+    assert [c.summary().metric("participants").value for c in chats] == people
+    # the hosts: one pseudonym each, the same in every session, on every platform
+    assert len({tuple(s.hosts) for s in listed}) == 1 and len(listed[0].hosts) == 2
+    assert all(h.startswith("participant_") for h in listed[0].hosts)
+    persons = {n for n in G if str(n).startswith("person:")}
+    assert persons and all(G.nodes[n]["label"].startswith("participant_") for n in persons)
+    hosts_node = [n for n in persons if G.nodes[n]["label"] == listed[0].hosts[0]]
+    assert len(hosts_node) == 1 and G.nodes[hosts_node[0]]["platform"] == "bluesky, mastodon, x"
+    # and no one's own handle is left in the report
+    out = tmp_path / "r.md"
+    res = CliRunner().invoke(main, ["report", "--archive", str(mixed_db), "--session", mixed_truth["sessions"][2]["id"],
+                                    "--tz", "Europe/London", "--people", str(sample_dir / "people.csv"),
+                                    "--pseudonymise", "-o", str(out)], env={"SWCHAT_SECRET": SECRET})
+    assert res.exit_code == 0, res.output
+    text = out.read_text(encoding="utf-8").replace("\\_", "_")
+    for label, accounts in mixed_truth["people"].items():
+        for handle in (label, *accounts.values()):
+            assert f"@{handle}" not in text, handle
+
+
+def test_session_and_selection_give_an_account_the_same_pseudonym(mixed_db, mixed_truth):
+    """The policy is applied once: a session's chat names each account as a selection does."""
+    with Archive(mixed_db, create=False) as archive:
+        archive.pseudonymise(SECRET)
+        session = archive.session(mixed_truth["sessions"][0]["id"], tz="Europe/London")
+        selected = archive.select("SWChat")
+    assert set(session.own_posts["author_id"]) <= set(selected.own_posts["author_id"])
+    assert set(session.own_posts["post_id"]) <= set(selected.own_posts["post_id"])
+
+
+def test_newcomers_welcomed_by_a_linked_person_name_the_person(sample_dir, mixed_db, mixed_truth):
+    t = mixed_truth["sessions"][2]
+    with Archive(mixed_db, create=False) as archive:
+        archive.link_people(sample_dir / "people.csv")
+        summary = archive.session(t["id"], tz="Europe/London").summary()
+    section = summary.newcomers
+    assert section is not None and section.welcomed > 0
+    assert sum(1 for p in section.people if p.welcomed_by) == section.welcomed
+    labels = set(mixed_truth["people"])
+    named = {w for p in section.people for w in p.welcomed_by}
+    assert "SWChatHost" in named or "SWChatCoHost" in named
+    assert not {w for w in named if "." in w or "@" in w} & {h for a in mixed_truth["people"].values()
+                                                             for h in a.values()}
+    assert named & labels
+
+
+# --------------------------------------------------------------------------- --platform
+
+
+def _accounts_on(archive: Archive, truth_session: dict, platform: str) -> int:
+    posts = archive.posts("SWChat")
+    mine = posts[posts["post_id"].isin(truth_session["post_ids"]) & (posts["platform"] == platform)]
+    return mine["author_id"].nunique()
+
+
+@pytest.mark.parametrize("platform", ["x", "mastodon", "bluesky"])
+def test_platform_keeps_one_platforms_posts_in_every_count(mixed_db, mixed_truth, platform):
+    with Archive(mixed_db, create=False) as archive:
+        accounts = [_accounts_on(archive, t, platform) for t in mixed_truth["sessions"]]
+        archive.only_platform(platform)
+        listed = archive.sessions("SWChat", tz="Europe/London")
+        community = archive.community("SWChat", tz="Europe/London")
+        t = mixed_truth["sessions"][1]
+        chat = archive.session(t["id"], tz="Europe/London")
+        G = archive.network(hashtag="SWChat")
+        summary = chat.summary()
+    posts = [t["by_platform"][platform] for t in mixed_truth["sessions"]]
+    assert [s.id for s in listed] == [t["id"] for t in mixed_truth["sessions"]]  # the same sessions
+    assert [s.posts for s in listed] == posts
+    assert [s.participants for s in listed] == accounts
+    assert community.sessions["posts"].tolist() == posts
+    assert community.sessions["participants"].tolist() == accounts
+    assert set(chat.posts["platform"]) == {platform} and len(chat.own_posts) == t["by_platform"][platform]
+    assert summary.metric("posts").value == t["by_platform"][platform]
+    assert summary.metric("participants").value == accounts[1]
+    assert any(line.startswith("Platform: ") for line in summary.methods.counted)
+    assert {d["platform"] for _n, d in G.nodes(data=True)} == {platform}
+    assert G.graph["posts"] == mixed_truth["counts"]["by_platform"][platform]
+
+
+def test_platform_option_on_the_commands(mixed_db, mixed_truth, tmp_path):
+    t = mixed_truth["sessions"][0]
+    res = CliRunner().invoke(main, ["sessions", "--archive", str(mixed_db), "--platform", "mastodon", "--json"])
+    assert res.exit_code == 0, res.output
+    assert [s["posts"] for s in json.loads(res.output)] == [s["by_platform"]["mastodon"]
+                                                           for s in mixed_truth["sessions"]]
+    res = CliRunner().invoke(main, ["sessions", "--archive", str(mixed_db), "--platform", "mastodon"])
+    assert "100 % Mastodon" in res.output.splitlines()[1]
+    for command in (["questions", "--session", t["id"]], ["threads", "--session", t["id"]],
+                    ["network", "--session", t["id"], "-o", str(tmp_path / "n.graphml")],
+                    ["community", "--hashtag", "SWChat", "--json"]):
+        res = CliRunner().invoke(main, [*command, "--archive", str(mixed_db), "--tz", "Europe/London",
+                                        "--platform", "bluesky"])
+        assert res.exit_code == 0, (command, res.output)
+    assert "bsky.social" in (tmp_path / "n.graphml").read_text(encoding="utf-8")
+    assert "mastodon.social" not in (tmp_path / "n.graphml").read_text(encoding="utf-8")
+    res = CliRunner().invoke(main, ["sessions", "--archive", str(mixed_db), "--platform", "myspace"])
+    assert res.exit_code == 2 and "myspace" in res.output
+
+
+def test_host_handles_and_ids_come_in_pairs(sample_archive_path):
+    """A session's i-th host handle is the handle of its i-th host id."""
+    with Archive(sample_archive_path, create=False) as archive:
+        listed = archive.sessions("SWChat", tz="Europe/London")
+        posts = archive.posts("SWChat")
+    handle_of = dict(zip(posts["author_id"], posts["author_handle"], strict=True))
+    for s in listed:
+        assert len(s.hosts) == len(s.host_ids) >= 2
+        assert [handle_of[i] for i in s.host_ids] == s.hosts

@@ -25,6 +25,7 @@ from ..cli import (
     open_archive,
     output_option,
     people_option,
+    platform_option,
     privacy_options,
     session_option,
     tz_option,
@@ -89,6 +90,7 @@ def _clean(value: Any) -> Any:
 @host_option
 @json_option
 @people_option
+@platform_option
 @privacy_options
 @handle_errors
 def sessions(archive_path: Path | None, hashtag: str | None, gap: float, min_posts: int, tz: str,
@@ -103,6 +105,7 @@ def sessions(archive_path: Path | None, hashtag: str | None, gap: float, min_pos
         swchat sessions --hashtag SWChat --tz Europe/London
     """
     with open_archive(archive_path) as archive:
+        only = archive.platform
         found = archive.sessions(hashtag, tz=tz, gap=gap, min_posts=min_posts, hosts=list(hosts) or None)
         if not found and hashtag and not archive.tag_post_counts([hashtag])[hashtag.lstrip("#").lower()]:
             from ..errors import SelectionError
@@ -115,7 +118,8 @@ def sessions(archive_path: Path | None, hashtag: str | None, gap: float, min_pos
         click.echo("no sessions found (try a smaller --min-posts or a longer --gap)", err=True)
         return
     rows = []
-    mixed = any(s.cross_platform for s in found)  # one chat on several platforms: show each one's share
+    # one chat on several platforms: show each one's share (or the one asked for)
+    mixed = only is not None or any(s.cross_platform for s in found)
     for s in found:
         start, end = s.local_start, s.local_end
         same_day = start.date() == end.date()
@@ -147,6 +151,7 @@ def sessions(archive_path: Path | None, hashtag: str | None, gap: float, min_pos
 @tz_option
 @host_option
 @json_option
+@platform_option
 @privacy_options
 @handle_errors
 def questions(archive_path: Path | None, session_id: str, tz: str, hosts: tuple[str, ...], as_json: bool) -> None:
@@ -199,6 +204,7 @@ def questions(archive_path: Path | None, session_id: str, tz: str, hosts: tuple[
 @click.option("--top", type=count(), default=10, show_default=True, metavar="N",
               help="How many threads to show (largest first).")
 @json_option
+@platform_option
 @privacy_options
 @handle_errors
 def threads(archive_path: Path | None, session_id: str, tz: str, top: int, as_json: bool) -> None:
@@ -258,6 +264,7 @@ def threads(archive_path: Path | None, session_id: str, tz: str, top: int, as_js
               help="Markdown (user text escaped) or plain text.")
 @click.option("--retweets/--no-retweets", default=False, show_default=True, help="Show retweets too.")
 @output_option("Write to this file instead of stdout.")
+@platform_option
 @privacy_options
 @handle_errors
 def transcript(archive_path: Path | None, session_id: str, tz: str, fmt: str, retweets: bool,

@@ -20,17 +20,12 @@ from ..cli import (
     handle_errors,
     json_option,
     open_archive,
+    platforms,
     privacy_options,
     writing,
 )
 
 __all__ = ["COMMANDS", "export"]
-
-
-def _platforms() -> tuple[str, ...]:
-    from ..schema import PLATFORMS
-
-    return PLATFORMS
 
 
 def _tables(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
@@ -49,7 +44,7 @@ def _tables(ctx: click.Context, param: click.Parameter, value: str | None) -> tu
 
 @click.command("export")
 @chat_options(required=False)
-@click.option("--platform", type=LazyChoice(_platforms), default=None,
+@click.option("--platform", type=LazyChoice(platforms), default=None,
               help="Only posts of this platform (with --hashtag/--since/--until, or alone).")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="parquet", show_default=True,
               help="Parquet (typed, for DuckDB, Polars, Spark), CSV (spreadsheet-safe), JSON Lines, or ids "

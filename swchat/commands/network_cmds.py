@@ -24,6 +24,7 @@ from ..cli import (
     open_archive,
     output_option,
     people_option,
+    platform_option,
     privacy_options,
     writing,
 )
@@ -85,6 +86,7 @@ def _echo_table(metrics: dict[str, Any], err: bool = True) -> None:
               help="Accounts labelled in pictures (0: none).")
 @json_option
 @people_option
+@platform_option
 @privacy_options
 @handle_errors
 def network(archive_path: Path | None, session_id: str | None, hashtag: str | None, since: str | None,
@@ -143,6 +145,7 @@ def network(archive_path: Path | None, session_id: str | None, hashtag: str | No
               help="Community detection for the community column.")
 @json_option
 @people_option
+@platform_option
 @privacy_options
 @handle_errors
 def accounts(archive_path: Path | None, session_id: str | None, hashtag: str | None, since: str | None,
@@ -200,6 +203,7 @@ def accounts(archive_path: Path | None, session_id: str | None, hashtag: str | N
 @click.option("--seed", type=SEED, default=42, show_default=True, metavar="N", help="Seed for Louvain.")
 @click.option("--top", type=count(), default=5, show_default=True, metavar="N", help="Items per list.")
 @json_option
+@platform_option
 @privacy_options
 @handle_errors
 def communities(archive_path: Path | None, session_id: str | None, hashtag: str | None, since: str | None,
@@ -256,6 +260,7 @@ def communities(archive_path: Path | None, session_id: str | None, hashtag: str 
                suffixes=_SUFFIXES, required=True)
 @click.option("--seed", type=SEED, default=42, show_default=True, metavar="N",
               help="Seed for communities and layout.")
+@platform_option
 @privacy_options
 @handle_errors
 def ego(handle: str, archive_path: Path | None, session_id: str | None, hashtag: str | None,

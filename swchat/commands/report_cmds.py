@@ -17,6 +17,7 @@ from ..cli import (
     open_archive,
     output_option,
     people_option,
+    platform_option,
     privacy_options,
     session_option,
     tz_option,
@@ -42,6 +43,7 @@ __all__ = ["COMMANDS", "report"]
               help="Write only the highlights and the question-by-question summary (a page or two to publish).")
 @json_option
 @people_option
+@platform_option
 @privacy_options
 @handle_errors
 def report(archive_path: Path | None, session_id: str | None, latest: bool, hashtag: str | None, output: Path,

@@ -26,6 +26,7 @@ from ..cli import (
     open_archive,
     output_option,
     people_option,
+    platform_option,
     privacy_options,
     tz_option,
     writing,
@@ -81,6 +82,7 @@ def _items(pairs: list[tuple[Any, int]]) -> str:
               help="Another word to leave out (repeatable).")
 @click.option("--retweets", is_flag=True, help="Also use retweets' text (left out by default).")
 @people_option
+@platform_option
 @privacy_options
 @handle_errors
 def themes(archive_path: Path | None, session_id: str | None, hashtag: str | None, since: str | None,
@@ -135,6 +137,7 @@ def themes(archive_path: Path | None, session_id: str | None, hashtag: str | Non
 @click.option("--freq", default="1min", show_default=True, metavar="WIDTH", callback=_bin_width,
               help="Timeline bin width (pandas frequency: 30s, 1min, 5min, 1h), at least a second.")
 @people_option
+@platform_option
 @privacy_options
 @handle_errors
 def growth(archive_path: Path | None, session_id: str | None, hashtag: str | None, since: str | None,
@@ -220,6 +223,7 @@ def _duration(seconds: float) -> str:
               help="Which figure -o writes: stacked bars of newcomers and returners per session, "
                    "or the retention heatmap of the cohort table.")
 @people_option
+@platform_option
 @privacy_options
 @handle_errors
 def community(archive_path: Path | None, hashtag: str, tz: str, as_json: bool, output: Path | None,

@@ -954,7 +954,7 @@ class _Interactions:
             if platform:
                 attrs["platform"] = platform
             if key in linked:  # one person's accounts on several platforms
-                attrs["label"] = key.removeprefix("person:")
+                attrs["label"] = attrs["handle"] = key.removeprefix("person:")
                 attrs["accounts"] = ", ".join(sorted(h for _p, h in linked[key]))
                 attrs["platform"] = ", ".join(sorted({p for p, _h in linked[key]}))
             attrs["posts"] = int(self.node_posts.get(key, 0))

@@ -682,16 +682,20 @@ def _newcomers(chat: Chat, rows: pd.DataFrame | None, top: int,
     from the chat's history (participation) and its own posts (who welcomed them)."""
     if rows is None or chat.history is None or not _have("growth"):
         return None
-    from ..growth import received_attention
+    from ..growth import account_key, received_attention
 
     history = chat.history
     own = chat.own_posts
     key_of: dict[str, str] = {}
     for platform, author_id, handle in zip(own["platform"], own["author_id"], own["author_handle"], strict=True):
         if _str(handle) is not None:
-            key_of.setdefault(str(handle).lower(), f"{platform}:{author_id}")
+            key_of.setdefault(str(handle).lower(), account_key(platform, author_id))
     handle_of = {v: k for k, v in key_of.items()}
     shown_handle = {str(h).lower(): str(h) for h in own["author_handle"].dropna()}
+    # a person whose accounts are linked is named by their label, as in the newcomers column
+    shown_handle.update({k.lower(): k for k in (key.removeprefix("person:") for key in handle_of
+                                                 if key.startswith("person:"))})
+    handle_of.update({key: key.removeprefix("person:").lower() for key in handle_of if key.startswith("person:")})
     names = {}
     if chat.profiles is not None and len(chat.profiles):
         names = {f"{p}:{a}": _str(n) for p, a, n in zip(chat.profiles["platform"], chat.profiles["account_id"],
@@ -710,7 +714,7 @@ def _newcomers(chat: Chat, rows: pd.DataFrame | None, top: int,
     people = []
     for platform, account_id, handle, posts in zip(rows["platform"], rows["account_id"], rows["handle"],
                                                    rows["posts"], strict=True):
-        key = f"{platform}:{account_id}"
+        key = account_key(platform, account_id)
         people.append(Newcomer(handle=str(handle if _str(handle) is not None else account_id), name=names.get(key),
                                posts=int(posts), welcomed_by=welcomers.get(key, [])))
     people.sort(key=lambda p: (not p.welcomed_by, -p.posts, p.handle.lower()))
@@ -1097,6 +1101,12 @@ def _methods(chat: Chat, counts: dict[str, int], privacy: dict[str, Any], sectio
         each = ", ".join(f"{int(n):,} on {PLATFORM_NAMES.get(k, k)}" for k, n in on.items())
         methods.counted.append(f"Platforms: posts {platform_shares(on.to_dict())} ({each}) — one chat held with "
                                "the same tag on each platform at once, counted as one session.")
+    if chat.meta.get("platform"):  # one platform's part of a chat held on several (--platform)
+        from ..chat import PLATFORM_NAMES
+
+        name = PLATFORM_NAMES.get(chat.meta["platform"], chat.meta["platform"])
+        methods.counted.append(f"Platform: {name} only — the session's posts, participants and newcomers on "
+                               f"{name}; a chat held on several platforms at once has posts on the others too.")
     context = int(chat.posts["is_context"].sum())
     if context:
         methods.counted.append(

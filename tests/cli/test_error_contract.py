@@ -65,6 +65,8 @@ BAD_FORMATS: dict[str, list[str]] = {
     "tables": ["posts,friends", ",", "everything"],
     # privacy options: files, checked as paths (their callback only records them for open_archive)
     "secret_file": [], "keep_names": [], "exclude_accounts": [], "people": [],
+    # a choice (checked as one), recorded for open_archive like the privacy options
+    "platform": [],
 }
 
 #: Commands that make the archive when it is missing (the others refuse a missing archive).
