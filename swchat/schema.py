@@ -38,6 +38,7 @@ __all__ = [
     "TEXT",
     "account_entry",
     "accounts_frame",
+    "is_iso_time",
     "iso_utc",
     "light_posts",
     "new_account",
@@ -228,8 +229,26 @@ def time_zone(tz: str | None) -> ZoneInfo:
         raise SelectionError(f"unknown time zone {tz!r} (use a name such as Europe/London or UTC)") from None
 
 
+def is_iso_time(value: Any) -> bool:
+    """Whether a value is a time as the archive stores it: ISO UTC with milliseconds, a real
+    date and time (``2012-03-13T20:01:02.000Z``; not ``…T25:00:00.000Z`` nor ``…-02-31T…``).
+
+    Examples
+    --------
+    >>> is_iso_time("2012-03-13T20:01:02.000Z"), is_iso_time("2012-03-13T25:01:02.000Z"), is_iso_time("2012")
+    (True, False, False)
+    """
+    if value.__class__ is not str or len(value) != 24 or value[-1] != "Z" or value[10] != "T" or value[19] != ".":
+        return False
+    try:
+        datetime.fromisoformat(value[:-1])
+    except ValueError:
+        return False
+    return True
+
+
 def _check_time(value: Any, column: str) -> str:
-    if not isinstance(value, str) or len(value) != 24 or value[-1] != "Z" or value[10] != "T":
+    if not is_iso_time(value):
         raise ValueError(f"{column} is not an ISO UTC time like 2012-03-13T20:01:02.000Z: {value!r}")
     return value
 

@@ -231,6 +231,24 @@ def test_row5_mastodon_and_v1_lines_too(tmp_path):
         assert f.error is None and (f.read, f.added, f.rejected) == (6, 5, 1), (name, f)
 
 
+@pytest.mark.parametrize("name, data", [
+    ("x-v2.jsonl", v2_page([v2_tweet(0, created_at="2026-09-02T25:00:00.000Z"),
+                            v2_tweet(1, created_at="2026-02-31T19:00:00.000Z"), v2_tweet(2)])),
+    ("x-v1.jsonl", b"".join(orjson.dumps(t) + b"\n" for t in (
+        v1_tweet(0, created_at="Wed Sep 02 25:00:00 +0000 2026"), v1_tweet(1, created_at="Wed Feb 31 19:00:00 +0000 2026"),
+        v1_tweet(2)))),
+    ("tags.csv", tags_csv([tags_row(0).replace("19:00:00", "19:61:00"), tags_row(1).replace("Sep 02", "Sep 32"),
+                           tags_row(2)])),
+])
+def test_row5_impossible_times_are_rejected_not_stored(tmp_path, name, data):
+    """A time of the right shape but no real time (hour 25, 31 February) is a rejected record:
+    stored, it broke every later command on the archive."""
+    archive, f = ingest(tmp_path, name, data)
+    assert (f.read, f.added, f.rejected) == (3, 1, 2), f
+    assert all("time" in reason for reason in reasons(archive))
+    assert len(archive.sessions()) == 0  # the session tables are derived: nothing breaks
+
+
 def test_row5_a_pretty_printed_document_is_not_taken_for_json_lines():
     head = Source.from_bytes(b'{"data": [\n{"id": "1"},\n{"id": "2"}\n]}\n').head()
     assert head.first_json is None

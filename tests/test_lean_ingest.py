@@ -1,9 +1,11 @@
-"""The lean import path of X API v2 (posts as tuples, issue 14) stores exactly what the canonical path stores.
+"""The lean import paths (posts as tuples, issue 14) store exactly what the canonical path stores:
+X API v2 (:func:`swchat.readers.xv2.read_lean`), v1.1 (:func:`swchat.readers.xv1.read_lean`) and
+TAGS sheets (:func:`swchat.readers.tags.read_lean`).
 
-Each input is imported twice into fresh archives: once as usual (the format's ``lean`` reader,
-:func:`swchat.readers.xv2.read_lean`) and once with the lean reader switched off (every post a
-canonical ``Post`` dict through :func:`~swchat.schema.validate_post`), and every column of posts,
-accounts, hashtags, raw records, rejected records and the per-file counts is compared.
+Each input is imported twice into fresh archives: once as usual (the format's ``lean`` reader)
+and once with every lean reader switched off (every post a canonical ``Post`` dict through
+:func:`~swchat.schema.validate_post`), and every column of posts, accounts, hashtags, raw
+records, rejected records and the per-file counts is compared.
 """
 
 from __future__ import annotations
@@ -17,10 +19,13 @@ import orjson
 import pytest
 
 from swchat.archive import Archive
-from swchat.readers import xv2
+from swchat.readers import tags, xv1, xv2
 from swchat.readers.base import Post, PostValues, Source
 from swchat.readers.detect import FORMATS
 from swchat.schema import POST_COLUMNS
+
+#: the readers with a lean path
+LEAN = (xv2, xv1, tags)
 
 
 def _dump(db: Path) -> dict[str, list]:
@@ -50,7 +55,8 @@ def _both_ways(paths: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     dumps = []
     for name in ("lean", "canonical"):
         if name == "canonical":
-            monkeypatch.setitem(FORMATS, xv2.FORMAT.name, dataclasses.replace(xv2.FORMAT, lean=None))
+            for module in LEAN:
+                monkeypatch.setitem(FORMATS, module.FORMAT.name, dataclasses.replace(module.FORMAT, lean=None))
         db = tmp_path / f"{name}.db"
         with Archive(db) as archive:
             if before is not None:
@@ -72,8 +78,22 @@ def test_lean_path_is_the_import_path_and_yields_tuples(sample_dir):
     assert xv2.FORMAT.lean is xv2.read_lean
 
 
-def test_sample_stores_the_same_both_ways(sample_dir, tmp_path, monkeypatch):
-    lean, canonical = _both_ways([sample_dir / "swchat-v2.jsonl"], tmp_path, monkeypatch)
+@pytest.mark.parametrize("module", LEAN, ids=lambda m: m.FORMAT.name)
+def test_lean_readers_are_the_import_path_and_yield_the_canonical_rows(module, sample_dir):
+    name = {"x-v2": "swchat-v2.jsonl", "x-v1": "swchat-v1.jsonl", "tags-csv": "swchat-tags.csv"}[module.FORMAT.name]
+    items = list(module.read_lean(Source.from_arg(sample_dir / name)))
+    lean = [i for i in items if isinstance(i, PostValues | Post)]
+    canonical = [i for i in module.read(Source.from_arg(sample_dir / name)) if isinstance(i, Post)]
+    assert module.FORMAT.lean is module.read_lean
+    assert sum(isinstance(i, PostValues) for i in lean) > 0.9 * len(lean)  # the usual post needs no dict
+    assert [i.row if isinstance(i, Post) else dict(zip(POST_COLUMNS, i.values, strict=True)) for i in lean] == \
+        [i.row for i in canonical]
+    assert [(i.raw, i.line, i.context) for i in lean] == [(i.raw, i.line, i.context) for i in canonical]
+
+
+@pytest.mark.parametrize("name", ["swchat-v2.jsonl", "swchat-v1.jsonl", "swchat-tags.csv"])
+def test_sample_stores_the_same_both_ways(name, sample_dir, tmp_path, monkeypatch):
+    lean, canonical = _both_ways([sample_dir / name], tmp_path, monkeypatch)
     assert lean["posts"] and lean == canonical
 
 
@@ -123,5 +143,55 @@ def test_every_real_v2_export_stores_the_same_both_ways(realdata, tmp_path, monk
     paths = sorted(p for p in folder.iterdir() if p.is_file())
     lean, canonical = _both_ways(paths, tmp_path, monkeypatch)
     assert len(lean["posts"]) > 1000
+    for table in lean:
+        assert lean[table] == canonical[table], table
+
+
+def test_odd_v1_and_tags_values_go_the_canonical_way_and_store_the_same(tmp_path, monkeypatch):
+    """Numeric ids, counts as text or "100+", a bad time, a non-text language, nested posts that
+    fail: v1.1 JSON lines and a TAGS sheet store the same both ways."""
+    def tweet(i: int, **extra) -> dict:
+        return {"id_str": str(i), "created_at": "Tue Mar 13 20:01:02 +0000 2012", "text": f"post {i} #SWChat",
+                "user": {"id_str": "9", "screen_name": "ann", "followers_count": "12"}, **extra}
+
+    lines = [
+        tweet(1),
+        {**tweet(2), "id_str": None, "id": 2},
+        tweet(3, favorite_count="100+", retweet_count=1 << 70),
+        tweet(4, created_at="yesterday"),
+        tweet(5, lang=5),
+        tweet(6, in_reply_to_status_id=5, in_reply_to_user_id_str="", in_reply_to_screen_name=""),
+        tweet(7, retweeted_status=tweet(1)),
+        tweet(8, quoted_status={"id_str": "x", "created_at": "now"}, quoted_status_id_str="99"),
+        tweet(9, user={"id": 10, "screen_name": "bob"}),
+        tweet(10, text="RT @ann: post 1 #SWChat"),
+    ]
+    v1 = tmp_path / "odd-v1.jsonl"
+    v1.write_bytes(b"".join(json.dumps(t).encode() + b"\n" for t in lines))
+    lean, canonical = _both_ways([v1], tmp_path, monkeypatch)
+    assert lean["rejected"] and lean == canonical
+    header = ",".join(tags.COLUMNS)
+    row = dict.fromkeys(tags.COLUMNS, "")
+    rows = []
+    for i, extra in enumerate([{}, {"user_followers_count": "lots"}, {"created_at": "never"},
+                               {"in_reply_to_status_id_str": "1", "in_reply_to_user_id_str": "9"},
+                               {"text": "RT @ann: post 0"}, {"entities_str": "{not json"}]):
+        values = {**row, "id_str": str(100 + i), "from_user": "ann", "from_user_id_str": "9",
+                  "text": f"post {i} #SWChat", "created_at": "Tue Mar 13 20:01:02 +0000 2012", **extra}
+        rows.append(",".join(f'"{values[c]}"' for c in tags.COLUMNS))
+    sheet = tmp_path / "odd-tags.csv"
+    sheet.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "lean.db").unlink()
+    (tmp_path / "canonical.db").unlink()
+    lean, canonical = _both_ways([sheet], tmp_path, monkeypatch)
+    assert lean["posts"] and lean["rejected"] and lean == canonical
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("folder", ["x-v1-tweepy", "tags-sheet", "x-archive-legacy"])
+def test_every_real_v1_and_tags_export_stores_the_same_both_ways(folder, realdata, tmp_path, monkeypatch):
+    paths = sorted(p for p in realdata(folder).iterdir() if p.is_file() and p.suffix != ".md")
+    lean, canonical = _both_ways(paths, tmp_path, monkeypatch)
+    assert lean["posts"]
     for table in lean:
         assert lean[table] == canonical[table], table

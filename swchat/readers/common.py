@@ -27,11 +27,13 @@ import io
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from operator import itemgetter
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 import ijson
 
+from ..schema import KINDS, POST_COLUMNS, is_iso_time
 from .base import Head, Rejected, Source
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "iso_time",
     "json_records",
     "lead_mention",
+    "plain_values",
     "reason",
     "retweet_text",
     "unique",
@@ -342,3 +345,52 @@ def lead_mention(handle: str | None, mentions: list[str]) -> list[str]:
     folded = handle.lower()
     same = [m for m in mentions if m and m.lower() == folded]
     return unique([same[0] if same else handle, *mentions])
+
+
+#: where the values of a post (:data:`~swchat.schema.POST_COLUMNS`, in order) are checked by :func:`plain_values`
+_IDS = tuple(POST_COLUMNS.index(c) for c in ("reply_to_post_id", "reply_to_author_id", "quoted_post_id",
+                                             "retweeted_post_id", "conversation_id"))
+_TEXTS = tuple(POST_COLUMNS.index(c) for c in ("url", "author_handle", "author_name", "text", "reply_to_handle",
+                                               "lang", "source_app"))
+_LISTS = tuple(POST_COLUMNS.index(c) for c in ("hashtags", "mentions", "urls"))
+_CREATED_AT, _COLLECTED_AT = POST_COLUMNS.index("created_at"), POST_COLUMNS.index("collected_at")
+_COUNTS = tuple(POST_COLUMNS.index(c) for c in ("like_count", "repost_count", "reply_count", "quote_count"))
+_id_values, _text_values, _list_values, _count_values = (itemgetter(*at) for at in (_IDS, _TEXTS, _LISTS, _COUNTS))
+
+
+def plain_values(values: tuple[Any, ...]) -> bool:
+    """Whether :func:`~swchat.schema.validate_post` would pass the row of these values as it is
+    (neither raise nor change a value): then a lean reader yields them as they are
+    (:class:`~swchat.readers.base.PostValues`, no dict). The rest (an id given as a number, an
+    empty id, a count as text, a time that is no real time …) goes the canonical way.
+
+    Examples
+    --------
+    >>> from swchat.schema import new_post
+    >>> row = new_post(platform="x", post_id="1", author_id="9", created_at="2026-09-02T19:00:00.000Z")
+    >>> plain_values(tuple(row[c] for c in POST_COLUMNS)), plain_values(tuple({**row, "author_id": 9}[c]
+    ...                                                                      for c in POST_COLUMNS))
+    (True, False)
+    """
+    post_id, author_id = values[1], values[4]
+    if post_id.__class__ is not str or not post_id or author_id.__class__ is not str or not author_id:
+        return False
+    if not is_iso_time(values[_CREATED_AT]) or (values[_COLLECTED_AT] is not None
+                                                 and not is_iso_time(values[_COLLECTED_AT])):
+        return False
+    if values[8] not in KINDS:
+        return False
+    ids = _id_values(values)
+    if "" in ids:
+        return False
+    for v in ids:
+        if v is not None and v.__class__ is not str:
+            return False
+    for v in _text_values(values):
+        if v is not None and v.__class__ is not str:
+            return False
+    for v in _count_values(values):
+        if v is not None and v.__class__ is not int:
+            return False
+    hashtags, mentions, urls = _list_values(values)
+    return hashtags.__class__ is list and mentions.__class__ is list and urls.__class__ is list

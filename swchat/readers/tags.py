@@ -58,7 +58,7 @@ from .detect import Format, register
 from .xcommon import csv_encoding, csv_records
 from .xv1 import v1_items
 
-__all__ = ["COLUMNS", "FORMAT", "read", "sniff"]
+__all__ = ["COLUMNS", "FORMAT", "read", "read_lean", "sniff"]
 
 #: The columns of a TAGS Archive sheet, in TAGS's order.
 COLUMNS = (
@@ -144,6 +144,16 @@ def read(source: Source) -> Iterator[Item]:
         The header lacks a column TAGS always has (``id_str``, ``from_user``, ``text``,
         ``created_at``, ``from_user_id_str``).
     """
+    return _read(source, lean=False)
+
+
+def read_lean(source: Source) -> Iterator[Item]:
+    """:func:`read`, with each post whose values need no change as a
+    :class:`~swchat.readers.base.PostValues` (the import's path, issue 14)."""
+    return _read(source, lean=True)
+
+
+def _read(source: Source, *, lean: bool) -> Iterator[Item]:
     header: list[str] | None = None
     for line, fields in csv_records(source, csv_encoding(source.head().data)):
         if isinstance(fields, Rejected):
@@ -165,7 +175,7 @@ def read(source: Source) -> Iterator[Item]:
         record = {name: (None if value in _MISSING and name != "text" else value)
                   for name, value in zip(header, fields, strict=True)}
         try:
-            items = v1_items(_tweet(record), line, raw=raw, rt_from_text=True)
+            items = v1_items(_tweet(record), line, raw=raw, rt_from_text=True, lean=lean)
         except RECORD_ERRORS as exc:
             reason = str(exc) if isinstance(exc, ValueError) else f"malformed row ({exc!r})"
             yield Rejected(line, reason, _csv_text(fields))
@@ -173,4 +183,5 @@ def read(source: Source) -> Iterator[Item]:
         yield from items
 
 
-FORMAT = register(Format(name="tags-csv", label="TAGS Archive sheet (CSV)", sniff=sniff, read=read))
+FORMAT = register(Format(name="tags-csv", label="TAGS Archive sheet (CSV)", sniff=sniff, read=read,
+                         lean=read_lean))

@@ -63,14 +63,27 @@ from typing import Any
 
 import orjson
 
-from ..schema import new_account, new_post, validate_account, validate_post
-from .base import Account, Head, Item, Note, Post, Rejected, Source, by_line, json_lines, raw_json
+from ..schema import POST_COLUMNS, new_account, validate_account, validate_post
+from .base import (
+    Account,
+    Head,
+    Item,
+    Note,
+    Post,
+    PostValues,
+    Rejected,
+    Source,
+    by_line,
+    json_lines,
+    raw_json,
+)
 from .common import (
     BOM,
     RECORD_ERRORS,
     first_record,
     json_records,
     lead_mention,
+    plain_values,
     retweet_text,
     unique,
 )
@@ -88,6 +101,7 @@ from .xcommon import (
 __all__ = [
     "FORMAT",
     "read",
+    "read_lean",
     "sniff",
     "v1_account",
     "v1_items",
@@ -189,6 +203,16 @@ def _convert(
     tweet: dict, collected_at: str | None, rt_from_text: bool, owner: dict | None
 ) -> tuple[dict, dict | None]:
     """Build the validated canonical row of one tweet; return it with the author's user object."""
+    values, user = _v1_values(tweet, collected_at, rt_from_text, owner)
+    return validate_post(dict(zip(POST_COLUMNS, values, strict=True))), user
+
+
+def _v1_values(
+    tweet: dict, collected_at: str | None, rt_from_text: bool, owner: dict | None
+) -> tuple[tuple[Any, ...], dict | None]:
+    """The values of one tweet's canonical row (the columns of ``schema.POST_COLUMNS``, in
+    order), not yet validated, with the author's user object: the one conversion both the
+    canonical and the lean path use."""
     post_id = _id(tweet, "id_str", "id")
     if not post_id:
         raise ValueError("tweet has no id_str")
@@ -234,34 +258,56 @@ def _convert(
         elif is_quote:
             kind = "quote"
 
-    row = new_post(
-        platform="x",
-        post_id=post_id,
-        url=status_url(handle, post_id),
-        created_at=_time(tweet.get("created_at")),
-        author_id=author_id,
-        author_handle=handle,
-        author_name=user.get("name") if user else None,
-        text=text,
-        kind=kind,
-        is_quote=is_quote,
-        reply_to_post_id=reply_to[0],
-        reply_to_author_id=reply_to[1],
-        reply_to_handle=reply_to[2],
-        quoted_post_id=quoted_id,
-        retweeted_post_id=retweeted_id,
-        hashtags=hashtags,
-        mentions=mentions,
-        urls=urls,
-        lang=tweet.get("lang") or None,
-        source_app=_source_label(tweet.get("source")),
-        like_count=_count(tweet.get("favorite_count")),
-        repost_count=_count(tweet.get("retweet_count")),
-        reply_count=_count(tweet.get("reply_count")),
-        quote_count=_count(tweet.get("quote_count")),
-        collected_at=collected_at,
+    # the columns of schema.POST_COLUMNS, in order (a test checks it)
+    values = (
+        "x",  # platform
+        post_id,
+        status_url(handle, post_id),  # url
+        _time(tweet.get("created_at")),  # created_at
+        author_id,
+        handle,  # author_handle
+        user.get("name") if user else None,  # author_name
+        text,
+        kind,
+        is_quote,
+        reply_to[0],  # reply_to_post_id
+        reply_to[1],  # reply_to_author_id
+        reply_to[2],  # reply_to_handle
+        quoted_id,  # quoted_post_id
+        retweeted_id,  # retweeted_post_id
+        None,  # conversation_id
+        hashtags,
+        mentions,
+        urls,
+        tweet.get("lang") or None,  # lang
+        _source_label(tweet.get("source")),  # source_app
+        _count(tweet.get("favorite_count")),  # like_count
+        _count(tweet.get("retweet_count")),  # repost_count
+        _count(tweet.get("reply_count")),
+        _count(tweet.get("quote_count")),
+        collected_at,
+        False,  # is_context
+        None,  # origin
     )
-    return validate_post(row), tweet.get("user") if isinstance(tweet.get("user"), dict) else None
+    return values, tweet.get("user") if isinstance(tweet.get("user"), dict) else None
+
+
+def _post_item(values: tuple[Any, ...], raw: bytes, line: int, context: bool, lean: bool) -> Post | PostValues:
+    """A post as the lean path yields it (:class:`PostValues`, when its values need no change)
+    or as a validated canonical :class:`Post`."""
+    if lean and plain_values(values):
+        return PostValues(values, raw, line, context)
+    return Post(validate_post(dict(zip(POST_COLUMNS, values, strict=True))), raw, line, context)
+
+
+_POST_ID, _CREATED_AT, _AUTHOR_ID = (POST_COLUMNS.index(c) for c in ("post_id", "created_at", "author_id"))
+
+
+def _facts(item: Post | PostValues) -> tuple[str, str, Any]:
+    """A post item's id, time and author id (validated: ids as text)."""
+    if isinstance(item, PostValues):
+        return item.values[_POST_ID], item.values[_CREATED_AT], item.values[_AUTHOR_ID]
+    return item.row["post_id"], item.row["created_at"], item.row["author_id"]
 
 
 def v1_post(
@@ -348,10 +394,12 @@ def v1_items(
     collected_at: str | None = None,
     rt_from_text: bool = False,
     owner: dict | None = None,
+    lean: bool = False,
 ) -> list[Item]:
     """All the items one v1.1 tweet object gives: its post, context posts, accounts.
 
-    The first item is always the tweet's own :class:`~swchat.readers.base.Post`; then come the
+    The first item is always the tweet's own :class:`~swchat.readers.base.Post` (with ``lean``,
+    a :class:`~swchat.readers.base.PostValues` when its values need no change); then come the
     posts it carries (``retweeted_status``, ``quoted_status``, and theirs) as context posts, each
     once; then one :class:`~swchat.readers.base.Account` per ``user`` object met (an ``owner``
     given for user-less tweets is not repeated here: the caller reports it once). A context post
@@ -367,6 +415,9 @@ def v1_items(
         The raw record to keep; ``orjson.dumps(tweet)`` when not given.
     collected_at, rt_from_text, owner
         As for :func:`v1_post`.
+    lean : bool
+        Posts (the tweet's and the context posts) whose values need no change as
+        :class:`~swchat.readers.base.PostValues` (the import's lean path, no dict per post).
 
     Raises
     ------
@@ -384,13 +435,15 @@ def v1_items(
     >>> [(i.row["post_id"], i.row["kind"], i.context) for i in items if isinstance(i, Post)]
     [('7', 'quote', False), ('1', 'original', True)]
     """
-    row, user = _convert(tweet, collected_at, rt_from_text, owner)
-    snapshot = collected_at or row["created_at"]
-    items: list[Item] = [Post(row, raw if raw is not None else raw_json(tweet), line)]
+    values, user = _v1_values(tweet, collected_at, rt_from_text, owner)
+    own = _post_item(values, raw if raw is not None else raw_json(tweet), line, False, lean)
+    post_id, created_at, author_id = _facts(own)
+    snapshot = collected_at or created_at
+    items: list[Item] = [own]
     users: dict[str, dict] = {}
     if user is not None:
-        users[str(row["author_id"])] = user
-    seen = {row["post_id"]}
+        users[str(author_id)] = user
+    seen = {post_id}
     pending = [("retweeted_status", tweet.get("retweeted_status")),
                ("quoted_status", tweet.get("quoted_status"))]
     while pending:
@@ -398,16 +451,18 @@ def v1_items(
         if not isinstance(nested, dict):
             continue
         try:
-            context_row, context_user = _convert(nested, collected_at, False, None)
+            context_values, context_user = _v1_values(nested, collected_at, False, None)
+            context = _post_item(context_values, raw_json(nested), line, True, lean)
         except RECORD_ERRORS as exc:
-            items.append(Note(line, f"the {where} inside tweet {row['post_id']} was left out: {exc}"))
+            items.append(Note(line, f"the {where} inside tweet {post_id} was left out: {exc}"))
             continue
-        if context_row["post_id"] in seen:
+        context_id, _time_of, context_author = _facts(context)
+        if context_id in seen:
             continue
-        seen.add(context_row["post_id"])
-        items.append(Post(context_row, raw_json(nested), line, context=True))
+        seen.add(context_id)
+        items.append(context)
         if context_user is not None:
-            users.setdefault(str(context_row["author_id"]), context_user)
+            users.setdefault(str(context_author), context_user)
         pending.append((f"{where}.retweeted_status", nested.get("retweeted_status")))
         pending.append((f"{where}.quoted_status", nested.get("quoted_status")))
     for user_obj in users.values():
@@ -502,21 +557,21 @@ def sniff(head: Head) -> bool | str | None:
     return _verdict(first_record(head))
 
 
-def _record_items(obj: Any, line: int, raw: bytes | None = None) -> Iterator[Item]:
+def _record_items(obj: Any, line: int, raw: bytes | None = None, lean: bool = False) -> Iterator[Item]:
     """The items of one parsed record: a tweet, a search page, an array, or a stream notice."""
     if isinstance(obj, list):
         for value in obj:
-            yield from _record_items(value, line)
+            yield from _record_items(value, line, None, lean)
         return
     if isinstance(obj, dict):
         statuses = obj.get("statuses")
         if isinstance(statuses, list):
             for value in statuses:
-                yield from _record_items(value, line)
+                yield from _record_items(value, line, None, lean)
             return
         if "id_str" in obj or "id" in obj:
             try:
-                yield from v1_items(obj, line, raw=raw)
+                yield from v1_items(obj, line, raw=raw, lean=lean)
             except RECORD_ERRORS as exc:
                 text = (raw or raw_json(obj)).decode("utf-8", "replace")
                 yield Rejected(line, _reason(exc), text)
@@ -564,6 +619,25 @@ def read(source: Source) -> Iterator[Item]:
     >>> [(type(i).__name__, getattr(i, "line", None)) for i in read(Source.from_bytes(lines))]
     [('Post', 1), ('Account', None), ('Rejected', 2)]
     """
+    return _read(source, lean=False)
+
+
+def read_lean(source: Source) -> Iterator[Item]:
+    """:func:`read`, with each post whose values need no change as a
+    :class:`~swchat.readers.base.PostValues` instead of a :class:`~swchat.readers.base.Post`:
+    the import's path (issue 14), storing exactly what :func:`read` gives.
+
+    Examples
+    --------
+    >>> line = (b'{"id_str": "1", "created_at": "Tue Mar 13 20:01:02 +0000 2012", "text": "hi",'
+    ...         b' "user": {"id_str": "9", "screen_name": "ann"}}\\n')
+    >>> [type(i).__name__ for i in read_lean(Source.from_bytes(line))]
+    ['PostValues', 'Account']
+    """
+    return _read(source, lean=True)
+
+
+def _read(source: Source, *, lean: bool) -> Iterator[Item]:
     head = source.head()
     if by_line(source, head):
         for lineno, parsed, raw in json_lines(source):
@@ -573,13 +647,14 @@ def read(source: Source) -> Iterator[Item]:
             if isinstance(parsed, Rejected):
                 yield parsed
                 continue
-            yield from _record_items(parsed, lineno, raw if isinstance(parsed, dict) else None)
+            yield from _record_items(parsed, lineno, raw if isinstance(parsed, dict) else None, lean)
         return
     for number, value in json_records(source, _ijson_prefix(head)):
         if isinstance(value, Rejected):
             yield value
         else:
-            yield from _record_items(value, number)
+            yield from _record_items(value, number, None, lean)
 
 
-FORMAT = register(Format(name="x-v1", label="X API v1.1 tweets (JSON, JSON lines)", sniff=sniff, read=read))
+FORMAT = register(Format(name="x-v1", label="X API v1.1 tweets (JSON, JSON lines)", sniff=sniff, read=read,
+                         lean=read_lean))

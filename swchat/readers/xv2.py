@@ -42,12 +42,11 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
-from operator import itemgetter
 from typing import Any
 
 import orjson
 
-from ..schema import KINDS, POST_COLUMNS, validate_account, validate_post
+from ..schema import POST_COLUMNS, validate_account, validate_post
 from .base import (
     Account,
     Head,
@@ -60,7 +59,7 @@ from .base import (
     json_lines,
     raw_json,
 )
-from .common import first_value, retweet_text, unique
+from .common import first_value, plain_values, retweet_text, unique
 from .detect import Format, register
 from .xcommon import RT_PREFIX, status_url, v2_time
 
@@ -227,48 +226,6 @@ def _v2_values(
     )
 
 
-#: where the values of :func:`_v2_values` are checked by :func:`_plain`
-_IDS = tuple(POST_COLUMNS.index(c) for c in ("reply_to_post_id", "reply_to_author_id", "quoted_post_id",
-                                             "retweeted_post_id", "conversation_id"))
-_TEXTS = tuple(POST_COLUMNS.index(c) for c in ("url", "author_handle", "author_name", "text", "reply_to_handle",
-                                               "lang", "source_app"))
-_LISTS = tuple(POST_COLUMNS.index(c) for c in ("hashtags", "mentions", "urls"))
-_COUNTS = tuple(POST_COLUMNS.index(c) for c in ("like_count", "repost_count", "reply_count", "quote_count"))
-_id_values, _text_values, _list_values, _count_values = (itemgetter(*at) for at in (_IDS, _TEXTS, _LISTS, _COUNTS))
-
-
-def _plain(values: tuple[Any, ...]) -> bool:
-    """Whether :func:`~swchat.schema.validate_post` would pass the row of these values as it is
-    (neither raise nor change a value): then the lean path stores them without a dict. The rest
-    (an id given as a number, an empty id, a count as text …) goes the canonical way.
-
-    Examples
-    --------
-    >>> tweet = {"id": "1", "text": "hi", "author_id": "9", "created_at": "2026-09-02T19:00:00.000Z"}
-    >>> _plain(_v2_values(tweet, {}, {}, None)), _plain(_v2_values({**tweet, "author_id": 9}, {}, {}, None))
-    (True, False)
-    """
-    post_id, author_id = values[1], values[4]
-    if post_id.__class__ is not str or not post_id or author_id.__class__ is not str or not author_id:
-        return False
-    if values[8] not in KINDS:
-        return False
-    ids = _id_values(values)
-    if "" in ids:
-        return False
-    for v in ids:
-        if v is not None and v.__class__ is not str:
-            return False
-    for v in _text_values(values):
-        if v is not None and v.__class__ is not str:
-            return False
-    for v in _count_values(values):
-        if v is not None and v.__class__ is not int:
-            return False
-    hashtags, mentions, urls = _list_values(values)
-    return hashtags.__class__ is list and mentions.__class__ is list and urls.__class__ is list
-
-
 _EMPTY: dict[str, Any] = {}
 
 
@@ -381,10 +338,10 @@ def _page_items(
 
 def _converted(tweet: dict[str, Any], users: dict[str, dict[str, Any]], tweets: dict[str, dict[str, Any]],
                collected_at: str | None, lean: bool) -> tuple[str, Any]:
-    """A tweet's id and its row: the values as they are when ``lean`` and :func:`_plain`, else the
+    """A tweet's id and its row: the values as they are when ``lean`` and :func:`~swchat.readers.common.plain_values`, else the
     canonical dict (:func:`v2_post`). Raises what :func:`v2_post` raises."""
     values = _v2_values(tweet, users, tweets, collected_at)
-    if lean and _plain(values):
+    if lean and plain_values(values):
         return values[1], values
     row = validate_post(dict(zip(POST_COLUMNS, values, strict=True)))
     return row["post_id"], row
