@@ -333,16 +333,24 @@ def validate_post(row: dict[str, Any]) -> dict[str, Any]:
 def validate_account(row: dict[str, Any]) -> dict[str, Any]:
     """Check a canonical account row in place and return it.
 
+    A time that is no real time (``created_at``, ``snapshot_at``) is left empty: the account
+    and its posts are kept.
+
     Examples
     --------
     >>> validate_account(new_account(platform="x", account_id=9, handle="ann"))["account_id"]
     '9'
+    >>> validate_account(new_account(platform="x", account_id="9", created_at="2010-09-02T25:00:00.000Z"))["created_at"]
     """
     if row.get("platform") not in PLATFORMS:
         raise ValueError(f"unknown platform {row.get('platform')!r}")
     if row.get("account_id") in (None, ""):
         raise ValueError("account has no account_id")
     row["account_id"] = str(row["account_id"])
+    for column in ("created_at", "snapshot_at"):
+        value = row.get(column)
+        if value is not None and not is_iso_time(value):
+            row[column] = None
     for column in ("followers", "following"):
         value = row.get(column)
         if value is not None and not isinstance(value, int):

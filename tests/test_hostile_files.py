@@ -249,6 +249,14 @@ def test_row5_impossible_times_are_rejected_not_stored(tmp_path, name, data):
     assert len(archive.sessions()) == 0  # the session tables are derived: nothing breaks
 
 
+def test_row5_an_impossible_account_creation_time_is_left_empty(tmp_path):
+    user = {"id_str": "2", "screen_name": "bob", "created_at": "Wed Sep 02 25:00:00 +0000 2010"}
+    archive, f = ingest(tmp_path, "x-v1.jsonl", b"".join(orjson.dumps(v1_tweet(i, user=user)) + b"\n" for i in range(3)))
+    assert (f.read, f.added, f.rejected) == (3, 3, 0)
+    profiles = archive.select().profiles
+    assert profiles.loc[profiles["handle"] == "bob", "created_at"].isna().all()
+
+
 def test_row5_a_pretty_printed_document_is_not_taken_for_json_lines():
     head = Source.from_bytes(b'{"data": [\n{"id": "1"},\n{"id": "2"}\n]}\n').head()
     assert head.first_json is None
