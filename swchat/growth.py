@@ -115,6 +115,11 @@ def account_key(platform: Any, account_id: Any) -> str:
     return str(account_id) if str(account_id).startswith("person:") else f"{platform}:{account_id}"
 
 
+def _has_persons(*ids: np.ndarray) -> bool:
+    """Whether any of these account ids is a linked person's (``person:<label>``)."""
+    return any(isinstance(i, str) and i.startswith("person:") for column in ids for i in set(column.tolist()))
+
+
 def account_keys(frame: pd.DataFrame, id_column: str = "author_id") -> pd.Series:
     """Account keys ``platform:id`` of a frame's rows (platform ``x`` when the frame has none).
 
@@ -443,7 +448,7 @@ def received_attention(posts: pd.DataFrame, *, scope: str | None = None) -> pd.D
             zip(group, platform, _values(posts, "author_handle"), author, strict=True),
             zip(group, platform, _values(posts, "reply_to_handle"), _values(posts, "reply_to_author_id"), strict=True)):
         if h is not None and i is not None:
-            by_handle[(g, p, str(h).lower())] = account_key(p, i)
+            by_handle[(g, p, str(h).lower())] = f"{p}:{i}"
     # post -> author, per group (own rows first: a post's own row wins over a context copy; a dict
     # made in the reverse of that order keeps the first)
     order = np.argsort(~is_context, kind="stable")[::-1]
@@ -475,19 +480,19 @@ def received_attention(posts: pd.DataFrame, *, scope: str | None = None) -> pd.D
             keep.tolist(), group[keep].tolist(), platform[keep].tolist(), author[keep].tolist(), kept("kind"),
             kept("reply_to_post_id"), kept("reply_to_author_id"), kept("reply_to_handle"),
             kept("retweeted_post_id"), kept("mentions"), kept("text"), strict=True):
-        source = account_key(p, who)
+        source = f"{p}:{who}"
         if what == "reply":
             target = reply_author if isinstance(reply_author, str) and reply_author else None
             if target is None and reply_to is not None:
                 parent = author_of.get((g, p, reply_to))
                 target = parent if isinstance(parent, str) and parent else None
-            found = account_key(p, target) if target is not None else by_name(g, p, reply_handle)
+            found = f"{p}:{target}" if target is not None else by_name(g, p, reply_handle)
             if found is not None:
                 rows.append((g, k, source, found, "reply"))
         if what == "retweet":
             original = author_of.get((g, p, retweeted)) if retweeted is not None else None
             if original is not None:
-                found = account_key(p, original)
+                found = f"{p}:{original}"
             else:  # the original is not in the posts: the handle of "RT @x:" (the first mention)
                 found = by_name(g, p, listed[0]) if isinstance(listed, list | tuple | np.ndarray) and len(listed) else None
             if found is not None:
@@ -505,6 +510,11 @@ def received_attention(posts: pd.DataFrame, *, scope: str | None = None) -> pd.D
         "created_at": (posts["created_at"].array.take(at) if "created_at" in posts else [None] * len(rows)),
         "source": [r[2] for r in rows], "target": [r[3] for r in rows], "type": [r[4] for r in rows],
     }) if rows else pd.DataFrame([], columns=names)
+    if rows and _has_persons(author, _values(posts, "reply_to_author_id")):
+        # a linked person (swchat.privacy.link_people) is one key on every platform (account_key)
+        for column in ("source", "target"):
+            out[column] = [account_key(*k.split(":", 1)) if isinstance(k, str) and ":person:" in k else k
+                           for k in out[column]]
     out = out[out["target"].notna() & (out["source"] != out["target"])]
     out = out.drop_duplicates(["_group", "post_id", "target", "type"])
     out = out.sort_values(["_group", "created_at", "post_id", "type", "target"], kind="stable")
