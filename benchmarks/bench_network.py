@@ -1,4 +1,4 @@
-"""Betweenness and geodesics of participant networks: swchat's batched BFS against NetworkX's.
+"""Betweenness, geodesics and PageRank of participant networks: swchat's against NetworkX's.
 
 For each size, the X API v2 pages of :func:`swchat.sample.generate` (``seed=1``, one weekly
 session per 2,000 posts: by default one session of 2,000 posts and a 100-session archive of
@@ -17,7 +17,13 @@ measurement runs in a child process of its own on that same graph:
   largest component, breadth-first search for many sources at once) against
   ``networkx.single_source_shortest_path_length`` from the same sources: every node of the
   largest component up to :data:`~swchat.network.GEODESIC_EXACT_MAX`, else the same
-  :data:`~swchat.network.GEODESIC_SAMPLES` seeded sources.
+  :data:`~swchat.network.GEODESIC_SAMPLES` seeded sources;
+- ``pagerank``: :func:`swchat.network.metrics.pagerank` (NumPy) against :func:`networkx.pagerank`
+  on the directed network: the **first call** in a fresh process where NetworkX and swchat's
+  network modules are loaded — what the report's drawing process pays to size the dots (it needs
+  nothing else of SciPy, which NetworkX's PageRank imports on its first call) —, then the time
+  of a warm call beside it. The analyses keep NetworkX's own PageRank (their process imports
+  SciPy for betweenness anyway).
 
 Each line gives the best time of up to three calls (fewer when a call takes over 10 s; NumPy,
 SciPy and NetworkX are imported before timing: importing ``scipy.sparse`` once is printed on
@@ -57,6 +63,8 @@ G = build_network(posts_frame(rows), community=None)
 seconds = time.perf_counter() - start
 with open(folder / f"network-{posts}.pickle", "wb") as out:
     pickle.dump(undirected(G), out)
+with open(folder / f"network-{posts}-directed.pickle", "wb") as out:
+    pickle.dump(G, out)
 own = {(r["platform"], r["post_id"]) for r in rows if not r["is_context"]}
 print(json.dumps({"rows": len(rows), "own": len(own),
                   "nodes": G.number_of_nodes(), "edges": G.number_of_edges(), "seconds": seconds}))
@@ -124,6 +132,30 @@ print(json.dumps({"seconds": min(times), "calls": len(times), "added_kib": statu
 """
 
 
+#: PageRank in a fresh process where NetworkX and swchat's network modules are loaded, as in the
+#: report's drawing process (forked from the one that built the network): the first call's time
+#: includes what it imports then (NetworkX's PageRank: SciPy), the second is a warm call
+RANK = """
+import json, pickle, sys, time
+import networkx as nx
+from swchat.network.metrics import pagerank
+with open(sys.argv[1], "rb") as f:
+    G = pickle.load(f)
+if sys.argv[2] == "swchat":
+    rank = lambda: pagerank(G, weight="weight")
+else:
+    rank = lambda: {n: float(v) for n, v in nx.pagerank(G, weight="weight").items()}
+start = time.perf_counter()
+values = rank()
+cold = time.perf_counter() - start
+start = time.perf_counter()
+rank()
+warm = time.perf_counter() - start
+print(json.dumps({"seconds": cold, "calls": 1, "added_kib": None, "mode": "first call", "warm": warm,
+                  "result": [values[n] for n in sorted(values, key=str)]}))
+"""
+
+
 def child(code: str, *args: object) -> dict:
     out = subprocess.run([sys.executable, "-c", code, *map(str, args)], check=True,
                          capture_output=True, text=True).stdout
@@ -133,6 +165,20 @@ def child(code: str, *args: object) -> dict:
 def difference(a: list[float], b: list[float]) -> float:
     """The largest relative difference between two lists of numbers."""
     return max((abs(x - y) / max(abs(x), abs(y), 1e-12) for x, y in zip(a, b, strict=True)), default=0.0)
+
+
+def side_by_side(head: str, algorithm: str, ours: dict, theirs: dict) -> None:
+    """Print swchat's measure and NetworkX's, with NetworkX's time over swchat's and how far apart
+    their values are."""
+    same = difference(ours["result"], theirs["result"])
+    for name, r in (("swchat", ours), ("networkx", theirs)):
+        ratio = f"{theirs['seconds'] / ours['seconds']:>8.1f}x" if name == "swchat" else f"{'':>9}"
+        check = f"max rel. diff {same:.1e}" if name == "swchat" else ""
+        added = f"{r['added_kib'] / 1024:>8.1f}" if r["added_kib"] is not None else f"{'-':>8}"
+        warm = f" (warm call {r['warm']:.3f} s)" if "warm" in r else ""
+        print(f"{head}  {algorithm:<11} {r['mode']:<13} {name:<14} {r['seconds']:>8.3f} {r['calls']:>5} "
+              f"{added} {ratio}  {check}{warm}")
+        sys.stdout.flush()
 
 
 def main() -> None:
@@ -153,15 +199,10 @@ def main() -> None:
         imports = None
         for algorithm in ("betweenness", "geodesics"):
             ours = child(MEASURE, path, algorithm, "swchat")
-            theirs = child(MEASURE, path, algorithm, "networkx")
             imports = imports or ours["import_seconds"]
-            same = difference(ours["result"], theirs["result"])
-            for name, r in (("swchat", ours), ("networkx", theirs)):
-                ratio = f"{theirs['seconds'] / ours['seconds']:>8.1f}x" if name == "swchat" else f"{'':>9}"
-                check = f"max rel. diff {same:.1e}" if name == "swchat" else ""
-                print(f"{head}  {algorithm:<11} {r['mode']:<13} {name:<14} {r['seconds']:>8.3f} {r['calls']:>5} "
-                      f"{r['added_kib'] / 1024:>8.1f} {ratio}  {check}")
-                sys.stdout.flush()
+            side_by_side(head, algorithm, ours, child(MEASURE, path, algorithm, "networkx"))
+        directed = folder / f"network-{size}-directed.pickle"
+        side_by_side(head, "pagerank", child(RANK, directed, "swchat"), child(RANK, directed, "networkx"))
         print(f"{head}  (graph built from {graph['own']:,} posts in {graph['seconds']:.1f} s; "
               f"importing scipy.sparse took {imports:.2f} s)")
         sys.stdout.flush()

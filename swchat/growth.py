@@ -864,6 +864,7 @@ def chat_growth(
     network: bool = True,
     shares: Sequence[float] = (0.01, 0.09, 0.90),
     accounts: pd.DataFrame | None = None,
+    timeline_only: bool = False,
 ) -> Growth:
     """How a chat unfolded: timelines, first replies, network growth and activity tiers.
 
@@ -886,6 +887,11 @@ def chat_growth(
         Activity tier shares (Bruns & Stieglitz 2013: 1 %, 9 %, 90 %).
     accounts : pandas.DataFrame, optional
         :func:`account_activity` of the chat's posts, when already computed.
+    timeline_only : bool
+        Only what :func:`swchat.figures.timeline_figure` draws (the posts per minute and the
+        questions), the accounts, tiers and the headline's counts and times: the cumulative
+        activity and the first replies are left empty, and the headline's reply figures
+        (``originals``, ``originals_replied``, ``median_first_reply_seconds``) ``None``.
 
     Returns
     -------
@@ -911,8 +917,8 @@ def chat_growth(
             raise SelectionError(f"a timeline in {freq} bins from {first:%Y-%m-%d} to {last:%Y-%m-%d} would have "
                                  f"over {MAX_BINS:,} bins: use wider bins")
     per = posts_per_minute(own, freq=freq, tz=zone)
-    cumulative = cumulative_activity(own, freq=freq, tz=zone)
-    replies = first_replies(posts)
+    cumulative = cumulative_activity(own.iloc[:0] if timeline_only else own, freq=freq, tz=zone)
+    replies = first_replies(posts.iloc[:0] if timeline_only else posts)
     accounts = account_activity(posts) if accounts is None else accounts
     tiers = activity_tiers(posts, shares, accounts=accounts)
     sizes = tier_sizes(len(accounts), shares)
@@ -937,7 +943,7 @@ def chat_growth(
         if len(own) else 0.0,
         "peak_minute": peak,
         "peak_posts": int(per["total"].max()) if len(per) else 0,
-        "originals": len(replies),
+        "originals": None if timeline_only else len(replies),
         "originals_replied": 100.0 * len(replied) / len(replies) if len(replies) else None,
         "median_first_reply_seconds": float(replied.median()) if len(replied) else None,
         "accounts": int(grown["accounts"].iloc[-1]) if len(grown) else None,

@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -39,12 +40,37 @@ def fork_available() -> bool:
     return len(os.sched_getaffinity(0)) >= 2
 
 
+def _serve(function: Callable[..., Any], args: tuple[Any, ...], calls: Any, sending: Any) -> None:
+    """The child's work: ``function(*args)``, then each call :meth:`Background.call` sends, in
+    order, until the parent says there are no more (``None``)."""
+    import pickle
+
+    sending.close()  # the parent's end: closed here, so that the parent ending ends the pipe
+    function(*args)
+    while (path := calls.recv()) is not None:
+        with open(path, "rb") as file:
+            then, more = pickle.load(file)
+        os.unlink(path)
+        then(*more)
+
+
 class Background:
     """Call ``function(*args)`` in a forked child when :func:`fork_available`, else right away.
 
     The function's effects must be in files (the child's memory is its own): it is meant for
-    writing an output while this process computes something else. :meth:`wait` says whether it
-    succeeded, so that the caller can do it again in this process if it did not.
+    writing an output while this process computes something else. :meth:`call` gives the same
+    child more work, done after what it was given before (it can start early, e.g. importing
+    what the work needs while this process computes the work's data). :meth:`wait` says
+    whether all of it succeeded, so that the caller can do it again in this process if it did not.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> job = Background((folder / "first.txt").write_text, "one")
+    >>> job.call((folder / "then.txt").write_text, "two")
+    >>> job.wait(), (folder / "first.txt").read_text(), (folder / "then.txt").read_text()
+    (True, 'one', 'two')
     """
 
     #: Children started and not yet waited for, in this process.
@@ -52,6 +78,8 @@ class Background:
 
     def __init__(self, function: Callable[..., Any], *args: Any) -> None:
         self._process: Any = None
+        self._calls: Any = None
+        self._sent: list[str] = []
         self._ok = True
         if fork_available():
             import gc
@@ -64,20 +92,58 @@ class Background:
             gc.freeze()
             Background._running += 1
             context = multiprocessing.get_context("fork")
-            self._process = context.Process(target=function, args=args, name="swchat-background", daemon=True)
+            calls, self._calls = context.Pipe(duplex=False)
+            self._process = context.Process(target=_serve, args=(function, args, calls, self._calls),
+                                            name="swchat-background", daemon=True)
             self._process.start()
+            calls.close()
         else:
-            try:
-                function(*args)
-            except Exception:
-                self._ok = False
+            self._run(function, *args)
+
+    def _run(self, function: Callable[..., Any], *args: Any) -> None:
+        """Call ``function(*args)`` here (after a failure, not at all: the caller does it all again)."""
+        if not self._ok:
+            return
+        try:
+            function(*args)
+        except Exception:
+            self._ok = False
+
+    def call(self, function: Callable[..., Any], *args: Any) -> None:
+        """Have the child call ``function(*args)`` too, after what it was given before (right away
+        when there is no child).
+
+        ``function`` and ``args`` go to the child pickled, through a file (the pipe only carries
+        its name, so this never waits for the child to be ready for them): ``function`` must be
+        importable by name, as a module's function is.
+        """
+        if self._process is None:
+            self._run(function, *args)
+            return
+        import pickle
+        import tempfile
+
+        descriptor, path = tempfile.mkstemp(prefix="swchat-call-", suffix=".pickle")
+        self._sent.append(path)
+        try:
+            with os.fdopen(descriptor, "wb") as file:
+                pickle.dump((function, args), file, protocol=pickle.HIGHEST_PROTOCOL)
+            self._calls.send(path)
+        except (OSError, pickle.PicklingError, AttributeError, TypeError):
+            self._ok = False  # a child that ended early, or work that cannot be sent: done again here
 
     def wait(self) -> bool:
         """Wait for the work to end; whether it succeeded."""
         if self._process is not None:
+            with contextlib.suppress(OSError):  # (when the child has ended already)
+                self._calls.send(None)  # no more work
+            self._calls.close()
             self._process.join()
-            self._ok = self._process.exitcode == 0
+            self._ok = self._ok and self._process.exitcode == 0
             self._process = None
+            for path in self._sent:  # what a failed child left unread
+                if os.path.exists(path):
+                    os.unlink(path)
             Background._running -= 1
             if not Background._running:  # collected as usual again (e.g. in a notebook)
                 import gc

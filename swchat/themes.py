@@ -679,13 +679,41 @@ def top_hashtags(
     >>> top_hashtags(posts, 3, exclude="#swchat")
     [('SelfCare', 2), ('Ethics', 1)]
     """
-    rows = _hashtag_rows(posts, exclude)
-    if rows.empty:
-        return []
-    counts = rows.groupby("key").size()
-    names = _spelling(rows)
-    ranked = _ranked({names[k]: int(v) for k, v in counts.items()}, None)
+    # in plain Python, which for the few thousand tags of a session or a community is many times
+    # as fast as the frames of _hashtag_rows and _spelling, with the same result: each post (each
+    # row label) counts once per lower-cased tag, in the spelling it first uses; each tag is shown
+    # in its commonest spelling (ties: alphabetical)
+    skip = _exclusions(exclude)
+    posts_per_key: Counter[str] = Counter()
+    spellings: Counter[tuple[str, str]] = Counter()
+    seen: set[tuple[Any, str]] = set()
+    for row, tags in zip(posts.index, posts["hashtags"], strict=True):
+        if not isinstance(tags, list | tuple):
+            continue
+        for tag in dict.fromkeys(tags):
+            if not isinstance(tag, str) and _missing(tag):
+                continue
+            item = str(tag).lstrip("#")
+            key = item.lower()
+            if key in skip or (row, key) in seen:
+                continue
+            seen.add((row, key))
+            posts_per_key[key] += 1
+            spellings[key, item] += 1
+    best: dict[str, tuple[int, str]] = {}
+    for (key, item), count in spellings.items():
+        if key not in best or (-count, item) < best[key]:
+            best[key] = (-count, item)
+    ranked = _ranked({best[k][1]: v for k, v in posts_per_key.items()}, None)
     return ranked if n is None else ranked[:n]
+
+
+def _missing(value: Any) -> bool:
+    """Whether a list item is missing (``None``, NaN, ``pd.NA``…), as ``Series.dropna`` drops it."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # an array-like item is not missing
+        return False
 
 
 def co_hashtags(
@@ -764,8 +792,18 @@ def top_links(posts: pd.DataFrame, n: int | None = 10, *, post_links: bool = Fal
     >>> top_links(posts)
     [('https://basw.co.uk/code', 2)]
     """
-    rows = _link_rows(posts, post_links)
-    return _ranked(Counter(rows["item"]), n)
+    # in plain Python (as top_hashtags): each post counts once per URL
+    counts: Counter[str] = Counter()
+    for urls in posts["urls"]:
+        if not isinstance(urls, list | tuple):
+            continue
+        for url in dict.fromkeys(urls):
+            if not isinstance(url, str) and _missing(url):
+                continue
+            item = str(url)
+            if post_links or not POST_LINK.match(item):
+                counts[item] += 1
+    return _ranked(counts, n)
 
 
 def _domain(url: str) -> str:
@@ -1390,6 +1428,10 @@ class Themes:
         }
 
 
+#: The lists :func:`chat_themes` can be asked for (``only``).
+_THEME_LISTS = frozenset({"terms", "word_pairs", "hashtags", "co_hashtags", "links", "domains", "questions"})
+
+
 def _question_segments(chat: Any) -> pd.Series | None:
     from .questions import assign_questions
     from .sessions import chat_sessions
@@ -1408,6 +1450,7 @@ def chat_themes(
     chat_tag: str | None = None,
     stopwords: Iterable[str] | None = None,
     random_state: int = 0,
+    only: Iterable[str] | None = None,
 ) -> Themes:
     """Themes of one chat: top terms, word pairs, hashtags, links, and distinctive terms per question.
 
@@ -1436,6 +1479,11 @@ def chat_themes(
         Extra stop words.
     random_state : int
         Seed for the topics.
+    only : iterable of str, optional
+        Compute only these of the lists (names of :class:`Themes` attributes: ``terms``,
+        ``word_pairs``, ``hashtags``, ``co_hashtags``, ``links``, ``domains``, ``questions``);
+        the others are left empty. Each list computed is the one computed without ``only``
+        (the post-chat report asks for the three it shows). Default: all of them.
 
     Returns
     -------
@@ -1460,11 +1508,15 @@ def chat_themes(
     if langs is not None:  # each post's stop-word language, decided once for the whole chat
         own = own.assign(lang=_languages(langs, len(own)))
         langs = own["lang"]
-    if segments is None:
+    wanted = _THEME_LISTS if only is None else frozenset(only)
+    unknown = wanted - _THEME_LISTS
+    if unknown:
+        raise ValueError(f"chat_themes has no list {sorted(unknown)[0]!r}: choose from {', '.join(sorted(_THEME_LISTS))}")
+    if segments is None and "questions" in wanted:
         segments = _question_segments(chat)
     questions: dict[str, list[tuple[str, float, int]]] = {}
     question_posts: dict[str, int] = {}
-    if segments is not None:
+    if segments is not None and "questions" in wanted:
         labels = segment_series(own, segments)
         question_posts = {str(k): int(v) for k, v in labels.dropna().value_counts(sort=False).items()}
         questions = question_terms(own, labels, n, retweets=retweets, min_count=min_count,
@@ -1476,12 +1528,14 @@ def chat_themes(
     return Themes(
         chat_tag=tag,
         posts=len(own),
-        terms=top_terms(own["text"], n, chat_tag=tag, stopwords=stopwords, langs=langs),
-        word_pairs=top_word_pairs(own["text"], n, chat_tag=tag, stopwords=stopwords, langs=langs),
-        hashtags=top_hashtags(own, n, exclude=exclude),
-        co_hashtags=co_hashtags(own, n, exclude=exclude),
-        links=top_links(own, n),
-        domains=top_domains(own, n),
+        terms=top_terms(own["text"], n, chat_tag=tag, stopwords=stopwords, langs=langs)
+        if "terms" in wanted else [],
+        word_pairs=top_word_pairs(own["text"], n, chat_tag=tag, stopwords=stopwords, langs=langs)
+        if "word_pairs" in wanted else [],
+        hashtags=top_hashtags(own, n, exclude=exclude) if "hashtags" in wanted else [],
+        co_hashtags=co_hashtags(own, n, exclude=exclude) if "co_hashtags" in wanted else [],
+        links=top_links(own, n) if "links" in wanted else [],
+        domains=top_domains(own, n) if "domains" in wanted else [],
         questions=questions,
         question_posts=question_posts,
         topics=found,

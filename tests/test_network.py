@@ -556,3 +556,42 @@ def test_large_graph_metrics_are_exact():
     b = nw.betweenness(G)
     assert m["geodesics_exact"] and m["diameter"] >= 3
     assert len(b) == 3000 and max(b.values()) > 0
+
+
+def _random_digraph(seed: int) -> nx.DiGraph:
+    """A directed graph with a hub, dangling accounts, self-loops and mixed weights (0 included)."""
+    import random
+
+    rng = random.Random(seed)
+    nodes = [f"n{rng.randint(0, 10**6)}" for _ in range(rng.randint(1, 120))]
+    G = nx.DiGraph()
+    G.add_nodes_from(nodes)
+    hub = rng.choice(nodes)
+    for _ in range(rng.randint(0, 6 * len(nodes))):
+        u = hub if rng.random() < 0.2 else rng.choice(nodes)
+        v = rng.choice(nodes)
+        r = rng.random()
+        if r < 0.1:
+            G.add_edge(u, v)  # no weight: 1
+        else:
+            G.add_edge(u, v, weight=rng.choice([1, 2, 7]) if r < 0.6 else (rng.random() * 5 if r < 0.95 else 0))
+    return G
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_pagerank_gives_networkx_values_exactly(seed):
+    from swchat.network.metrics import pagerank
+
+    G = _random_digraph(seed)
+    for tol, most in ((1e-6, 100), (1e-10, 1000)):
+        ours = pagerank(G, tol=tol, max_iter=most)
+        theirs = nx.pagerank(G, weight="weight", tol=tol, max_iter=most)
+        assert list(ours) == list(theirs) and ours == theirs  # the same floats, not only close ones
+
+
+def test_pagerank_of_other_graphs_is_networkx_own():
+    from swchat.network.metrics import pagerank
+
+    U = nx.karate_club_graph()
+    assert pagerank(U) == pytest.approx(nx.pagerank(U))
+    assert pagerank(nx.DiGraph()) == {}

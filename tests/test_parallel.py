@@ -38,3 +38,20 @@ def test_garbage_collection_skips_the_shared_heap_only_while_children_run(tmp_pa
     assert second.wait()
     assert gc.get_freeze_count() == 0  # collected as usual again
     assert (tmp_path / "1.txt").read_text() == "one" and (tmp_path / "2.txt").read_text() == "two"
+
+
+def test_more_work_is_done_after_the_first(tmp_path):
+    first, then = tmp_path / "first.txt", tmp_path / "then.txt"
+    job = Background(_write_later, first, "one", 0.1)
+    job.call(_write_later, then, "two", 0.0)  # sent before the child is ready for it
+    assert job.wait() is True
+    assert first.read_text() == "one" and then.read_text() == "two"
+    assert not list(tmp_path.glob("swchat-call-*"))
+
+
+def test_a_failure_anywhere_says_so(tmp_path):
+    job = Background(_write_later, tmp_path / "a.txt", "one", 0.0)
+    job.call(_fail)
+    job.call(_write_later, tmp_path / "b.txt", "two", 0.0)  # not done after a failure
+    assert job.wait() is False
+    assert not (tmp_path / "b.txt").exists()

@@ -457,3 +457,17 @@ def test_brief_summary_holds_highlights_and_questions_only(archive, latest_id, t
     assert not (tmp_path / "brief_files").exists()
     # a full summary rendered brief shows the same two parts
     assert 'id="network"' not in render_html(build_summary(tiny_chat(), figures=False), brief=True)
+
+
+def test_a_drawing_process_started_early_gives_the_same_figures():
+    from swchat.report.summary import start_drawing
+
+    drawing = start_drawing()
+    early = build_summary(tiny_chat(), tz="Europe/London", drawing=drawing)
+    assert drawing is None or drawing.wait()  # ended by build_summary
+    late = build_summary(tiny_chat(), tz="Europe/London")
+    assert [f.png for f in early.figures()] == [f.png for f in late.figures()] and early.figures()
+    # one started for nothing (no figures asked for) is ended too
+    unused = start_drawing()
+    assert build_summary(tiny_chat(), figures=False, drawing=unused).timeline is None
+    assert unused is None or unused.wait()

@@ -264,6 +264,18 @@ def test_chat_themes_lists_and_json(truth, sample_session_chats):
     assert doc["questions"]["Q1"][0].keys() == {"term", "score", "count"}
 
 
+def test_chat_themes_computes_only_the_lists_asked_for(truth, sample_session_chats):
+    chat = sample_session_chats[truth["sessions"][0]["id"]]
+    every = chat_themes(chat, n=10)
+    some = chat_themes(chat, n=10, only=("questions", "hashtags", "links"))
+    assert (some.questions, some.question_posts, some.hashtags, some.links) == (
+        every.questions, every.question_posts, every.hashtags, every.links)
+    assert some.terms == some.word_pairs == some.co_hashtags == some.domains == []
+    assert every.terms and every.word_pairs
+    with pytest.raises(ValueError, match="no list 'topics'"):
+        chat_themes(chat, only=["topics"])
+
+
 def test_community_terms_by_id_or_handle():
     posts = _posts([{"text": "courts courts law"}, {"text": "schools schools pupils"},
                     {"text": "nursing nursing wards"}, {"text": "courts law law"}])

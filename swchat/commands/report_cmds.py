@@ -77,12 +77,20 @@ def report(archive_path: Path | None, session_id: str | None, latest: bool, hash
         raise click.UsageError("--hashtag goes with --latest (a --session id already names its chat)")
 
     from ..report import build_summary, write_report
+    from ..report.summary import start_drawing
 
-    with open_archive(archive_path) as archive:
-        if latest:
-            session_id = archive.latest_session(hashtag, tz=tz)
-        chat = archive.session(session_id, tz=tz)
-        summary = build_summary(chat, tz=tz, top=top, previous=None if compare else False, brief=brief)
+    # the figures' process starts first: it imports matplotlib while the session is read
+    drawing = None if brief else start_drawing()
+    try:
+        with open_archive(archive_path) as archive:
+            if latest:
+                session_id = archive.latest_session(hashtag, tz=tz)
+            chat = archive.session(session_id, tz=tz)
+            summary = build_summary(chat, tz=tz, top=top, previous=None if compare else False, brief=brief,
+                                    drawing=drawing)
+    finally:
+        if drawing is not None:  # (ended by build_summary, unless the session could not be read)
+            drawing.wait()
     with writing(output, new_folder=True):
         path = write_report(summary, output)
     headline = ", ".join(f"{m.value:,} {m.label.lower()}" for m in summary.headline[:3] if m.value is not None)

@@ -25,7 +25,7 @@ import networkx as nx
 from ..choices import SIZE_METRICS
 from .grouping import DEFAULT_SEED, community_number, undirected
 from .grouping import communities as find_communities
-from .metrics import betweenness
+from .metrics import betweenness, pagerank
 
 __all__ = ["SIZE_METRICS", "draw_network", "node_values"]
 
@@ -57,7 +57,7 @@ def node_values(G: nx.Graph, metric: str, *, seed: int = DEFAULT_SEED) -> dict[A
         return {n: float(v) for n, v in values.items()}
     directed = G.is_directed()
     if metric == "pagerank":
-        return {n: float(v) for n, v in nx.pagerank(G, weight="weight").items()} if len(G) else {}
+        return pagerank(G, weight="weight")  # NetworkX's values, without importing SciPy
     if metric == "betweenness":
         return betweenness(G, seed=seed)
     if metric == "in_strength":

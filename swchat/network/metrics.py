@@ -6,7 +6,9 @@ attributes) its per-account table: degrees, strengths per edge type, PageRank an
 betweenness. :func:`betweenness`, :func:`geodesics` (diameter and mean geodesic distance) and
 :func:`degree_centralization` are the building blocks, usable on any networkx graph.
 
-Components, PageRank and modularity are NetworkX's own functions. Betweenness and geodesics
+Components, PageRank and modularity are NetworkX's own functions (:func:`pagerank` gives
+NetworkX's PageRank values without importing SciPy, for a process that needs nothing else of
+it: the report's drawing process, where ``benchmarks/bench_network.py`` shows it pays). Betweenness and geodesics
 follow NodeXL's definitions (undirected, unweighted shortest paths) and give the values
 of NetworkX's :func:`~networkx.betweenness_centrality` and shortest-path lengths on the
 undirected projection (the tests check it), but run Brandes' algorithm and breadth-first search
@@ -55,6 +57,7 @@ __all__ = [
     "degree_centralization",
     "geodesics",
     "graph_metrics",
+    "pagerank",
     "with_metrics",
 ]
 
@@ -369,6 +372,88 @@ def graph_metrics(G: nx.Graph, communities: Iterable[Iterable[str]] | Mapping[st
 # --------------------------------------------------------------------------------------
 # account metrics
 # --------------------------------------------------------------------------------------
+def pagerank(G: nx.Graph, alpha: float = 0.85, *, weight: str | None = "weight", tol: float = 1.0e-6,
+             max_iter: int = 100) -> dict[Any, float]:
+    """PageRank, the values of :func:`networkx.pagerank`, without importing SciPy.
+
+    NetworkX's PageRank (its default, SciPy implementation) builds a SciPy sparse matrix, and
+    importing :mod:`scipy.sparse` costs a tenth of a second or more: a report's network picture
+    is drawn in a process of its own, which would pay it just to size the dots. This is the same
+    power iteration in NumPy, with every sum taken in the same order as SciPy's (row sums with
+    ``numpy.add.reduceat`` over each account's edges, sorted by target; each account's new
+    value summed over its sources in order), so the values are the same floats, not only close
+    ones (the tests compare them with :func:`networkx.pagerank`). Dangling accounts spread
+    their rank uniformly, with no personalisation, as NetworkX's defaults.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        A directed graph (another kind is passed on to :func:`networkx.pagerank`).
+    alpha : float
+        Damping.
+    weight : str or None
+        Edge attribute of the weights (1 when missing); ``None`` for 1 on every edge.
+    tol : float
+        The iteration stops when the values changed by less than ``len(G) * tol`` in all.
+    max_iter : int
+        The most iterations.
+
+    Returns
+    -------
+    dict
+        Node → PageRank.
+
+    Raises
+    ------
+    networkx.PowerIterationFailedConvergence
+        When ``max_iter`` iterations are not enough.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("a", "b"), ("c", "b"), ("b", "a")])
+    >>> pagerank(G) == nx.pagerank(G)
+    True
+    """
+    if not G.is_directed() or G.is_multigraph():  # not a participant network: NetworkX's own
+        return {v: float(r) for v, r in nx.pagerank(G, alpha, weight=weight, tol=tol, max_iter=max_iter).items()}
+    import numpy as np
+
+    n = len(G)
+    if n == 0:
+        return {}
+    nodes = list(G)
+    index = {v: i for i, v in enumerate(nodes)}
+    edges = [(index[u], index[v], w) for u, v, w in G.edges(nodes, data=weight, default=1)]
+    rows = np.fromiter((e[0] for e in edges), dtype=np.intp, count=len(edges))
+    cols = np.fromiter((e[1] for e in edges), dtype=np.intp, count=len(edges))
+    data = np.fromiter((e[2] for e in edges), dtype=float, count=len(edges))
+    order = np.lexsort((cols, rows))  # SciPy's canonical CSR order: by source, then target
+    rows, cols, data = rows[order], cols[order], data[order]
+    indptr = np.zeros(n + 1, dtype=np.intp)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    S = np.zeros(n)
+    if len(data):
+        nonempty = np.flatnonzero(np.diff(indptr))
+        S[nonempty] = np.add.reduceat(data, indptr[nonempty])
+    S[S != 0] = 1.0 / S[S != 0]
+    data = S[rows] * data  # the row-normalised matrix, its zeros dropped as SciPy's product does
+    kept = data != 0
+    rows, cols, data = rows[kept], cols[kept], data[kept]
+    x = np.repeat(1.0 / n, n)
+    p = np.repeat(1.0 / n, n)
+    dangling_weights = p
+    is_dangling = np.where(S == 0)[0]
+    for _ in range(max_iter):
+        xlast = x
+        # x @ A: each target's sum over its sources in order, as SciPy's matrix-vector product
+        product = np.bincount(cols, weights=data * x[rows], minlength=n)
+        x = alpha * (product + sum(x[is_dangling]) * dangling_weights) + (1 - alpha) * p
+        err = np.absolute(x - xlast).sum()
+        if err < n * tol:
+            return dict(zip(nodes, map(float, x), strict=True))
+    raise nx.PowerIterationFailedConvergence(max_iter)
+
+
 def betweenness(G: nx.Graph, *, k: int | None = None, seed: int = DEFAULT_SEED) -> dict[str, float]:
     """Betweenness centrality as NodeXL reports it.
 
@@ -462,7 +547,7 @@ def account_metrics(G: nx.DiGraph, sort: str = "pagerank", *, seed: int = DEFAUL
     """
     import pandas as pd
 
-    pagerank = nx.pagerank(G, alpha=0.85, weight="weight", tol=1e-10, max_iter=1000) if len(G) else {}
+    ranks = nx.pagerank(G, alpha=0.85, weight="weight", tol=1e-10, max_iter=1000) if len(G) else {}
     between = betweenness(G, seed=seed)
     rows = []
     for node, attrs in G.nodes(data=True):
@@ -486,7 +571,7 @@ def account_metrics(G: nx.DiGraph, sort: str = "pagerank", *, seed: int = DEFAUL
         for etype in EDGE_TYPES:
             row[f"in_{etype}"] = as_number(sum(d.get(etype, 0) for *_, d in ins))
             row[f"out_{etype}"] = as_number(sum(d.get(etype, 0) for *_, d in outs))
-        row["pagerank"] = float(pagerank.get(node, 0.0))
+        row["pagerank"] = float(ranks.get(node, 0.0))
         row["betweenness"] = between.get(node, 0.0)
         rows.append(row)
     columns = ["id", "handle", "name", "posts", "first_post", "host", "newcomer", "community",

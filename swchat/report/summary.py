@@ -89,6 +89,7 @@ __all__ = [
     "build_summary",
     "expand_links",
     "highlight_sentences",
+    "start_drawing",
 ]
 
 #: The edge rules every network statement rests on (DESIGN.md).
@@ -732,7 +733,7 @@ def _timeline_growth(chat: Chat, tz: str, activity: pd.DataFrame | None = None) 
         return None
     from ..growth import chat_growth
 
-    return chat_growth(chat, tz=tz, network=False, accounts=activity)
+    return chat_growth(chat, tz=tz, network=False, accounts=activity, timeline_only=True)
 
 
 def _draw_timeline(growth: Growth, path: Path) -> None:
@@ -970,6 +971,36 @@ def _drawable(G: nx.DiGraph) -> nx.DiGraph:
     return H
 
 
+def start_drawing() -> Background | None:
+    """Start the process that draws a report's figures (``None`` when figures cannot be drawn).
+
+    The figures are drawn in a second process (where a CPU is free) while the other sections
+    are computed: it starts by importing matplotlib, meanwhile the caller loads the chat and
+    :func:`build_summary` builds its network; then it draws the network picture (which takes
+    longest) and the timeline as soon as :func:`build_summary` hands it their data. Started
+    before the chat is loaded (as ``swchat report`` does), it is ready sooner; pass it to
+    :func:`build_summary`, which ends it (else :meth:`~swchat.parallel.Background.wait` ends it).
+
+    Examples
+    --------
+    >>> drawing = start_drawing()
+    >>> drawing is None or drawing.wait()
+    True
+    """
+    if not (_have("figures") or _have("network")):
+        return None
+    if _have("network"):
+        import networkx  # noqa: F401  (imported once, here, for both processes)
+    return Background(_import_figures)
+
+
+def _import_figures() -> None:
+    """What drawing needs (matplotlib's figures and Agg canvas), imported in the drawing process
+    (:func:`build_summary`) while this one builds the network."""
+    import matplotlib.backends.backend_agg
+    import matplotlib.figure  # noqa: F401
+
+
 def _draw(H: nx.DiGraph, path: Path, title: str) -> None:
     from ..network.draw import draw_network
 
@@ -1183,6 +1214,7 @@ def build_summary(
     figures: bool = True,
     title: str | None = None,
     brief: bool = False,
+    drawing: Background | None = None,
 ) -> Summary:
     """Compute the post-chat summary of a chat (usually one session).
 
@@ -1211,6 +1243,10 @@ def build_summary(
     brief : bool
         Only the headline, the highlights and the questions (what ``swchat report --brief``
         writes: a page or two to publish); the other sections are ``None`` and not computed.
+    drawing : Background, optional
+        The process that draws the figures, started before the chat was loaded
+        (:func:`start_drawing`); by default it is started here. Either way it has ended when
+        this returns (or raises).
 
     Returns
     -------
@@ -1223,15 +1259,20 @@ def build_summary(
     """
     from ..privacy import Privacy, read_account_list
 
-    zone = _zone(tz)
-    if isinstance(exclude, str | Path) and Path(exclude).is_file():
-        exclude = read_account_list(exclude)
-    elif isinstance(exclude, str):
-        exclude = [exclude]
-    policy = Privacy(exclude=exclude, secret=pseudonymise)
-    chat = policy.chat(chat)
-    if len(chat) == 0:
-        raise SelectionError("no posts left to report on")
+    try:
+        zone = _zone(tz)
+        if isinstance(exclude, str | Path) and Path(exclude).is_file():
+            exclude = read_account_list(exclude)
+        elif isinstance(exclude, str):
+            exclude = [exclude]
+        policy = Privacy(exclude=exclude, secret=pseudonymise)
+        chat = policy.chat(chat)
+        if len(chat) == 0:
+            raise SelectionError("no posts left to report on")
+    except BaseException:
+        if drawing is not None:  # a drawing process given is ended whatever happens
+            drawing.wait()
+        raise
 
     own = chat.own_posts
     start, end = own["created_at"].min(), own["created_at"].max()
@@ -1239,20 +1280,27 @@ def build_summary(
     counts = _counts(chat)
     engagement = _Engagement(chat.posts)
     with tempfile.TemporaryDirectory(prefix="swchat-report-") as workdir:
-        # the network picture takes longest: it is drawn (in a second process, where a CPU is
-        # free) while the other sections are computed
-        if figures and not brief and _have("figures"):  # imported once, here, for both drawing processes
-            import matplotlib.backends.backend_agg
-            import matplotlib.figure  # noqa: F401
-        graph = None if brief else _network_graph(chat)
-        picture = Path(workdir) / "network.png"
-        drawing = title_of_picture = None
-        if figures and graph is not None and graph.number_of_edges():
-            title_of_picture = (f"Who talked to whom: {graph.number_of_nodes():,} accounts, "
-                                f"{graph.number_of_edges():,} connections")
-            drawing = Background(_draw, _drawable(graph), picture, title_of_picture)
-        return _summary(chat, policy, previous, zone, tz, top, figures and not brief, title, start, end, date,
-                        counts, engagement, graph, drawing, picture, title_of_picture, brief)
+        # the figures are drawn in a second process (where a CPU is free) while the other
+        # sections are computed (see start_drawing: unless the caller started it, it starts
+        # now, importing matplotlib while this process builds the network); it draws the
+        # network picture (which takes longest), then the timeline, as their data are handed to it
+        given, drawing = drawing, None
+        try:
+            if figures and not brief:
+                drawing = given or start_drawing()
+            graph = None if brief else _network_graph(chat)
+            picture = Path(workdir) / "network.png"
+            title_of_picture = None
+            if drawing is not None and graph is not None and graph.number_of_edges():
+                title_of_picture = (f"Who talked to whom: {graph.number_of_nodes():,} accounts, "
+                                    f"{graph.number_of_edges():,} connections")
+                drawing.call(_draw, _drawable(graph), picture, title_of_picture)
+            return _summary(chat, policy, previous, zone, tz, top, figures and not brief, title, start, end, date,
+                            counts, engagement, graph, drawing, picture, title_of_picture, brief)
+        finally:
+            for process in (drawing, given):  # (done already, unless a section failed)
+                if process is not None:
+                    process.wait()
 
 
 def _platforms(chat: Chat) -> str | None:
@@ -1301,7 +1349,7 @@ def _summary(chat: Chat, policy: Any, previous: Any, zone: Any, tz: str, top: in
              start: Any, end: Any, date: str | None, counts: dict[str, Any], engagement: _Engagement,
              graph: nx.DiGraph | None, drawing: Background | None, picture: Path, title_of_picture: str | None,
              brief: bool = False) -> Summary:
-    """The rest of :func:`build_summary`, while the network picture is drawn."""
+    """The rest of :func:`build_summary`, while the figures are drawn."""
     # the previous session: from the (protected) history, so the comparison is like for like
     prev_counts: dict[str, Any] = {}
     prev_label = None
@@ -1324,10 +1372,11 @@ def _summary(chat: Chat, policy: Any, previous: Any, zone: Any, tz: str, top: in
 
         attention = received_attention(chat.posts)
         activity = account_activity(chat.posts, attention=attention)
-    # the timeline figure is drawn beside the rest too
+    # the timeline figure is drawn beside the rest too (after the network picture)
     timing = _timeline_growth(chat, tz, activity) if figures else None
     timeline_png = picture.with_name("timeline.png")
-    timing_drawing = Background(_draw_timeline, timing, timeline_png) if timing is not None else None
+    if timing is not None and drawing is not None:
+        drawing.call(_draw_timeline, timing, timeline_png)
     arrived = _newcomer_rows(chat)
     newcomers = _newcomers(chat, arrived, top, attention)
     newcomer_handles = {str(h).lower() for h in arrived["handle"]} if arrived is not None else set()
@@ -1349,7 +1398,8 @@ def _summary(chat: Chat, policy: Any, previous: Any, zone: Any, tz: str, top: in
     if _have("themes"):
         from ..themes import chat_themes
 
-        themes = chat_themes(chat, n=10)
+        # the lists the report shows (the others would be computed for nothing)
+        themes = chat_themes(chat, n=10, only=("questions", "hashtags", "links"))
 
     table = _question_rows(chat)
     hosts = _hosts(chat, table)
@@ -1362,13 +1412,15 @@ def _summary(chat: Chat, policy: Any, previous: Any, zone: Any, tz: str, top: in
     if not brief:
         contributors = _contributors(chat, top * 2, newcomer_handles, activity)
         conversations = _conversations(chat, zone, engagement, top, table, hosts)
-        if timing is not None and timing_drawing is not None:
-            if not timing_drawing.wait():  # the other process failed: draw here (an error shows as usual)
+        network, metrics = _network(chat, graph, top)
+        # the drawing process failed (or there is none): draw here (an error shows as usual)
+        drawn = drawing is not None and drawing.wait()
+        if timing is not None:
+            if not drawn:
                 _draw_timeline(timing, timeline_png)
             timeline = _timeline(timing, tz, timeline_png.read_bytes())
-        network, metrics = _network(chat, graph, top)
-        if network is not None and drawing is not None and graph is not None and title_of_picture is not None:
-            if not drawing.wait():
+        if network is not None and graph is not None and title_of_picture is not None:
+            if not drawn:
                 _draw(_drawable(graph), picture, title_of_picture)
             network.figure = _network_figure(graph, picture.read_bytes(), network.groups or 0)
 
