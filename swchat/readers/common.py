@@ -354,6 +354,8 @@ _TEXTS = tuple(POST_COLUMNS.index(c) for c in ("url", "author_handle", "author_n
                                                "lang", "source_app"))
 _LISTS = tuple(POST_COLUMNS.index(c) for c in ("hashtags", "mentions", "urls"))
 _CREATED_AT, _COLLECTED_AT = POST_COLUMNS.index("created_at"), POST_COLUMNS.index("collected_at")
+#: a file's posts share a few collection times (one a page): each is checked once
+_collection_time = functools.lru_cache(maxsize=256)(is_iso_time)
 _COUNTS = tuple(POST_COLUMNS.index(c) for c in ("like_count", "repost_count", "reply_count", "quote_count"))
 _id_values, _text_values, _list_values, _count_values = (itemgetter(*at) for at in (_IDS, _TEXTS, _LISTS, _COUNTS))
 
@@ -375,8 +377,9 @@ def plain_values(values: tuple[Any, ...]) -> bool:
     post_id, author_id = values[1], values[4]
     if post_id.__class__ is not str or not post_id or author_id.__class__ is not str or not author_id:
         return False
-    if not is_iso_time(values[_CREATED_AT]) or (values[_COLLECTED_AT] is not None
-                                                 and not is_iso_time(values[_COLLECTED_AT])):
+    collected = values[_COLLECTED_AT]
+    if not is_iso_time(values[_CREATED_AT]) or (
+            collected is not None and (collected.__class__ is not str or not _collection_time(collected))):
         return False
     if values[8] not in KINDS:
         return False
