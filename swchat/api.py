@@ -1001,6 +1001,9 @@ class Archive(store.Archive):
         own = posts[~posts["is_context"].to_numpy(bool)]
         session.platforms = {str(k): int(n) for k, n in own["platform"].value_counts().items()}
         if self._platform is not None:  # the questions asked, and the hosts who posted, on that platform
+            if own.empty:
+                raise SelectionError(f"session {session.id} has no {data.PLATFORM_NAMES[self._platform]} posts "
+                                     "(it was found from the other platforms' posts)")
             _on_platform(session, own)
         accounts = set(zip(posts["platform"], posts["author_id"], strict=True))
         return self._protected(Chat(
@@ -1144,12 +1147,17 @@ class Archive(store.Archive):
         part = self._attendance(tables, keys, pseudonyms=merge is None)
         if merge is not None:  # a person: first seen in the first session of any of their accounts
             part = self.policy().accounts(_merged_rows(part, merge))  # merged by handle, then pseudonyms
-        id_of = {s.key: s.id for s in listed}
-        if self._platform is not None:  # that platform's posts
+        if self._platform is not None:  # that platform's posts; the sessions without any left out
             counts = tables.platform_posts(keys)
             posts = pd.Series({k: sum(counts.get(k, {}).values()) for k in keys}, dtype="int64")
+            listed = [s for s in listed if posts.get(s.key, 0)]
+            if not listed:
+                raise SelectionError(f"no {data.PLATFORM_NAMES[self._platform]} posts in the sessions of #{tag} "
+                                     f"in {self.path}")
+            part = part[part["session"].isin([s.key for s in listed])]
         else:
             posts = tables.rows(tag).set_index("key")["posts"]
+        id_of = {s.key: s.id for s in listed}
         sessions = pd.DataFrame({"session": [s.id for s in listed], "start": [s.start for s in listed],
                                  "posts": [int(posts[s.key]) for s in listed]})
         return community_from_participation(sessions, part.assign(session=part["session"].map(id_of)),

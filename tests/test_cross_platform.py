@@ -376,3 +376,20 @@ def test_host_handles_and_ids_come_in_pairs(sample_archive_path):
     for s in listed:
         assert len(s.hosts) == len(s.host_ids) >= 2
         assert [handle_of[i] for i in s.host_ids] == s.hosts
+
+
+def test_platform_without_posts_says_so(sample_dir, tmp_path):
+    """A chat with no posts on the platform asked for: one clear line each, never an internal error."""
+    db = tmp_path / "mastodon-only.db"
+    with Archive(db, create=True) as archive:
+        archive.ingest([sample_dir / "swchat-mastodon.jsonl"])
+        first = archive.sessions("SWChat", tz="Europe/London")[0].id
+    res = CliRunner().invoke(main, ["sessions", "--archive", str(db), "--platform", "x"])
+    assert res.exit_code == 0 and "no sessions with X posts" in res.output
+    for command in (["report", "--session", first, "-o", str(tmp_path / "r.html")], ["questions", "--session", first],
+                    ["threads", "--session", first]):
+        res = CliRunner().invoke(main, [*command, "--archive", str(db), "--tz", "Europe/London", "--platform", "x"])
+        assert res.exit_code == 1 and f"session {first} has no X posts" in res.output, (command, res.output)
+    res = CliRunner().invoke(main, ["community", "--archive", str(db), "--hashtag", "SWChat", "--platform", "bluesky"])
+    assert res.exit_code == 1 and "no Bluesky posts in the sessions of #SWChat" in res.output
+    assert "internal error" not in res.output

@@ -115,7 +115,13 @@ def sessions(archive_path: Path | None, hashtag: str | None, gap: float, min_pos
         echo_json([s.as_dict() for s in found])
         return
     if not found:
-        click.echo("no sessions found (try a smaller --min-posts or a longer --gap)", err=True)
+        if only is not None:
+            from ..chat import PLATFORM_NAMES
+
+            click.echo(f"no sessions with {PLATFORM_NAMES[only]} posts (sessions are found from every "
+                       "platform's posts; leave out --platform to list them)", err=True)
+        else:
+            click.echo("no sessions found (try a smaller --min-posts or a longer --gap)", err=True)
         return
     rows = []
     # one chat on several platforms: show each one's share (or the one asked for)
