@@ -38,6 +38,7 @@ Examples
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -176,15 +177,17 @@ class Chat(data.Chat):
         return export_chat(self, folder, format="parquet", tables=tables, layout=layout)
 
 
-class _Tables:
+class _Tables(ABC):
     """A chat's session tables, stored (:class:`_Stored`) or computed (:class:`_Computed`); with
     ``platform`` set (:meth:`Archive.only_platform`), only that platform's posts, accounts and
-    interactions (the sessions themselves, found from every platform's posts, stay)."""
+    interactions (the sessions themselves, found from every platform's posts, stay). The
+    subclasses say where the tables come from (``rows`` and the ``_load_*`` methods)."""
 
     platform: str | None = None
 
+    @abstractmethod
     def rows(self, tag: str | None) -> pd.DataFrame:
-        raise NotImplementedError
+        """The sessions of a hashtag (of every hashtag: ``None``), one row each."""
 
     def members(self, keys: Sequence[int]) -> pd.DataFrame:
         return self._on(self._load_members(keys))
@@ -217,23 +220,29 @@ class _Tables:
             return frame
         return frame[(frame["platform"] == self.platform).to_numpy(bool)].reset_index(drop=True)
 
+    @abstractmethod
     def _load_members(self, keys: Sequence[int]) -> pd.DataFrame:
-        raise NotImplementedError
+        """The member posts of these sessions, every platform's."""
 
+    @abstractmethod
     def _load_participation(self, keys: Sequence[int], *, followers: bool = True) -> pd.DataFrame:
-        raise NotImplementedError
+        """The participation rows of these sessions, every platform's."""
 
+    @abstractmethod
     def _load_attendance(self, keys: Sequence[int]) -> pd.DataFrame:
-        raise NotImplementedError
+        """Who took part in these sessions, every platform's accounts."""
 
+    @abstractmethod
     def _load_platform_posts(self, keys: Sequence[int]) -> dict[int, dict[str, int]]:
-        raise NotImplementedError
+        """Posts per platform of these sessions."""
 
+    @abstractmethod
     def _load_interactions(self, keys: Sequence[int]) -> pd.DataFrame:
-        raise NotImplementedError
+        """The interactions of these sessions, every platform's."""
 
+    @abstractmethod
     def _load_posts(self, key: int) -> pd.DataFrame:
-        raise NotImplementedError
+        """One session's own posts with their context rows, every platform's."""
 
 
 class _Stored(_Tables):

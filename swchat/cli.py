@@ -412,6 +412,17 @@ PRIVACY_KEY = "swchat.privacy"
 PEOPLE_KEY = "swchat.people"
 
 
+def _remembered(key: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """An option callback that keeps the option's value (when given) in the click context under
+    ``key``, for :func:`open_archive` to apply to the archive it opens."""
+    def remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is not None:
+            ctx.meta[key] = value
+        return value
+
+    return remember
+
+
 def people_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--people FILE`` (CSV ``person,account``): a person's accounts on several platforms count
     once and are one network node. The command does not receive it: :func:`open_archive` applies
@@ -427,13 +438,8 @@ def people_option(func: Callable[..., Any]) -> Callable[..., Any]:
     >>> CliRunner().invoke(show, []).output
     'None\\n'
     """
-    def remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-        if value is not None:
-            ctx.meta[PEOPLE_KEY] = value
-        return value
-
     return click.option("--people", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
-                        expose_value=False, callback=remember,
+                        expose_value=False, callback=_remembered(PEOPLE_KEY),
                         help="CSV person,account linking one person's accounts (on any platform): they count "
                              "once and are one network node.")(func)
 
@@ -466,13 +472,8 @@ def platform_option(func: Callable[..., Any]) -> Callable[..., Any]:
     >>> CliRunner().invoke(show, ["--platform", "myspace"]).exit_code
     2
     """
-    def remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
-        if value is not None:
-            ctx.meta[PLATFORM_KEY] = value
-        return value
-
     return click.option("--platform", type=LazyChoice(platforms), default=None, expose_value=False,
-                        callback=remember,
+                        callback=_remembered(PLATFORM_KEY),
                         help="Only this platform's posts, of a chat held on several at once (its sessions "
                              "keep their ids).")(func)
 

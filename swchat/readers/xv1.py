@@ -204,7 +204,12 @@ def _convert(
 ) -> tuple[dict, dict | None]:
     """Build the validated canonical row of one tweet; return it with the author's user object."""
     values, user = _v1_values(tweet, collected_at, rt_from_text, owner)
-    return validate_post(dict(zip(POST_COLUMNS, values, strict=True))), user
+    return _row(values), user
+
+
+def _row(values: tuple[Any, ...]) -> dict[str, Any]:
+    """The validated canonical row of :func:`_v1_values`'s values."""
+    return validate_post(dict(zip(POST_COLUMNS, values, strict=True)))
 
 
 def _v1_values(
@@ -297,7 +302,7 @@ def _post_item(values: tuple[Any, ...], raw: bytes, line: int, context: bool, le
     or as a validated canonical :class:`Post`."""
     if lean and plain_values(values):
         return PostValues(values, raw, line, context)
-    return Post(validate_post(dict(zip(POST_COLUMNS, values, strict=True))), raw, line, context)
+    return Post(_row(values), raw, line, context)
 
 
 _POST_ID, _CREATED_AT, _AUTHOR_ID = (POST_COLUMNS.index(c) for c in ("post_id", "created_at", "author_id"))
