@@ -2,7 +2,9 @@
 
 Importing a big file (:mod:`swchat.archive`: parsing beside writing) and writing a report
 (:mod:`swchat.report.summary`: drawing the network picture beside the other sections) each split
-into two halves that need no data from each other. On Linux with two or more CPUs the second half
+into two halves that need no data from each other (:class:`Background`); bringing the session
+tables up to date (:mod:`swchat.session_store`) is one computation over many stretches of posts,
+which this process and a child share, a stretch each in turn (:class:`Offload`). On Linux with two or more CPUs the second half
 runs in a forked child, which inherits everything already computed; elsewhere, or in a process
 that has other threads (forking those can deadlock the child) or is itself a daemon, it runs
 in this process, with the same result.
@@ -24,7 +26,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Background", "fork_available"]
+__all__ = ["Background", "Offload", "fork_available"]
 
 
 def fork_available() -> bool:
@@ -150,3 +152,133 @@ class Background:
 
                 gc.unfreeze()
         return self._ok
+
+
+def _apply(function: Callable[[Any], Any], work: Any, mine: Any) -> None:
+    """The child of :class:`Offload`: ``function(value)`` for each value received, sent back as
+    ``(True, result)``, or ``(False, reason)`` when it raised; until ``None`` or the pipe closes."""
+    mine.close()  # the parent's end: closed here, so that the parent ending ends the pipe
+    while True:
+        try:
+            value = work.recv()
+        except (EOFError, OSError):
+            return
+        if value is None:
+            return
+        try:
+            answer: tuple[bool, Any] = (True, function(value))
+        except Exception as exc:  # the parent does this value again itself, and sees the error there
+            answer = (False, f"{type(exc).__name__}: {exc}")
+        del value
+        try:
+            work.send(answer)
+        except Exception:  # a result that cannot be pickled: the parent does the value itself
+            work.send((False, "the result could not be sent back"))
+
+
+class Offload:
+    """``function`` applied in a forked child to values handed to it one at a time, while this
+    process goes on with others (when :func:`fork_available`; else there is no child and
+    :attr:`free` is always false, so the caller does everything itself).
+
+    The caller hands a value over with :meth:`give` when the child is :attr:`free`, does the
+    next values itself meanwhile, and collects the answers with :meth:`answers`. An answer is
+    ``(key, result)``, or ``(key, None)`` when the child could not do it (it raised, or it
+    died): the caller then does that value itself, so that errors surface as they would without
+    a child, and nothing is lost. ``function`` must not touch what this process holds open (a
+    database connection): the child works on the values it is given and returns its results.
+
+    Examples
+    --------
+    >>> with Offload(len) as helper:
+    ...     done = {}
+    ...     for key, word in enumerate(["one", "three", "eleven"]):
+    ...         if helper.free:
+    ...             helper.give(key, word)
+    ...         else:
+    ...             done[key] = len(word)
+    ...         done.update(helper.answers())
+    ...     done.update(helper.answers(wait=True))
+    >>> [done[k] for k in sorted(done)]
+    [3, 5, 6]
+    """
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        self._process: Any = None
+        self._pipe: Any = None
+        self._key: Any = None
+        self._busy = False
+        if fork_available():
+            import gc
+            import multiprocessing
+
+            gc.freeze()  # as for Background: no collection walks (and copies) the shared heap
+            Background._running += 1
+            context = multiprocessing.get_context("fork")
+            self._pipe, work = context.Pipe()
+            self._process = context.Process(target=_apply, args=(function, work, self._pipe),
+                                            name="swchat-offload", daemon=True)
+            self._process.start()
+            work.close()
+
+    @property
+    def free(self) -> bool:
+        """Whether there is a child, ready for a value."""
+        return self._process is not None and not self._busy
+
+    def give(self, key: Any, value: Any) -> None:
+        """Hand ``value`` to the child (only when :attr:`free`); its answer comes with ``key``."""
+        if not self.free:
+            raise RuntimeError("the child is busy, or there is none")
+        self._key, self._busy = key, True
+        try:
+            self._pipe.send(value)
+        except Exception:
+            self._failed()  # the child is gone, or the value cannot be sent: answered with None
+
+    def answers(self, *, wait: bool = False) -> list[tuple[Any, Any]]:
+        """The answer of the value the child has, when it is done (with ``wait``, once it is)."""
+        if not self._busy:
+            return []
+        key = self._key
+        if self._process is None:  # it failed: the caller does the value itself
+            self._busy = False
+            return [(key, None)]
+        try:
+            if not wait and not self._pipe.poll():
+                return []
+            ok, result = self._pipe.recv()
+        except (EOFError, OSError):  # the child died
+            self._failed()
+            return self.answers()
+        self._busy = False
+        return [(key, result if ok else None)]
+
+    def _failed(self) -> None:
+        """No more work for this child (it died or could not be reached): stop it."""
+        self.close()
+        # the value it had is answered with None by answers()
+
+    def close(self) -> None:
+        """Stop the child (it is done with what it had, or abandoned)."""
+        if self._process is None:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            self._pipe.send(None)
+        self._pipe.close()
+        self._process.join(1 if not self._busy else 0)
+        if self._process.is_alive():  # it still works on a value nobody will collect
+            self._process.terminate()
+            self._process.join()
+        self._process = None
+        Background._running -= 1
+        if not Background._running:
+            import gc
+
+            gc.unfreeze()
+
+    def __enter__(self) -> Offload:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,7 @@ import orjson
 
 from .database import Database
 from .errors import ArchiveError
+from .parallel import Offload
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -251,15 +253,35 @@ class SessionStore(Database):
                     db.execute(f"DELETE FROM {table}")
             touched: set[str] = set()
             done = stored = 0
-            for lo, hi, n in chunks:
-                touched |= self._clear(lo, hi)
-                posts = self.posts(since=lo, until=_after(hi), replies=False, context=True, columns=columns)
-                tables = derive(posts)
-                touched |= set(tables.sessions["tag"])
-                stored += self._store(tables)
-                done += n
-                if progress:
-                    progress(done, total)
+
+            def read(chunk: tuple[str, str, int]) -> pd.DataFrame:
+                return self.posts(since=chunk[0], until=_after(chunk[1]), replies=False, context=True,
+                                  columns=columns)
+
+            # a forked child derives a chunk whenever it is free while this process reads, derives
+            # and stores the others: the tables are stored in chunk order all the same
+            derived: dict[int, Any] = {}
+            written = 0  # the chunks stored so far
+            with Offload(derive) if len(chunks) > 1 else nullcontext() as helper:
+                for i, chunk in enumerate(chunks):
+                    touched |= self._clear(chunk[0], chunk[1])
+                    posts = read(chunk)
+                    if helper is not None and helper.free:
+                        helper.give(i, posts)
+                    else:
+                        derived[i] = derive(posts)
+                    del posts
+                    last = i == len(chunks) - 1
+                    for key, tables in helper.answers(wait=last) if helper is not None else ():
+                        derived[key] = tables if tables is not None else derive(read(chunks[key]))
+                    while written in derived:
+                        tables = derived.pop(written)
+                        touched |= set(tables.sessions["tag"])
+                        stored += self._store(tables)
+                        done += chunks[written][2]
+                        written += 1
+                        if progress:
+                            progress(done, total)
             self.recount_tag_accounts(touched)
             for key, value in (("derived_change", str(change)), ("derived_rowid", str(rowid)),
                                ("derived_version", version), ("derived_options", options), ("derived_full", "0")):

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import swchat
+import swchat.parallel
 from swchat.archive import Archive as Storage
 from swchat.cli import main
 from swchat.errors import ArchiveError
@@ -302,3 +303,57 @@ def test_tables_derived_in_small_chunks_equal_those_of_one_chunk(sample_dir, who
         assert _tables(archive) == whole
         chunks = list(archive._chunks(*archive._all_posts_window()[0], gap=timedelta(minutes=90)))
         assert len(chunks) >= 6  # one at least per weekly session
+
+
+def _chunked_refresh(sample_dir, tmp_path, name, monkeypatch, derive=None):
+    """The v2 sample imported into a fresh archive and derived in chunks of about 100 posts."""
+    import swchat.session_store as store
+    from swchat.api import DERIVED_VERSION, _stored_options
+    from swchat.derive import DERIVE_COLUMNS, derive_sessions
+    from swchat.sessions import DEFAULT_GAP
+
+    monkeypatch.setattr(store, "CHUNK_POSTS", 100)
+    with Storage(tmp_path / name) as archive:
+        archive.ingest([sample_dir / "swchat-v2.jsonl"])
+        counts = archive.refresh_derived(derive or derive_sessions, gap=DEFAULT_GAP.to_pytimedelta(),
+                                         version=DERIVED_VERSION, options=_stored_options(), columns=DERIVE_COLUMNS)
+        rows = archive.db.execute("SELECT * FROM derived_sessions ORDER BY id").fetchall()
+        return counts, rows, _tables(archive)
+
+
+@pytest.mark.skipif(not swchat.parallel.fork_available(), reason="needs Linux, two CPUs and no other threads")
+def test_chunks_derived_by_a_child_process_are_stored_as_this_process_alone_stores_them(
+        sample_dir, whole, tmp_path, monkeypatch):
+    """A forked child derives some chunks while this process derives others (swchat.parallel.Offload): the
+    tables, and the sessions' keys (chunks are stored in time order either way), are those of one process."""
+    given = []
+    original = swchat.parallel.Offload.give
+    monkeypatch.setattr(swchat.parallel.Offload, "give", lambda self, key, value: (given.append(key),
+                                                                                     original(self, key, value)))
+    counts, rows, tables = _chunked_refresh(sample_dir, tmp_path, "two.db", monkeypatch)
+    assert len(given) >= 2  # the child did some of the chunks
+    monkeypatch.setattr(swchat.parallel, "fork_available", lambda: False)
+    given.clear()
+    alone = _chunked_refresh(sample_dir, tmp_path, "one.db", monkeypatch)
+    assert given == []
+    assert (counts, rows, tables) == alone
+    assert tables == whole and counts == {"posts": 1224, "sessions": 6}
+
+
+@pytest.mark.skipif(not swchat.parallel.fork_available(), reason="needs Linux, two CPUs and no other threads")
+def test_a_chunk_the_child_fails_on_is_derived_again_here(sample_dir, whole, tmp_path, monkeypatch):
+    """Whatever goes wrong in the child (here: every chunk fails there), this process derives the
+    chunk itself: nothing is lost, and an error would surface as it does without a child."""
+    import os
+
+    from swchat.derive import derive_sessions
+
+    parent = os.getpid()
+
+    def only_here(posts):
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return derive_sessions(posts)
+
+    counts, _rows, tables = _chunked_refresh(sample_dir, tmp_path, "failing.db", monkeypatch, only_here)
+    assert tables == whole and counts == {"posts": 1224, "sessions": 6}

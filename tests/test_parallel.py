@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from swchat.parallel import Background, fork_available
+from swchat.parallel import Background, Offload, fork_available
 
 
 def _write_later(path, text, delay=0.2):
@@ -55,3 +55,49 @@ def test_a_failure_anywhere_says_so(tmp_path):
     job.call(_write_later, tmp_path / "b.txt", "two", 0.0)  # not done after a failure
     assert job.wait() is False
     assert not (tmp_path / "b.txt").exists()
+
+
+def _slow_square(x):
+    time.sleep(x[1])
+    return x[0] * x[0]
+
+
+def _refuse(x):
+    raise ValueError("not here")
+
+
+@pytest.mark.skipif(not fork_available(), reason="needs Linux, two CPUs and no other threads")
+def test_offload_answers_each_value_with_its_key():
+    with Offload(_slow_square) as helper:
+        assert helper.free
+        helper.give("a", (3, 0.2))
+        assert not helper.free and helper.answers() == []  # not done yet
+        with pytest.raises(RuntimeError):
+            helper.give("b", (4, 0))
+        assert helper.answers(wait=True) == [("a", 9)]
+        assert helper.free and helper.answers() == []
+        helper.give("b", (4, 0))
+        assert helper.answers(wait=True) == [("b", 16)]
+    assert not helper.free  # closed
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.skipif(not fork_available(), reason="needs Linux, two CPUs and no other threads")
+def test_offload_answers_none_when_the_child_fails_or_dies():
+    with Offload(_refuse) as helper:
+        helper.give(1, 5)
+        assert helper.answers(wait=True) == [(1, None)]  # the caller does it itself, and sees the error
+        assert helper.free  # the child goes on
+    with Offload(_slow_square) as helper:
+        helper.give(2, (2, 30))
+        helper._process.kill()
+        assert helper.answers(wait=True) == [(2, None)]
+        assert not helper.free  # no child any more: the caller does the rest
+
+
+def test_offload_without_fork_is_never_free(monkeypatch):
+    import swchat.parallel
+
+    monkeypatch.setattr(swchat.parallel, "fork_available", lambda: False)
+    with Offload(_slow_square) as helper:
+        assert not helper.free and helper.answers(wait=True) == []
