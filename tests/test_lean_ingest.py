@@ -1,6 +1,7 @@
 """The lean import paths (posts as tuples, issue 14) store exactly what the canonical path stores:
 X API v2 (:func:`swchat.readers.xv2.read_lean`), v1.1 (:func:`swchat.readers.xv1.read_lean`) and
-TAGS sheets (:func:`swchat.readers.tags.read_lean`).
+TAGS sheets (:func:`swchat.readers.tags.read_lean`); twarc-csv's (:func:`swchat.readers.twarc_csv.read_lean`,
+no real export of it at hand) is checked the same way on generated files in ``tests/readers/test_twarc_csv.py``.
 
 Each input is imported twice into fresh archives: once as usual (the format's ``lean`` reader)
 and once with every lean reader switched off (every post a canonical ``Post`` dict through

@@ -32,7 +32,10 @@ Conventions (shared by every X reader, see :mod:`swchat.readers.xv1`):
 - ``collected_at`` is ``__twarc.retrieved_at``; each row's author (and, in early versions,
   the replied-to user) gives an account snapshot taken then (else at the tweet's time).
 
-The raw record kept is the row as JSON (header → value). A row that cannot be used (bad id,
+The raw record kept is the row as JSON (header → value). The import reads through
+:func:`read_lean` (each usual post a tuple of values, no dict); only the columns a post and its
+accounts need are looked at, and an account whose columns repeat an earlier row's exactly (an
+author posting again) is not converted again: it says nothing new. A row that cannot be used (bad id,
 bad time, wrong number of fields) is a :class:`~swchat.readers.base.Rejected` with the physical
 line where the record starts.
 
@@ -51,17 +54,19 @@ True
 from __future__ import annotations
 
 import ast
+import contextlib
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from operator import itemgetter
 from typing import Any
 
 import orjson
 
 from ..errors import InputFormatError
-from ..schema import new_account, new_post, validate_account, validate_post
-from .base import Account, Head, Item, Post, Rejected, Source
-from .common import lead_mention, retweet_text, unique
+from ..schema import POST_COLUMNS, new_account, validate_account, validate_post
+from .base import Account, Head, Item, Post, PostValues, Rejected, Source
+from .common import lead_mention, plain_values, retweet_text, unique
 from .detect import Format, register
 from .xcommon import (
     RT_PREFIX,
@@ -74,7 +79,7 @@ from .xcommon import (
     v2_time,
 )
 
-__all__ = ["FORMAT", "read", "sniff"]
+__all__ = ["FORMAT", "read", "read_lean", "sniff"]
 
 _REFERENCE_TYPES = ("replied_to", "retweeted", "quoted")
 _RECORD_ERRORS = (ValueError, KeyError, TypeError, AttributeError)
@@ -200,31 +205,34 @@ def _time(value: Any, column: str) -> str:
 
 
 class _Row:
-    """One CSV row as a mapping of column → value (``None`` for empty)."""
+    """One CSV row, read by column name (``None`` for empty); the values of a file written with
+    ``--json-encode-text``/``--json-encode-all`` (every value JSON) are decoded as they are read.
 
-    __slots__ = ("escaped", "values")
+    Only the columns a conversion asks for are looked at (a twarc-csv row has about 80)."""
 
-    def __init__(self, header: list[str], fields: list[str], id_index: int) -> None:
-        values: dict[str, Any] = {}
-        decode = fields[id_index].startswith('"')
-        for name, value in zip(header, fields, strict=True):
-            if value == "":
-                values[name] = None
-            elif decode:  # --json-encode-text / --json-encode-all: every value is JSON
-                try:
-                    values[name] = orjson.loads(value)
-                except orjson.JSONDecodeError:
-                    values[name] = value
-            else:
-                values[name] = value
-        self.values = values
-        self.escaped = not decode
+    __slots__ = ("escaped", "fields", "index")
+
+    def __init__(self, index: dict[str, int], fields: list[str], id_index: int) -> None:
+        self.index = index
+        self.fields = fields
+        self.escaped = not fields[id_index].startswith('"')
 
     def get(self, *names: str) -> Any:
+        """The first of these columns with a value (``None`` when none has one)."""
+        index, fields = self.index, self.fields
         for name in names:
-            value = self.values.get(name)
-            if value is not None and value != "":
-                return value
+            at = index.get(name)
+            if at is None:
+                continue
+            value = fields[at]
+            if value == "":
+                continue
+            if not self.escaped:
+                with contextlib.suppress(orjson.JSONDecodeError):  # a plain text value
+                    value = orjson.loads(value)
+                if value is None or value == "":
+                    continue
+            return value
         return None
 
 
@@ -268,8 +276,9 @@ def _account(row: _Row, prefix: str, snapshot_at: str | None) -> dict | None:
     ))
 
 
-def _convert(row: _Row, handles: dict[str, str], has_references: bool) -> tuple[dict, list[dict]]:
-    """The validated canonical row and the account rows of one twarc-csv row."""
+def _values(row: _Row, handles: dict[str, str], has_references: bool) -> tuple[tuple[Any, ...], str, str | None]:
+    """The values of one twarc-csv row's canonical post (the columns of ``schema.POST_COLUMNS``,
+    in order, not yet validated), its time and its collection time."""
     post_id = _id(row.get("id"), "id")
     if not post_id:
         raise ValueError("id is missing")
@@ -303,12 +312,10 @@ def _convert(row: _Row, handles: dict[str, str], has_references: bool) -> tuple[
     )
     urls = unique(_url(entry) for entry in _list(row.get("entities.urls")))
     text = _text(row.get("text"), row.escaped) or ""
-    counts = {
-        "like_count": _int(row.get("public_metrics.like_count")),
-        "repost_count": _int(row.get("public_metrics.retweet_count")),
-        "reply_count": _int(row.get("public_metrics.reply_count")),
-        "quote_count": _int(row.get("public_metrics.quote_count")),
-    }
+    likes = _int(row.get("public_metrics.like_count"))
+    reposts = _int(row.get("public_metrics.retweet_count"))
+    replies = _int(row.get("public_metrics.reply_count"))
+    quotes = _int(row.get("public_metrics.quote_count"))
 
     refs = _references(row)
     parent_author = _id(row.get("in_reply_to_user_id", "in_reply_to_user.id"), "in_reply_to_user_id")
@@ -325,7 +332,7 @@ def _convert(row: _Row, handles: dict[str, str], has_references: bool) -> tuple[
         else:  # merged: text, entities and metrics are the original's
             if rt_handle:
                 text = retweet_text(rt_handle, text)
-            counts.update(like_count=0, reply_count=0, quote_count=0)
+            likes = replies = quotes = 0
         mentions = lead_mention(rt_handle, mentions)
     elif "replied_to" in refs or parent_author:
         kind = "reply"
@@ -335,36 +342,86 @@ def _convert(row: _Row, handles: dict[str, str], has_references: bool) -> tuple[
         reply_to = (refs.get("replied_to"), parent_author, parent_handle)
     elif "quoted" in refs:
         kind = "quote"
+    counts = (likes, reposts, replies, quotes)
 
-    post = validate_post(new_post(
-        platform="x",
-        post_id=post_id,
-        url=status_url(handle, post_id),
-        created_at=created_at,
-        author_id=author_id,
-        author_handle=handle,
-        author_name=_text(row.get("author.name"), row.escaped),
-        text=text,
-        kind=kind,
-        is_quote="quoted" in refs and kind != "retweet",
-        reply_to_post_id=reply_to[0],
-        reply_to_author_id=reply_to[1],
-        reply_to_handle=reply_to[2],
-        quoted_post_id=refs.get("quoted") if kind != "retweet" else None,
-        retweeted_post_id=refs.get("retweeted"),
-        conversation_id=_id(row.get("conversation_id"), "conversation_id"),
-        hashtags=hashtags,
-        mentions=mentions,
-        urls=urls,
-        lang=row.get("lang"),
-        source_app=source_label(row.get("source")),
-        collected_at=collected_at,
-        **counts,
-    ))
-    snapshot = collected_at or created_at
-    accounts = [a for a in (_account(row, "author", snapshot),
-                            _account(row, "in_reply_to_user", snapshot)) if a is not None]
-    return post, accounts
+    # the columns of schema.POST_COLUMNS, in order (the lean-path tests check it)
+    values = (
+        "x",  # platform
+        post_id,
+        status_url(handle, post_id),  # url
+        created_at,
+        author_id,
+        handle,  # author_handle
+        _text(row.get("author.name"), row.escaped),  # author_name
+        text,
+        kind,
+        "quoted" in refs and kind != "retweet",  # is_quote
+        *reply_to,  # reply_to_post_id, reply_to_author_id, reply_to_handle
+        refs.get("quoted") if kind != "retweet" else None,  # quoted_post_id
+        refs.get("retweeted"),  # retweeted_post_id
+        _id(row.get("conversation_id"), "conversation_id"),
+        hashtags,
+        mentions,
+        urls,
+        row.get("lang"),
+        source_label(row.get("source")),  # source_app
+        *counts,  # like_count, repost_count, reply_count, quote_count
+        collected_at,
+        False,  # is_context
+        None,  # origin
+    )
+    return values, created_at, collected_at
+
+
+def _accounts(row: _Row, snapshot: str | None, seen: dict[tuple[Any, ...], None],
+              columns: list[tuple[str, Callable[[list[str]], Any]]]) -> list[dict]:
+    """The account rows of one twarc-csv row (its author and, in early versions, the replied-to
+    user), leaving out an account whose columns (``columns``: each prefix's, as
+    :func:`_account_columns` finds them) repeat those of an earlier row exactly: the archive
+    would write nothing for it. ``seen`` remembers the latest such columns (bounded), only once
+    both accounts are made (a row whose second account fails is rejected whole)."""
+    accounts = []
+    new = []
+    for prefix, values in columns:
+        key = (prefix, row.escaped, values(row.fields))
+        if key in seen:
+            continue
+        account = _account(row, prefix, snapshot)
+        if account is not None:
+            new.append(key)
+            accounts.append(account)
+    if len(seen) + len(new) > _REMEMBER:
+        seen.clear()
+    seen.update(dict.fromkeys(new))
+    return accounts
+
+
+def _account_columns(index: dict[str, int]) -> list[tuple[str, Callable[[list[str]], Any]]]:
+    """For each account a row may hold, its prefix and what gives the row's fields that
+    :func:`_account` reads (a prefix with none of its columns in the file is left out)."""
+    found: list[tuple[str, Callable[[list[str]], Any]]] = []
+    for prefix in ("author", "in_reply_to_user"):
+        names = [f"{prefix}.{name}" for name in _ACCOUNT_FIELDS] + (["author_id"] if prefix == "author" else [])
+        at = [index[name] for name in names if name in index]
+        if at:
+            found.append((prefix, itemgetter(*at, at[0])))  # (at least two: always a tuple)
+    return found
+
+
+#: the account columns of a twarc-csv row (after ``author.`` or ``in_reply_to_user.``) that
+#: :func:`_account` reads
+_ACCOUNT_FIELDS = ("id", "created_at", "username", "name", "description", "public_metrics.followers_count",
+                   "public_metrics.following_count", "location")
+#: repeated account columns remembered per file (a few MB at most)
+_REMEMBER = 20_000
+
+
+def _post_item(values: tuple[Any, ...], raw: bytes, line: int, context: bool, lean: bool) -> Post | PostValues:
+    """A post as the lean path yields it (:class:`PostValues`, when its values need no change)
+    or as a validated canonical :class:`Post`."""
+    if lean and plain_values(values):
+        return PostValues(values, raw, line, context)
+    return Post(validate_post(dict(zip(POST_COLUMNS, values, strict=True))), raw, line, context)
 
 
 def _csv_text(fields: list[str]) -> str:
@@ -381,8 +438,28 @@ def read(source: Source) -> Iterator[Item]:
     InputFormatError
         The header has no ``id``, ``created_at`` or ``text`` column.
     """
+    return _read(source, lean=False)
+
+
+def read_lean(source: Source) -> Iterator[Item]:
+    """:func:`read`, with each post whose values need no change as a
+    :class:`~swchat.readers.base.PostValues` (the import's path, issue 14).
+
+    Examples
+    --------
+    >>> data = b"id,created_at,text,author_id,author.username\\n5,2021-05-18T19:24:56.000Z,hi,8,bob\\n"
+    >>> [type(i).__name__ for i in read_lean(Source.from_bytes(data))]
+    ['PostValues', 'Account']
+    """
+    return _read(source, lean=True)
+
+
+def _read(source: Source, *, lean: bool) -> Iterator[Item]:
     header: list[str] | None = None
+    index: dict[str, int] = {}
     handles: dict[str, str] = {}
+    seen: dict[tuple[Any, ...], None] = {}
+    account_columns: list[tuple[str, Callable[[list[str]], Any]]] = []
     has_references = False
     id_index = 0
     for line, fields in csv_records(source, csv_encoding(source.head().data)):
@@ -396,6 +473,8 @@ def read(source: Source) -> Iterator[Item]:
                 raise InputFormatError(
                     f"{source.name} is not a twarc-csv export: no {', '.join(missing)} column",
                     source.name)
+            index = {name: i for i, name in enumerate(header)}  # a repeated name: its last column
+            account_columns = _account_columns(index)
             id_index = header.index("id")
             has_references = "referenced_tweets" in header or any(
                 f"referenced_tweets.{kind}.id" in header for kind in _REFERENCE_TYPES)
@@ -404,17 +483,21 @@ def read(source: Source) -> Iterator[Item]:
             yield Rejected(line, f"expected {len(header)} fields, found {len(fields)}",
                            _csv_text(fields))
             continue
+        raw = orjson.dumps(dict(zip(header, fields, strict=True)))
         try:
-            row = _Row(header, fields, id_index)
-            post, accounts = _convert(row, handles, has_references)
+            row = _Row(index, fields, id_index)
+            values, created_at, collected_at = _values(row, handles, has_references)
+            context = bool(row.get("type"))  # early versions: an inlined referenced tweet
+            post = _post_item(values, raw, line, context, lean)
+            accounts = _accounts(row, collected_at or created_at, seen, account_columns)
         except _RECORD_ERRORS as exc:
             reason = str(exc) if isinstance(exc, ValueError) else f"malformed row ({exc!r})"
             yield Rejected(line, reason, _csv_text(fields))
             continue
-        context = bool(row.get("type"))  # early versions: an inlined referenced tweet
-        yield Post(post, orjson.dumps(dict(zip(header, fields, strict=True))), line, context=context)
+        yield post
         for account in accounts:
             yield Account(account)
 
 
-FORMAT = register(Format(name="twarc-csv", label="twarc-csv CSV (X API v2)", sniff=sniff, read=read))
+FORMAT = register(Format(name="twarc-csv", label="twarc-csv CSV (X API v2)", sniff=sniff, read=read,
+                         lean=read_lean))

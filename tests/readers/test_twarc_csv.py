@@ -374,3 +374,91 @@ def test_agrees_with_the_v2_reader(kit):
 
 
 # twarc-csv has no real export under ../shared/realdata: the generated files above stand in.
+
+
+def _variants() -> dict[str, bytes]:
+    """twarc-csv files of every shape above: current and early columns, JSON and Python lists,
+    every value JSON-encoded, processed entities, bad rows, odd values the lean path must hand on."""
+    def json_all(value):
+        return "" if value is None else json.dumps(value)
+
+    def python_lists(value):
+        return repr(value) if isinstance(value, list) else cell(value)
+
+    early = [{**{k: v for k, v in t.items() if not k.startswith("referenced_tweets.")},
+              "referenced_tweets": [{"type": k, "id": v} for k, v in (("replied_to", t.get(
+                  "referenced_tweets.replied_to.id")),) if v] or None} for t in CHAT]
+    odd = [dict(Q1, id="900", **{"public_metrics.like_count": "7.0"}), dict(REPLY, id="901", lang=""),
+           dict(QUOTE, id="902", conversation_id="12.0"), dict(REPLY, id="903", created_at="2025-09-02T21:00:00+02:00"),
+           dict(RETWEET, id="904", **{"author.id": "", "author_id": "8.01E+17"}),
+           dict(QUOTE, id="905", **{"author.public_metrics.followers_count": "many"})]
+    return {
+        "current": to_csv(CHAT * 3),  # authors repeat row after row
+        "handles": to_csv([dict(t, retweeted_username="SWChatHost") for t in CHAT], COLUMNS_WITH_HANDLES),
+        "early": to_csv(early, EARLY_COLUMNS),
+        "json-all": to_csv(CHAT, encode=json_all),
+        "python-lists": to_csv(CHAT, encode=python_lists),
+        "odd": to_csv([*CHAT, *odd, ["1", "short"]]),
+        # a language as a number (the canonical validation refuses it), an id not JSON-encoded
+        "odd-json": to_csv([dict(Q1, lang=5), dict(REPLY, id=801), dict(QUOTE)], encode=json_all),
+    }
+
+
+@pytest.mark.parametrize("variant", list(_variants()))
+def test_lean_reader_yields_the_canonical_items(variant):
+    """read_lean (the import's path, issue 14) yields what read yields, the usual post as a tuple."""
+    from swchat.readers.base import PostValues
+    from swchat.schema import POST_COLUMNS
+
+    data = _variants()[variant]
+
+    def plain(item):
+        if isinstance(item, PostValues):
+            return ("post", dict(zip(POST_COLUMNS, item.values, strict=True)), item.raw, item.line, item.context)
+        if hasattr(item, "context"):
+            return ("post", item.row, item.raw, item.line, item.context)
+        return (type(item).__name__, getattr(item, "row", None), getattr(item, "line", None),
+                getattr(item, "reason", None))
+
+    lean = list(twarc_csv.read_lean(Source.from_bytes(data)))
+    assert [plain(i) for i in lean] == [plain(i) for i in twarc_csv.read(Source.from_bytes(data))]
+    assert twarc_csv.FORMAT.lean is twarc_csv.read_lean
+    if variant == "current":
+        assert all(isinstance(i, PostValues) for i in lean if hasattr(i, "context"))
+        # each author once: a row repeating an account's columns says nothing new
+        assert [i.row["handle"] for i in lean if not hasattr(i, "context")] == ["SWChatHost", "ann_sw", "bob_sw"]
+    if variant == "odd-json":
+        assert [(type(i).__name__, getattr(i, "reason", "")[:18]) for i in lean] == [
+            ("Rejected", "lang is not text: "), ("Rejected", "created_at is not "), ("PostValues", ""),
+            ("Account", "")]
+
+
+@pytest.mark.parametrize("variant", list(_variants()))
+def test_lean_import_stores_what_the_canonical_import_stores(variant, tmp_path, monkeypatch):
+    import dataclasses
+    import zlib
+
+    from swchat.archive import Archive
+    from swchat.readers.detect import FORMATS
+
+    path = tmp_path / f"{variant}.csv"
+    path.write_bytes(_variants()[variant])
+    stored = []
+    for name in ("lean", "canonical"):
+        if name == "canonical":
+            monkeypatch.setitem(FORMATS, "twarc-csv", dataclasses.replace(twarc_csv.FORMAT, lean=None))
+        with Archive(tmp_path / f"{name}.db") as archive:
+            result = archive.ingest([path]).total
+            q = archive.db.execute
+            blocks = {b: zlib.decompress(d).split(b"\n") for b, d in q("SELECT id, data FROM raw_blocks")}
+            stored.append((
+                result,
+                [(*r[:-2], None if r[-2] is None else blocks[r[-2]][r[-1]])
+                 for r in q("SELECT * FROM posts ORDER BY post_id")],
+                q("SELECT platform, account_id, handle, name, description, followers, following, location, "
+                  "created_at, snapshot_at FROM accounts ORDER BY account_id").fetchall(),
+                q("SELECT line, reason, raw FROM rejected ORDER BY id").fetchall(),
+            ))
+    lean, canonical = stored
+    assert lean[1] and lean == canonical
+    assert lean[0]["read"] == lean[0]["added"] + lean[0]["duplicates"] + lean[0]["rejected"]
