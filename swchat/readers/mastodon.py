@@ -113,6 +113,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any
 
@@ -309,9 +310,60 @@ def parse_content(html: str | None, mention_urls: frozenset[str] = frozenset()) 
     if "<" not in html and "&" not in html:
         return Content(html.strip())
     parser = _ContentParser(mention_urls)
-    parser.feed(html)
-    parser.close()
+    if not _fed_plainly(parser, html):
+        parser.feed(html)
+        parser.close()
     return parser.result()
+
+
+#: A start or end tag as Mastodon writes them: a plain name, attributes with quoted values or
+#: none, separated by ASCII whitespace (what :func:`_fed_plainly` reads itself)
+_PLAIN_TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[ \t\n\r\f]+[a-zA-Z_:][-a-zA-Z0-9_:.]*"""
+                        r"""(?:[ \t\n\r\f]*=[ \t\n\r\f]*(?:"[^"]*"|'[^']*'))?)*)[ \t\n\r\f]*(/?)>""")
+_PLAIN_ATTRIBUTE = re.compile(r"""[ \t\n\r\f]+([a-zA-Z_:][-a-zA-Z0-9_:.]*)"""
+                              r"""(?:[ \t\n\r\f]*=[ \t\n\r\f]*(?:"([^"]*)"|'([^']*)'))?""")
+
+
+def _fed_plainly(parser: _ContentParser, html: str) -> bool:
+    """Give ``parser`` the events of ``html`` as :class:`html.parser.HTMLParser` would (tags and
+    attribute names lower-cased, values and text unescaped), when every ``<`` in it opens a
+    plain tag (:data:`_PLAIN_TAG`) — a status's HTML nearly always does — at a fraction of the
+    cost. Anything else (a comment, a ``<script>``, an unquoted value, a lone ``<``) is left to
+    HTMLParser: ``False`` then, and nothing was given. A test checks both give the same on
+    every status at hand and on generated HTML.
+    """
+    tags = list(_PLAIN_TAG.finditer(html))
+    if html.count("<") != len(tags) or _RAW_TEXT.search(html):
+        return False
+    at = 0
+    for match in tags:
+        start = match.start()
+        if start > at:
+            parser.handle_data(unescape(html[at:start]))
+        closing, name, attributes, lone = match.groups()
+        tag = name.lower()
+        if closing:
+            parser.handle_endtag(tag)  # (attributes or a "/" there: HTMLParser ignores them too)
+        else:
+            found = [(m[1].lower(), _attribute_value(m)) for m in _PLAIN_ATTRIBUTE.finditer(attributes)]
+            if lone:
+                parser.handle_startendtag(tag, found)
+            else:
+                parser.handle_starttag(tag, found)
+        at = match.end()
+    if at < len(html):
+        parser.handle_data(unescape(html[at:]))
+    return True
+
+
+def _attribute_value(match: re.Match[str]) -> str | None:
+    """A :data:`_PLAIN_ATTRIBUTE`'s value, unescaped (``None`` for an attribute without one)."""
+    value = match[2] if match[2] is not None else match[3]
+    return None if value is None else unescape(value)
+
+
+#: elements whose content HTMLParser reads as raw text: left to it
+_RAW_TEXT = re.compile("<(?:script|style)", re.IGNORECASE)
 
 
 def content_text(html: str | None) -> str:

@@ -10,6 +10,8 @@ import json
 import orjson
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from swchat.readers import mastodon, tags, twarc_csv, x_archive, xv1, xv2
 from swchat.readers.base import Post, Source
@@ -579,3 +581,71 @@ def test_swchat_ingest_reads_the_real_mastodon_folder(realdata, tmp_path):
     for f in files:
         assert f["read"] == f["added"] + f["duplicates"] + f["rejected"]
     assert sum(f["added"] for f in files) > 150
+
+
+# --------------------------------------------------------------------------- the plain-HTML fast path
+
+
+def _by_htmlparser(html: str, mention_urls: frozenset[str] = frozenset()) -> mastodon.Content:
+    """What parse_content made of ``html`` with the standard library's HTMLParser only (the reference
+    the fast path must equal)."""
+    if "<" not in html and "&" not in html:
+        return mastodon.Content(html.strip())
+    parser = mastodon._ContentParser(mention_urls)
+    parser.feed(html)
+    parser.close()
+    return parser.result()
+
+
+#: pieces of status HTML, the usual and the odd (comments, raw-text elements, unquoted or
+#: unescaped values, non-ASCII spaces, stray brackets): any string of them must read the same
+_PIECES = [
+    "<p>", "</p>", "<P>", "<br>", "<br/>", "<br />", "<BR>", "</br>", "<li>", "<ul>", "</ul>", "<pre>", "</pre>",
+    '<a href="https://a.example/@ann" class="u-url mention">', "</a>", "</A>",
+    '<a href="https://x.org/tags/SWChat" class="mention hashtag" rel="tag">', '<a href="https://b.example/@bob">',
+    '<span class="invisible">', '<span class="h-card">', "</span>", '<p class="quote-inline">',
+    "<a href='https://x.org/?a=1&amp;b=2' data-x>", "<a href=unquoted>", "<a\u00a0href='x'>", "</a >",
+    "</p class='x'>", "<a title=\"a<b\">", "<p\tclass=\"x\">", "<a =x>", "<1>", "< p>", "<my-tag>",
+    "<script>", "</script>", "<style>p{}</style>", "<!-- a comment -->", "<!DOCTYPE html>", "<?x?>",
+    "<", ">", "&", "&amp;", "&lt;", "&#39;", "&eacute", "&nbsp;", "#SWChat", "＃tag", "@ann", "text", " ",
+    "\n", "\r\n", "\t", "https://", "x.org/a",
+]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=25).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_plain_html_reads_as_htmlparser_reads_it(html):
+    urls = frozenset({"https://b.example/@bob"})
+    assert mastodon.parse_content(html, urls) == _by_htmlparser(html, urls)
+
+
+def test_status_html_takes_the_fast_path_and_reads_the_same(sample_dir):
+    """Every status of the sample (and of the real exports, when at hand) is plain HTML."""
+    contents = [status["content"] for line in (sample_dir / "swchat-mastodon.jsonl").read_bytes().splitlines()
+                for status in [orjson.loads(line)] if status.get("content")]
+    assert len(contents) > 50
+    for html in contents:
+        parser = mastodon._ContentParser(frozenset())
+        assert mastodon._fed_plainly(parser, html), html
+        assert parser.result() == _by_htmlparser(html)
+    odd = mastodon._ContentParser(frozenset())
+    assert not mastodon._fed_plainly(odd, "<p>a <!-- b --> c</p>") and odd.parts == odd.paragraphs == []
+
+
+@pytest.mark.realdata
+def test_real_status_html_reads_as_htmlparser_reads_it(realdata):
+    seen = 0
+    for path in sorted(realdata("mastodon-api").rglob("*.json")):
+        stack = [orjson.loads(path.read_bytes())]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                for key, value in item.items():
+                    if key in ("content", "note") and isinstance(value, str):
+                        seen += 1
+                        assert mastodon.parse_content(value) == _by_htmlparser(value), value[:200]
+                    else:
+                        stack.append(value)
+            elif isinstance(item, list):
+                stack.extend(item)
+    assert seen > 100
