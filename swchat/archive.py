@@ -184,8 +184,9 @@ _post_values = itemgetter(*POST_COLUMNS)
 _AT = {c: i for i, c in enumerate(POST_COLUMNS)}
 _direct_values = itemgetter(*(_AT[c] for c in _DIRECT))
 _count_values = itemgetter(*(_AT[c] for c in ("like_count", "repost_count", "reply_count", "quote_count")))
-_V_PLATFORM, _V_ID, _V_QUOTE, _V_TAGS, _V_MENTIONS, _V_URLS, _V_ORIGIN = (
-    _AT[c] for c in ("platform", "post_id", "is_quote", "hashtags", "mentions", "urls", "origin"))
+#: the rest of what the archive takes from those values, in one call
+_post_parts = itemgetter(*(_AT[c] for c in ("platform", "post_id", "is_quote", "hashtags", "mentions", "urls",
+                                            "origin")))
 _CREATED = _DIRECT.index("created_at")
 _POST_STORE = [*_DIRECT, "is_quote", *_LISTS, "is_context", "origin", "source_id", "raw_block", "raw_index"]
 _INSERT_POST = (
@@ -900,6 +901,9 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
     direct = _direct_values
     count_values = _count_values
     no_tags = ()
+    # a file's posts share a few hashtag lists (under a hundred in 20,000 posts of a chat): each
+    # is written out and lower-cased once, kept as (JSON text, lower-cased tags) under its tags
+    tag_lists: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {}
     item: Any = None
     records = 0  # posts (not context) and rejections read so far
     long_lines: list[int] = []  # where lines and records over the size limit were (the first 6)
@@ -907,8 +911,11 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
     # the lean path of a big format (posts as tuples, no canonical dict each) when it has one
     reading = iter((fmt.lean or fmt.read)(source))
     as_values = _post_values
+    post_parts = _post_parts
     lean_item = PostValues
     pack = _packed
+    most_posts, most_bytes = BATCH, _BLOCK_BYTES
+    least, most = -_INT64 - 1, _INT64
     while True:
         try:
             item = next(reading)
@@ -941,23 +948,34 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
                     rejects.append(astuple(limits.long_line(source.name, item.line, len(raw), raw[:keep],
                                                             "record")))
                 continue
-            records += not item.context
+            context = item.context
+            records += not context
             row = item.values if isinstance(item, PostValues) else as_values(item.row)
-            keys.append((row[_V_PLATFORM], row[_V_ID]))
-            contexts.append(item.context)
-            note = row[_V_ORIGIN]  # what the reader says of the row (e.g. parts inferred from its text)
+            # note: what the reader says of the row (its origin, e.g. parts inferred from its text)
+            platform, post_id, quote, hashtags, mentions, urls, note = post_parts(row)
+            keys.append((platform, post_id))
+            contexts.append(context)
             lines.append(item.line if not note else (item.line, note))
-            hashtags, mentions, urls = row[_V_TAGS], row[_V_MENTIONS], row[_V_URLS]
             direct_values = direct(row)
             for v in count_values(row):  # a count SQLite cannot hold is left empty
-                if v is not None and (v.__class__ is not int or not -_INT64 - 1 <= v <= _INT64):
+                if v is not None and (v.__class__ is not int or not least <= v <= most):
                     direct_values, n = _clamped(direct_values, _POST_COUNTS)
                     clamped += n
                     break
+            if hashtags:
+                listed = tag_lists.get(tag_key := tuple(hashtags))
+                if listed is None:
+                    if len(tag_lists) >= 10_000:  # ever new lists: memory stays bounded
+                        tag_lists.clear()
+                    # the lower-cased tags as a tuple: posts share it, so it must not change
+                    listed = tag_lists[tag_key] = (dumps(hashtags).decode(), tuple([tag.lower() for tag in hashtags]))
+                hashtags_text, lowered = listed
+            else:
+                hashtags_text, lowered = "[]", no_tags
             values.append((
                 *direct_values,
-                1 if row[_V_QUOTE] else 0,
-                dumps(hashtags).decode() if hashtags else "[]",
+                1 if quote else 0,
+                hashtags_text,
                 dumps(mentions).decode() if mentions else "[]",
                 dumps(urls).decode() if urls else "[]",
             ))
@@ -965,10 +983,11 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
                 starts.append(-1)
             else:
                 starts.append(len(block))
-                block += raw.replace(b"\n", b" ") if b"\n" in raw else raw
-                block.append(10)  # "\n"
-            tags.append([tag.lower() for tag in hashtags] if hashtags else no_tags)
-            if len(keys) >= BATCH or len(block) > _BLOCK_BYTES:
+                # 10 is "\n": looking for a byte as an int (memchr) is several times faster than b"\n"
+                block += raw.replace(b"\n", b" ") if 10 in raw else raw
+                block.append(10)
+            tags.append(lowered)
+            if len(keys) >= most_posts or len(block) > most_bytes:
                 yield _POSTS, (keys, contexts, lines, values, tags, pack(block), starts)
                 yield _PROGRESS, source.bytes_read
                 keys, contexts, lines, values, tags, starts = [], [], [], [], [], []
