@@ -268,7 +268,9 @@ def validate_post(row: dict[str, Any]) -> dict[str, Any]:
     Returns
     -------
     dict
-        The same row (IDs coerced to ``str``, empty strings in ID columns turned to ``None``).
+        The same row (IDs coerced to ``str``, empty strings in ID columns turned to ``None``, what
+        is not text left out of ``hashtags``, ``mentions`` and ``urls``: an export's hashtag
+        given as a number is no name, and must not stop an import).
 
     Raises
     ------
@@ -311,11 +313,17 @@ def validate_post(row: dict[str, Any]) -> dict[str, Any]:
     for column in _LIST_COLUMNS:
         value = get(column)
         if value.__class__ is list:
+            for item in value:
+                if item.__class__ is not str:  # a hashtag, handle or link that is no text is no name
+                    row[column] = [item for item in value if isinstance(item, str)]
+                    break
             continue
         if value is None:
             row[column] = []
         elif not isinstance(value, list):
             raise ValueError(f"{column} must be a list, got {type(value).__name__}")
+        else:  # a list subclass
+            row[column] = [item for item in value if isinstance(item, str)]
     for column in _INT_COLUMNS:
         value = get(column)
         if value is None or value.__class__ is int:

@@ -249,6 +249,28 @@ def test_row5_impossible_times_are_rejected_not_stored(tmp_path, name, data):
     assert len(archive.sessions()) == 0  # the session tables are derived: nothing breaks
 
 
+@pytest.mark.parametrize("name, data", [
+    ("x-v1.jsonl", b"".join(orjson.dumps(t) + b"\n" for t in (
+        v1_tweet(0, entities={"hashtags": [{"text": 5}, {"text": "SWChat"}], "user_mentions": [{"screen_name": 7}]}),
+        v1_tweet(1, entities={"hashtags": [{"text": None}, {"text": True}]}), v1_tweet(2)))),
+    ("x-v2.jsonl", v2_page([v2_tweet(0, entities={"hashtags": [{"tag": 5}, {"tag": "SWChat"}],
+                                                  "mentions": [{"username": 7}]}),
+                            v2_tweet(1, entities={"hashtags": [{"tag": None}, {"tag": True}]}), v2_tweet(2)])),
+    ("twarc.csv", twarc_csv([twarc_row(0).replace('""tag"": ""SWChat""', '""tag"": 5}, {""tag"": ""SWChat""'),
+                             twarc_row(1).replace('""tag"": ""SWChat""', '""tag"": true'), twarc_row(2)])),
+])
+def test_row5_a_hashtag_or_handle_that_is_no_text_is_left_out(tmp_path, name, data):
+    """A hashtag given as a number (or true, or null) names nothing: it is left out and the post kept
+    (in X v1.1 it stopped the whole import)."""
+    archive, f = ingest(tmp_path, name, data)
+    assert (f.read, f.added, f.rejected) == (3, 3, 0), f
+    stored = dict(archive.db.execute("SELECT post_id, hashtags || ' ' || mentions FROM posts "
+                                     "WHERE is_context = 0 AND post_id != '999'"))  # (not the good file's)
+    first, second = (stored[k] for k in sorted(stored)[:2])
+    assert (first, second) == ('["SWChat"] []', "[] []"), stored
+    assert len(archive.sessions()) == 0  # and the derived tables are fine with it
+
+
 def test_row5_an_impossible_account_creation_time_is_left_empty(tmp_path):
     user = {"id_str": "2", "screen_name": "bob", "created_at": "Wed Sep 02 25:00:00 +0000 2010"}
     archive, f = ingest(tmp_path, "x-v1.jsonl", b"".join(orjson.dumps(v1_tweet(i, user=user)) + b"\n" for i in range(3)))

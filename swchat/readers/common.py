@@ -33,8 +33,8 @@ from urllib.parse import urlsplit
 
 import ijson
 
-from ..schema import KINDS, POST_COLUMNS, is_iso_time
-from .base import Head, Rejected, Source
+from ..schema import KINDS, POST_COLUMNS, is_iso_time, validate_post
+from .base import Head, Post, PostValues, Rejected, Source
 
 __all__ = [
     "BOM",
@@ -364,7 +364,8 @@ def plain_values(values: tuple[Any, ...]) -> bool:
     """Whether :func:`~swchat.schema.validate_post` would pass the row of these values as it is
     (neither raise nor change a value): then a lean reader yields them as they are
     (:class:`~swchat.readers.base.PostValues`, no dict). The rest (an id given as a number, an
-    empty id, a count as text, a time that is no real time …) goes the canonical way.
+    empty id, a count as text, a time that is no real time, a hashtag that is no text …) goes the
+    canonical way.
 
     Examples
     --------
@@ -395,5 +396,28 @@ def plain_values(values: tuple[Any, ...]) -> bool:
     for v in _count_values(values):
         if v is not None and v.__class__ is not int:
             return False
-    hashtags, mentions, urls = _list_values(values)
-    return hashtags.__class__ is list and mentions.__class__ is list and urls.__class__ is list
+    for values_list in _list_values(values):
+        if values_list.__class__ is not list:
+            return False
+        for v in values_list:
+            if v.__class__ is not str:
+                return False
+    return True
+
+
+def post_item(values: tuple[Any, ...], raw: bytes | None, line: int, context: bool, lean: bool) -> Post | PostValues:
+    """A post as a reader yields it: on the lean path, and when :func:`plain_values`, its values as
+    they are (:class:`~swchat.readers.base.PostValues`); else a :class:`~swchat.readers.base.Post`
+    of the validated canonical row (which raises what :func:`~swchat.schema.validate_post` raises).
+
+    Examples
+    --------
+    >>> from swchat.schema import new_post
+    >>> row = new_post(platform="x", post_id="1", author_id="9", created_at="2026-09-02T19:00:00.000Z")
+    >>> values = tuple(row[c] for c in POST_COLUMNS)
+    >>> [type(post_item(values, None, 1, False, lean)).__name__ for lean in (True, False)]
+    ['PostValues', 'Post']
+    """
+    if lean and plain_values(values):
+        return PostValues(values, raw, line, context)
+    return Post(validate_post(dict(zip(POST_COLUMNS, values, strict=True))), raw, line, context)

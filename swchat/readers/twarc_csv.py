@@ -64,9 +64,9 @@ from typing import Any
 import orjson
 
 from ..errors import InputFormatError
-from ..schema import POST_COLUMNS, new_account, validate_account, validate_post
-from .base import Account, Head, Item, Post, PostValues, Rejected, Source
-from .common import lead_mention, plain_values, retweet_text, unique
+from ..schema import new_account, validate_account
+from .base import Account, Head, Item, Rejected, Source
+from .common import lead_mention, post_item, retweet_text, unique
 from .detect import Format, register
 from .xcommon import (
     RT_PREFIX,
@@ -416,14 +416,6 @@ _ACCOUNT_FIELDS = ("id", "created_at", "username", "name", "description", "publi
 _REMEMBER = 20_000
 
 
-def _post_item(values: tuple[Any, ...], raw: bytes, line: int, context: bool, lean: bool) -> Post | PostValues:
-    """A post as the lean path yields it (:class:`PostValues`, when its values need no change)
-    or as a validated canonical :class:`Post`."""
-    if lean and plain_values(values):
-        return PostValues(values, raw, line, context)
-    return Post(validate_post(dict(zip(POST_COLUMNS, values, strict=True))), raw, line, context)
-
-
 def _csv_text(fields: list[str]) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="").writerow(fields)
@@ -488,7 +480,7 @@ def _read(source: Source, *, lean: bool) -> Iterator[Item]:
             row = _Row(index, fields, id_index)
             values, created_at, collected_at = _values(row, handles, has_references)
             context = bool(row.get("type"))  # early versions: an inlined referenced tweet
-            post = _post_item(values, raw, line, context, lean)
+            post = post_item(values, raw, line, context, lean)
             accounts = _accounts(row, collected_at or created_at, seen, account_columns)
         except _RECORD_ERRORS as exc:
             reason = str(exc) if isinstance(exc, ValueError) else f"malformed row ({exc!r})"

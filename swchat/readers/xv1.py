@@ -83,7 +83,7 @@ from .common import (
     first_record,
     json_records,
     lead_mention,
-    plain_values,
+    post_item,
     retweet_text,
     unique,
 )
@@ -297,14 +297,6 @@ def _v1_values(
     return values, tweet.get("user") if isinstance(tweet.get("user"), dict) else None
 
 
-def _post_item(values: tuple[Any, ...], raw: bytes, line: int, context: bool, lean: bool) -> Post | PostValues:
-    """A post as the lean path yields it (:class:`PostValues`, when its values need no change)
-    or as a validated canonical :class:`Post`."""
-    if lean and plain_values(values):
-        return PostValues(values, raw, line, context)
-    return Post(_row(values), raw, line, context)
-
-
 _POST_ID, _CREATED_AT, _AUTHOR_ID = (POST_COLUMNS.index(c) for c in ("post_id", "created_at", "author_id"))
 
 
@@ -441,7 +433,7 @@ def v1_items(
     [('7', 'quote', False), ('1', 'original', True)]
     """
     values, user = _v1_values(tweet, collected_at, rt_from_text, owner)
-    own = _post_item(values, raw if raw is not None else raw_json(tweet), line, False, lean)
+    own = post_item(values, raw if raw is not None else raw_json(tweet), line, False, lean)
     post_id, created_at, author_id = _facts(own)
     snapshot = collected_at or created_at
     items: list[Item] = [own]
@@ -457,7 +449,7 @@ def v1_items(
             continue
         try:
             context_values, context_user = _v1_values(nested, collected_at, False, None)
-            context = _post_item(context_values, raw_json(nested), line, True, lean)
+            context = post_item(context_values, raw_json(nested), line, True, lean)
         except RECORD_ERRORS as exc:
             items.append(Note(line, f"the {where} inside tweet {post_id} was left out: {exc}"))
             continue
