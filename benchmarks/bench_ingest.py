@@ -17,7 +17,9 @@ the very same files, each in a child process of its own:
 
 
 with each one's peak resident memory (for swchat, the importing process, after the import and
-at the end, when the session tables have loaded pandas; the worker's is shown apart, and part of it is memory shared with the importing process). Then **startup**: ``swchat
+at the end, when the session tables have loaded pandas; its children's — the reader process, and
+the one that derives session tables beside it — are shown apart (the larger of the two; part of it
+is memory shared with the importing process)). Then **startup**: ``swchat
 ingest`` of a 2-post file against ``python -c "import swchat.cli"`` (best of five each, with the
 bytecode cached as for an installed package). Last,
 each aim of issue 14 with ``yes`` or ``NO``.
@@ -203,7 +205,7 @@ def main() -> None:
         lines = [
             ("floor (orjson, count)", runs["floor"], ""),
             ("swchat import", {"seconds": sw["import"], "peak_kib": sw["import_kib"]},
-             f"worker {sw['worker_kib'] / 1024:.0f} MB; read {sw['read']:,}, added {sw['added']:,}"),
+             f"children {sw['worker_kib'] / 1024:.0f} MB; read {sw['read']:,}, added {sw['added']:,}"),
             ("swchat import+sessions", sw, f"session tables {sw['sessions']:.2f} s"),
         ]
         if "twarc2 csv" in runs:
