@@ -699,12 +699,16 @@ class Archive(store.Archive):
         dict
             ``posts`` derived again and ``sessions`` stored.
         """
-        from .derive import DERIVE_COLUMNS, derive_sessions
-        from .sessions import DEFAULT_GAP
+        from datetime import timedelta
 
-        return self.refresh_derived(derive_sessions, gap=DEFAULT_GAP.to_pytimedelta(), version=DERIVED_VERSION,
-                                    options=_stored_options(), progress=progress, wait=wait,
-                                    columns=DERIVE_COLUMNS)
+        from .choices import SESSION_GAP_MINUTES, SESSION_MIN_POSTS
+        from .schema import DERIVE_COLUMNS
+
+        # pandas and the analyses are loaded by the first stretch that needs deriving: an import
+        # too small to make a session (a 2-post file) brings the tables up to date without them
+        return self.refresh_derived(_derive_sessions, gap=timedelta(minutes=SESSION_GAP_MINUTES),
+                                    version=DERIVED_VERSION, options=_stored_options(), progress=progress, wait=wait,
+                                    columns=DERIVE_COLUMNS, least_posts=SESSION_MIN_POSTS)
 
     def reindex(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
         """Derive the session tables again from every post (``swchat reindex``)."""
@@ -1619,10 +1623,26 @@ def _aliased(posts: pd.DataFrame, aliases: dict[tuple[str, str], tuple[str, str]
 
 
 def _stored_options() -> str:
-    """The session options the stored tables are made with, as :meth:`Archive.refresh_sessions` records them."""
-    from .sessions import DEFAULT_GAP, DEFAULT_MIN_PARTICIPANTS, DEFAULT_MIN_POSTS
+    """The session options the stored tables are made with, as :meth:`Archive.refresh_sessions`
+    records them (the gap written as pandas writes a Timedelta, as it always was; without pandas).
 
-    return f"gap={DEFAULT_GAP};min_posts={DEFAULT_MIN_POSTS};min_participants={DEFAULT_MIN_PARTICIPANTS}"
+    Examples
+    --------
+    >>> _stored_options()
+    'gap=0 days 01:30:00;min_posts=10;min_participants=3'
+    """
+    from .choices import SESSION_GAP_MINUTES, SESSION_MIN_PARTICIPANTS, SESSION_MIN_POSTS
+
+    days, minutes = divmod(SESSION_GAP_MINUTES, 24 * 60)
+    gap = f"{days} days {minutes // 60:02d}:{minutes % 60:02d}:00"
+    return f"gap={gap};min_posts={SESSION_MIN_POSTS};min_participants={SESSION_MIN_PARTICIPANTS}"
+
+
+def _derive_sessions(posts: Any) -> Any:
+    """:func:`swchat.derive.derive_sessions`, imported when first needed (it loads pandas)."""
+    from .derive import derive_sessions
+
+    return derive_sessions(posts)
 
 
 def _default_options(options: dict[str, Any]) -> bool:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 __all__ = ["ACCOUNT_SORTS", "BLUESKY_HANDLE_ENV", "BLUESKY_PASSWORD_ENV", "BLUESKY_PDS", "BLUESKY_SERVICE",
            "EDGE_TYPES", "EXPORT_FORMATS", "EXPORT_LAYOUTS", "EXPORT_TABLES", "FIGURE_SUFFIXES", "NETWORK_KINDS",
-           "NETWORK_SUFFIXES", "REPORT_SUFFIXES", "SIZE_METRICS"]
+           "NETWORK_SUFFIXES", "REPORT_SUFFIXES", "SESSION_GAP_MINUTES", "SESSION_MIN_PARTICIPANTS",
+           "SESSION_MIN_POSTS", "SIZE_METRICS"]
 
 #: The four edge types of a participant network, in the order their attributes are listed.
 EDGE_TYPES: tuple[str, ...] = ("reply", "mention", "retweet", "quote")
@@ -45,3 +46,11 @@ BLUESKY_PDS = "https://bsky.social"
 #: The environment variables holding the Bluesky handle and app password to sign in with.
 BLUESKY_HANDLE_ENV = "BSKY_HANDLE"
 BLUESKY_PASSWORD_ENV = "BSKY_APP_PASSWORD"
+
+#: The session defaults (:data:`swchat.sessions.DEFAULT_GAP` and the others are made from these):
+#: a silence longer than this many minutes ends a session …
+SESSION_GAP_MINUTES = 90
+#: … which holds at least this many tagged posts that are not retweets …
+SESSION_MIN_POSTS = 10
+#: … by at least this many accounts.
+SESSION_MIN_PARTICIPANTS = 3

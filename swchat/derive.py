@@ -44,7 +44,7 @@ import pandas as pd
 
 from .community import INTERACTION_COLUMNS, PARTICIPATION_COLUMNS, session_participation
 from .questions import segment_posts
-from .schema import light_posts
+from .schema import DERIVE_COLUMNS, light_posts
 from .sessions import (
     DEFAULT_GAP,
     DEFAULT_MIN_PARTICIPANTS,
@@ -59,12 +59,8 @@ SESSION_COLUMNS = ("n", "tag", "start", "end", "typical", "platform", "spellings
                    "questions", "shared", "posts", "participants", "originals", "replies", "retweets", "quotes")
 #: Columns of :attr:`Derived.members`.
 MEMBER_COLUMNS = ("n", "platform", "post_id", "segment")
-#: The canonical post columns :func:`derive_sessions` reads: a selection with only these filled
-#: (``Archive.posts(..., columns=DERIVE_COLUMNS)``) derives exactly the same tables, read and
-#: decoded in less time (no ``urls``, counts, names or provenance).
-DERIVE_COLUMNS = ("platform", "post_id", "created_at", "author_id", "author_handle", "kind", "is_quote",
-                  "is_context", "text", "hashtags", "mentions", "reply_to_post_id", "reply_to_author_id",
-                  "reply_to_handle", "retweeted_post_id", "quoted_post_id")
+#: (:data:`swchat.schema.DERIVE_COLUMNS`, the post columns :func:`derive_sessions` reads, is
+#: named here too)
 
 
 @dataclass

@@ -201,7 +201,7 @@ class SessionStore(Database):
     # -- bringing them up to date --------------------------------------------------------
     def refresh_derived(self, derive: Callable[[pd.DataFrame], Any], *, gap: timedelta, version: str,
                 options: str = "", progress: Callable[[int, int], None] | None = None,
-                wait: bool = True, columns: Iterable[str] | None = None) -> dict[str, int]:
+                wait: bool = True, columns: Iterable[str] | None = None, least_posts: int = 1) -> dict[str, int]:
         """Bring the derived tables up to date after imports (in one transaction).
 
         Parameters
@@ -223,6 +223,10 @@ class SessionStore(Database):
         columns : iterable of str, optional
             The canonical post columns ``derive`` reads (as for ``posts(columns=...)``); the
             others are left empty, which saves reading and decoding them. Default: all.
+        least_posts : int
+            The fewest own posts a session holds (what ``derive`` knows): a chunk with fewer,
+            and no stored session starting in it, would derive nothing and clear nothing, so it
+            is not read and ``derive`` is not called (a small import then needs no analysis).
 
         Returns
         -------
@@ -262,6 +266,12 @@ class SessionStore(Database):
             # and stores the others: the tables are stored in chunk order all the same
             derived: dict[int, Any] = {}
             written = 0  # the chunks stored so far
+            if least_posts > 1:  # too few posts for a session, and none stored there: nothing to do
+                empty = [n < least_posts and not self._sessions_between(lo, hi) for lo, hi, n in chunks]
+                done = sum(n for (_lo, _hi, n), skip in zip(chunks, empty, strict=True) if skip)
+                chunks = [chunk for chunk, skip in zip(chunks, empty, strict=True) if not skip]
+                if progress and done:
+                    progress(done, total)
             with Offload(derive) if len(chunks) > 1 else nullcontext() as helper:
                 for i, chunk in enumerate(chunks):
                     touched |= self._clear(chunk[0], chunk[1])
@@ -381,6 +391,11 @@ class SessionStore(Database):
             n += 1
         if start:
             yield start, previous, n
+
+    def _sessions_between(self, lo: str, hi: str) -> bool:
+        """Whether a stored session starts in [lo, hi] (what :meth:`_clear` would delete)."""
+        return self.db.execute("SELECT 1 FROM derived_sessions WHERE start_at >= ? AND start_at <= ? LIMIT 1",
+                               (lo, hi)).fetchone() is not None
 
     def _clear(self, lo: str, hi: str) -> set[str]:
         """Delete the derived rows of the sessions that start in [lo, hi]; their hashtags."""

@@ -69,6 +69,7 @@ import numpy as np
 import pandas as pd
 
 from .chat import Schedule, Session
+from .choices import SESSION_GAP_MINUTES, SESSION_MIN_PARTICIPANTS, SESSION_MIN_POSTS
 from .questions import as_timedelta, find_questions, host_filter, question_numbers
 from .schema import light_posts, time_zone
 
@@ -96,11 +97,11 @@ __all__ = [
 ]
 
 #: A silence longer than this ends a session.
-DEFAULT_GAP = pd.Timedelta(minutes=90)
+DEFAULT_GAP = pd.Timedelta(minutes=SESSION_GAP_MINUTES)
 #: A session holds at least this many tagged posts that are not retweets …
-DEFAULT_MIN_POSTS = 10
+DEFAULT_MIN_POSTS = SESSION_MIN_POSTS
 #: … by at least this many accounts.
-DEFAULT_MIN_PARTICIPANTS = 3
+DEFAULT_MIN_PARTICIPANTS = SESSION_MIN_PARTICIPANTS
 #: The options that change which sessions are found (the archive stores the sessions found with
 #: the defaults; other values are computed from the posts each time).
 SESSION_OPTIONS = ("gap", "min_posts", "min_participants", "hosts")

@@ -357,3 +357,36 @@ def test_a_chunk_the_child_fails_on_is_derived_again_here(sample_dir, whole, tmp
 
     counts, _rows, tables = _chunked_refresh(sample_dir, tmp_path, "failing.db", monkeypatch, only_here)
     assert tables == whole and counts == {"posts": 1224, "sessions": 6}
+
+
+def test_the_stored_options_are_written_as_they_always_were():
+    """The options string is made without pandas now: it must stay what pandas wrote, or every
+    archive would derive its tables again."""
+    from swchat.api import _stored_options
+    from swchat.sessions import DEFAULT_GAP, DEFAULT_MIN_PARTICIPANTS, DEFAULT_MIN_POSTS
+
+    assert _stored_options() == (f"gap={DEFAULT_GAP};min_posts={DEFAULT_MIN_POSTS};"
+                                 f"min_participants={DEFAULT_MIN_PARTICIPANTS}")
+
+
+def test_an_import_too_small_for_a_session_brings_the_tables_up_to_date_without_pandas(sample_dir, whole, tmp_path):
+    """A 2-post file makes no session and touches none: the tables are up to date without loading pandas
+    (the import's startup, issue 14); later imports in the same stretch derive it as a rebuild would."""
+    import subprocess
+    import sys
+
+    lines = sample_dir.joinpath("swchat-v2.jsonl").read_bytes().splitlines()
+    page = orjson.loads(lines[0])
+    page["data"] = page["data"][:2]
+    two = tmp_path / "two.jsonl"
+    two.write_bytes(orjson.dumps(page) + b"\n")
+    db = tmp_path / "two.db"
+    code = ("import sys, swchat\n"
+            f"with swchat.open({str(db)!r}, create=True) as a:\n"
+            f"    r = a.ingest([{str(two)!r}])\n"
+            "    print(r.total['added'], r.sessions, a.derived_state()['stale'], 'pandas' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["2", "{'posts':", "2,", "'sessions':", "0}", "False", "False"]
+    with swchat.open(db) as archive:
+        archive.ingest([sample_dir / "swchat-v2.jsonl"])  # the rest of the chat: sessions now
+        assert _tables(archive) == whole
