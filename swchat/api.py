@@ -708,7 +708,7 @@ class Archive(store.Archive):
         # too small to make a session (a 2-post file) brings the tables up to date without them
         return self.refresh_derived(_derive_sessions, gap=timedelta(minutes=SESSION_GAP_MINUTES),
                                     version=DERIVED_VERSION, options=_stored_options(), progress=progress, wait=wait,
-                                    columns=DERIVE_COLUMNS, least_posts=SESSION_MIN_POSTS)
+                                    columns=DERIVE_COLUMNS, least_posts=SESSION_MIN_POSTS, prepare=_derive_module)
 
     def reindex(self, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
         """Derive the session tables again from every post (``swchat reindex``)."""
@@ -1638,11 +1638,16 @@ def _stored_options() -> str:
     return f"gap={gap};min_posts={SESSION_MIN_POSTS};min_participants={SESSION_MIN_PARTICIPANTS}"
 
 
-def _derive_sessions(posts: Any) -> Any:
-    """:func:`swchat.derive.derive_sessions`, imported when first needed (it loads pandas)."""
-    from .derive import derive_sessions
+def _derive_module() -> Any:
+    """:mod:`swchat.derive`, imported when a stretch first needs deriving (it loads pandas)."""
+    from . import derive
 
-    return derive_sessions(posts)
+    return derive
+
+
+def _derive_sessions(posts: Any) -> Any:
+    """:func:`swchat.derive.derive_sessions` (see :func:`_derive_module`)."""
+    return _derive_module().derive_sessions(posts)
 
 
 def _default_options(options: dict[str, Any]) -> bool:

@@ -201,7 +201,8 @@ class SessionStore(Database):
     # -- bringing them up to date --------------------------------------------------------
     def refresh_derived(self, derive: Callable[[pd.DataFrame], Any], *, gap: timedelta, version: str,
                 options: str = "", progress: Callable[[int, int], None] | None = None,
-                wait: bool = True, columns: Iterable[str] | None = None, least_posts: int = 1) -> dict[str, int]:
+                wait: bool = True, columns: Iterable[str] | None = None, least_posts: int = 1,
+                prepare: Callable[[], Any] | None = None) -> dict[str, int]:
         """Bring the derived tables up to date after imports (in one transaction).
 
         Parameters
@@ -227,6 +228,9 @@ class SessionStore(Database):
             The fewest own posts a session holds (what ``derive`` knows): a chunk with fewer,
             and no stored session starting in it, would derive nothing and clear nothing, so it
             is not read and ``derive`` is not called (a small import then needs no analysis).
+        prepare : callable, optional
+            Called once before the first chunk is derived (to load what ``derive`` needs, so
+            that the child process deriving beside this one starts with it loaded too).
 
         Returns
         -------
@@ -272,6 +276,8 @@ class SessionStore(Database):
                 chunks = [chunk for chunk, skip in zip(chunks, empty, strict=True) if not skip]
                 if progress and done:
                     progress(done, total)
+            if chunks and prepare is not None:
+                prepare()
             with Offload(derive) if len(chunks) > 1 else nullcontext() as helper:
                 for i, chunk in enumerate(chunks):
                     touched |= self._clear(chunk[0], chunk[1])

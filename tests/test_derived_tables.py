@@ -390,3 +390,21 @@ def test_an_import_too_small_for_a_session_brings_the_tables_up_to_date_without_
     with swchat.open(db) as archive:
         archive.ingest([sample_dir / "swchat-v2.jsonl"])  # the rest of the chat: sessions now
         assert _tables(archive) == whole
+
+
+def test_prepare_is_called_once_before_deriving_and_not_when_nothing_needs_it(sample_dir, tmp_path):
+    from swchat.api import DERIVED_VERSION, _derive_sessions, _stored_options
+
+    calls = []
+    lines = sample_dir.joinpath("swchat-v2.jsonl").read_bytes().splitlines()
+    page = orjson.loads(lines[0])
+    page["data"] = page["data"][:2]
+    two = tmp_path / "two.jsonl"
+    two.write_bytes(orjson.dumps(page) + b"\n")
+    with Storage(tmp_path / "p.db") as archive:
+        for path, expected in ((two, []), (sample_dir / "swchat-v2.jsonl", [1])):
+            archive.ingest([path])
+            calls.clear()
+            archive.refresh_derived(_derive_sessions, gap=timedelta(minutes=90), version=DERIVED_VERSION,
+                                    options=_stored_options(), least_posts=10, prepare=lambda: calls.append(1))
+            assert calls == expected
