@@ -44,7 +44,7 @@ import pandas as pd
 
 from .community import INTERACTION_COLUMNS, PARTICIPATION_COLUMNS, session_participation
 from .questions import segment_posts
-from .schema import DERIVE_COLUMNS, light_posts
+from .schema import DERIVE_COLUMNS, light_posts  # DERIVE_COLUMNS: what derive_sessions reads
 from .sessions import (
     DEFAULT_GAP,
     DEFAULT_MIN_PARTICIPANTS,
@@ -59,8 +59,6 @@ SESSION_COLUMNS = ("n", "tag", "start", "end", "typical", "platform", "spellings
                    "questions", "shared", "posts", "participants", "originals", "replies", "retweets", "quotes")
 #: Columns of :attr:`Derived.members`.
 MEMBER_COLUMNS = ("n", "platform", "post_id", "segment")
-#: (:data:`swchat.schema.DERIVE_COLUMNS`, the post columns :func:`derive_sessions` reads, is
-#: named here too)
 
 
 @dataclass

@@ -4,8 +4,9 @@ Importing a big file (:mod:`swchat.archive`: parsing beside writing) and writing
 (:mod:`swchat.report.summary`: drawing the network picture beside the other sections) each split
 into two halves that need no data from each other (:class:`Background`); bringing the session
 tables up to date (:mod:`swchat.session_store`) is one computation over many stretches of posts,
-which this process and a child share, a stretch each in turn (:class:`Offload`). On Linux with two or more CPUs the second half
-runs in a forked child, which inherits everything already computed; elsewhere, or in a process
+which this process and a child share, a stretch each in turn (:class:`Offload`). On Linux with
+two or more CPUs the second half runs in a forked child, which inherits everything already
+computed; elsewhere, or in a process
 that has other threads (forking those can deadlock the child) or is itself a daemon, it runs
 in this process, with the same result.
 
@@ -56,6 +57,44 @@ def _serve(function: Callable[..., Any], args: tuple[Any, ...], calls: Any, send
         then(*more)
 
 
+#: Children started (by Background or Offload) and not yet waited for, in this process.
+_running = 0
+
+
+def _fork_context() -> Any:
+    import multiprocessing
+
+    return multiprocessing.get_context("fork")
+
+
+def _forked(target: Callable[..., Any], args: tuple[Any, ...], name: str) -> Any:
+    """Start ``target(*args)`` in a forked daemonic child; its process.
+
+    What exists now is left out of garbage collection while a child runs (Python's advice for
+    fork, see gc.freeze): a full collection would walk the whole heap in both processes — a
+    tenth of a second with pandas and matplotlib loaded — and its writes would copy every page
+    the two share. :func:`_ended` undoes it once no child runs.
+    """
+    import gc
+
+    global _running
+    gc.freeze()
+    _running += 1
+    process = _fork_context().Process(target=target, args=args, name=name, daemon=True)
+    process.start()
+    return process
+
+
+def _ended() -> None:
+    """A child of :func:`_forked` was waited for: once none runs, collect as usual again (e.g. in a notebook)."""
+    import gc
+
+    global _running
+    _running -= 1
+    if not _running:
+        gc.unfreeze()
+
+
 class Background:
     """Call ``function(*args)`` in a forked child when :func:`fork_available`, else right away.
 
@@ -75,29 +114,14 @@ class Background:
     (True, 'one', 'two')
     """
 
-    #: Children started and not yet waited for, in this process.
-    _running = 0
-
     def __init__(self, function: Callable[..., Any], *args: Any) -> None:
         self._process: Any = None
         self._calls: Any = None
         self._sent: list[str] = []
         self._ok = True
         if fork_available():
-            import gc
-            import multiprocessing
-
-            # what exists now is left out of garbage collection while a child runs (Python's
-            # advice for fork, see gc.freeze): a full collection would walk the whole heap in
-            # both processes — a tenth of a second with pandas and matplotlib loaded — and
-            # its writes would copy every page the two share
-            gc.freeze()
-            Background._running += 1
-            context = multiprocessing.get_context("fork")
-            calls, self._calls = context.Pipe(duplex=False)
-            self._process = context.Process(target=_serve, args=(function, args, calls, self._calls),
-                                            name="swchat-background", daemon=True)
-            self._process.start()
+            calls, self._calls = _fork_context().Pipe(duplex=False)
+            self._process = _forked(_serve, (function, args, calls, self._calls), "swchat-background")
             calls.close()
         else:
             self._run(function, *args)
@@ -146,11 +170,7 @@ class Background:
             for path in self._sent:  # what a failed child left unread
                 if os.path.exists(path):
                     os.unlink(path)
-            Background._running -= 1
-            if not Background._running:  # collected as usual again (e.g. in a notebook)
-                import gc
-
-                gc.unfreeze()
+            _ended()
         return self._ok
 
 
@@ -209,16 +229,8 @@ class Offload:
         self._key: Any = None
         self._busy = False
         if fork_available():
-            import gc
-            import multiprocessing
-
-            gc.freeze()  # as for Background: no collection walks (and copies) the shared heap
-            Background._running += 1
-            context = multiprocessing.get_context("fork")
-            self._pipe, work = context.Pipe()
-            self._process = context.Process(target=_apply, args=(function, work, self._pipe),
-                                            name="swchat-offload", daemon=True)
-            self._process.start()
+            self._pipe, work = _fork_context().Pipe()
+            self._process = _forked(_apply, (function, work, self._pipe), "swchat-offload")
             work.close()
 
     @property
@@ -234,7 +246,7 @@ class Offload:
         try:
             self._pipe.send(value)
         except Exception:
-            self._failed()  # the child is gone, or the value cannot be sent: answered with None
+            self.close()  # the child is gone, or the value cannot be sent: answered with None
 
     def answers(self, *, wait: bool = False) -> list[tuple[Any, Any]]:
         """The answer of the value the child has, when it is done (with ``wait``, once it is)."""
@@ -248,16 +260,11 @@ class Offload:
             if not wait and not self._pipe.poll():
                 return []
             ok, result = self._pipe.recv()
-        except (EOFError, OSError):  # the child died
-            self._failed()
+        except (EOFError, OSError):  # the child died: no more work for it
+            self.close()
             return self.answers()
         self._busy = False
         return [(key, result if ok else None)]
-
-    def _failed(self) -> None:
-        """No more work for this child (it died or could not be reached): stop it."""
-        self.close()
-        # the value it had is answered with None by answers()
 
     def close(self) -> None:
         """Stop the child (it is done with what it had, or abandoned)."""
@@ -271,11 +278,7 @@ class Offload:
             self._process.terminate()
             self._process.join()
         self._process = None
-        Background._running -= 1
-        if not Background._running:
-            import gc
-
-            gc.unfreeze()
+        _ended()
 
     def __enter__(self) -> Offload:
         return self

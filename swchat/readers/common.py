@@ -40,6 +40,7 @@ __all__ = [
     "BOM",
     "RECORD_ERRORS",
     "FromFirstBracket",
+    "canonical_row",
     "first_record",
     "first_value",
     "host_of",
@@ -47,6 +48,7 @@ __all__ = [
     "json_records",
     "lead_mention",
     "plain_values",
+    "post_item",
     "reason",
     "retweet_text",
     "unique",
@@ -420,4 +422,11 @@ def post_item(values: tuple[Any, ...], raw: bytes | None, line: int, context: bo
     """
     if lean and plain_values(values):
         return PostValues(values, raw, line, context)
-    return Post(validate_post(dict(zip(POST_COLUMNS, values, strict=True))), raw, line, context)
+    return Post(canonical_row(values), raw, line, context)
+
+
+def canonical_row(values: tuple[Any, ...]) -> dict[str, Any]:
+    """The validated canonical row of a post's values (the columns of
+    :data:`~swchat.schema.POST_COLUMNS`, in order): what every lean reader's conversion gives.
+    Raises what :func:`~swchat.schema.validate_post` raises."""
+    return validate_post(dict(zip(POST_COLUMNS, values, strict=True)))

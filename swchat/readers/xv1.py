@@ -63,7 +63,7 @@ from typing import Any
 
 import orjson
 
-from ..schema import POST_COLUMNS, new_account, validate_account, validate_post
+from ..schema import POST_COLUMNS, new_account, validate_account
 from .base import (
     Account,
     Head,
@@ -80,6 +80,7 @@ from .base import (
 from .common import (
     BOM,
     RECORD_ERRORS,
+    canonical_row,
     first_record,
     json_records,
     lead_mention,
@@ -204,12 +205,7 @@ def _convert(
 ) -> tuple[dict, dict | None]:
     """Build the validated canonical row of one tweet; return it with the author's user object."""
     values, user = _v1_values(tweet, collected_at, rt_from_text, owner)
-    return _row(values), user
-
-
-def _row(values: tuple[Any, ...]) -> dict[str, Any]:
-    """The validated canonical row of :func:`_v1_values`'s values."""
-    return validate_post(dict(zip(POST_COLUMNS, values, strict=True)))
+    return canonical_row(values), user
 
 
 def _v1_values(

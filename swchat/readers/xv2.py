@@ -46,7 +46,7 @@ from typing import Any
 
 import orjson
 
-from ..schema import POST_COLUMNS, validate_account, validate_post
+from ..schema import validate_account
 from .base import (
     Account,
     Head,
@@ -59,7 +59,7 @@ from .base import (
     json_lines,
     raw_json,
 )
-from .common import first_value, plain_values, retweet_text, unique
+from .common import canonical_row, first_value, plain_values, retweet_text, unique
 from .detect import Format, register
 from .xcommon import RT_PREFIX, status_url, v2_time
 
@@ -144,7 +144,7 @@ def v2_post(
     ValueError, KeyError
         The tweet lacks what a post needs (reported as a rejected record).
     """
-    return validate_post(dict(zip(POST_COLUMNS, _v2_values(tweet, users, tweets, collected_at), strict=True)))
+    return canonical_row(_v2_values(tweet, users, tweets, collected_at))
 
 
 def _v2_values(
@@ -343,7 +343,7 @@ def _converted(tweet: dict[str, Any], users: dict[str, dict[str, Any]], tweets: 
     values = _v2_values(tweet, users, tweets, collected_at)
     if lean and plain_values(values):
         return values[1], values
-    row = validate_post(dict(zip(POST_COLUMNS, values, strict=True)))
+    row = canonical_row(values)
     return row["post_id"], row
 
 
