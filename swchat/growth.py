@@ -430,7 +430,7 @@ def received_attention(posts: pd.DataFrame, *, scope: str | None = None) -> pd.D
     >>> received_attention(posts)[["source", "target", "type"]].values.tolist()
     [['x:1', 'x:2', 'mention'], ['x:2', 'x:1', 'reply']]
     """
-    from .network import mention_targets
+    from .mentions import mention_targets
 
     columns = ["post_id", "created_at", "source", "target", "type"]
     if scope is not None:

@@ -392,6 +392,22 @@ def test_an_import_too_small_for_a_session_brings_the_tables_up_to_date_without_
         assert _tables(archive) == whole
 
 
+
+def test_deriving_the_session_tables_loads_no_graph_library(sample_dir, whole, tmp_path):
+    """The session tables read mentions (who received attention) but build no graph: an import
+    does not pay for loading networkx (a fifth of a second, issue 14)."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "s.db"
+    code = ("import sys, swchat\n"
+            f"with swchat.open({str(db)!r}, create=True) as a:\n"
+            f"    r = a.ingest([{str(sample_dir / 'swchat-v2.jsonl')!r}])\n"
+            "    print(r.sessions['sessions'], 'pandas' in sys.modules, 'networkx' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == [str(len(whole["sessions"])), "True", "False"]
+    with swchat.open(db) as archive:
+        assert _tables(archive) == whole
 def test_prepare_is_called_once_before_deriving_and_not_when_nothing_needs_it(sample_dir, tmp_path):
     from swchat.api import DERIVED_VERSION, _derive_sessions, _stored_options
 

@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, list[str]]] = [
         "swchat.chat", "swchat.privacy",
     ]),
     ("analyses: pure functions of DataFrames", [
-        "swchat.questions", "swchat.sessions", "swchat.threads", "swchat.themes", "swchat.growth",
+        "swchat.questions", "swchat.sessions", "swchat.threads", "swchat.mentions", "swchat.themes", "swchat.growth",
         "swchat.community", "swchat.derive", "swchat.network", "swchat.network.grouping", "swchat.network.build",
         "swchat.network.metrics", "swchat.network.community", "swchat.network.shape",
     ]),

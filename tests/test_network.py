@@ -15,10 +15,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from swchat import Chat
+from swchat import Chat, mentions
 from swchat import network as nw
 from swchat.errors import SelectionError
-from swchat.network import build
 from swchat.schema import accounts_frame, new_account, new_post, posts_frame
 
 _CLOCK = itertools.count()
@@ -122,7 +121,7 @@ def test_leading_handle_named_again_in_any_case(text, expected):
 def test_mention_prefilter_agrees_with_the_pattern(body, handle):
     """Whether a handle is mentioned in a text: the same answer with or without the quick
     look for it before the pattern is compiled."""
-    assert build._mentioned_in(handle, body) == (build._mention_pattern(handle).search(body) is not None)
+    assert mentions._mentioned_in(handle, body) == (mentions._mention_pattern(handle).search(body) is not None)
 
 
 def test_self_loops_left_out_unless_asked():
