@@ -21,11 +21,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import SelectionError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from zoneinfo import ZoneInfo
+
     import pandas as pd
 
 __all__ = [
@@ -233,6 +234,8 @@ def time_zone(tz: str | None) -> ZoneInfo:
     ...
     swchat.errors.SelectionError: unknown time zone 'Mars/Olympus' (use a name such as Europe/London or UTC)
     """
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # here: the CLI starts fast without it
+
     try:
         return ZoneInfo(tz or "UTC")
     except (ZoneInfoNotFoundError, ValueError):

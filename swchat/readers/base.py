@@ -34,23 +34,25 @@ b'{"a": 1}'
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import io
 import os
 import re
-import shutil
 import sys
-import tempfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
 
 from ..errors import DamagedInputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import gzip
+
+# gzip, hashlib, shutil and tempfile are imported where they are needed (a .gz, a digest, stdin):
+# every reader imports this module, and the CLI starts fast without them (see tests/test_startup_imports.py)
 
 __all__ = [
     "HEAD_BYTES",
@@ -299,6 +301,9 @@ class _Checked(io.RawIOBase):
     """
 
     def __init__(self, stream: gzip.GzipFile, source: Source, counter: _Counting) -> None:
+        import gzip
+
+        self._errors = (EOFError, zlib.error, gzip.BadGzipFile)
         self._stream = stream
         self._source = source
         self._counter = counter
@@ -318,7 +323,7 @@ class _Checked(io.RawIOBase):
             raise self._error
         try:
             data = self._stream.read1(len(buffer))  # one piece: a failing read loses nothing before it
-        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        except self._errors as exc:
             self._error = self._damage(exc)
             raise self._error from None
         n = len(data)
@@ -328,6 +333,8 @@ class _Checked(io.RawIOBase):
         return n
 
     def _damage(self, exc: BaseException) -> DamagedInputError:
+        import gzip
+
         name = self._source.name
         at = self._counter.count
         try:
@@ -447,6 +454,9 @@ class Source:
                 raise IsADirectoryError(str(self.path))
             return open(self.path, "rb")
         if self._spool is None:
+            import shutil
+            import tempfile
+
             self._spool = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the source
             shutil.copyfileobj(sys.stdin.buffer, self._spool, 1 << 20)
             self._spool.flush()
@@ -465,12 +475,16 @@ class Source:
         self._counter = counter = _Counting(self._raw())
         buffered = io.BufferedReader(counter, buffer_size=1 << 16)
         if buffered.peek(2)[:2] == b"\x1f\x8b":
+            import gzip
+
             checked = _Checked(gzip.GzipFile(fileobj=buffered, mode="rb"), self, counter)
             return io.BufferedReader(checked, buffer_size=1 << 16)  # type: ignore[return-value]
         return buffered
 
     def sha256(self) -> str:
         """SHA-256 (hex) of the raw bytes, as stored (compressed if the file is)."""
+        import hashlib
+
         digest = hashlib.sha256()
         with self._raw() as raw:
             for chunk in iter(lambda: raw.read(1 << 20), b""):

@@ -66,8 +66,8 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import re
-import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -108,7 +108,6 @@ _LINK = "app.bsky.richtext.facet#link"
 _REPOST = "app.bsky.feed.defs#reasonRepost"
 _INVALID = "handle.invalid"
 _HANDLE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?$")
-_TEXT_TAG = re.compile(r"(?:^|(?<=\s))[#＃]([^\s#＃\u00ad\u2060\u200a\u200b\u200c\u200d\u20e2]+)")
 _UNUSABLE_VIEWS = ("#notFoundPost", "#blockedPost", "#viewNotFound", "#viewBlocked", "#viewDetached")
 
 
@@ -165,11 +164,19 @@ def repost_id(post_uri: str, reposter_did: str) -> str:
     return f"{post_uri}#repost-{reposter_did}"
 
 
+@functools.cache
+def _text_tag() -> re.Pattern[str]:
+    """A ``#tag`` in a text (compiled on first use: the CLI starts fast without it)."""
+    return re.compile(r"(?:^|(?<=\s))[#＃]([^\s#＃\u00ad\u2060\u200a\u200b\u200c\u200d\u20e2]+)")
+
+
 def _tags_from_text(text: str) -> list[str]:
     """``#tags`` of a text as the Bluesky app detects them (after a space or at the start; not
     only digits; trailing punctuation left out; at most 64 characters)."""
+    import unicodedata  # here: the CLI starts fast without it
+
     out = []
-    for match in _TEXT_TAG.finditer(text):
+    for match in _text_tag().finditer(text):
         tag = match.group(1)
         while tag and unicodedata.category(tag[-1]).startswith("P"):
             tag = tag[:-1]

@@ -31,8 +31,6 @@ from operator import itemgetter
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
-import ijson
-
 from ..schema import KINDS, POST_COLUMNS, is_iso_time, validate_post
 from .base import Head, Post, PostValues, Rejected, Source
 
@@ -59,15 +57,19 @@ RECORD_ERRORS = (ValueError, KeyError, TypeError, AttributeError, IndexError)
 #: The UTF-8 byte order mark some tools write before JSON.
 BOM = b"\xef\xbb\xbf"
 
-_ISO = re.compile(
-    r"^\s*(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d+))?)?)?"
-    r"\s*(Z|z|[+-]\d\d(?::?\d\d)?)?\s*$"
-)
+
+@functools.cache
+def _iso() -> re.Pattern[str]:
+    """A lenient ISO-8601 time (compiled on first use: the CLI starts fast without it)."""
+    return re.compile(
+        r"^\s*(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d+))?)?)?"
+        r"\s*(Z|z|[+-]\d\d(?::?\d\d)?)?\s*$"
+    )
 
 
 @functools.lru_cache(maxsize=8192)
 def _parse(value: str) -> str | None:
-    match = _ISO.match(value)
+    match = _iso().match(value)
     if match is None:
         return None
     year, month, day, hour, minute, second, fraction, zone = match.groups()
@@ -137,6 +139,8 @@ def first_value(head: Head, prefix: str) -> Any:
     >>> first_value(Source.from_bytes(b'{"feed": [{"post": {"uri": "at://x"}}, {"po').head(), "feed.item")
     {'post': {'uri': 'at://x'}}
     """
+    import ijson  # here, not at the top: the CLI starts fast without it
+
     data = head.shallow.lstrip(b"\xef\xbb\xbf \t\r\n")
     try:
         return next(ijson.items(io.BytesIO(data), prefix, use_float=True, multiple_values=True))
@@ -236,6 +240,8 @@ def json_records(source: Source, prefix: str) -> Iterator[tuple[int, Any]]:
     >>> list(json_records(src, "item"))  # doctest: +ELLIPSIS
     [(1, {'a': 1}), (2, {'a': 2.5}), (3, Rejected(line=3, reason='not valid JSON after record 2 ...
     """
+    import ijson
+
     number = 0
     slow = False  # the pure-Python parser, for a document with an integer beyond 64 bits
     while True:
@@ -243,7 +249,7 @@ def json_records(source: Source, prefix: str) -> Iterator[tuple[int, Any]]:
             # unbuffered: a read that fails (a damaged .gz) then loses nothing read before it
             body = FromFirstBracket(stream)
             try:
-                values = (_PYTHON_ITEMS or ijson.items) if slow else ijson.items
+                values = (_python_items() or ijson.items) if slow else ijson.items
                 for index, value in enumerate(values(body, prefix, use_float=True, multiple_values=True), 1):
                     if index <= number:
                         continue  # read before the parser was changed
@@ -252,7 +258,7 @@ def json_records(source: Source, prefix: str) -> Iterator[tuple[int, Any]]:
                 return
             except (ijson.JSONError, UnicodeDecodeError) as exc:
                 message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                if "integer overflow" in message and not slow and _PYTHON_ITEMS is not None:
+                if "integer overflow" in message and not slow and _python_items() is not None:
                     # yajl stops at an integer beyond 64 bits: read again with the Python parser
                     # (slower, exact), going on after the records already read
                     slow = True
@@ -263,19 +269,22 @@ def json_records(source: Source, prefix: str) -> Iterator[tuple[int, Any]]:
                 return
 
 
+@functools.cache
 def _python_items() -> Any:
+    """``ijson.items`` of the pure-Python backend, which reads integers of any size (``None`` when
+    it is missing)."""
+    import ijson
+
     try:
         return ijson.get_backend("python").items
     except Exception:  # pragma: no cover - the Python backend ships with ijson
         return None
 
 
-#: ``ijson.items`` of the pure-Python backend, which reads integers of any size.
-_PYTHON_ITEMS = _python_items()
-
-
 def _top_keys(data: bytes) -> dict[str, Any]:
     """The top-level keys of a JSON object that may be cut short, with their scalar values."""
+    import ijson
+
     keys: dict[str, Any] = {}
     try:
         for prefix, event, value in ijson.parse(io.BytesIO(data), use_float=True):
@@ -306,17 +315,19 @@ def first_record(head: Head) -> Any:
         value = head.first_json
         return (value[0] if value else None) if isinstance(value, list) else value
     data = head.shallow.lstrip(BOM + b" \t\r\n")
+    if data[:1] not in (b"[", b"{"):
+        return None
+    import ijson
+
     if data[:1] == b"[":
         try:
             return next(ijson.items(io.BytesIO(data), "item", use_float=True))
         except (ijson.JSONError, UnicodeDecodeError, StopIteration):
             return None
-    if data[:1] == b"{":
-        try:
-            return next(ijson.items(io.BytesIO(data), "", use_float=True, multiple_values=True))
-        except (ijson.JSONError, UnicodeDecodeError, StopIteration):
-            return _top_keys(data) or None
-    return None
+    try:
+        return next(ijson.items(io.BytesIO(data), "", use_float=True, multiple_values=True))
+    except (ijson.JSONError, UnicodeDecodeError, StopIteration):
+        return _top_keys(data) or None
 
 
 def unique(values) -> list:

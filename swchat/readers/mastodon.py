@@ -109,15 +109,13 @@ fish & chips
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from html import unescape
-from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ijson
 import orjson  # noqa: F401 - the examples above use it
 
 from ..errors import DamagedInputError
@@ -137,6 +135,12 @@ from .common import (
     unique,
 )
 from .detect import Format, register
+
+if TYPE_CHECKING:  # pragma: no cover
+    from html.parser import HTMLParser
+
+# html, html.parser and ijson are imported where they are needed: every ingest imports this module
+# (for detection), and the CLI starts fast without them (see tests/test_startup_imports.py)
 
 __all__ = [
     "FORMAT",
@@ -186,11 +190,15 @@ _BLOCKS = frozenset(("p", "div", "blockquote", "pre", "ul", "ol", "h1", "h2", "h
 _SKIP = frozenset(("script", "style", "template"))
 
 
-class _ContentParser(HTMLParser):
-    """Turn Mastodon's status HTML into paragraphs of text, collecting its links."""
+class _ContentParser:
+    """Turn Mastodon's status HTML into paragraphs of text, collecting its links.
+
+    It takes the events of :class:`html.parser.HTMLParser` (``handle_starttag`` …): from
+    :func:`_fed_plainly`, or from an HTMLParser that :meth:`feed` makes on first use.
+    """
 
     def __init__(self, mention_urls: frozenset[str]) -> None:
-        super().__init__(convert_charrefs=True)
+        self._html: HTMLParser | None = None
         self.mention_urls = mention_urls
         self.paragraphs: list[str] = []
         self.parts: list[str] = []
@@ -275,10 +283,47 @@ class _ContentParser(HTMLParser):
             data = data.replace("\r\n", " ").replace("\n", " ")
         self.parts.append(data)
 
+    def feed(self, html: str) -> None:
+        """Read ``html`` with :class:`html.parser.HTMLParser`, which gives this parser its events."""
+        if self._html is None:
+            self._html = _events_parser()(self)
+        self._html.feed(html)
+
+    def close(self) -> None:
+        """Read what :meth:`feed` left buffered (as :meth:`html.parser.HTMLParser.close`)."""
+        if self._html is not None:
+            self._html.close()
+
     def result(self) -> Content:
         self._flush()
         return Content("\n\n".join(self.paragraphs), unique(self.hashtags),
                        self.mentions, unique(self.links))
+
+
+@functools.cache
+def _events_parser() -> Callable[[_ContentParser], HTMLParser]:
+    """An :class:`html.parser.HTMLParser` (entities converted) that hands its events to a
+    :class:`_ContentParser`. Made on first use: few statuses need it (see :func:`_fed_plainly`)."""
+    from html.parser import HTMLParser
+
+    class Events(HTMLParser):
+        def __init__(self, into: _ContentParser) -> None:
+            super().__init__(convert_charrefs=True)
+            self.into = into
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.into.handle_starttag(tag, attrs)
+
+        def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.into.handle_startendtag(tag, attrs)
+
+        def handle_endtag(self, tag: str) -> None:
+            self.into.handle_endtag(tag)
+
+        def handle_data(self, data: str) -> None:
+            self.into.handle_data(data)
+
+    return Events
 
 
 def parse_content(html: str | None, mention_urls: frozenset[str] = frozenset()) -> Content:
@@ -316,25 +361,33 @@ def parse_content(html: str | None, mention_urls: frozenset[str] = frozenset()) 
     return parser.result()
 
 
-#: A start or end tag as Mastodon writes them: a plain name, attributes with quoted values or
-#: none, separated by ASCII whitespace (what :func:`_fed_plainly` reads itself)
-_PLAIN_TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[ \t\n\r\f]+[a-zA-Z_:][-a-zA-Z0-9_:.]*"""
-                        r"""(?:[ \t\n\r\f]*=[ \t\n\r\f]*(?:"[^"]*"|'[^']*'))?)*)[ \t\n\r\f]*(/?)>""")
-_PLAIN_ATTRIBUTE = re.compile(r"""[ \t\n\r\f]+([a-zA-Z_:][-a-zA-Z0-9_:.]*)"""
-                              r"""(?:[ \t\n\r\f]*=[ \t\n\r\f]*(?:"([^"]*)"|'([^']*)'))?""")
+@functools.cache
+def _plain_forms() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A start or end tag as Mastodon writes them: a plain name, attributes with quoted values or
+    none, separated by ASCII whitespace (what :func:`_fed_plainly` reads itself); and one of its
+    attributes. Compiled on first use: every import loads this module, and the CLI starts fast
+    without compiling them."""
+    tag = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[ \t\n\r\f]+[a-zA-Z_:][-a-zA-Z0-9_:.]*"""
+                     r"""(?:[ \t\n\r\f]*=[ \t\n\r\f]*(?:"[^"]*"|'[^']*'))?)*)[ \t\n\r\f]*(/?)>""")
+    attribute = re.compile(r"""[ \t\n\r\f]+([a-zA-Z_:][-a-zA-Z0-9_:.]*)"""
+                           r"""(?:[ \t\n\r\f]*=[ \t\n\r\f]*(?:"([^"]*)"|'([^']*)'))?""")
+    return tag, attribute
 
 
 def _fed_plainly(parser: _ContentParser, html: str) -> bool:
     """Give ``parser`` the events of ``html`` as :class:`html.parser.HTMLParser` would (tags and
     attribute names lower-cased, values and text unescaped), when every ``<`` in it opens a
-    plain tag (:data:`_PLAIN_TAG`) — a status's HTML nearly always does — at a fraction of the
+    plain tag (:func:`_plain_forms`) — a status's HTML nearly always does — at a fraction of the
     cost. Anything else (a comment, a ``<script>``, an unquoted value, a lone ``<``) is left to
     HTMLParser: ``False`` then, and nothing was given. A test checks both give the same on
     every status at hand and on generated HTML.
     """
-    tags = list(_PLAIN_TAG.finditer(html))
+    plain_tag, plain_attribute = _plain_forms()
+    tags = list(plain_tag.finditer(html))
     if html.count("<") != len(tags) or _RAW_TEXT.search(html):
         return False
+    from html import unescape
+
     at = 0
     for match in tags:
         start = match.start()
@@ -345,7 +398,7 @@ def _fed_plainly(parser: _ContentParser, html: str) -> bool:
         if closing:
             parser.handle_endtag(tag)  # (attributes or a "/" there: HTMLParser ignores them too)
         else:
-            found = [(m[1].lower(), _attribute_value(m)) for m in _PLAIN_ATTRIBUTE.finditer(attributes)]
+            found = [(m[1].lower(), _attribute_value(m)) for m in plain_attribute.finditer(attributes)]
             if lone:
                 parser.handle_startendtag(tag, found)
             else:
@@ -357,9 +410,14 @@ def _fed_plainly(parser: _ContentParser, html: str) -> bool:
 
 
 def _attribute_value(match: re.Match[str]) -> str | None:
-    """A :data:`_PLAIN_ATTRIBUTE`'s value, unescaped (``None`` for an attribute without one)."""
+    """A plain attribute's value (see :func:`_plain_forms`), unescaped (``None`` for an attribute
+    without one)."""
     value = match[2] if match[2] is not None else match[3]
-    return None if value is None else unescape(value)
+    if value is None:
+        return None
+    from html import unescape
+
+    return unescape(value)
 
 
 #: elements whose content HTMLParser reads as raw text: left to it
@@ -1157,6 +1215,8 @@ def _units_of(obj: Any, number: int, raw: bytes | None, docs: Iterator[int]) -> 
 
 def _recording_units(source: Source, docs: Iterator[int]) -> Iterator[_Unit]:
     """Stream the responses of a (pretty-printed) recording, one key at a time."""
+    import ijson
+
     number = 0
     with source.open() as stream:
         try:

@@ -341,9 +341,16 @@ def cell_text(value: str, column: str) -> str:
 
 # ----------------------------------------------------------------------------- ids
 
-_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+$")
-_GROUPED = re.compile(r"^\d{1,3}(?:([,.\u00a0 '\u202f])\d{3})+$")
-_DECIMAL = re.compile(r"^(\d+)[.,](\d+)$")
+@functools.cache
+def _id_forms() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The forms of an id a spreadsheet took for a number: scientific notation, digit grouping, a
+    decimal number. Compiled on first use, as the other patterns here: every import loads this
+    module (for detection), and the CLI starts fast without compiling them."""
+    return (re.compile(r"^[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+$"),
+            re.compile(r"^\d{1,3}(?:([,.\u00a0 '\u202f])\d{3})+$"),
+            re.compile(r"^(\d+)[.,](\d+)$"))
+
+
 SCIENTIFIC_REASON = "id in scientific notation: Excel rounded it; export ids as text"
 
 
@@ -396,13 +403,14 @@ def x_id(value: str | None, column: str, *, rounded: bool = False, main: bool = 
                 f"id rounded to 15 significant digits ({text}) like the others in this file: "
                 "Excel rounded it; export ids as text", column, main))
         return text.lstrip("0") or "0"
-    if _SCIENTIFIC.match(text):
+    scientific, grouped, decimal_number = _id_forms()
+    if scientific.match(text):
         return _fail(_excel_reason(SCIENTIFIC_REASON, column, main))
-    if _GROUPED.match(text):
+    if grouped.match(text):
         return _fail(_excel_reason(
             f"id with digit grouping ({text}): a spreadsheet formatted it as a number and rounded it; "
             "export ids as text", column, main))
-    decimal = _DECIMAL.match(text)
+    decimal = decimal_number.match(text)
     if decimal:
         whole, fraction = decimal.groups()
         if not fraction.strip("0") and int(whole) <= 2**53:  # a small id written as a float: exact
@@ -486,13 +494,21 @@ _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _CLOCK = r"(?:[ T,]+(\d{1,2}):(\d\d)(?::(\d\d)(?:[.,](\d+))?)?\s*([AaPp]\.?[Mm]\.?)?)?"
 _ZONE = r"\s*(Z|z|UTC|GMT|[+-]\d\d:?\d\d)?"
-_ISO = re.compile(rf"^(\d{{4}})[-/](\d{{1,2}})[-/](\d{{1,2}}){_CLOCK}{_ZONE}$")
-_NUMERIC = re.compile(rf"^(\d{{1,2}})([/.\-])(\d{{1,2}})\2(\d{{4}}|\d{{2}}){_CLOCK}{_ZONE}$")
-_NAMED = re.compile(rf"^(?:[A-Za-z]+,?\s+)??(?:([A-Za-z]{{3}})[a-z]*\.?\s+(\d{{1,2}}),?|(\d{{1,2}})\s+([A-Za-z]{{3}})[a-z]*\.?,?)"
-                    rf"\s+(\d{{4}}){_CLOCK}{_ZONE}$")
-_SERIAL = re.compile(r"^(\d{5})(?:[.,](\d+))?$")
-_EPOCH = re.compile(r"^(\d{10}|\d{13})(?:\.\d+)?$")
-_V1 = re.compile(r"^[A-Z][a-z]{2} [A-Z][a-z]{2} \d\d \d\d:\d\d:\d\d [+-]\d{4} \d{4}$")
+
+
+@functools.cache
+def _time_forms() -> tuple[re.Pattern[str], ...]:
+    """The forms of a time a sheet may give, in the order they are tried: ISO, numeric
+    (``1/2/2016``), named month, X API v1.1, an Excel day number, a Unix time (compiled on first
+    use, see :func:`_id_forms`)."""
+    return (re.compile(rf"^(\d{{4}})[-/](\d{{1,2}})[-/](\d{{1,2}}){_CLOCK}{_ZONE}$"),
+            re.compile(rf"^(\d{{1,2}})([/.\-])(\d{{1,2}})\2(\d{{4}}|\d{{2}}){_CLOCK}{_ZONE}$"),
+            re.compile(rf"^(?:[A-Za-z]+,?\s+)??(?:([A-Za-z]{{3}})[a-z]*\.?\s+(\d{{1,2}}),?|(\d{{1,2}})\s+([A-Za-z]{{3}})[a-z]*\.?,?)"
+                       rf"\s+(\d{{4}}){_CLOCK}{_ZONE}$"),
+            re.compile(r"^[A-Z][a-z]{2} [A-Z][a-z]{2} \d\d \d\d:\d\d:\d\d [+-]\d{4} \d{4}$"),
+            re.compile(r"^(\d{5})(?:[.,](\d+))?$"),
+            re.compile(r"^(\d{10}|\d{13})(?:\.\d+)?$"))
+
 
 
 @dataclasses.dataclass
@@ -588,11 +604,12 @@ class Clock:
             raise ValueError(f"{self.column} is not a time: {text[:40]!r}") from None
 
     def _parse(self, text: str, hint: datetime | None) -> _Parsed:
-        match = _ISO.match(text)
+        iso, numeric, named, v1, serial, epoch = _time_forms()
+        match = iso.match(text)
         if match:
             year, month, day, *clock, zone = match.groups()
             return self._clock(tuple(clock), zone, int(year), int(month), int(day))
-        match = _NUMERIC.match(text)
+        match = numeric.match(text)
         if match:
             first, sep, second, year_s, *clock, zone = match.groups()
             a, b, year = int(first), int(second), self._year(year_s)
@@ -617,21 +634,21 @@ class Clock:
                 self.day_first = day_first  # learned once, for the ambiguous rows to come
             month, day = (b, a) if day_first else (a, b)
             return self._clock(tuple(clock), zone, year, month, day)
-        match = _NAMED.match(text)
+        match = named.match(text)
         if match:
             mon1, day1, day2, mon2, year_s, *clock, zone = match.groups()
             month = _MONTHS[(mon1 or mon2 or "").lower()]
             return self._clock(tuple(clock), zone, int(year_s), month, int(day1 or day2))
-        if _V1.match(text):
+        if v1.match(text):
             return _Parsed(datetime.fromisoformat(v1_time(text).replace("Z", "+00:00")), "second", True)
-        match = _SERIAL.match(text)
+        match = serial.match(text)
         if match and 20000 <= int(match.group(1)) <= 80000:  # Excel's day number (1954–2119)
             days = float(text.replace(",", "."))
             base = datetime(1899, 12, 30) + timedelta(days=days)
             base = base.replace(microsecond=0) + timedelta(seconds=round(base.microsecond / 1e6))
             precision = "date" if days.is_integer() else "second" if base.second else "minute"
             return _Parsed(base.replace(tzinfo=self.zone), precision, False)
-        match = _EPOCH.match(text)
+        match = epoch.match(text)
         if match:
             number = float(text)
             seconds = number / 1000 if len(match.group(1)) == 13 else number
@@ -730,10 +747,17 @@ def _offset(seconds: float, sign: bool = False) -> str:
 
 # ----------------------------------------------------------------------------- text
 
-_HASHTAG = re.compile(r"(?:^|(?<=[^\w&/]))[#＃](\w*[^\W\d_]\w*)")
-_MENTION = re.compile(r"(?:^|(?<=[^\w@＠!#$%&*]))[@＠]([A-Za-z0-9_]{1,50})(?![A-Za-z0-9_@＠]|://)")
-_URL = re.compile(r"\bhttps?://[^\s<>\"'…]+", re.IGNORECASE)
-_LEADING = re.compile(r"^\s*[@＠]([A-Za-z0-9_]{1,50})\b(?![@＠])")
+
+@functools.cache
+def _text_forms() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """A hashtag, a mention, a link, and a mention that leads a text (a reply), as X tells them
+    (compiled on first use, see :func:`_id_forms`)."""
+    return (re.compile(r"(?:^|(?<=[^\w&/]))[#＃](\w*[^\W\d_]\w*)"),
+            re.compile(r"(?:^|(?<=[^\w@＠!#$%&*]))[@＠]([A-Za-z0-9_]{1,50})(?![A-Za-z0-9_@＠]|://)"),
+            re.compile(r"\bhttps?://[^\s<>\"'…]+", re.IGNORECASE),
+            re.compile(r"^\s*[@＠]([A-Za-z0-9_]{1,50})\b(?![@＠])"))
+
+
 _TRAILING_PUNCT = ".,;:!?)]}'\""
 
 
@@ -752,9 +776,10 @@ def text_entities(text: str | None) -> tuple[list[str], list[str], list[str]]:
     body = text.rstrip()
     if body.endswith("…"):
         body = re.sub(r"\S*…$", "", body)
-    hashtags = unique(m.group(1) for m in _HASHTAG.finditer(body))
-    mentions = unique(m.group(1) for m in _MENTION.finditer(body))
-    urls = unique(m.group(0).rstrip(_TRAILING_PUNCT) for m in _URL.finditer(body))
+    hashtag, mention, url, _ = _text_forms()
+    hashtags = unique(m.group(1) for m in hashtag.finditer(body))
+    mentions = unique(m.group(1) for m in mention.finditer(body))
+    urls = unique(m.group(0).rstrip(_TRAILING_PUNCT) for m in url.finditer(body))
     return hashtags, mentions, urls
 
 
@@ -775,7 +800,7 @@ def infer_kind(text: str | None) -> tuple[str, str | None, str | None]:
         match = RT_PREFIX.match(text)
         if match:
             return "retweet", None, match.group(1)
-    match = _LEADING.match(text)
+    match = _text_forms()[3].match(text)
     if match:
         return "reply", match.group(1), None
     return "original", None, None

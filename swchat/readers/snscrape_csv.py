@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import functools
 import io
 import re
 from collections.abc import Iterator
@@ -110,8 +111,20 @@ _OTHERS = ("idstr", "fromuser", "authorusername", "screenname", "statusid", "cre
 #: What pandas (and R) write for a missing value.
 _EMPTY = ("nan", "NaN", "None", "NA", "null")
 _NUMBER = re.compile(r"^\s*['=\"]*[\d.,eE+\-]+\"?\s*$")
-_STATUS = re.compile(r"(?:twitter|x)\.com/(?:#!/)?([A-Za-z0-9_]{1,15})/status(?:es)?/(\d+)", re.IGNORECASE)
-_PROFILE = re.compile(r"(?:twitter|x)\.com/(?:#!/)?([A-Za-z0-9_]{1,15})/?(?:$|[?#'\"\s,)])", re.IGNORECASE)
+
+
+@functools.cache
+def _status() -> re.Pattern[str]:
+    """A post's address on X (compiled on first use: the CLI starts fast without it)."""
+    return re.compile(r"(?:twitter|x)\.com/(?:#!/)?([A-Za-z0-9_]{1,15})/status(?:es)?/(\d+)", re.IGNORECASE)
+
+
+@functools.cache
+def _profile() -> re.Pattern[str]:
+    """A profile's address on X (compiled on first use)."""
+    return re.compile(r"(?:twitter|x)\.com/(?:#!/)?([A-Za-z0-9_]{1,15})/?(?:$|[?#'\"\s,)])", re.IGNORECASE)
+
+
 _KEY_STR = r"""(?<![\w'"])['"]?{key}['"]?\s*[:=]\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")"""
 _KEY_NUM = r"""(?<![\w'"])['"]?{key}['"]?\s*[:=]\s*['"]?(\d+)"""
 
@@ -168,7 +181,7 @@ def sniff(head: Head) -> bool | str | None:
     if not ({"username", "user", "url"} & roles.keys()):
         return None
     if "url" in roles and "id" not in roles and len(first) == len(header) \
-            and not _STATUS.search(first[roles["url"]]):
+            and not _status().search(first[roles["url"]]):
         return None  # a url column that is not the tweet's address
     return True
 
@@ -221,7 +234,7 @@ def _user(value: str | None) -> tuple[str | None, str | None, str | None]:
     text = str(parsed)
     handle = _key(text, "username")
     if handle is None:
-        match = _PROFILE.search(text) or _STATUS.search(text)
+        match = _profile().search(text) or _status().search(text)
         handle = match.group(1) if match else None
     return _plain_id(_key(text, "id")), handle, _key(text, "displayname")
 
@@ -240,11 +253,11 @@ def _tweet_ref(value: str | None) -> tuple[str | None, str | None]:
         user = parsed.get("user")
         handle = user.get("username") if isinstance(user, dict) else None
         if handle is None and isinstance(parsed.get("url"), str):
-            match = _STATUS.search(parsed["url"])
+            match = _status().search(parsed["url"])
             handle = match.group(1) if match else None
         return (_plain_id(str(uid)) if uid is not None else None), handle
     text = str(parsed)
-    match = _STATUS.search(text)
+    match = _status().search(text)
     if match:
         return match.group(2), match.group(1)
     return _plain_id(_key(text, "id")), _key(text, "username")
@@ -269,7 +282,7 @@ def _names(value: str | None, key: str) -> list[str]:
         if found:
             return unique(a or b for a, b in found)
         if key == "username":
-            return unique(m.group(1) for m in _PROFILE.finditer(text))
+            return unique(m.group(1) for m in _profile().finditer(text))
         return []
     return unique(p.strip().strip("'\"[]") for p in re.split(r"[,\s]+", text) if p.strip().strip("'\"[]"))
 
@@ -333,7 +346,7 @@ def _convert(row: _Row, lost: set[str]) -> tuple[dict[str, Any], dict[str, Any]]
     """
     roles = row.roles
     url = row("url")
-    status = _STATUS.search(url) if url else None
+    status = _status().search(url) if url else None
     try:
         post_id = x_id(row("id"), row.name("id")) if "id" in roles else None
     except ValueError as exc:

@@ -24,7 +24,6 @@ Examples
 from __future__ import annotations
 
 import csv
-import html
 import io
 import re
 from collections.abc import Iterator
@@ -104,7 +103,9 @@ def plain_text(text: str | None) -> str | None:
     'fish & chips'
     """
     if text and "&" in text:
-        return html.unescape(text)
+        from html import unescape  # here: the CLI starts fast without it
+
+        return unescape(text)
     return text
 
 

@@ -40,7 +40,6 @@ Examples
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterator
 from typing import Any
 
@@ -119,7 +118,11 @@ def _full_text(tweet: dict[str, Any]) -> str:
     text = note.get("text") if isinstance(note, dict) and note.get("text") else tweet.get("text")
     if text is None:
         raise ValueError("tweet has no text")
-    return html.unescape(text) if "&" in text else text
+    if "&" in text:
+        from html import unescape  # here: the CLI starts fast without it
+
+        return unescape(text)
+    return text
 
 
 def v2_post(

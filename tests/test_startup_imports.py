@@ -1,0 +1,83 @@
+"""A small import loads no more than it needs (issue 14's startup aim: ``swchat ingest`` of a 2-post
+file within 1.5x of ``import swchat.cli``).
+
+Every reader module is imported for format detection, so what a reader needs only for some files
+(a ``.gz``, stdin, a pretty-printed document, HTML, spreadsheet times) is imported where it is
+used. Each case runs in a child process, which reports the modules it loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import orjson
+import pytest
+
+#: Modules an import of a small X API v2 JSON-lines file must not load.
+LAZY = (
+    "ijson",          # streaming JSON documents (readers.common, mastodon)
+    "decimal",        # loaded by ijson
+    "html",           # entities in a text (readers.xcommon, xv2, mastodon): these texts have none
+    "html.entities",
+    "html.parser",    # Mastodon HTML beyond the plain fast path
+    "unicodedata",    # Bluesky tags in a text
+    "gzip",           # a .gz input (readers.base)
+    "bz2",            # loaded by shutil
+    "lzma",
+    "shutil",         # spooling stdin (readers.base)
+    "tempfile",
+    "random",         # loaded by tempfile
+    "pandas",         # no session to derive in 2 posts (see tests/test_derived_tables.py)
+    "numpy",
+    "networkx",
+)
+
+_REPORT = "\nprint('MODULES=' + json.dumps(sorted(set(sys.modules) & set({lazy!r}))))\n"
+
+#: ``swchat ingest`` as the program runs it, but returning (``run`` ends the process at once)
+_CLI = ("import json, sys\n"
+        "from swchat.cli import main\n"
+        "try:\n"
+        "    main.main(['ingest', {two!r}, '--archive', {db!r}], prog_name='swchat')\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n")
+
+#: the same import through the library
+_API = ("import json, sys, swchat\n"
+        "with swchat.open({db!r}, create=True) as archive:\n"
+        "    result = archive.ingest([{two!r}])\n"
+        "f = result.files[0]\n"
+        "print(f'{{f.path}}: {{f.format}}: read {{f.read}}, added {{f.added}}')\n")
+
+
+@pytest.fixture
+def two(sample_dir, tmp_path):
+    """An X API v2 page of the sample with its first 2 posts (and the whole page's includes)."""
+    page = orjson.loads(sample_dir.joinpath("swchat-v2.jsonl").read_bytes().splitlines()[0])
+    page["data"] = page["data"][:2]
+    path = tmp_path / "two.jsonl"
+    path.write_bytes(orjson.dumps(page) + b"\n")
+    texts = [t.get("text", "") for t in (*page["data"], *page.get("includes", {}).get("tweets", []))]
+    assert not any("&" in t for t in texts), "a text with an entity loads html: take other posts"
+    return path
+
+
+def _loaded(code: str) -> tuple[str, list[str]]:
+    """What the child said (on either stream) and the modules of :data:`LAZY` it loaded."""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    *said, report = run.stdout.strip().splitlines()
+    assert report.startswith("MODULES="), run.stdout
+    return "\n".join([*said, run.stderr]), json.loads(report.removeprefix("MODULES="))
+
+
+@pytest.mark.parametrize("how", ["cli", "api"])
+def test_a_small_ingest_loads_no_module_it_does_not_need(how, two, tmp_path):
+    db = tmp_path / "two.db"
+    # the CLI's --tz (default UTC) checks its zone, which loads zoneinfo; the library without tz does not
+    lazy = (*LAZY, "zoneinfo") if how == "api" else LAZY
+    code = (_CLI if how == "cli" else _API).format(two=str(two), db=str(db)) + _REPORT.format(lazy=lazy)
+    said, loaded = _loaded(code)
+    assert "x-v2: read 2, added 2" in said, said
+    assert loaded == [], f"{how}: a 2-post ingest loaded {loaded}"
