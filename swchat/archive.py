@@ -478,7 +478,9 @@ class Archive(SessionStore, ConsentStore):
         from .readers.detect import detect, expand_inputs
         from .readers.sheets import with_options
 
-        zone = time_zone(tz) if tz is not None else None  # both checked before anything is read
+        # both checked before anything is read; UTC is passed by name (a reader that reads times
+        # without a zone loads it: most imports need no zone database)
+        zone = tz if tz in (None, "UTC") else time_zone(tz)
         mapping = csv_mapped.column_mapping(columns) if columns is not None else None
         if mapping is not None and format not in (None, csv_mapped.NAME):
             raise InputFormatError(f"a column mapping reads files as {csv_mapped.NAME}, not as {format}")

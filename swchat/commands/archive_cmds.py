@@ -64,7 +64,8 @@ def _source_zone(ctx: click.Context, param: click.Parameter, value: str) -> str:
     try:
         if not value.strip():
             raise click.BadParameter("an empty value is not allowed.", ctx=ctx, param=param)
-        time_zone(value)
+        if value != "UTC":  # the default needs no check (nor the zone database, loaded when a sheet needs it)
+            time_zone(value)
     except SwchatError:
         raise click.BadParameter(f"unknown time zone {value!r} (use e.g. America/New_York or UTC)",
                                  ctx=ctx, param=param) from None

@@ -47,3 +47,30 @@ def test_no_heavy_imports_at_startup():
 def test_usage_error_exits_2():
     assert CliRunner().invoke(main, ["ingest"]).exit_code == 2
     assert isinstance(main, click.Group)
+
+
+def test_every_command_is_indexed_by_its_module():
+    """Running a command imports its module only (:data:`swchat.commands.COMMAND_MODULES`): the
+    index must name every command's module, or the command would load every module to be found."""
+    import importlib
+    import pkgutil
+
+    from swchat import commands
+
+    found = {}
+    for info in pkgutil.iter_modules(commands.__path__):
+        for command in importlib.import_module(f"swchat.commands.{info.name}").COMMANDS:
+            found[command.name] = info.name
+    assert found == commands.COMMAND_MODULES
+
+
+def test_a_command_loads_its_module_only():
+    code = ("import sys\n"
+            "from swchat.cli import main\n"
+            "try:\n"
+            "    main.main(['stats', '--help'], prog_name='swchat')\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('swchat.commands.')))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "['swchat.commands.archive_cmds']"
