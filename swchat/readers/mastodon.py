@@ -119,7 +119,7 @@ from typing import TYPE_CHECKING, Any
 import orjson  # noqa: F401 - the examples above use it
 
 from ..errors import DamagedInputError
-from ..schema import new_account, new_post, validate_account, validate_post
+from ..schema import is_iso_time, new_account, new_post, validate_account, validate_post
 from .base import Account, Head, Item, Note, Post, Rejected, Source, by_line, json_lines, raw_json
 from .common import (
     BOM,
@@ -472,7 +472,34 @@ def _account_id(account: dict[str, Any]) -> str:
     raise ValueError("the status's account has no url, uri or acct")
 
 
-def _account_row(account: dict[str, Any], snapshot_at: str | None) -> dict[str, Any] | None:
+def _account_row(account: dict[str, Any], snapshot_at: str | None,
+                 known: dict[bytes, dict[str, Any] | None] | None = None) -> dict[str, Any] | None:
+    """The account row of an account object as of ``snapshot_at`` (``None`` when it has no id).
+
+    A file repeats each author's account object with every status: with ``known`` (a file's
+    :attr:`_Index.account_rows`), an object met before, byte for byte, is not converted again
+    (its profile note is HTML to parse); only ``snapshot_at`` differs.
+    """
+    if known is None:
+        return _new_account_row(account, snapshot_at)
+    key = raw_json(account)
+    row = known.get(key)
+    if row is None:
+        if key in known:
+            return None
+        if len(known) >= _KNOWN_ACCOUNTS:
+            known.clear()  # memory stays bounded on a file of ever new accounts
+        row = known[key] = _new_account_row(account, None)
+        if row is None:
+            return None
+    return {**row, "snapshot_at": snapshot_at if snapshot_at is None or is_iso_time(snapshot_at) else None}
+
+
+#: account objects remembered per file by :func:`_account_row` (a few MB at most)
+_KNOWN_ACCOUNTS = 5_000
+
+
+def _new_account_row(account: dict[str, Any], snapshot_at: str | None) -> dict[str, Any] | None:
     try:
         account_id = _account_id(account)
     except ValueError:
@@ -542,6 +569,8 @@ class _Index:
     numeric_actors: bool = False
     docs: dict[int, tuple[str, Any]] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)
+    #: account rows by the account object's JSON, as converted (see :func:`_account_row`)
+    account_rows: dict[bytes, dict[str, Any] | None] = field(default_factory=dict)
 
     def learn(self, status: dict[str, Any]) -> None:
         """Take in one status and the statuses nested in it."""
@@ -908,7 +937,7 @@ def status_items(status: dict[str, Any], line: int, index: _Index | None = None,
     done: set[str] = set()
     for account in accounts:
         if isinstance(account, dict):
-            account_row = _account_row(account, snapshot)
+            account_row = _account_row(account, snapshot, index.account_rows)
             if account_row is not None and account_row["account_id"] not in done:
                 done.add(account_row["account_id"])
                 items.append(Account(account_row))

@@ -649,3 +649,21 @@ def test_real_status_html_reads_as_htmlparser_reads_it(realdata):
             elif isinstance(item, list):
                 stack.extend(item)
     assert seen > 100
+
+
+def test_an_account_met_again_is_not_converted_again_and_reads_the_same(sample_dir):
+    """Each status carries its author's account object: one met before, byte for byte, is taken
+    from the file's memory (its note is HTML to parse) with the new snapshot time, and reads as
+    a fresh conversion would."""
+    statuses = [orjson.loads(line) for line in sample_dir.joinpath("swchat-mastodon.jsonl").read_bytes().splitlines()]
+    accounts = [s["account"] for s in statuses]
+    assert len({orjson.dumps(a) for a in accounts}) < len(accounts) / 2  # the file repeats its authors
+    known: dict = {}
+    times = ["2026-09-02T19:00:00.000Z", "2026-09-02T25:00:00.000Z", None]  # a time that is no time: empty
+    for i, account in enumerate(accounts * 2):
+        snapshot = times[i % 3]
+        assert mastodon._account_row(account, snapshot, known) == mastodon._new_account_row(account, snapshot)
+    assert len(known) == len({orjson.dumps(a) for a in accounts})
+    no_id = {"display_name": "nobody"}
+    assert mastodon._account_row(no_id, None, known) is None
+    assert mastodon._account_row(no_id, None, known) is None  # remembered as having no row
