@@ -260,6 +260,7 @@ class SessionStore(Database):
                 for table in ("derived_sessions", "session_posts", "participation", "interactions", "tag_accounts"):
                     db.execute(f"DELETE FROM {table}")
             touched: set[str] = set()
+            accounts: set[tuple[str, str]] = set()  # the participants of sessions cleared or stored
             done = stored = 0
 
             def read(chunk: tuple[str, str, int]) -> pd.DataFrame:
@@ -280,7 +281,7 @@ class SessionStore(Database):
                 prepare()
             with Offload(derive) if len(chunks) > 1 else nullcontext() as helper:
                 for i, chunk in enumerate(chunks):
-                    touched |= self._clear(chunk[0], chunk[1])
+                    touched |= self._clear(chunk[0], chunk[1], accounts)
                     posts = read(chunk)
                     if helper is not None and helper.free:
                         helper.give(i, posts)
@@ -293,12 +294,15 @@ class SessionStore(Database):
                     while written in derived:
                         tables = derived.pop(written)
                         touched |= set(tables.sessions["tag"])
+                        part = tables.participation
+                        accounts.update(zip(part["platform"].tolist(), part["account_id"].tolist(), strict=True))
                         stored += self._store(tables)
                         done += chunks[written][2]
                         written += 1
                         if progress:
                             progress(done, total)
-            self.recount_tag_accounts(touched)
+            # a full derive counts every account again; else only those whose participation changed
+            self.recount_tag_accounts(touched, None if full else accounts)
             for key, value in (("derived_change", str(change)), ("derived_rowid", str(rowid)),
                                ("derived_version", version), ("derived_options", options), ("derived_full", "0")):
                 self.set_meta(key, value)
@@ -336,11 +340,13 @@ class SessionStore(Database):
         done_change = int(self.meta_value("derived_change") or 0)
         done_rowid = int(self.meta_value("derived_rowid") or 0)
         days = {d for (d,) in db.execute("SELECT DISTINCT day FROM changes WHERE id > ?", (done_change,))}
-        # own posts that refer to a post added since: their sessions may now resolve it
+        # own posts that refer to a post added since: their sessions may now resolve it (CROSS JOIN
+        # keeps the posts added since as the outer loop, each looking up its referrers by index;
+        # SQLite chose to scan every referring post otherwise: time growing with the archive)
         for column, index in (("reply_to_post_id", "posts_reply_to"), ("retweeted_post_id", "posts_retweeted"),
                               ("quoted_post_id", "posts_quoted")):
             days.update(d for (d,) in db.execute(
-                f"SELECT DISTINCT substr(r.created_at, 1, 10) FROM posts n JOIN posts r INDEXED BY {index} "
+                f"SELECT DISTINCT substr(r.created_at, 1, 10) FROM posts n CROSS JOIN posts r INDEXED BY {index} "
                 f"ON r.platform = n.platform AND r.{column} = n.post_id WHERE n.rowid > ? AND r.is_context = 0",
                 (done_rowid,)))
         windows = []
@@ -403,12 +409,15 @@ class SessionStore(Database):
         return self.db.execute("SELECT 1 FROM derived_sessions WHERE start_at >= ? AND start_at <= ? LIMIT 1",
                                (lo, hi)).fetchone() is not None
 
-    def _clear(self, lo: str, hi: str) -> set[str]:
-        """Delete the derived rows of the sessions that start in [lo, hi]; their hashtags."""
+    def _clear(self, lo: str, hi: str, accounts: set[tuple[str, str]]) -> set[str]:
+        """Delete the derived rows of the sessions that start in [lo, hi]; their hashtags (and
+        their participants added to ``accounts``)."""
         db = self.db
         rows = db.execute("SELECT id, tag FROM derived_sessions WHERE start_at >= ? AND start_at <= ?",
                           (lo, hi)).fetchall()
         keys = [(k,) for k, _ in rows]
+        for key in keys:
+            accounts.update(db.execute("SELECT platform, account_id FROM participation WHERE session = ?", key))
         for table, column in (("session_posts", "session"), ("participation", "session"),
                               ("interactions", "session"), ("derived_sessions", "id")):
             db.executemany(f"DELETE FROM {table} WHERE {column} = ?", keys)
@@ -456,9 +465,29 @@ class SessionStore(Database):
                            strict=True))
         return len(key_of)
 
-    def recount_tag_accounts(self, tags: Iterable[str]) -> None:
-        """Recount first and last sessions of every account of these hashtags."""
+    def recount_tag_accounts(self, tags: Iterable[str], accounts: Iterable[tuple[str, str]] | None = None) -> None:
+        """Recount first and last sessions of every account of these hashtags, or only of these
+        ``(platform, account_id)`` accounts: those whose participation changed (a refresh that
+        derives one session then costs the same however many sessions the hashtag has)."""
         db = self.db
+        if accounts is not None:
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS recount (platform TEXT, account_id TEXT, "
+                       "PRIMARY KEY (platform, account_id)) WITHOUT ROWID")
+            db.execute("DELETE FROM temp.recount")
+            db.executemany("INSERT OR IGNORE INTO temp.recount VALUES (?, ?)", accounts)
+            for tag in sorted(tags):
+                db.execute("DELETE FROM tag_accounts WHERE tag = ? AND (platform, account_id) IN "
+                           "(SELECT platform, account_id FROM temp.recount)", (tag,))
+                # each account's own participation rows, by index (CROSS JOIN keeps that order)
+                db.execute(
+                    "INSERT INTO tag_accounts (tag, platform, account_id, first_start, last_start, sessions) "
+                    "SELECT s.tag, p.platform, p.account_id, min(s.start_at), max(s.start_at), count(*) "
+                    "FROM temp.recount r CROSS JOIN participation p INDEXED BY participation_account "
+                    "ON p.platform = r.platform AND p.account_id = r.account_id "
+                    "JOIN derived_sessions s ON s.id = p.session WHERE s.tag = ? "
+                    "GROUP BY p.platform, p.account_id", (tag,))
+            db.execute("DELETE FROM temp.recount")
+            return
         for tag in sorted(tags):
             db.execute("DELETE FROM tag_accounts WHERE tag = ?", (tag,))
             db.execute(
