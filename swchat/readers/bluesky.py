@@ -73,16 +73,31 @@ from typing import Any
 
 import orjson  # noqa: F401 - the examples above use it
 
-from ..schema import new_account, new_post, validate_account, validate_post
-from .base import Account, Head, Item, Note, Post, Rejected, Source, by_line, json_lines, raw_json
+from ..schema import POST_COLUMNS, new_account, validate_account
+from .base import (
+    Account,
+    Head,
+    Item,
+    Note,
+    Post,
+    PostValues,
+    Rejected,
+    Source,
+    by_line,
+    json_lines,
+    raw_json,
+)
 from .common import (
     BOM,
     RECORD_ERRORS,
+    canonical_row,
     first_record,
     first_value,
     iso_time,
     json_records,
     lead_mention,
+    plain_values,
+    post_item,
     reason,
     retweet_text,
     unique,
@@ -95,6 +110,7 @@ __all__ = [
     "feed_item_items",
     "post_row",
     "read",
+    "read_lean",
     "repost_id",
     "sniff",
     "thread_items",
@@ -353,6 +369,12 @@ def post_row(view: dict[str, Any], handles: dict[str, str] | None = None) -> dic
     >>> row["kind"], row["created_at"], row["reply_to_author_id"], row["reply_to_handle"]
     ('reply', '2026-09-02T19:01:00.000Z', 'did:plc:ann', 'ann.bsky.social')
     """
+    return canonical_row(_post_values(view, handles))
+
+
+def _post_values(view: dict[str, Any], handles: dict[str, str] | None) -> tuple[Any, ...]:
+    """The values of :func:`post_row`'s row (the columns of ``schema.POST_COLUMNS``, in order),
+    not yet validated: the one conversion both the canonical and the lean path use."""
     uri = view.get("uri")
     parts = _uri_parts(uri)
     if parts is None:
@@ -382,60 +404,99 @@ def post_row(view: dict[str, Any], handles: dict[str, str] | None = None) -> dic
     kind = "reply" if parent else "quote" if quoted else "original"
     langs = record.get("langs")
     via = record.get("via")
-    row = new_post(
-        platform="bluesky",
-        post_id=uri,
-        url=f"https://bsky.app/profile/{handle or did}/post/{parts[2]}",
-        created_at=_created(record, view),
-        author_id=did,
-        author_handle=handle,
-        author_name=author.get("displayName") or None,
-        text=text,
-        kind=kind,
-        is_quote=quoted is not None,
-        reply_to_post_id=parent,
-        reply_to_author_id=parent_did,
-        reply_to_handle=(handles or {}).get(parent_did) if parent_did else None,
-        quoted_post_id=quoted,
-        conversation_id=(root or parent) if parent else uri,
-        hashtags=hashtags,
-        mentions=mentions,
-        urls=urls,
-        lang=langs[0] if isinstance(langs, list) and langs and isinstance(langs[0], str) else None,
-        source_app=via if isinstance(via, str) and via else None,
-        like_count=_count(view.get("likeCount")),
-        repost_count=_count(view.get("repostCount")),
-        reply_count=_count(view.get("replyCount")),
-        quote_count=_count(view.get("quoteCount")),
-        collected_at=None,
+    # the columns of schema.POST_COLUMNS, in order (tests/test_lean_ingest.py checks it)
+    return (
+        "bluesky",  # platform
+        uri,  # post_id
+        f"https://bsky.app/profile/{handle or did}/post/{parts[2]}",  # url
+        _created(record, view),  # created_at
+        did,  # author_id
+        handle,  # author_handle
+        author.get("displayName") or None,  # author_name
+        text,
+        kind,
+        quoted is not None,  # is_quote
+        parent,  # reply_to_post_id
+        parent_did,  # reply_to_author_id
+        (handles or {}).get(parent_did) if parent_did else None,  # reply_to_handle
+        quoted,  # quoted_post_id
+        None,  # retweeted_post_id
+        (root or parent) if parent else uri,  # conversation_id
+        hashtags,
+        mentions,
+        urls,
+        langs[0] if isinstance(langs, list) and langs and isinstance(langs[0], str) else None,  # lang
+        via if isinstance(via, str) and via else None,  # source_app
+        _count(view.get("likeCount")),  # like_count
+        _count(view.get("repostCount")),  # repost_count
+        _count(view.get("replyCount")),  # reply_count
+        _count(view.get("quoteCount")),  # quote_count
+        None,  # collected_at
+        False,  # is_context
+        None,  # origin
     )
-    return validate_post(row)
 
 
-def _repost_row(reason_: dict[str, Any], original: dict[str, Any]) -> dict[str, Any]:
+#: where :func:`_repost_values` finds what it takes from the reposted post's values
+_AT = {column: i for i, column in enumerate(POST_COLUMNS)}
+_POST_ID, _CREATED_AT, _AUTHOR_ID, _AUTHOR_HANDLE = (_AT[c] for c in ("post_id", "created_at", "author_id",
+                                                                      "author_handle"))
+_TEXT, _HASHTAGS, _MENTIONS, _URLS, _LANG = (_AT[c] for c in ("text", "hashtags", "mentions", "urls", "lang"))
+
+
+def _validated(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A post's values as :func:`~swchat.schema.validate_post` leaves them (raises what it raises)."""
+    return values if plain_values(values) else tuple(canonical_row(values).values())
+
+
+def _repost_values(reason_: dict[str, Any], original: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The values of a repost's row (the columns of ``schema.POST_COLUMNS``, in order), not yet
+    validated, from the reposted post's validated values (see :func:`_validated`)."""
     by = reason_.get("by")
     if not isinstance(by, dict) or not isinstance(by.get("did"), str) or not by["did"]:
-        raise ValueError(f"repost of {original['post_id']} has no reposter did")
+        raise ValueError(f"repost of {original[_POST_ID]} has no reposter did")
     when = reason_.get("indexedAt")
-    created = iso_time(when, "reason.indexedAt") if when else original["created_at"]
-    post_id = repost_id(original["post_id"], by["did"])
-    return validate_post(new_post(
-        platform="bluesky",
-        post_id=post_id,
-        url=None,
-        created_at=created,
-        author_id=by["did"],
-        author_handle=_handle(by),
-        author_name=by.get("displayName") or None,
-        text=retweet_text(original["author_handle"] or original["author_id"], original["text"] or ""),
-        kind="retweet",
-        retweeted_post_id=original["post_id"],
-        conversation_id=post_id,
-        hashtags=list(original["hashtags"]),
-        mentions=lead_mention(original["author_handle"], list(original["mentions"])),
-        urls=list(original["urls"]),
-        lang=original["lang"],
-    ))
+    created = iso_time(when, "reason.indexedAt") if when else original[_CREATED_AT]
+    post_id = repost_id(original[_POST_ID], by["did"])
+    handle = original[_AUTHOR_HANDLE]
+    # the columns of schema.POST_COLUMNS, in order (tests/test_lean_ingest.py checks it)
+    return (
+        "bluesky",  # platform
+        post_id,
+        None,  # url
+        created,  # created_at
+        by["did"],  # author_id
+        _handle(by),  # author_handle
+        by.get("displayName") or None,  # author_name
+        retweet_text(handle or original[_AUTHOR_ID], original[_TEXT] or ""),  # text
+        "retweet",  # kind
+        False,  # is_quote
+        None,  # reply_to_post_id
+        None,  # reply_to_author_id
+        None,  # reply_to_handle
+        None,  # quoted_post_id
+        original[_POST_ID],  # retweeted_post_id
+        post_id,  # conversation_id
+        list(original[_HASHTAGS]),  # hashtags
+        lead_mention(handle, list(original[_MENTIONS])),  # mentions
+        list(original[_URLS]),  # urls
+        original[_LANG],  # lang
+        None,  # source_app
+        None,  # like_count
+        None,  # repost_count
+        None,  # reply_count
+        None,  # quote_count
+        None,  # collected_at
+        False,  # is_context
+        None,  # origin
+    )
+
+
+def _facts(item: Post | PostValues) -> tuple[str, str]:
+    """A post item's id and time (validated)."""
+    if isinstance(item, PostValues):
+        return item.values[_POST_ID], item.values[_CREATED_AT]
+    return item.row["post_id"], item.row["created_at"]
 
 
 def _account_row(author: dict[str, Any], snapshot_at: str | None) -> dict[str, Any] | None:
@@ -488,11 +549,13 @@ def _learn_handles(value: Any, handles: dict[str, str], depth: int = 0) -> None:
 
 
 class _Out:
-    """Items being gathered for one unit (a post view, a feed item, a thread)."""
+    """Items being gathered for one unit (a post view, a feed item, a thread); with ``lean``, each
+    post whose values need no change is a :class:`~swchat.readers.base.PostValues`."""
 
-    def __init__(self, line: int, handles: dict[str, str]) -> None:
+    def __init__(self, line: int, handles: dict[str, str], lean: bool = False) -> None:
         self.line = line
         self.handles = handles
+        self.lean = lean
         self.items: list[Item] = []
         self.posts: set[str] = set()
         self.accounts: set[str] = set()
@@ -505,33 +568,37 @@ class _Out:
                 self.items.append(Account(row))
 
     def view(self, view: dict[str, Any], *, context: bool, raw: bytes | None = None,
-             depth: int = 0) -> dict[str, Any] | None:
-        """Add a post view (and, as context, the post it quotes); return its row."""
-        row = post_row(view, self.handles)
-        if row["post_id"] not in self.posts:
-            self.posts.add(row["post_id"])
-            self.items.append(Post(row, raw if raw is not None else raw_json(view), self.line,
-                                   context=context))
-        snapshot = _snapshot(view, row["created_at"])
+             depth: int = 0, values: tuple[Any, ...] | None = None) -> None:
+        """Add a post view (and, as context, the post it quotes); ``values``, when given, are its
+        post's (from :func:`_post_values`, with the same handles)."""
+        post = post_item(_post_values(view, self.handles) if values is None else values, None, self.line,
+                         context, self.lean)
+        post_id, created_at = _facts(post)
+        if post_id not in self.posts:
+            self.posts.add(post_id)
+            post.raw = raw if raw is not None else raw_json(view)
+            self.items.append(post)
+        snapshot = _snapshot(view, created_at)
         self.account(view.get("author"), snapshot)
         quoted = _quoted_view(view)
         if quoted is not None and depth < 3:
-            self.context(quoted, f"the quoted post inside {row['post_id']}", depth + 1)
-        return row
+            self.context(quoted, f"the quoted post inside {post_id}", depth + 1)
 
-    def context(self, view: Any, where: str, depth: int = 0) -> dict[str, Any] | None:
+    def context(self, view: Any, where: str, depth: int = 0) -> None:
         if _unusable(view) or not isinstance(view, dict):
-            return None
+            return
         try:
-            return self.view(view, context=True, depth=depth)
+            self.view(view, context=True, depth=depth)
         except RECORD_ERRORS as exc:
             self.items.append(Note(self.line, f"{where} was left out: {reason(exc, 'post')}"))
-            return None
 
 
 def view_items(view: dict[str, Any], line: int, raw: bytes | None = None,
-               handles: dict[str, str] | None = None) -> list[Item]:
+               handles: dict[str, str] | None = None, *, lean: bool = False) -> list[Item]:
     """All the items of one post view: its post, the quoted post (context), the accounts.
+
+    With ``lean``, each post whose values need no change is a
+    :class:`~swchat.readers.base.PostValues` (the import's path, see :func:`read_lean`).
 
     Raises
     ------
@@ -541,17 +608,18 @@ def view_items(view: dict[str, Any], line: int, raw: bytes | None = None,
     if handles is None:
         handles = {}
         _learn_handles(view, handles)
-    out = _Out(line, handles)
+    out = _Out(line, handles, lean)
     out.view(view, context=False, raw=raw)
     return out.items
 
 
-def feed_item_items(item: dict[str, Any], line: int, raw: bytes | None = None) -> list[Item]:
+def feed_item_items(item: dict[str, Any], line: int, raw: bytes | None = None, *, lean: bool = False) -> list[Item]:
     """All the items of one feed item (``app.bsky.feed.defs#feedViewPost``).
 
     The post is the export's own, unless the item is a repost: then the repost is (a
     ``retweet``, see :func:`repost_id`) and the reposted post is a context post. The
-    ``reply.parent`` and ``reply.root`` views are context posts.
+    ``reply.parent`` and ``reply.root`` views are context posts. With ``lean``, each post whose
+    values need no change is a :class:`~swchat.readers.base.PostValues` (see :func:`read_lean`).
 
     Raises
     ------
@@ -575,16 +643,17 @@ def feed_item_items(item: dict[str, Any], line: int, raw: bytes | None = None) -
         raise ValueError("feed item has no post")
     handles: dict[str, str] = {}
     _learn_handles(item, handles)
-    out = _Out(line, handles)
+    out = _Out(line, handles, lean)
     reason_ = item.get("reason")
     raw = raw if raw is not None else raw_json(item)
     if isinstance(reason_, dict) and reason_.get("$type") == _REPOST:
-        original = post_row(post, handles)
-        repost = _repost_row(reason_, original)
-        out.items.append(Post(repost, raw, line))
-        out.posts.add(repost["post_id"])
-        out.account(reason_.get("by"), repost["created_at"])
-        out.view(post, context=True)
+        original = _validated(_post_values(post, handles))
+        repost = post_item(_repost_values(reason_, original), raw, line, False, lean)
+        repost_id_, created_at = _facts(repost)
+        out.items.append(repost)
+        out.posts.add(repost_id_)
+        out.account(reason_.get("by"), created_at)
+        out.view(post, context=True, values=original)
     else:
         out.view(post, context=False, raw=raw)
     reply = item.get("reply")
@@ -597,12 +666,13 @@ def feed_item_items(item: dict[str, Any], line: int, raw: bytes | None = None) -
     return out.items
 
 
-def thread_items(thread: Any, line: int) -> list[Item]:
+def thread_items(thread: Any, line: int, *, lean: bool = False) -> list[Item]:
     """All the items of a ``getPostThread`` ``thread`` (nested) or ``getPostThreadV2`` list.
 
     Every post of the thread is one of the export's own posts; posts that are not found or
     blocked are skipped, and a post that cannot be read becomes a
-    :class:`~swchat.readers.base.Rejected`.
+    :class:`~swchat.readers.base.Rejected`. With ``lean``, each post whose values need no change
+    is a :class:`~swchat.readers.base.PostValues` (see :func:`read_lean`).
 
     Examples
     --------
@@ -620,7 +690,7 @@ def thread_items(thread: Any, line: int) -> list[Item]:
     """
     handles: dict[str, str] = {}
     _learn_handles(thread, handles)
-    out = _Out(line, handles)
+    out = _Out(line, handles, lean)
     nodes: list[dict[str, Any]] = []
     if isinstance(thread, list):  # getPostThreadV2: [{"uri", "depth", "value": {"post": …}}]
         for entry in thread:
@@ -732,11 +802,11 @@ def sniff(head: Head) -> bool | str | None:
 # --------------------------------------------------------------------------- reading
 
 
-def _value_items(value: Any, number: int, raw: bytes | None) -> Iterator[Item]:
+def _value_items(value: Any, number: int, raw: bytes | None, lean: bool = False) -> Iterator[Item]:
     """The items of one parsed value: a response, a feed item, a post view, or a list of them."""
     if isinstance(value, list):
         for nested in value:
-            yield from _value_items(nested, number, None)
+            yield from _value_items(nested, number, None, lean)
         return
     if not isinstance(value, dict):
         yield Rejected(number, f"not a Bluesky post but a JSON {type(value).__name__}",
@@ -745,16 +815,16 @@ def _value_items(value: Any, number: int, raw: bytes | None) -> Iterator[Item]:
     try:
         if isinstance(value.get("posts"), list):
             for view in value["posts"]:
-                yield from _value_items(view, number, None)
+                yield from _value_items(view, number, None, lean)
         elif isinstance(value.get("feed"), list):
             for item in value["feed"]:
-                yield from _value_items(item, number, None)
+                yield from _value_items(item, number, None, lean)
         elif "thread" in value:
-            yield from thread_items(value["thread"], number)
+            yield from thread_items(value["thread"], number, lean=lean)
         elif "post" in value:
-            yield from feed_item_items(value, number, raw)
+            yield from feed_item_items(value, number, raw, lean=lean)
         elif "uri" in value:
-            yield from view_items(value, number, raw)
+            yield from view_items(value, number, raw, lean=lean)
         else:
             refusal = _refusal(value)
             yield Rejected(number, refusal or "not a Bluesky post view: the object has no uri",
@@ -777,13 +847,45 @@ def read(source: Source) -> Iterator[Item]:
     >>> [(type(i).__name__, getattr(i, "line", None)) for i in items]
     [('Post', 1), ('Account', None), ('Rejected', 2)]
     """
+    return _read(source, lean=False)
+
+
+def read_lean(source: Source) -> Iterator[Item]:
+    """:func:`read`, with each post whose values need no change as a
+    :class:`~swchat.readers.base.PostValues` instead of a :class:`~swchat.readers.base.Post`: the
+    import's path (issue 14), storing exactly what :func:`read` gives.
+
+    The same items in the same order, with the same raw records, lines and context flags, for
+    every shape :func:`read` takes (responses, feed items, post views, threads, JSON lines);
+    reposts and context posts included. A post whose values
+    :func:`~swchat.schema.validate_post` would change or refuse (see
+    :func:`~swchat.readers.common.plain_values`) is the canonical
+    :class:`~swchat.readers.base.Post` (or rejection) :func:`read` gives.
+
+    Examples
+    --------
+    >>> def view(rkey, name):
+    ...     return {"uri": f"at://did:plc:ann/app.bsky.feed.post/{rkey}", "author": {"did": "did:plc:ann",
+    ...             "handle": "ann.bsky.social", "displayName": name},
+    ...             "record": {"text": "hi", "createdAt": "2026-09-02T19:00:00Z"}}
+    >>> page = {"posts": [view("3k1", "Ann"), view("3k2", 7)]}  # the second name is no text
+    >>> items = list(read_lean(Source.from_bytes(orjson.dumps(page))))
+    >>> [type(i).__name__ for i in items]
+    ['PostValues', 'Account', 'Rejected']
+    >>> items[0].values[:2], items[2].reason
+    (('bluesky', 'at://did:plc:ann/app.bsky.feed.post/3k1'), 'author_name is not text: int')
+    """
+    return _read(source, lean=True)
+
+
+def _read(source: Source, *, lean: bool) -> Iterator[Item]:
     head = source.head()
     if by_line(source, head):
         for lineno, parsed, raw in json_lines(source):
             if isinstance(parsed, Rejected):
                 yield parsed
                 continue
-            yield from _value_items(parsed, lineno, raw if isinstance(parsed, dict) else None)
+            yield from _value_items(parsed, lineno, raw if isinstance(parsed, dict) else None, lean)
         return
     data = head.data.lstrip(BOM + b" \t\r\n")
     record = first_record(head)
@@ -799,7 +901,7 @@ def read(source: Source) -> Iterator[Item]:
         if isinstance(value, Rejected):
             yield value
         else:
-            yield from _value_items(value, number, None)
+            yield from _value_items(value, number, None, lean)
 
 
 FORMAT = register(Format(
@@ -808,4 +910,5 @@ FORMAT = register(Format(
     sniff=sniff,
     read=read,
     platform="bluesky",
+    lean=read_lean,
 ))

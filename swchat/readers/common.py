@@ -31,7 +31,7 @@ from operator import itemgetter
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
-from ..schema import KINDS, POST_COLUMNS, is_iso_time, validate_post
+from ..schema import KINDS, PLATFORMS, POST_COLUMNS, is_iso_time, validate_post
 from .base import Head, Post, PostValues, Rejected, Source
 
 __all__ = [
@@ -367,6 +367,7 @@ _TEXTS = tuple(POST_COLUMNS.index(c) for c in ("url", "author_handle", "author_n
                                                "lang", "source_app"))
 _LISTS = tuple(POST_COLUMNS.index(c) for c in ("hashtags", "mentions", "urls"))
 _CREATED_AT, _COLLECTED_AT = POST_COLUMNS.index("created_at"), POST_COLUMNS.index("collected_at")
+_REPLY_TO, _REPLY_AUTHOR = POST_COLUMNS.index("reply_to_post_id"), POST_COLUMNS.index("reply_to_author_id")
 #: a file's posts share a few collection times (one a page): each is checked once
 _collection_time = functools.lru_cache(maxsize=256)(is_iso_time)
 _COUNTS = tuple(POST_COLUMNS.index(c) for c in ("like_count", "repost_count", "reply_count", "quote_count"))
@@ -395,8 +396,10 @@ def plain_values(values: tuple[Any, ...]) -> bool:
     if not is_iso_time(values[_CREATED_AT]) or (
             collected is not None and (collected.__class__ is not str or not _collection_time(collected))):
         return False
-    if values[8] not in KINDS:
+    if values[0] not in PLATFORMS or values[8] not in KINDS:
         return False
+    if values[8] == "reply" and not values[_REPLY_TO] and not values[_REPLY_AUTHOR]:
+        return False  # a reply must say what it replies to: validate_post rejects it
     ids = _id_values(values)
     if "" in ids:
         return False

@@ -119,17 +119,38 @@ from typing import TYPE_CHECKING, Any
 import orjson  # noqa: F401 - the examples above use it
 
 from ..errors import DamagedInputError
-from ..schema import is_iso_time, new_account, new_post, validate_account, validate_post
-from .base import Account, Head, Item, Note, Post, Rejected, Source, by_line, json_lines, raw_json
+from ..schema import (
+    POST_COLUMNS,
+    is_iso_time,
+    new_account,
+    new_post,
+    validate_account,
+    validate_post,
+)
+from .base import (
+    Account,
+    Head,
+    Item,
+    Note,
+    Post,
+    PostValues,
+    Rejected,
+    Source,
+    by_line,
+    json_lines,
+    raw_json,
+)
 from .common import (
     BOM,
     RECORD_ERRORS,
+    canonical_row,
     first_record,
     first_value,
     host_of,
     iso_time,
     json_records,
     lead_mention,
+    post_item,
     reason,
     retweet_text,
     unique,
@@ -149,6 +170,7 @@ __all__ = [
     "global_handle",
     "parse_content",
     "read",
+    "read_lean",
     "sniff",
     "status_items",
     "status_post",
@@ -807,6 +829,12 @@ def status_post(status: dict[str, Any], index: _Index | None = None, *,
     if index is None:
         index = _Index()
         index.learn(status)
+    return canonical_row(_status_values(status, index, conversation))
+
+
+def _status_values(status: dict[str, Any], index: _Index, conversation: str | None) -> tuple[Any, ...]:
+    """The values of :func:`status_post`'s row (the columns of ``schema.POST_COLUMNS``, in order),
+    not yet validated: the one conversion both the canonical and the lean path use."""
     uri, created_at, account, author_id = _basic(status)
     handle = global_handle(account.get("acct") or account.get("username"),
                            account.get("url") or account.get("uri"))
@@ -851,35 +879,37 @@ def status_post(status: dict[str, Any], index: _Index | None = None, *,
         if conversation and kind != "reply":
             conversation_id = conversation
     application = status.get("application")
-    row = new_post(
-        platform="mastodon",
-        post_id=uri,
-        url=status.get("url") or None,
-        created_at=created_at,
-        author_id=author_id,
-        author_handle=handle,
-        author_name=account.get("display_name") or None,
-        text=text,
-        kind=kind,
-        is_quote=is_quote,
-        reply_to_post_id=reply_to[0],
-        reply_to_author_id=reply_to[1],
-        reply_to_handle=reply_to[2],
-        quoted_post_id=quoted,
-        retweeted_post_id=retweeted,
-        conversation_id=conversation_id,
-        hashtags=hashtags,
-        mentions=mentions,
-        urls=urls,
-        lang=lang,
-        source_app=(application.get("name") or None) if isinstance(application, dict) else None,
-        like_count=_count(status.get("favourites_count")),
-        repost_count=_count(status.get("reblogs_count")),
-        reply_count=_count(status.get("replies_count")),
-        quote_count=_count(status.get("quotes_count")),
-        collected_at=None,
+    # the columns of schema.POST_COLUMNS, in order (tests/test_lean_ingest.py checks it)
+    return (
+        "mastodon",  # platform
+        uri,  # post_id
+        status.get("url") or None,  # url
+        created_at,
+        author_id,
+        handle,  # author_handle
+        account.get("display_name") or None,  # author_name
+        text,
+        kind,
+        is_quote,
+        reply_to[0],  # reply_to_post_id
+        reply_to[1],  # reply_to_author_id
+        reply_to[2],  # reply_to_handle
+        quoted,  # quoted_post_id
+        retweeted,  # retweeted_post_id
+        conversation_id,
+        hashtags,
+        mentions,
+        urls,
+        lang,
+        (application.get("name") or None) if isinstance(application, dict) else None,  # source_app
+        _count(status.get("favourites_count")),  # like_count
+        _count(status.get("reblogs_count")),  # repost_count
+        _count(status.get("replies_count")),  # reply_count
+        _count(status.get("quotes_count")),  # quote_count
+        None,  # collected_at
+        False,  # is_context
+        None,  # origin
     )
-    return validate_post(row)
 
 
 def _private(status: dict[str, Any]) -> bool:
@@ -887,9 +917,13 @@ def _private(status: dict[str, Any]) -> bool:
 
 
 def status_items(status: dict[str, Any], line: int, index: _Index | None = None, *,
-                 raw: bytes | None = None, conversation: str | None = None) -> list[Item]:
+                 raw: bytes | None = None, conversation: str | None = None, lean: bool = False) -> list[Item]:
     """All the items one status gives: its post, the boosted or quoted status as context posts,
     and the accounts met.
+
+    With ``lean``, each post whose values need no change (:func:`~swchat.readers.common.plain_values`)
+    is a :class:`~swchat.readers.base.PostValues` instead of a :class:`~swchat.readers.base.Post`
+    (the import's path, see :func:`read_lean`): the same rows.
 
     Raises
     ------
@@ -914,25 +948,28 @@ def status_items(status: dict[str, Any], line: int, index: _Index | None = None,
     if index is None:
         index = _Index()
         index.learn(status)
-    row = status_post(status, index, conversation=conversation)
-    snapshot = row["created_at"]
-    items: list[Item] = [Post(row, raw if raw is not None else raw_json(status), line)]
+    own = post_item(_status_values(status, index, conversation), raw if raw is not None else raw_json(status),
+                    line, False, lean)
+    post_id, snapshot = _facts(own)
+    items: list[Item] = [own]
     accounts = [status.get("account")]
-    seen = {row["post_id"]}
+    seen = {post_id}
     for where, nested in (("boosted status", status.get("reblog")),
                           ("quoted status", _quoted_status(status))):
         if not isinstance(nested, dict) or _str(nested.get("id")) in index.deleted:
             continue
         try:
-            context = status_post(nested, index)
+            context = post_item(_status_values(nested, index, None), None, line, True, lean)
         except RECORD_ERRORS as exc:
-            items.append(Note(line, f"the {where} inside {row['post_id']} was left out: "
+            items.append(Note(line, f"the {where} inside {post_id} was left out: "
                                     f"{reason(exc, 'status')}"))
             continue
-        if context["post_id"] in seen:
+        context_id = _facts(context)[0]
+        if context_id in seen:
             continue
-        seen.add(context["post_id"])
-        items.append(Post(context, raw_json(nested), line, context=True))
+        seen.add(context_id)
+        context.raw = raw_json(nested)
+        items.append(context)
         accounts.append(nested.get("account"))
     done: set[str] = set()
     for account in accounts:
@@ -942,6 +979,16 @@ def status_items(status: dict[str, Any], line: int, index: _Index | None = None,
                 done.add(account_row["account_id"])
                 items.append(Account(account_row))
     return items
+
+
+_POST_ID, _CREATED_AT = POST_COLUMNS.index("post_id"), POST_COLUMNS.index("created_at")
+
+
+def _facts(item: Post | PostValues) -> tuple[str, str]:
+    """A post item's id and time (validated)."""
+    if isinstance(item, PostValues):
+        return item.values[_POST_ID], item.values[_CREATED_AT]
+    return item.row["post_id"], item.row["created_at"]
 
 
 # --------------------------------------------------------------------------- outbox.json
@@ -1361,6 +1408,38 @@ def read(source: Source) -> Iterator[Item]:
     >>> [(type(i).__name__, getattr(i, "line", None)) for i in items]
     [('Post', 1), ('Account', None), ('Rejected', 2)]
     """
+    return _read(source, lean=False)
+
+
+def read_lean(source: Source) -> Iterator[Item]:
+    """:func:`read`, with each status's post whose values need no change as a
+    :class:`~swchat.readers.base.PostValues` instead of a :class:`~swchat.readers.base.Post`: the
+    import's path (issue 14), storing exactly what :func:`read` gives.
+
+    The same items in the same order, with the same raw records, lines and context flags. Every
+    status — of an array, JSON lines, a ``/context`` response, a recording — and the boosted or
+    quoted status inside it goes this way; a post whose values
+    :func:`~swchat.schema.validate_post` would change or refuse (an id given as a number, a count
+    as text …; see :func:`~swchat.readers.common.plain_values`) is the canonical
+    :class:`~swchat.readers.base.Post` (or rejection) :func:`read` gives. The activities of an
+    account archive's ``outbox.json`` stay canonical ``Post`` items (a personal archive is small).
+
+    Examples
+    --------
+    >>> def status(n, language):
+    ...     return orjson.dumps({"id": n, "uri": f"https://a.example/users/ann/statuses/{n}",
+    ...         "content": "<p>hi</p>", "created_at": "2026-09-02T19:00:00Z", "language": language,
+    ...         "account": {"id": "9", "acct": "ann", "url": "https://a.example/@ann"}})
+    >>> items = list(read_lean(Source.from_bytes(status("1", "en") + b"\\n" + status("2", 5))))
+    >>> [type(i).__name__ for i in items]  # the second status's language is no text: validated
+    ['PostValues', 'Account', 'Rejected']
+    >>> items[0].values[:2], items[2].reason
+    (('mastodon', 'https://a.example/users/ann/statuses/1'), 'lang is not text: int')
+    """
+    return _read(source, lean=True)
+
+
+def _read(source: Source, *, lean: bool) -> Iterator[Item]:
     head = source.head()
     index = _learn_file(source, head)
     private = deleted = 0
@@ -1401,7 +1480,7 @@ def read(source: Source) -> Iterator[Item]:
                 roots[doc[0]] = _doc_root(doc[0], index)
             conversation = roots[doc[0]]
         try:
-            yield from status_items(value, number, index, raw=raw, conversation=conversation)
+            yield from status_items(value, number, index, raw=raw, conversation=conversation, lean=lean)
         except RECORD_ERRORS as exc:
             yield Rejected(number, reason(exc, "status"),
                            (raw or raw_json(value)).decode("utf-8", "replace"))
@@ -1437,4 +1516,5 @@ FORMAT = register(Format(
     sniff=sniff,
     read=read,
     platform="mastodon",
+    lean=read_lean,
 ))
