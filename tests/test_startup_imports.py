@@ -33,6 +33,13 @@ LAZY = (
     "numpy",
     "networkx",
     "zoneinfo",       # times without a zone (a sheet's); the CLI's --tz UTC is taken by name
+    # detection imports the reader modules in its order and stops at the first that claims the
+    # file: an X v2 file loads none of those after it
+    "swchat.readers.mastodon",
+    "swchat.readers.bluesky",
+    "swchat.readers.sheets",
+    "swchat.readers.csv_mapped",
+    "swchat.readers.tags",
 )
 
 _REPORT = "\nprint('MODULES=' + json.dumps(sorted(set(sys.modules) & set({lazy!r}))))\n"
@@ -80,3 +87,10 @@ def test_a_small_ingest_loads_no_module_it_does_not_need(how, two, tmp_path):
     said, loaded = _loaded(code)
     assert "x-v2: read 2, added 2" in said, said
     assert loaded == [], f"{how}: a 2-post ingest loaded {loaded}"
+
+
+def test_the_mapped_csv_format_is_named_alike_everywhere():
+    from swchat import archive
+    from swchat.readers import csv_mapped
+
+    assert archive._MAPPED == csv_mapped.NAME

@@ -74,6 +74,8 @@ def _source_zone(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 def _mapping(columns: str | None, fmt: str | None) -> dict[str, str] | None:
     """The column mapping of ``--columns`` (checked: a bad one is a usage error)."""
+    if columns is None and fmt is None:
+        return None  # (the mapped CSV reader, and the spreadsheet readers it uses, are not loaded)
     from ..errors import SwchatError
     from ..readers.csv_mapped import NAME, column_mapping
 

@@ -29,14 +29,16 @@ swchat.errors.InputFormatError: empty.json is empty: there are no posts to impor
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputFormatError
 from .base import Head, Item, Source
 
-__all__ = ["FORMATS", "Format", "detect", "expand_inputs", "register"]
+__all__ = ["FORMATS", "Format", "detect", "expand_inputs", "register", "with_options"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class Format:
     platform: str = "x"
     #: The lean reader of a big format, for the archive's import: the items of ``read`` with
     #: posts as :class:`~swchat.readers.base.PostValues` where that saves work (same rows stored).
-    #: Only for a format that takes no options (see ``sheets.with_options``).
+    #: Only for a format that takes no options (see :func:`with_options`).
     lean: Callable[[Source], Iterator[Item]] | None = None
 
 
@@ -58,7 +60,9 @@ class Format:
 READER_MODULES = ("academictwitter", "xv2", "xv1", "x_archive", "tags", "twarc_csv", "snscrape", "snscrape_csv",
                   "archiver_sheet", "rtweet_csv", "mastodon", "bluesky", "csv_mapped")
 
-#: Registered formats by name, in detection order.
+#: Registered formats by name, in detection order: each reader module registers its format when
+#: it is imported (detection imports them in turn, as far as the first that claims the input;
+#: a forced ``--format`` or an input no reader claims, every one of them).
 FORMATS: dict[str, Format] = {}
 
 
@@ -66,6 +70,40 @@ def register(fmt: Format) -> Format:
     """Add a format to :data:`FORMATS` (readers call this at import)."""
     FORMATS[fmt.name] = fmt
     return fmt
+
+
+def with_options(fmt: Format, **options: Any) -> Format:
+    """``fmt`` with the reader options it takes bound (``tz``, ``columns``), the others dropped.
+
+    A reader takes an option by having a keyword parameter of that name; ``None`` values are
+    not passed.
+
+    Examples
+    --------
+    >>> def read(source, *, tz=None):
+    ...     yield tz
+    >>> fmt = with_options(Format("f", "F", lambda head: None, read), tz="Europe/London", columns=None)
+    >>> list(fmt.read(Source.from_bytes(b"")))
+    ['Europe/London']
+    """
+    import dataclasses
+    import functools
+    import inspect
+
+    accepted = inspect.signature(fmt.read).parameters
+    given = {k: v for k, v in options.items() if v is not None and k in accepted}
+    if not given:
+        return fmt
+    return dataclasses.replace(fmt, read=functools.partial(fmt.read, **given))
+
+
+def _format_of(module: str) -> Format:
+    """The format of one reader module, imported now (as registered: a caller may have put
+    another in its place)."""
+    import importlib
+
+    own = importlib.import_module(f"{__package__}.{module}").FORMAT
+    return FORMATS.get(own.name, own)
 
 
 def _load_all() -> None:
@@ -80,6 +118,12 @@ def _load_all() -> None:
         FORMATS.clear()
         FORMATS.update(ordered)
         FORMATS.update(others)
+
+
+def _others(asked: set[str]) -> Iterator[Format]:
+    """The registered formats not asked yet (every reader module is loaded first)."""
+    _load_all()
+    yield from [fmt for fmt in FORMATS.values() if fmt.name not in asked]
 
 
 def detect(source: Source, name: str | None = None) -> Format:
@@ -97,11 +141,11 @@ def detect(source: Source, name: str | None = None) -> Format:
     InputFormatError
         The input is empty, is a known non-post payload, or matches no format.
     """
-    _load_all()
     head = source.head()
     if not head.data.strip():
         raise InputFormatError(f"{source.name} is empty: there are no posts to import", source.name)
     if name is not None:
+        _load_all()
         if name not in FORMATS:
             known = ", ".join(sorted(FORMATS))
             raise InputFormatError(f"unknown format {name!r}; known formats: {known}", source.name)
@@ -113,8 +157,13 @@ def detect(source: Source, name: str | None = None) -> Format:
                 f"{source.name} does not look like {FORMATS[name].label}", source.name
             )
         return FORMATS[name]
+    # the reader modules in detection order, each imported when its turn comes: the first claim
+    # wins, so a file of a common format loads neither the modules after its own nor what they
+    # need (the CLI starts faster); then the formats registered otherwise
     refusal: str | None = None
-    for fmt in FORMATS.values():
+    asked: set[str] = set()
+    for fmt in itertools.chain(map(_format_of, READER_MODULES), _others(asked)):
+        asked.add(fmt.name)
         verdict = fmt.sniff(head)
         if verdict is True:
             return fmt

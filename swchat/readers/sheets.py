@@ -54,7 +54,6 @@ import codecs
 import csv
 import dataclasses
 import functools
-import inspect
 import io
 import re
 from collections import Counter
@@ -68,7 +67,7 @@ from ..errors import InputFormatError
 from ..schema import iso_utc, time_zone
 from .base import Head, Note, Rejected, Source
 from .common import reason, unique
-from .detect import Format
+from .detect import with_options  # with_options: re-exported, its old home
 from .xcommon import RT_PREFIX, csv_records, v1_time
 
 __all__ = [
@@ -840,27 +839,6 @@ def split_list(value: str | None, prefix: str = "") -> list[str]:
 
 
 # ----------------------------------------------------------------------------- options
-
-
-def with_options(fmt: Format, **options: Any) -> Format:
-    """``fmt`` with the reader options it takes bound (``tz``, ``columns``), the others dropped.
-
-    A reader takes an option by having a keyword parameter of that name; ``None`` values are
-    not passed.
-
-    Examples
-    --------
-    >>> def read(source, *, tz=None):
-    ...     yield tz
-    >>> fmt = with_options(Format("f", "F", lambda head: None, read), tz="Europe/London", columns=None)
-    >>> list(fmt.read(Source.from_bytes(b"")))
-    ['Europe/London']
-    """
-    accepted = inspect.signature(fmt.read).parameters
-    given = {k: v for k, v in options.items() if v is not None and k in accepted}
-    if not given:
-        return fmt
-    return dataclasses.replace(fmt, read=functools.partial(fmt.read, **given))
 
 
 def missing_columns_error(source: Source, what: str, missing: list[str], header: list[str]) -> InputFormatError:
