@@ -134,6 +134,7 @@ def derive_sessions(
             rows += own_rows + context_rows
             of_session += [n] * (len(own_rows) + len(context_rows))
             flags += [False] * len(own_rows) + [True] * len(context_rows)
+    del found, frame  # each session's posts: done with (memory holds less while participation is counted)
     scoped = canonical.iloc[rows].assign(n=of_session, is_context=flags) if rows else canonical.iloc[0:0].assign(n=0)
     participation, interactions = session_participation(scoped, scope="n") if rows else (None, None)
     _share(session_rows, members)
