@@ -369,11 +369,22 @@ def test_the_stored_options_are_written_as_they_always_were():
                                  f"min_participants={DEFAULT_MIN_PARTICIPANTS}")
 
 
+def _imported_in_a_child(db, path, said: str) -> list[str]:
+    """Import ``path`` into a new archive ``db`` in a fresh Python process (``r`` the result,
+    ``a`` the archive) and return what it prints of ``said``, split into words."""
+    import subprocess
+    import sys
+
+    code = ("import sys, swchat\n"
+            f"with swchat.open({str(db)!r}, create=True) as a:\n"
+            f"    r = a.ingest([{str(path)!r}])\n"
+            f"    print({said})\n")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+
+
 def test_an_import_too_small_for_a_session_brings_the_tables_up_to_date_without_pandas(sample_dir, whole, tmp_path):
     """A 2-post file makes no session and touches none: the tables are up to date without loading pandas
     (the import's startup, issue 14); later imports in the same stretch derive it as a rebuild would."""
-    import subprocess
-    import sys
 
     lines = sample_dir.joinpath("swchat-v2.jsonl").read_bytes().splitlines()
     page = orjson.loads(lines[0])
@@ -381,11 +392,8 @@ def test_an_import_too_small_for_a_session_brings_the_tables_up_to_date_without_
     two = tmp_path / "two.jsonl"
     two.write_bytes(orjson.dumps(page) + b"\n")
     db = tmp_path / "two.db"
-    code = ("import sys, swchat\n"
-            f"with swchat.open({str(db)!r}, create=True) as a:\n"
-            f"    r = a.ingest([{str(two)!r}])\n"
-            "    print(r.total['added'], r.sessions, a.derived_state()['stale'], 'pandas' in sys.modules)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    out = _imported_in_a_child(db, two, "r.total['added'], r.sessions, a.derived_state()['stale'], "
+                                        "'pandas' in sys.modules")
     assert out == ["2", "{'posts':", "2,", "'sessions':", "0}", "False", "False"]
     with swchat.open(db) as archive:
         archive.ingest([sample_dir / "swchat-v2.jsonl"])  # the rest of the chat: sessions now
@@ -396,15 +404,9 @@ def test_an_import_too_small_for_a_session_brings_the_tables_up_to_date_without_
 def test_deriving_the_session_tables_loads_no_graph_library(sample_dir, whole, tmp_path):
     """The session tables read mentions (who received attention) but build no graph: an import
     does not pay for loading networkx (a fifth of a second, issue 14)."""
-    import subprocess
-    import sys
-
     db = tmp_path / "s.db"
-    code = ("import sys, swchat\n"
-            f"with swchat.open({str(db)!r}, create=True) as a:\n"
-            f"    r = a.ingest([{str(sample_dir / 'swchat-v2.jsonl')!r}])\n"
-            "    print(r.sessions['sessions'], 'pandas' in sys.modules, 'networkx' in sys.modules)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    out = _imported_in_a_child(db, sample_dir / "swchat-v2.jsonl",
+                               "r.sessions['sessions'], 'pandas' in sys.modules, 'networkx' in sys.modules")
     assert out == [str(len(whole["sessions"])), "True", "False"]
     with swchat.open(db) as archive:
         assert _tables(archive) == whole
