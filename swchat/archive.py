@@ -479,12 +479,11 @@ class Archive(SessionStore, ConsentStore):
         # both checked before anything is read; UTC is passed by name (a reader that reads times
         # without a zone loads it: most imports need no zone database)
         zone = tz if tz in (None, "UTC") else time_zone(tz)
-        mapping = mapped = None
-        if columns is not None or format == _MAPPED:
+        mapping = mapped = None  # a column mapping, and the format that reads through it
+        if columns is not None:
             from .readers import csv_mapped  # only then: it loads the spreadsheet readers
 
-            mapping = csv_mapped.column_mapping(columns) if columns is not None else None
-            mapped = csv_mapped.FORMAT
+            mapping, mapped = csv_mapped.column_mapping(columns), csv_mapped.FORMAT
         if mapping is not None and format not in (None, _MAPPED):
             raise InputFormatError(f"a column mapping reads files as {_MAPPED}, not as {format}")
         if mapping is None and format == _MAPPED:
@@ -501,7 +500,7 @@ class Archive(SessionStore, ConsentStore):
         for source in sources:
             try:
                 # a mapped CSV is never detected (nor sniffed): the mapping says how to read it
-                fmt = detect(source, format) if mapping is None or mapped is None else mapped
+                fmt = detect(source, format) if mapped is None else mapped
             except InputFormatError as exc:
                 results.append(FileResult(path=source.name, error=str(exc)))
                 continue
