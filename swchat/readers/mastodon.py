@@ -216,15 +216,20 @@ class _ContentParser:
     """Turn Mastodon's status HTML into paragraphs of text, collecting its links.
 
     It takes the events of :class:`html.parser.HTMLParser` (``handle_starttag`` …): from
-    :func:`_fed_plainly`, or from an HTMLParser that :meth:`feed` makes on first use.
+    :func:`_fed_plainly`, or from an HTMLParser that :meth:`feed` makes on first use. Only the
+    attributes of ``a`` (``href``, ``class``, ``rel``) and ``p`` (``class``) are read.
     """
+
+    __slots__ = ("_html", "anchor", "hashtags", "links", "mention_urls", "mentions", "paragraphs", "parts",
+                 "pre", "skip", "skip_p")
 
     def __init__(self, mention_urls: frozenset[str]) -> None:
         self._html: HTMLParser | None = None
         self.mention_urls = mention_urls
         self.paragraphs: list[str] = []
         self.parts: list[str] = []
-        self.anchor: dict[str, Any] | None = None
+        #: the open link: its href, classes, rel values and where its text starts in ``parts``
+        self.anchor: tuple[str, list[str], list[str], int] | None = None
         self.skip_p = False     # inside a quote-inline paragraph
         self.skip = 0           # inside <script>/<style>
         self.pre = 0
@@ -233,9 +238,14 @@ class _ContentParser:
         self.links: list[str] = []
 
     def _flush(self) -> None:
-        text = "".join(self.parts)
-        lines = [line.strip(" \t") for line in text.split("\n")]
-        text = "\n".join(lines).strip("\n")
+        parts = self.parts
+        if not parts:
+            return
+        text = parts[0] if len(parts) == 1 else "".join(parts)
+        if "\n" in text:
+            text = "\n".join([line.strip(" \t") for line in text.split("\n")]).strip("\n")
+        else:
+            text = text.strip(" \t")
         if text.strip():
             self.paragraphs.append(text)
         self.parts = []
@@ -244,8 +254,7 @@ class _ContentParser:
         if tag in _SKIP:
             self.skip += 1
             return
-        attributes = {k: v or "" for k, v in attrs}
-        if tag == "p" and "quote-inline" in attributes.get("class", "").split():
+        if tag == "p" and attrs and "quote-inline" in {k: v or "" for k, v in attrs}.get("class", "").split():
             self._flush()
             self.skip_p = True
             return
@@ -261,9 +270,12 @@ class _ContentParser:
         elif tag == "br":
             self.parts.append("\n")
         elif tag == "a":
-            self.anchor = {"href": attributes.get("href", ""),
-                           "class": attributes.get("class", "").split(),
-                           "rel": attributes.get("rel", "").split(), "start": len(self.parts)}
+            if attrs:
+                attributes = {k: v or "" for k, v in attrs}
+                self.anchor = (attributes.get("href", ""), attributes.get("class", "").split(),
+                               attributes.get("rel", "").split(), len(self.parts))
+            else:
+                self.anchor = ("", [], [], len(self.parts))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -285,9 +297,8 @@ class _ContentParser:
                 self.pre = max(0, self.pre - 1)
             self._flush()
         elif tag == "a" and self.anchor is not None:
-            anchor, self.anchor = self.anchor, None
-            text = "".join(self.parts[anchor["start"]:]).strip()
-            href, classes, rel = anchor["href"], anchor["class"], anchor["rel"]
+            (href, classes, rel, start), self.anchor = self.anchor, None
+            text = "".join(self.parts[start:]).strip()
             if "hashtag" in classes or "tag" in rel or (text[:1] in "#＃" and "/tags/" in href):
                 tag_text = text.lstrip("#＃").strip()
                 if tag_text:
@@ -318,8 +329,15 @@ class _ContentParser:
 
     def result(self) -> Content:
         self._flush()
-        return Content("\n\n".join(self.paragraphs), unique(self.hashtags),
-                       self.mentions, unique(self.links))
+        hashtags, links = self.hashtags, self.links
+        return Content("\n\n".join(self.paragraphs), unique(hashtags) if len(hashtags) > 1 else hashtags,
+                       self.mentions, unique(links) if len(links) > 1 else links)
+
+
+#: the start tags :class:`_ContentParser` does something with, and the end tags (any other tag is an
+#: event it ignores, which :func:`_fed_plainly` does not give it)
+_START_EVENTS = _SKIP | _BLOCKS | {"li", "br", "a"}
+_END_EVENTS = _SKIP | _BLOCKS | {"a"}
 
 
 @functools.cache
@@ -376,6 +394,14 @@ def parse_content(html: str | None, mention_urls: frozenset[str] = frozenset()) 
         return Content("")
     if "<" not in html and "&" not in html:
         return Content(html.strip())
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<") == 2:
+        # one paragraph of text (an account's note, a status without links): as the events would
+        # read it (see _ContentParser.handle_data and _flush)
+        text = html[3:-4]
+        if "&" in text:
+            text = _unescaped(text)
+        text = text.replace("\r\n", " ").replace("\n", " ").strip(" \t")
+        return Content(text if text.strip() else "")
     parser = _ContentParser(mention_urls)
     if not _fed_plainly(parser, html):
         parser.feed(html)
@@ -403,43 +429,69 @@ def _fed_plainly(parser: _ContentParser, html: str) -> bool:
     cost. Anything else (a comment, a ``<script>``, an unquoted value, a lone ``<``) is left to
     HTMLParser: ``False`` then, and nothing was given. A test checks both give the same on
     every status at hand and on generated HTML.
-    """
-    plain_tag, plain_attribute = _plain_forms()
-    tags = list(plain_tag.finditer(html))
-    if html.count("<") != len(tags) or _RAW_TEXT.search(html):
-        return False
-    from html import unescape
 
-    at = 0
-    for match in tags:
-        start = match.start()
-        if start > at:
-            parser.handle_data(unescape(html[at:start]))
-        closing, name, attributes, lone = match.groups()
+    Only what ``parser`` uses is given: no event for a tag it ignores (a ``span``, see
+    :data:`_START_EVENTS`), and the attributes of ``a`` and ``p`` only (other tags get none).
+    """
+    split, attributes_in = _plain or _plain_tools()
+    pieces = split(html)  # text, then each tag's (closing, name, attributes, lone) and the text after it
+    if html.count("<") * 5 + 1 != len(pieces) or _RAW_TEXT.search(html):
+        return False
+    it = iter(pieces)
+    for data, closing, name, attributes, lone in zip(it, it, it, it, it, strict=False):  # (the last text: below)
+        if data:
+            parser.handle_data(_unescaped(data) if "&" in data else data)
         tag = name.lower()
         if closing:
-            parser.handle_endtag(tag)  # (attributes or a "/" there: HTMLParser ignores them too)
-        else:
-            found = [(m[1].lower(), _attribute_value(m)) for m in plain_attribute.finditer(attributes)]
+            if tag in _END_EVENTS:
+                parser.handle_endtag(tag)  # (attributes or a "/" there: HTMLParser ignores them too)
+        elif tag in _START_EVENTS:
+            found = ([(m[1].lower(), _attribute_value(m)) for m in attributes_in(attributes)]
+                     if attributes and (tag == "a" or tag == "p") else [])
             if lone:
                 parser.handle_startendtag(tag, found)
             else:
                 parser.handle_starttag(tag, found)
-        at = match.end()
-    if at < len(html):
-        parser.handle_data(unescape(html[at:]))
+    data = pieces[-1]
+    if data:
+        parser.handle_data(_unescaped(data) if "&" in data else data)
     return True
+
+
+#: :func:`_plain_forms`' tag splitter and attribute finder, once made (see :func:`_plain_tools`)
+_plain: tuple[Callable[[str], list[Any]], Callable[[str], Iterator[re.Match[str]]]] | None = None
+
+
+def _plain_tools() -> tuple[Callable[[str], list[Any]], Callable[[str], Iterator[re.Match[str]]]]:
+    """What :func:`_fed_plainly` uses of :func:`_plain_forms`, kept in :data:`_plain`."""
+    global _plain
+    tag, attribute = _plain_forms()
+    _plain = tag.split, attribute.finditer
+    return _plain
 
 
 def _attribute_value(match: re.Match[str]) -> str | None:
     """A plain attribute's value (see :func:`_plain_forms`), unescaped (``None`` for an attribute
     without one)."""
     value = match[2] if match[2] is not None else match[3]
-    if value is None:
-        return None
-    from html import unescape
+    if value is None or "&" not in value:
+        return value
+    return _unescaped(value)
 
-    return unescape(value)
+
+#: :func:`html.unescape`, once imported (see :func:`_unescaped`)
+_unescape: Callable[[str], str] | None = None
+
+
+def _unescaped(text: str) -> str:
+    """``text`` with its character references converted (:func:`html.unescape`, imported on first
+    use: a text without ``&`` needs no call)."""
+    global _unescape
+    if _unescape is None:
+        from html import unescape
+
+        _unescape = unescape
+    return _unescape(text)
 
 
 #: elements whose content HTMLParser reads as raw text: left to it

@@ -609,12 +609,47 @@ _PIECES = [
     "<script>", "</script>", "<style>p{}</style>", "<!-- a comment -->", "<!DOCTYPE html>", "<?x?>",
     "<", ">", "&", "&amp;", "&lt;", "&#39;", "&eacute", "&nbsp;", "#SWChat", "＃tag", "@ann", "text", " ",
     "\n", "\r\n", "\t", "https://", "x.org/a",
+    # what the fast path reads itself: attributes of a and p only (entities, several or repeated
+    # classes, no value, upper case), tags it gives no event (span, li's end), self-closing links
+    '<a href="https://x.org/?a=1&amp;b=2&#38;c=&lt;3" class="u-url  mention extra">', "<a>", "<a href>", '<a href="">',
+    '<A HREF="https://b.example/@bob" CLASS="Mention">', '<a rel="tag nofollow" href="https://x.org/t">',
+    '<a href="https://x.org/tags/t" />', "<a/>", '<A href="https://c.example/x"/>', '<p class="x quote-inline">',
+    "<p class='quote-inline' class='x'>", '<p class="x" class="quote-inline">', '<P CLASS="QUOTE-INLINE">',
+    '<p data-x="a&amp;b">', '<span data-x="&lt;">', '<span class="ellipsis"/>', "</SPAN>", "</li>", "<PRE>", "</Pre>",
+    "<template>", "</template>", "<br></br>", "&#10;", "&#13;&#10;", "\r", " \t ", "&#x23;tag", "#",
 ]
+
+#: status-shaped HTML: paragraphs of text, line breaks and links as Mastodon writes them
+_TEXT = st.sampled_from(["text", " ", "  t\t", "a &amp; b", "&lt;3", "&#10;", "x\ny", "\r\n", "#SWChat", "＃tag",
+                         "@ann", "caf&eacute;", "&nbsp;", "a > b", "\t", ""])
+_LINK = st.builds(
+    "<a{}>{}</a>".format,
+    st.sampled_from(['', ' href="https://x.org/tags/SWChat" class="mention hashtag" rel="tag"',
+                     ' href="https://a.example/@ann" class="u-url mention"', ' href="https://b.example/@bob"',
+                     ' href="https://x.org/a?b=1&amp;c=2" target="_blank" rel="nofollow noopener"',
+                     ' href="https://x.org/tags/t"', " href='https://c.example/@cy' class='mention'",
+                     ' href="mailto:a@b.example"', ' HREF="https://x.org/UP" CLASS="Hashtag"']),
+    st.sampled_from(["#<span>SWChat</span>", "@<span>ann</span>", "#tag", "",
+                     '<span class="invisible">https://</span><span class="ellipsis">x.org/a</span>'
+                     '<span class="invisible">?b=1</span>', "x &amp; y", " # ", "<br>two"]))
+_INLINE = st.one_of(_TEXT, _TEXT, _LINK, st.sampled_from(["<br>", "<br />", "<br/>", '<span class="h-card">',
+                                                          "</span>", "<a>", "</a>"]))
+_PARAGRAPH = st.builds("{}{}{}".format, st.sampled_from(["<p>", "<p>", '<p class="quote-inline">', "<P>", "<pre>"]),
+                       st.lists(_INLINE, max_size=6).map("".join), st.sampled_from(["</p>", "</p>", "</pre>", ""]))
+_STATUS = st.one_of(st.lists(_TEXT, max_size=6).map(lambda texts: "<p>" + "".join(texts) + "</p>"),
+                    st.lists(_PARAGRAPH, min_size=1, max_size=3).map("".join))
 
 
 @given(st.lists(st.sampled_from(_PIECES), max_size=25).map("".join))
 @settings(max_examples=400, deadline=None)
 def test_plain_html_reads_as_htmlparser_reads_it(html):
+    urls = frozenset({"https://b.example/@bob"})
+    assert mastodon.parse_content(html, urls) == _by_htmlparser(html, urls)
+
+
+@given(_STATUS)
+@settings(max_examples=400, deadline=None)
+def test_status_shaped_html_reads_as_htmlparser_reads_it(html):
     urls = frozenset({"https://b.example/@bob"})
     assert mastodon.parse_content(html, urls) == _by_htmlparser(html, urls)
 
