@@ -33,6 +33,8 @@ LAZY = (
     "numpy",
     "networkx",
     "zoneinfo",       # times without a zone (a sheet's); the CLI's --tz UTC is taken by name
+    "hashlib",        # OpenSSL's SHA-256, for a file of 1 MB or more (a small one: Python's own)
+    "pkgutil",        # listing every command module: a command loads its own
     # detection imports the reader modules in its order and stops at the first that claims the
     # file: an X v2 file loads none of those after it
     "swchat.readers.mastodon",
@@ -94,3 +96,18 @@ def test_the_mapped_csv_format_is_named_alike_everywhere():
     from swchat.readers import csv_mapped
 
     assert archive._MAPPED == csv_mapped.NAME
+
+
+def test_a_small_file_and_a_big_one_are_hashed_as_sha256(tmp_path):
+    """A file under 1 MB is hashed with Python's own SHA-256 (hashlib's OpenSSL takes longer to
+    load than the hashing): the same digest as hashlib's, as a bigger file gets."""
+    import hashlib
+
+    from swchat.readers import base
+    from swchat.readers.base import Source
+
+    for size in (0, 10, base._SMALL_DIGEST - 1, base._SMALL_DIGEST, 3 * base._SMALL_DIGEST + 5):
+        path = tmp_path / f"f{size}"
+        data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+        path.write_bytes(data)
+        assert Source.from_arg(path).sha256() == hashlib.sha256(data).hexdigest(), size

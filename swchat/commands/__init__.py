@@ -9,7 +9,6 @@ command, so ``swchat --help`` starts fast.
 from __future__ import annotations
 
 import importlib
-import pkgutil
 
 import click
 
@@ -51,6 +50,8 @@ def commands_of(name: str) -> list[click.Command]:
 
 def all_commands() -> list[click.Command]:
     """Every command of every module in this package, in module order."""
+    import pkgutil
+
     commands: list[click.Command] = []
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{__name__}.{info.name}")

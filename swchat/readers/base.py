@@ -388,6 +388,35 @@ class _Counting(io.RawIOBase):
         return n
 
 
+#: Below this size a file's digest is taken with Python's own SHA-256 module: OpenSSL's, through
+#: hashlib, hashes a big file several times faster but takes milliseconds to load, longer than
+#: hashing a small file takes (the digest is the same either way)
+_SMALL_DIGEST = 1 << 20
+
+
+def _new_sha256(*, small: bool) -> Any:
+    """A new SHA-256 hash: Python's built-in one for a small input when it has one, else hashlib's.
+
+    Examples
+    --------
+    >>> a, b = _new_sha256(small=True), _new_sha256(small=False)
+    >>> a.update(b"swchat"); b.update(b"swchat")
+    >>> a.hexdigest() == b.hexdigest()
+    True
+    """
+    if small:
+        import importlib
+
+        for name in ("_sha2", "_sha256"):  # Python 3.12+, 3.11
+            try:
+                return importlib.import_module(name).sha256()
+            except (ImportError, AttributeError):
+                continue
+    import hashlib
+
+    return hashlib.sha256()
+
+
 @dataclass
 class Source:
     """One input to read: a file path, ``-`` for standard input, or bytes (for tests).
@@ -483,9 +512,8 @@ class Source:
 
     def sha256(self) -> str:
         """SHA-256 (hex) of the raw bytes, as stored (compressed if the file is)."""
-        import hashlib
-
-        digest = hashlib.sha256()
+        size = self.path.stat().st_size if self.path is not None else None
+        digest = _new_sha256(small=size is not None and size < _SMALL_DIGEST)
         with self._raw() as raw:
             for chunk in iter(lambda: raw.read(1 << 20), b""):
                 digest.update(chunk)
