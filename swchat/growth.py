@@ -380,6 +380,10 @@ def network_growth(
 # -- one chat: activity tiers ----------------------------------------------------------
 
 
+#: What a ``mentions`` cell holds when it lists handles.
+_SEQUENCES = (list, tuple, np.ndarray)
+
+
 def _values(frame: pd.DataFrame, column: str) -> np.ndarray:
     """A column as an object array with ``None`` for missing values (all ``None`` when absent)."""
     if column not in frame:
@@ -435,18 +439,26 @@ def received_attention(posts: pd.DataFrame, *, scope: str | None = None) -> pd.D
     columns = ["post_id", "created_at", "source", "target", "type"]
     if scope is not None:
         columns.insert(0, scope)
-    group = _values(posts, scope) if scope is not None else np.zeros(len(posts), dtype=object)
+    converted: dict[str, np.ndarray] = {}
+
+    def values(column: str) -> np.ndarray:  # each column converted once
+        if column not in converted:
+            converted[column] = _values(posts, column)
+        return converted[column]
+
+    group = values(scope) if scope is not None else np.zeros(len(posts), dtype=object)
     is_context = posts["is_context"].fillna(False).to_numpy(bool) if "is_context" in posts \
         else np.zeros(len(posts), bool)
-    platform = _values(posts, "platform")
+    platform = values("platform")
     platform = np.where(platform == None, "x", platform)  # noqa: E711 - elementwise
-    post_id = _values(posts, "post_id")
-    author = _values(posts, "author_id")
+    post_id = values("post_id")
+    author = values("author_id")
     # handle -> account key, per group, from authors and replied-to pairs (the last seen wins)
     by_handle: dict[tuple[Any, str, str], str] = {}
     for g, p, h, i in itertools.chain(
-            zip(group, platform, _values(posts, "author_handle"), author, strict=True),
-            zip(group, platform, _values(posts, "reply_to_handle"), _values(posts, "reply_to_author_id"), strict=True)):
+            zip(group.tolist(), platform.tolist(), values("author_handle").tolist(), author.tolist(), strict=True),
+            zip(group.tolist(), platform.tolist(), values("reply_to_handle").tolist(),
+                values("reply_to_author_id").tolist(), strict=True)):
         if h is not None and i is not None:
             by_handle[(g, p, str(h).lower())] = f"{p}:{i}"
     # post -> author, per group (own rows first: a post's own row wins over a context copy; a dict
@@ -470,7 +482,7 @@ def received_attention(posts: pd.DataFrame, *, scope: str | None = None) -> pd.D
     keep = np.fromiter(first.values(), dtype=np.int64, count=len(first))
 
     def kept(column: str) -> list[Any]:
-        out: list[Any] = _values(posts, column)[keep].tolist()
+        out: list[Any] = values(column)[keep].tolist()
         return out
 
     # rows carry the post's position: its id and typed time are taken in bulk afterwards (a
@@ -494,23 +506,27 @@ def received_attention(posts: pd.DataFrame, *, scope: str | None = None) -> pd.D
             if original is not None:
                 found = f"{p}:{original}"
             else:  # the original is not in the posts: the handle of "RT @x:" (the first mention)
-                found = by_name(g, p, listed[0]) if isinstance(listed, list | tuple | np.ndarray) and len(listed) else None
+                found = by_name(g, p, listed[0]) if isinstance(listed, _SEQUENCES) and len(listed) else None
             if found is not None:
                 rows.append((g, k, source, found, "retweet"))
             continue
-        if isinstance(listed, list | tuple | np.ndarray) and len(listed):
+        if isinstance(listed, _SEQUENCES) and len(listed):
             is_reply = what == "reply" or (isinstance(reply_to, str) and bool(reply_to))
-            for handle in mention_targets(body if isinstance(body, str) else None, list(listed), what,
+            for handle in mention_targets(body if isinstance(body, str) else None,
+                                          listed if type(listed) is list else list(listed), what,
                                           is_reply=is_reply):
                 rows.append((g, k, source, by_name(g, p, handle), "mention"))
-    at = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
     names = ["_group", "post_id", "created_at", "source", "target", "type"]
-    out = pd.DataFrame({
-        "_group": [r[0] for r in rows], "post_id": post_id[at].tolist(),
-        "created_at": (posts["created_at"].array.take(at) if "created_at" in posts else [None] * len(rows)),
-        "source": [r[2] for r in rows], "target": [r[3] for r in rows], "type": [r[4] for r in rows],
-    }) if rows else pd.DataFrame([], columns=names)
-    if rows and _has_persons(author, _values(posts, "reply_to_author_id")):
+    if rows:
+        at = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+        out = pd.DataFrame({
+            "_group": [r[0] for r in rows], "post_id": post_id[at].tolist(),
+            "created_at": (posts["created_at"].array.take(at) if "created_at" in posts else [None] * len(rows)),
+            "source": [r[2] for r in rows], "target": [r[3] for r in rows], "type": [r[4] for r in rows],
+        })
+    else:
+        out = pd.DataFrame([], columns=names)
+    if rows and _has_persons(author, values("reply_to_author_id")):
         # a linked person (swchat.privacy.link_people) is one key on every platform (account_key)
         for column in ("source", "target"):
             out[column] = [account_key(*k.split(":", 1)) if isinstance(k, str) and ":person:" in k else k

@@ -76,9 +76,15 @@ def _mention_pattern(handle: str) -> re.Pattern[str]:
 _ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
 
-def _mentioned_in(handle: str, body: str) -> bool:
+def _folded(body: str) -> str:
+    """``body`` as :func:`_mentioned_in` looks for a handle in it (an ASCII text folds as itself)."""
+    return body.lower() if body.isascii() else body.translate(_ASCII_FOLD).lower()
+
+
+def _mentioned_in(handle: str, body: str, folded: str | None = None) -> bool:
+    """Whether ``body`` mentions ``handle``; ``folded`` is ``_folded(body)`` when already made."""
     local = _local(handle)  # both spellings the pattern accepts start with it
-    if local.isascii() and local.lower() not in body.translate(_ASCII_FOLD).lower():
+    if local.isascii() and local.lower() not in (_folded(body) if folded is None else folded):
         return False  # the handle is not in the text: no pattern to compile (most replies)
     return _mention_pattern(handle).search(body) is not None
 
@@ -122,6 +128,7 @@ def mention_targets(text: str | None, mentions: Iterable[str] | None, kind: str 
         is_reply = kind == "reply"
     leading, body = leading_mentions(text) if is_reply else ([], text or "")
     lead = set(leading) | {_local(h) for h in leading}
+    folded: str | None = None  # the body folded for the quick look, once per post
     out: list[str] = []
     seen: set[str] = set()
     for handle in mentions:
@@ -132,7 +139,10 @@ def mention_targets(text: str | None, mentions: Iterable[str] | None, kind: str 
         if low in seen:
             continue
         seen.add(low)
-        if (low in lead or _local(low) in lead) and not _mentioned_in(low, body):
-            continue
+        if lead and (low in lead or _local(low) in lead):
+            if folded is None:
+                folded = _folded(body)
+            if not _mentioned_in(low, body, folded):
+                continue
         out.append(handle)
     return out

@@ -90,6 +90,8 @@ _ANSWER = re.compile(
     r")",
 )
 _ANSWER_ANYWHERE = re.compile(r"(?<![\w@#/])A(\d{1,2})\s?:")
+# what both answer patterns need somewhere in a text (a quick look before them)
+_MAYBE_ANSWER = re.compile(r"[Aa][.#]?\d|A\s+\d")
 _KEYCAP = re.compile("([0-9])\ufe0f?\u20e3")
 _RT = re.compile(r"^\s*RT @\w+:")
 _CLOSING = re.compile(
@@ -103,6 +105,8 @@ _MAYBE_QUESTION = r"(?i)q(?:uestion)?\s*[.#]?\s*\d"
 def _normal(text: Any) -> str | None:
     if not isinstance(text, str) or not text:
         return None
+    if text.isascii():  # no keycap, nothing to normalise
+        return text
     text = _KEYCAP.sub(r"\1", text)
     return unicodedata.normalize("NFKC", text) if not text.isascii() else text
 
@@ -164,6 +168,8 @@ def answer_label(text: str | None) -> int | None:
     ...                            "Good Q! A5: sure", "A 1-to-1 works", "RT @x: A1 yes"]]
     [1, 2, 3, 4, 5, None, None]
     """
+    if isinstance(text, str) and text.isascii() and not _MAYBE_ANSWER.search(text):
+        return None  # an ASCII text is its own normal form: no "A<k>" in it, no label (most posts)
     text = _normal(text)
     if text is None or _RT.match(text):
         return None

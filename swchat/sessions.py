@@ -137,11 +137,18 @@ def spelling_counts(posts: pd.DataFrame, tag: str) -> Counter:
                    for t in tags if isinstance(t, str) and t.lower() == tag)
 
 
+_SEQUENCES = (list, tuple, np.ndarray)
+
+
 def _tag_index(own: pd.DataFrame) -> dict[str, np.ndarray]:
     """Lower-cased hashtag → positions of the own posts carrying it."""
     positions: dict[str, list[int]] = {}
-    for i, tags in enumerate(own["hashtags"].to_numpy(object)):
-        if not isinstance(tags, list | tuple | np.ndarray) or not len(tags):
+    for i, tags in enumerate(own["hashtags"].to_numpy(object).tolist()):
+        if not isinstance(tags, _SEQUENCES) or not len(tags):
+            continue
+        if len(tags) == 1:  # most posts: no set of spellings to make
+            if isinstance(tags[0], str):
+                positions.setdefault(tags[0].lower(), []).append(i)
             continue
         for low in {t.lower() for t in tags if isinstance(t, str)}:
             positions.setdefault(low, []).append(i)
