@@ -57,6 +57,7 @@ Examples
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -163,34 +164,54 @@ def _bursts(times: np.ndarray, gap: pd.Timedelta) -> list[tuple[int, int]]:
     return list(pairwise([0, *cuts.tolist(), len(times)]))
 
 
-def _join_untagged(own: pd.DataFrame, tagged: np.ndarray, times: np.ndarray, bursts: list[np.ndarray],
-                   gap: pd.Timedelta) -> list[np.ndarray]:
-    """Add to each burst (positions in ``own``) the hashtag-less posts that reply to, retweet or
-    quote its posts, in time: no later than ``gap`` after its latest post, before the next burst."""
+def _referrers(own: pd.DataFrame) -> dict[Any, list[int]]:
+    """A post id → the positions in ``own`` (ascending) of the posts that reply to, retweet or
+    quote it (see :func:`_join_untagged`)."""
     refs = own[["reply_to_post_id", "retweeted_post_id", "quoted_post_id"]].to_numpy(object)
+    present = pd.notna(refs)
+    found: dict[Any, list[int]] = {}
+    for position in np.flatnonzero(present.any(axis=1)).tolist():
+        for ref in {r for r, known in zip(refs[position], present[position], strict=True) if known}:
+            found.setdefault(ref, []).append(position)
+    return found
+
+
+def _join_untagged(own: pd.DataFrame, tagged: np.ndarray, times: np.ndarray, bursts: list[np.ndarray],
+                   gap: pd.Timedelta, referrers: dict[Any, list[int]]) -> list[np.ndarray]:
+    """Add to each burst (positions in ``own``) the hashtag-less posts that reply to, retweet or
+    quote its posts, in time: no later than ``gap`` after its latest post, before the next burst.
+
+    The posts are met in time order, as a scan of every hashtag-less post from the burst's start
+    would meet them, but only those that refer to a post of the burst are looked at (found in
+    ``referrers``, :func:`_referrers` of ``own``): a small hashtag's burst inside a big chat
+    does not scan the chat's replies.
+    """
     untagged = np.ones(len(own), dtype=bool)
     untagged[tagged] = False
-    pool = np.flatnonzero(untagged & pd.notna(refs).any(axis=1))
-    if not len(pool):
-        return bursts
-    pool_times = times[pool]
     ids = own["post_id"].to_numpy(object)
+    limit_gap = gap.value
     out = []
     for k, burst in enumerate(bursts):
-        end = times[burst[-1]]
-        limit = times[bursts[k + 1][0]] if k + 1 < len(bursts) else None
-        members = set(ids[burst])
+        end = int(times[burst[-1]])
+        limit = int(times[bursts[k + 1][0]]) if k + 1 < len(bursts) else None
+        start = int(np.searchsorted(times, times[burst[0]], side="left"))
+        members = set(ids[burst].tolist())
+        seen = {p for member in members for p in referrers.get(member, ()) if p >= start and untagged[p]}
+        queue = sorted(seen)  # (a sorted list is a heap; a post referring to two members comes once)
         joined = []
-        for at in range(int(np.searchsorted(pool_times, times[burst[0]], side="left")), len(pool)):
-            when = pool_times[at]
-            if when > end + gap.value or (limit is not None and when >= limit):
-                break
-            position = pool[at]
-            reply_to, retweeted, quoted = refs[position]
-            if reply_to in members or retweeted in members or quoted in members:
-                joined.append(position)
-                members.add(ids[position])
-                end = max(end, when)
+        while queue:
+            position = heapq.heappop(queue)
+            when = int(times[position])
+            if when > end + limit_gap or (limit is not None and when >= limit):
+                break  # (as would be the first post of the scan this far in time, a candidate or not)
+            joined.append(position)
+            member = ids[position]
+            members.add(member)
+            end = max(end, when)
+            for later in referrers.get(member, ()):
+                if later > position and untagged[later] and later not in seen:
+                    seen.add(later)
+                    heapq.heappush(queue, later)
         out.append(np.sort(np.concatenate([burst, joined])).astype(np.int64) if joined else burst)
     return out
 
@@ -260,6 +281,7 @@ def sessions_by_tag(
     named = host_filter(hosts)
     parents: dict[Any, Any] | None = None
     qnum: pd.Series | None = None
+    referrers: dict[Any, list[int]] = {}
     found: dict[str, SessionPosts] = {}
     for tag in sorted(wanted & set(index)):
         tagged_pos = index[tag]
@@ -274,9 +296,10 @@ def sessions_by_tag(
         if parents is None:  # made once, for the first hashtag that has sessions
             parents = frame.drop_duplicates("post_id").set_index("post_id")["author_id"].to_dict()
             qnum = question_numbers(own)
+            referrers = _referrers(own)
         listed = []
         assert qnum is not None
-        for pos in _join_untagged(own, tagged_pos, times, candidates, gap_td):
+        for pos in _join_untagged(own, tagged_pos, times, candidates, gap_td, referrers):
             part = own.iloc[pos].assign(qnum=qnum.iloc[pos].to_numpy(object))
             listed.append((_session(part, named, parents), part))
         found[tag] = SessionPosts(tag, listed)

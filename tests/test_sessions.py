@@ -527,3 +527,65 @@ def test_session_chat_flags_hosts_and_newcomers(sample_archive, truth):
         assert set(chat.meta["hosts"]) == set(truth["host_ids"].values())
         G = chat.network()
         assert sorted(G.nodes[n]["handle"] for n in G if G.nodes[n]["newcomer"]) == sorted(t["newcomers"])
+
+
+def _scanned(own, tagged, times, bursts, gap):
+    """What joining the hashtag-less replies means, written as the plain scan it was: every
+    hashtag-less post that refers to something, in time from the burst's start, joining when it
+    refers to a member, stopping past the burst's end + gap or at the next burst."""
+    import numpy as np
+
+    refs = own[["reply_to_post_id", "retweeted_post_id", "quoted_post_id"]].to_numpy(object)
+    untagged = np.ones(len(own), dtype=bool)
+    untagged[tagged] = False
+    pool = np.flatnonzero(untagged & pd.notna(refs).any(axis=1))
+    ids = own["post_id"].to_numpy(object)
+    out = []
+    for k, burst in enumerate(bursts):
+        end = times[burst[-1]]
+        limit = times[bursts[k + 1][0]] if k + 1 < len(bursts) else None
+        members = set(ids[burst])
+        joined = []
+        for at in range(int(np.searchsorted(times[pool], times[burst[0]], side="left")), len(pool)):
+            when = times[pool[at]]
+            if when > end + gap.value or (limit is not None and when >= limit):
+                break
+            if any(r in members for r in refs[pool[at]] if r is not None):
+                joined.append(pool[at])
+                members.add(ids[pool[at]])
+                end = max(end, when)
+        out.append(sorted([*burst.tolist(), *joined]))
+    return out
+
+
+def test_hashtag_less_replies_join_as_a_scan_would_join_them():
+    """The burst's replies are found by what they refer to, not by scanning every reply of the
+    chat: the same posts join as the scan finds (chains, the gap after the latest post, the next
+    burst), on generated chats."""
+    import numpy as np
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from swchat.sessions import _bursts, _join_untagged, _referrers
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.data())
+    def check(data):
+        n = data.draw(st.integers(1, 40))
+        steps = data.draw(st.lists(st.integers(0, 30), min_size=n, max_size=n))
+        times = np.cumsum(np.asarray(steps, dtype=np.int64)) * 60 * 10**9  # minutes apart, sorted
+        tagged = np.asarray(sorted(data.draw(st.sets(st.integers(0, n - 1), min_size=1))), dtype=np.int64)
+
+        def ref():
+            return data.draw(st.one_of(st.none(), st.integers(0, n + 2).map(str)))
+
+        own = pd.DataFrame({"post_id": [str(i) for i in range(n)],
+                            "reply_to_post_id": pd.array([ref() for _ in range(n)], dtype="string"),
+                            "retweeted_post_id": [ref() for _ in range(n)],
+                            "quoted_post_id": [ref() for _ in range(n)]})
+        gap = pd.Timedelta(minutes=data.draw(st.sampled_from([5, 20, 90])))
+        bursts = [tagged[i:j] for i, j in _bursts(times[tagged], gap)]
+        got = _join_untagged(own, tagged, times, bursts, gap, _referrers(own))
+        assert [g.tolist() for g in got] == _scanned(own, tagged, times, bursts, gap)
+
+    check()
