@@ -135,7 +135,9 @@ def derive_sessions(
             of_session += [n] * (len(own_rows) + len(context_rows))
             flags += [False] * len(own_rows) + [True] * len(context_rows)
     del found, frame  # each session's posts: done with (memory holds less while participation is counted)
-    scoped = canonical.iloc[rows].assign(n=of_session, is_context=flags) if rows else canonical.iloc[0:0].assign(n=0)
+    # only the columns the tables are made of (DERIVE_COLUMNS): each session's rows are copied
+    reading = canonical[[c for c in canonical.columns if c in DERIVE_COLUMNS]]
+    scoped = reading.iloc[rows].assign(n=of_session, is_context=flags) if rows else reading.iloc[0:0].assign(n=0)
     participation, interactions = session_participation(scoped, scope="n") if rows else (None, None)
     _share(session_rows, members)
     return Derived(
