@@ -297,6 +297,8 @@ class SessionStore(Database):
                         part = tables.participation
                         accounts.update(zip(part["platform"].tolist(), part["account_id"].tolist(), strict=True))
                         stored += self._store(tables)
+                        del tables
+                        _give_back_memory()  # what this stretch freed, before the next is read
                         done += chunks[written][2]
                         written += 1
                         if progress:
@@ -648,6 +650,36 @@ def _iso_text(value: datetime) -> str:
 def _after(iso: str) -> str:
     """The first millisecond after an ISO time (an exclusive upper bound)."""
     return _iso_text(datetime.fromisoformat(iso) + timedelta(milliseconds=1))
+
+
+def _give_back_memory() -> bool:
+    """Hand the memory freed so far back to the system (glibc's ``malloc_trim``); whether it could.
+
+    Deriving a stretch frees most of what it took, but the C allocator keeps the freed pieces
+    for later and reading the next stretch takes fresh ones: without this the importing process
+    grew by about 13 MB (5 %) over the stretches of 200,000 posts. Elsewhere than glibc, nothing.
+
+    Examples
+    --------
+    >>> _give_back_memory() in (True, False)
+    True
+    """
+    global _trim
+    if _trim is None:
+        import ctypes
+
+        try:
+            _trim = ctypes.CDLL(None).malloc_trim  # (the C library this Python runs with)
+        except (OSError, AttributeError, TypeError):  # not glibc
+            _trim = False
+    if _trim is False:
+        return False
+    _trim(0)
+    return True
+
+
+#: glibc's ``malloc_trim`` once looked up (``False``: there is none), see :func:`_give_back_memory`
+_trim: Any = None
 
 
 def _merge(windows: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
