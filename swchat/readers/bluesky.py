@@ -79,8 +79,7 @@ from .base import (
     Head,
     Item,
     Note,
-    Post,
-    PostValues,
+    Post,  # noqa: F401 - the examples use it
     Rejected,
     Source,
     by_line,
@@ -97,6 +96,7 @@ from .common import (
     json_records,
     lead_mention,
     plain_values,
+    post_facts,
     post_item,
     reason,
     retweet_text,
@@ -492,13 +492,6 @@ def _repost_values(reason_: dict[str, Any], original: tuple[Any, ...]) -> tuple[
     )
 
 
-def _facts(item: Post | PostValues) -> tuple[str, str]:
-    """A post item's id and time (validated)."""
-    if isinstance(item, PostValues):
-        return item.values[_POST_ID], item.values[_CREATED_AT]
-    return item.row["post_id"], item.row["created_at"]
-
-
 def _account_row(author: dict[str, Any], snapshot_at: str | None) -> dict[str, Any] | None:
     did = author.get("did")
     if not isinstance(did, str) or not did:
@@ -573,7 +566,7 @@ class _Out:
         post's (from :func:`_post_values`, with the same handles)."""
         post = post_item(_post_values(view, self.handles) if values is None else values, None, self.line,
                          context, self.lean)
-        post_id, created_at = _facts(post)
+        post_id, created_at = post_facts(post)
         if post_id not in self.posts:
             self.posts.add(post_id)
             post.raw = raw if raw is not None else raw_json(view)
@@ -649,7 +642,7 @@ def feed_item_items(item: dict[str, Any], line: int, raw: bytes | None = None, *
     if isinstance(reason_, dict) and reason_.get("$type") == _REPOST:
         original = _validated(_post_values(post, handles))
         repost = post_item(_repost_values(reason_, original), raw, line, False, lean)
-        repost_id_, created_at = _facts(repost)
+        repost_id_, created_at = post_facts(repost)
         out.items.append(repost)
         out.posts.add(repost_id_)
         out.account(reason_.get("by"), created_at)

@@ -46,6 +46,7 @@ __all__ = [
     "json_records",
     "lead_mention",
     "plain_values",
+    "post_facts",
     "post_item",
     "reason",
     "retweet_text",
@@ -419,6 +420,21 @@ def plain_values(values: tuple[Any, ...]) -> bool:
             if v.__class__ is not str:
                 return False
     return True
+
+
+def post_facts(item: Post | PostValues) -> tuple[str, str]:
+    """A post item's id and time (as validated), whichever form :func:`post_item` gave it.
+
+    Examples
+    --------
+    >>> from swchat.schema import new_post
+    >>> row = new_post(platform="x", post_id="1", author_id="9", created_at="2026-09-02T19:00:00.000Z")
+    >>> post_facts(post_item(tuple(row[c] for c in POST_COLUMNS), None, 1, False, True))
+    ('1', '2026-09-02T19:00:00.000Z')
+    """
+    if isinstance(item, PostValues):
+        return item.values[1], item.values[_CREATED_AT]
+    return item.row["post_id"], item.row["created_at"]
 
 
 def post_item(values: tuple[Any, ...], raw: bytes | None, line: int, context: bool, lean: bool) -> Post | PostValues:

@@ -120,7 +120,6 @@ import orjson  # noqa: F401 - the examples above use it
 
 from ..errors import DamagedInputError
 from ..schema import (
-    POST_COLUMNS,
     is_iso_time,
     new_account,
     new_post,
@@ -133,7 +132,6 @@ from .base import (
     Item,
     Note,
     Post,
-    PostValues,
     Rejected,
     Source,
     by_line,
@@ -150,6 +148,7 @@ from .common import (
     iso_time,
     json_records,
     lead_mention,
+    post_facts,
     post_item,
     reason,
     retweet_text,
@@ -1002,7 +1001,7 @@ def status_items(status: dict[str, Any], line: int, index: _Index | None = None,
         index.learn(status)
     own = post_item(_status_values(status, index, conversation), raw if raw is not None else raw_json(status),
                     line, False, lean)
-    post_id, snapshot = _facts(own)
+    post_id, snapshot = post_facts(own)
     items: list[Item] = [own]
     accounts = [status.get("account")]
     seen = {post_id}
@@ -1016,7 +1015,7 @@ def status_items(status: dict[str, Any], line: int, index: _Index | None = None,
             items.append(Note(line, f"the {where} inside {post_id} was left out: "
                                     f"{reason(exc, 'status')}"))
             continue
-        context_id = _facts(context)[0]
+        context_id = post_facts(context)[0]
         if context_id in seen:
             continue
         seen.add(context_id)
@@ -1031,16 +1030,6 @@ def status_items(status: dict[str, Any], line: int, index: _Index | None = None,
                 done.add(account_row["account_id"])
                 items.append(Account(account_row))
     return items
-
-
-_POST_ID, _CREATED_AT = POST_COLUMNS.index("post_id"), POST_COLUMNS.index("created_at")
-
-
-def _facts(item: Post | PostValues) -> tuple[str, str]:
-    """A post item's id and time (validated)."""
-    if isinstance(item, PostValues):
-        return item.values[_POST_ID], item.values[_CREATED_AT]
-    return item.row["post_id"], item.row["created_at"]
 
 
 # --------------------------------------------------------------------------- outbox.json
