@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -62,14 +61,12 @@ from typing import Any
 
 import orjson
 
+from . import raw_blocks
 from .database import Database
 from .errors import ArchiveError, SelectionError
 from .schema import account_entry, iso_utc
 
 __all__ = ["CONSENT_DDL", "ConsentStore", "Naming", "naming_pattern"]
-
-#: zlib level of rewritten raw blocks (the archive writes them at the same level)
-RAW_LEVEL = 2
 
 CONSENT_DDL = """
 CREATE TABLE IF NOT EXISTS optouts (
@@ -463,7 +460,7 @@ class ConsentStore(Database):
         if naming:  # every block is read: a record can name them whoever's post it is, or nobody's
             found = []
             for block_id, data in db.execute("SELECT id, data FROM raw_blocks"):
-                if naming.anywhere(zlib.decompress(data)):
+                if naming.anywhere(raw_blocks.unpack(data)):
                     found.append((block_id,))
             db.executemany("INSERT OR IGNORE INTO temp.forget_blocks (id) VALUES (?)", found)
         owners: dict[int, dict[int, list[tuple[str, str]]]] = {}
@@ -475,7 +472,7 @@ class ConsentStore(Database):
         blocks = [b for (b,) in db.execute("SELECT id FROM temp.forget_blocks ORDER BY id").fetchall()]
         for block_id in blocks:
             data = db.execute("SELECT data FROM raw_blocks WHERE id = ?", (block_id,)).fetchone()[0]
-            records = zlib.decompress(data).split(b"\n")
+            records = raw_blocks.unpack(data).split(b"\n")
             of_block = owners.get(block_id, {})
             kept: list[bytes] = []
             cleared: list[tuple[str, str]] = []
@@ -499,7 +496,7 @@ class ConsentStore(Database):
             db.executemany("UPDATE posts SET raw_index = ? WHERE platform = ? AND post_id = ?", moved)
             if kept:
                 db.execute("UPDATE raw_blocks SET data = ? WHERE id = ?",
-                           (zlib.compress(b"\n".join(kept), RAW_LEVEL), block_id))
+                           (raw_blocks.pack(b"\n".join(kept)), block_id))
             else:
                 db.execute("DELETE FROM raw_blocks WHERE id = ?", (block_id,))
         return {"raw_records": removed, "raw_records_of_others": removed_of_others, "raw_blocks_rewritten": rewritten}

@@ -277,7 +277,7 @@ def test_schema_2_archives_get_the_consent_tables(sample_dir, tmp_path):
         archive.db.execute("DROP TABLE forgotten")
         archive.db.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     with swchat.open(path) as archive:
-        assert archive.meta_value("schema_version") == "3"
+        assert archive.meta_value("schema_version") == "4"
         archive.opt_out(["@SWChatHost"])
         assert [r["entry"] for r in archive.optouts()] == ["swchathost"]
 

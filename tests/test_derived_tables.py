@@ -240,7 +240,7 @@ def test_a_schema_1_archive_is_upgraded_in_place(sample_dir, tmp_path):
         db.execute("DELETE FROM meta WHERE key LIKE 'derived_%'")
         db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with swchat.open(path) as archive:
-        assert archive.meta_value("schema_version") == "3"
+        assert archive.meta_value("schema_version") == "4"
         assert archive.optouts() == []
         assert [s.id for s in archive.sessions("SWChat")] == expected
         assert archive.stats()["top_hashtags"][0][0].lower() == "swchat"

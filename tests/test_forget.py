@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-import zlib
 from pathlib import Path
 
 import orjson
 import pytest
 from click.testing import CliRunner
 
-from swchat import Archive
+from swchat import Archive, raw_blocks
 from swchat.cli import main
 from swchat.consent_store import ConsentStore
 from swchat.errors import SelectionError
@@ -146,7 +145,7 @@ def _build(path: Path, exports: dict[str, Path]) -> Archive:
 def _raw_records(archive: Archive) -> list[bytes]:
     records = []
     for (data,) in archive.db.execute("SELECT data FROM raw_blocks"):
-        records += zlib.decompress(data).split(b"\n")
+        records += raw_blocks.unpack(data).split(b"\n")
     return records
 
 
@@ -249,7 +248,7 @@ def test_raw_indexes_are_renumbered(tmp_path, exports):
             data = archive.db.execute("SELECT data FROM raw_blocks WHERE id = ?", (block,)).fetchone()[0]
             indexes = sorted(i for (i,) in archive.db.execute(
                 "SELECT raw_index FROM posts WHERE raw_block = ?", (block,)))
-            assert indexes == list(range(n)) and len(zlib.decompress(data).split(b"\n")) >= n
+            assert indexes == list(range(n)) and len(raw_blocks.unpack(data).split(b"\n")) >= n
     finally:
         archive.close()
 

@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ]),
     ("readers", ["swchat.readers", "swchat.readers.*"]),
     ("archive: storage, every SQL statement, derived tables", [
-        "swchat.archive", "swchat.session_store", "swchat.consent_store", "swchat.database",
+        "swchat.archive", "swchat.session_store", "swchat.consent_store", "swchat.database", "swchat.raw_blocks",
     ]),
     ("Chat: the data of one selection, and privacy (a transformation of a chat)", [
         "swchat.chat", "swchat.privacy",

@@ -436,8 +436,8 @@ def test_lean_reader_yields_the_canonical_items(variant):
 @pytest.mark.parametrize("variant", list(_variants()))
 def test_lean_import_stores_what_the_canonical_import_stores(variant, tmp_path, monkeypatch):
     import dataclasses
-    import zlib
 
+    from swchat import raw_blocks
     from swchat.archive import Archive
     from swchat.readers.detect import FORMATS
 
@@ -450,7 +450,7 @@ def test_lean_import_stores_what_the_canonical_import_stores(variant, tmp_path, 
         with Archive(tmp_path / f"{name}.db") as archive:
             result = archive.ingest([path]).total
             q = archive.db.execute
-            blocks = {b: zlib.decompress(d).split(b"\n") for b, d in q("SELECT id, data FROM raw_blocks")}
+            blocks = {b: raw_blocks.unpack(d).split(b"\n") for b, d in q("SELECT id, data FROM raw_blocks")}
             stored.append((
                 result,
                 [(*r[:-2], None if r[-2] is None else blocks[r[-2]][r[-1]])
