@@ -1003,7 +1003,7 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
             key = (platform, post_id)
             if context and key in held:  # a second copy of a context post held back: nothing new
                 continue
-            line = item.line if not note else (item.line, note)
+            where: _Line = item.line if not note else (item.line, note)
             direct_values = direct(row)
             for v in count_values(row):  # a count SQLite cannot hold is left empty
                 if v is not None and (v.__class__ is not int or not least <= v <= most):
@@ -1028,14 +1028,14 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
                 dumps(urls).decode() if urls else "[]",
             )
             if context:  # held back (see _HOLD); the oldest held goes on when too many are
-                held[key] = (line, stored, lowered, raw if raw is None else memoryview(raw).tobytes())
+                held[key] = (where, stored, lowered, raw if raw is None else memoryview(raw).tobytes())
                 if len(held) <= hold:
                     continue
                 key = next(iter(held))
-                line, stored, lowered, raw = held.pop(key)
+                where, stored, lowered, raw = held.pop(key)
             elif held:
                 held.pop(key, None)  # its context copy, held back, is not needed
-            take(key, context, line, stored, lowered, raw)
+            take(key, context, where, stored, lowered, raw)
             if len(keys) >= most_posts or len(block) > most_bytes:
                 yield _POSTS, taken()
                 yield _PROGRESS, source.bytes_read
@@ -1072,8 +1072,8 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
         elif isinstance(item, Note) and notes < 50:
             notes += 1
             yield _NOTE, f"line {item.line}: {item.message}" if item.line else item.message
-    for key, (line, stored, lowered, raw) in held.items():  # the context posts still held back
-        take(key, True, line, stored, lowered, raw)
+    for key, (where, stored, lowered, raw) in held.items():  # the context posts still held back
+        take(key, True, where, stored, lowered, raw)
         if len(keys) >= most_posts or len(block) > most_bytes:
             yield _POSTS, taken()
             yield _PROGRESS, source.bytes_read
