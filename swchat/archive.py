@@ -195,6 +195,7 @@ _count_values = itemgetter(*(_AT[c] for c in ("like_count", "repost_count", "rep
 #: the rest of what the archive takes from those values, in one call
 _post_parts = itemgetter(*(_AT[c] for c in ("platform", "post_id", "is_quote", "hashtags", "mentions", "urls",
                                             "origin")))
+_post_key = itemgetter(_AT["platform"], _AT["post_id"])
 _CREATED = _DIRECT.index("created_at")
 _POST_STORE = [*_DIRECT, "is_quote", *_LISTS, "is_context", "origin", "source_id", "raw_block", "raw_index"]
 _INSERT_POST = (
@@ -868,7 +869,7 @@ class Archive(SessionStore, ConsentStore):
 # transaction, deduplicating against the archive. Between them pass only plain tuples, lists
 # and strings, in the order the reader yielded them.
 
-_POSTS, _ACCOUNTS, _REJECTS, _NOTE, _PROGRESS, _DONE, _ERROR = range(7)
+_POSTS, _ACCOUNTS, _REJECTS, _NOTE, _PROGRESS, _DONE, _ERROR, _CLAMPED = range(8)
 
 #: the format name of a CSV read through a column mapping (``swchat.readers.csv_mapped.NAME``; a
 #: test checks they agree), known without importing that reader
@@ -878,16 +879,18 @@ _MAPPED = "csv-mapped"
 def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
     """Yield ``(kind, payload)`` for one source, in the reader's order.
 
-    - ``_POSTS``: ``(keys, contexts, lines, values, tags, block, starts)`` for up to
-      :data:`BATCH` posts — their ``(platform, post_id)``, context flags, lines, the insert values
-      up to ``is_context`` (see :data:`_POST_STORE`), lower-cased hashtags, and their raw records
-      one a line in ``block`` (a raw block's content), each starting at ``starts[i]`` (-1: none);
-      ``block`` comes compressed as the raw block it will be (:func:`_packed`): the compression
-      is done here (in the worker process), not by the writer, and the pipe carries about a
-      fifth of the bytes (measured on 200K posts: less CPU in both processes than compressing in
-      the writer);
+    - ``_POSTS``: ``(contexts, lines, rows, block, starts)`` for up to :data:`BATCH` posts —
+      their context flags, lines, rows as the reader made them (tuples of
+      :data:`~swchat.schema.POST_COLUMNS`; the writer turns them into what it inserts,
+      :meth:`_Writer.shaped`, so that the work is shared between the two processes), and their
+      raw records one a line in ``block`` (a raw block's content), each starting at
+      ``starts[i]`` (-1: none); ``block`` comes compressed as the raw block it will be
+      (:func:`_packed`): the compression is done here (in the worker process), not by the
+      writer, and the pipe carries about a fifth of the bytes; context posts are held back a
+      while (:data:`_HOLD`);
     - ``_ACCOUNTS``: account rows as tuples of :data:`_ACCOUNT_COLS` (``snapshot_at`` may be
       ``None``), the newest snapshot per account, and only snapshots that say something new;
+    - ``_CLAMPED``: how many account counts were too large to store (left empty), at the end;
     - ``_REJECTS``: ``(line, reason, raw)`` tuples;
     - ``_NOTE``: the text of one note (the first 50 of a file only);
     - ``_PROGRESS``: the raw bytes read so far, after each batch of posts and at the end.
@@ -904,25 +907,16 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
 
     line_limit = limits.LINE_LIMIT
     keep = limits.REJECTED_KEEP
-    keys: list[tuple[str, str]] = []
     contexts: list[bool] = []
-    lines: list[_Line] = []
-    values: list[tuple[Any, ...]] = []
+    lines: list[int] = []
+    rows: list[tuple[Any, ...]] = []
     block = bytearray()  # the raw records are copied here at once: a reader's bytes may carry
     starts: list[int] = []  # spare capacity (orjson's do, some KB each), so keep none of them
-    tags: list[Any] = []
     accounts: dict[tuple[str, str], dict[str, Any]] = {}
     written: dict[tuple[str, str], tuple[Any, ...]] = {}
     rejects: list[tuple[int, str, str]] = []
     notes = 0
-    clamped = 0  # counts too large to store, left empty
-    dumps = orjson.dumps
-    direct = _direct_values
-    count_values = _count_values
-    no_tags = ()
-    # a file's posts share a few hashtag lists (under a hundred in 20,000 posts of a chat): each
-    # is written out and lower-cased once, kept as (JSON text, lower-cased tags) under its tags
-    tag_lists: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {}
+    clamped = 0  # account counts too large to store, left empty
     item: Any = None
     records = 0  # posts (not context) and rejections read so far
     long_lines: list[int] = []  # where lines and records over the size limit were (the first 6)
@@ -930,22 +924,19 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
     # the lean path of a big format (posts as tuples, no canonical dict each) when it has one
     reading = iter((fmt.lean or fmt.read)(source))
     as_values = _post_values
-    post_parts = _post_parts
+    post_key = _post_key
     lean_item = PostValues
     pack = _packed
     most_posts, most_bytes = BATCH, _BLOCK_BYTES
-    least, most = -_INT64 - 1, _INT64
     # context posts held back, in the order read: see _HOLD
-    held: dict[tuple[str, str], tuple[_Line, tuple[Any, ...], tuple[str, ...], bytes | None]] = {}
+    held: dict[tuple[str, str], tuple[int, tuple[Any, ...], bytes | None]] = {}
     hold = _HOLD
 
-    def take(key: tuple[str, str], context: bool, line: _Line, stored: tuple[Any, ...], lowered: tuple[str, ...],
-             raw: bytes | None) -> None:
+    def take(context: bool, line: int, row: tuple[Any, ...], raw: bytes | None) -> None:
         """Add a post to the batch (the lists as they are bound now)."""
-        keys.append(key)
         contexts.append(context)
         lines.append(line)
-        values.append(stored)
+        rows.append(row)
         if raw is None:
             starts.append(-1)
         else:
@@ -953,13 +944,12 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
             # 10 is "\n": looking for a byte as an int (memchr) is several times faster than b"\n"
             block.extend(raw.replace(b"\n", b" ") if 10 in raw else raw)
             block.append(10)
-        tags.append(lowered)
 
     def taken() -> tuple[Any, ...]:
         """The batch as a ``_POSTS`` payload; a new one is started."""
-        nonlocal keys, contexts, lines, values, tags, starts, block
-        batch = (keys, contexts, lines, values, tags, pack(block), starts)
-        keys, contexts, lines, values, tags, starts = [], [], [], [], [], []
+        nonlocal contexts, lines, rows, starts, block
+        batch = (contexts, lines, rows, pack(block), starts)
+        contexts, lines, rows, starts = [], [], [], []
         block = bytearray()
         return batch
 
@@ -998,45 +988,20 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
             context = item.context
             records += not context
             row = item.values if isinstance(item, PostValues) else as_values(item.row)
-            # note: what the reader says of the row (its origin, e.g. parts inferred from its text)
-            platform, post_id, quote, hashtags, mentions, urls, note = post_parts(row)
-            key = (platform, post_id)
-            if context and key in held:  # a second copy of a context post held back: nothing new
-                continue
-            where: _Line = item.line if not note else (item.line, note)
-            direct_values = direct(row)
-            for v in count_values(row):  # a count SQLite cannot hold is left empty
-                if v is not None and (v.__class__ is not int or not least <= v <= most):
-                    direct_values, n = _clamped(direct_values, _POST_COUNTS)
-                    clamped += n
-                    break
-            if hashtags:
-                listed = tag_lists.get(tag_key := tuple(hashtags))
-                if listed is None:
-                    if len(tag_lists) >= 10_000:  # ever new lists: memory stays bounded
-                        tag_lists.clear()
-                    # the lower-cased tags as a tuple: posts share it, so it must not change
-                    listed = tag_lists[tag_key] = (dumps(hashtags).decode(), tuple([tag.lower() for tag in hashtags]))
-                hashtags_text, lowered = listed
-            else:
-                hashtags_text, lowered = "[]", no_tags
-            stored = (
-                *direct_values,
-                1 if quote else 0,
-                hashtags_text,
-                dumps(mentions).decode() if mentions else "[]",
-                dumps(urls).decode() if urls else "[]",
-            )
             if context:  # held back (see _HOLD); the oldest held goes on when too many are
-                held[key] = (where, stored, lowered, raw if raw is None else memoryview(raw).tobytes())
+                key = post_key(row)
+                if key in held:  # a second copy of a context post held back: nothing new
+                    continue
+                held[key] = (item.line, row, raw if raw is None else memoryview(raw).tobytes())
                 if len(held) <= hold:
                     continue
-                key = next(iter(held))
-                where, stored, lowered, raw = held.pop(key)
-            elif held:
-                held.pop(key, None)  # its context copy, held back, is not needed
-            take(key, context, where, stored, lowered, raw)
-            if len(keys) >= most_posts or len(block) > most_bytes:
+                line, row, raw = held.pop(next(iter(held)))
+            else:
+                line = item.line
+                if held:
+                    held.pop(post_key(row), None)  # its context copy, held back, is not needed
+            take(context, line, row, raw)
+            if len(rows) >= most_posts or len(block) > most_bytes:
                 yield _POSTS, taken()
                 yield _PROGRESS, source.bytes_read
         elif isinstance(item, Account):
@@ -1072,13 +1037,13 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
         elif isinstance(item, Note) and notes < 50:
             notes += 1
             yield _NOTE, f"line {item.line}: {item.message}" if item.line else item.message
-    for key, (where, stored, lowered, raw) in held.items():  # the context posts still held back
-        take(key, True, where, stored, lowered, raw)
-        if len(keys) >= most_posts or len(block) > most_bytes:
+    for line, row, raw in held.values():  # the context posts still held back
+        take(True, line, row, raw)
+        if len(rows) >= most_posts or len(block) > most_bytes:
             yield _POSTS, taken()
             yield _PROGRESS, source.bytes_read
     held.clear()
-    if keys:
+    if rows:
         yield _POSTS, taken()
     if accounts:
         batch, n = _account_batch(accounts)
@@ -1087,8 +1052,7 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
     if rejects:
         yield _REJECTS, rejects
     if clamped:
-        yield _NOTE, (f"{clamped} count(s) (likes, reposts, replies, quotes, followers, following) too large "
-                      "to store (beyond 64 bits) were left empty")
+        yield _CLAMPED, clamped
     if long_count:
         at = ", ".join(f"{n:,}" for n in long_lines[:5]) + (" …" if long_count > 5 else "")
         yield _NOTE, (f"{source.name}: {long_count:,} line(s) or record(s) over the size limit of "
@@ -1154,6 +1118,61 @@ class _Writer:
         self.tag_counts: dict[str, int] = {}
         forgotten = {(p, a) for p, a in db.execute("SELECT platform, account_id FROM forgotten")}
         self.forgetful = _Forgetful(forgotten) if forgotten else None
+        self.clamped = 0  # counts too large to store (beyond 64 bits), left empty
+        # a file's posts share a few hashtag lists (under a hundred in 20,000 posts of a chat):
+        # each is written out and lower-cased once, kept as (JSON text, lower-cased tags)
+        self.tag_lists: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {}
+
+    def shaped(self, lines: list[int], rows: list[tuple[Any, ...]]
+               ) -> tuple[list[tuple[str, str]], list[_Line], list[tuple[Any, ...]], list[tuple[str, ...]]]:
+        """The posts of a batch as the archive stores them: their ``(platform, post_id)``, their
+        lines (with what the reader said of the row, its ``origin``: parts inferred from its
+        text, say), the insert values up to ``is_context`` (see :data:`_POST_STORE`; a count
+        SQLite cannot hold left empty), and their hashtags lower-cased.
+
+        Done by the writer rather than the worker that reads (measured on 200,000 posts, the
+        worker had the more work of the two: this moves about a seventh of it).
+        """
+        dumps = orjson.dumps
+        direct = _direct_values
+        count_values = _count_values
+        post_parts = _post_parts
+        tag_lists = self.tag_lists
+        least, most = -_INT64 - 1, _INT64
+        keys: list[tuple[str, str]] = []
+        wheres: list[_Line] = []
+        values: list[tuple[Any, ...]] = []
+        tags: list[tuple[str, ...]] = []
+        no_tags: tuple[str, ...] = ()
+        for line, row in zip(lines, rows, strict=True):
+            platform, post_id, quote, hashtags, mentions, urls, note = post_parts(row)
+            keys.append((platform, post_id))
+            wheres.append(line if not note else (line, note))
+            direct_values = direct(row)
+            for v in count_values(row):
+                if v is not None and (v.__class__ is not int or not least <= v <= most):
+                    direct_values, n = _clamped(direct_values, _POST_COUNTS)
+                    self.clamped += n
+                    break
+            if hashtags:
+                listed = tag_lists.get(tag_key := tuple(hashtags))
+                if listed is None:
+                    if len(tag_lists) >= 10_000:  # ever new lists: memory stays bounded
+                        tag_lists.clear()
+                    # the lower-cased tags as a tuple: posts share it, so it must not change
+                    listed = tag_lists[tag_key] = (dumps(hashtags).decode(), tuple([tag.lower() for tag in hashtags]))
+                hashtags_text, lowered = listed
+            else:
+                hashtags_text, lowered = "[]", no_tags
+            values.append((
+                *direct_values,
+                1 if quote else 0,
+                hashtags_text,
+                dumps(mentions).decode() if mentions else "[]",
+                dumps(urls).decode() if urls else "[]",
+            ))
+            tags.append(lowered)
+        return keys, wheres, values, tags
 
     def finish(self) -> None:
         """Record what the import changed, for the derived session tables
@@ -1162,6 +1181,10 @@ class _Writer:
         if self.forgetful is not None:
             self.result.forgotten = self.forgetful.posts
             self.result.notes += self.forgetful.notes()
+        if self.clamped:
+            self.result.notes.append(
+                f"{self.clamped} count(s) (likes, reposts, replies, quotes, followers, following) too large "
+                "to store (beyond 64 bits) were left empty")
         if self.days:
             self.db.executemany("INSERT INTO changes (day) VALUES (?)", [(d,) for d in sorted(self.days)])
         if self.tag_counts:
@@ -1172,10 +1195,14 @@ class _Writer:
     def write(self, kind: int, payload: Any) -> None:
         result = self.result
         if kind == _POSTS:
+            contexts, lines, rows, block, starts = payload
+            keys, wheres, values, tags = self.shaped(lines, rows)
+            del payload, rows
             if self.forgetful is not None:  # it reads the raw records: they come compressed
-                plain = (*payload[:5], _unpacked(payload[5]), payload[6])
-                payload = self.forgetful.batch(*plain, existing=_existing(self.db, payload[0], self.source_id))
-            self._posts(*payload)
+                self._posts(*self.forgetful.batch(keys, contexts, wheres, values, tags, _unpacked(block), starts,
+                                                  existing=_existing(self.db, keys, self.source_id)))
+            else:
+                self._posts(keys, contexts, wheres, values, tags, block, starts)
         elif kind == _ACCOUNTS:
             now = _now()
             if self.forgetful is not None:
@@ -1191,6 +1218,8 @@ class _Writer:
             result.read += len(payload)
         elif kind == _NOTE:
             result.notes.append(payload)
+        elif kind == _CLAMPED:
+            self.clamped += payload
 
     def _posts(self, keys: list[tuple[str, str]], contexts: list[bool], lines: list[_Line],
                values: list[tuple[Any, ...]], tags: list[Any], block: bytes | bytearray,
@@ -1306,7 +1335,7 @@ class _Forgetful:
         return False
 
     def batch(self, keys: list[tuple[str, str]], contexts: list[bool], lines: list[_Line],
-              values: list[tuple[Any, ...]], tags: list[Any], block: bytes, starts: list[int], *,
+              values: list[tuple[Any, ...]], tags: list[Any], block: bytes | bytearray, starts: list[int], *,
               existing: dict[tuple[str, str], int]) -> tuple[Any, ...]:
         """A batch of posts without what is left out (its raw block rebuilt when a record goes);
         ``existing`` (see :func:`_existing`) tells which posts the archive will store, to count

@@ -625,7 +625,7 @@ class Naming:
     def __bool__(self) -> bool:
         return self.pattern is not None
 
-    def anywhere(self, data: bytes) -> bool:
+    def anywhere(self, data: bytes | bytearray) -> bool:
         """Whether an id or handle occurs in ``data`` at all, in any case (a whole raw block, say)."""
         low = data.lower()
         return any(needle in low for needle in self.needles)

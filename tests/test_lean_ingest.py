@@ -472,7 +472,8 @@ def _read_keys(path: Path) -> tuple[set, set]:
     context, posts = set(), set()
     for kind, payload in _read_batches(source, detect(source)):
         if kind == _POSTS:
-            for key, is_context in zip(payload[0], payload[1], strict=True):
+            for row, is_context in zip(payload[2], payload[0], strict=True):
+                key = (row[0], row[1])  # platform, post_id (POST_COLUMNS)
                 (context if is_context else posts).add(key)
     return context, posts
 
