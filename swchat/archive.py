@@ -6,7 +6,8 @@ One file (WAL mode) holds
   posts that were not themselves in an export, its origin, and where its raw record is;
 - ``raw_blocks`` — the raw records as the export had them, compressed a batch at a time
   (Zstandard over a few thousand similar records compresses far better and faster than one by
-  one: :mod:`swchat.raw_blocks`); a post's ``raw_block`` and ``raw_index`` find its record, :meth:`Archive.raw` reads it;
+  one: :mod:`swchat.raw_blocks`); a post's ``raw_block`` and ``raw_index`` find its record,
+  :meth:`Archive.raw` reads it;
 - ``post_hashtags`` — one row per post and hashtag (lower-cased, indexed) for selection;
 - ``accounts`` — one row per platform account, the newest snapshot winning (a value the newer
   snapshot lacks, such as a TAGS sheet's missing display name, is kept from an older one);
@@ -85,8 +86,8 @@ BATCH = 2000
 #: import reads on, up to this many: when the post's own record comes, the context copy is
 #: dropped, and the post is written once rather than written and then promoted (an update of
 #: every column and index). A search's pages are newest first, so a reply comes before what it
-#: replies to: in generated chats a quarter of the posts came first as context, all within
-#: 1,400 posts of their own record. The archive ends up the same.
+#: replies to: in a generated chat of 20,000 posts a quarter came first as context, all within
+#: 1,315 posts of their own record. The archive ends up the same.
 _HOLD = 2000
 #: A batch of posts is sent on early when its raw records pass this size (64 MiB), so that a
 #: block stays far below SQLite's largest value (1 GB) however big the records are.
@@ -886,8 +887,8 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
       raw records one a line in ``block`` (a raw block's content), each starting at
       ``starts[i]`` (-1: none); ``block`` comes compressed as the raw block it will be
       (:func:`_packed`): the compression is done here (in the worker process), not by the
-      writer, and the pipe carries about a fifth of the bytes; context posts are held back a
-      while (:data:`_HOLD`);
+      writer, and the pipe carries about a ninth of the records' bytes; context posts are held
+      back a while (:data:`_HOLD`);
     - ``_ACCOUNTS``: account rows as tuples of :data:`_ACCOUNT_COLS` (``snapshot_at`` may be
       ``None``), the newest snapshot per account, and only snapshots that say something new;
     - ``_CLAMPED``: how many account counts were too large to store (left empty), at the end;
