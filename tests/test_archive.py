@@ -197,6 +197,27 @@ def test_context_posts_promoted_later_in_the_same_file_are_not_counted_as_contex
     assert archive.stats()["context_posts"] == 1
 
 
+def test_a_promoted_context_post_keeps_only_its_own_hashtags(archive, tmp_path):
+    """A page can carry a referenced post as it was (its text and tags since withheld or
+    edited): when its own record comes, in a later file, the tags of the copy go with it."""
+    def tags(post_id: str) -> list[str]:
+        return [t for (t,) in archive.db.execute(
+            "SELECT tag FROM post_hashtags WHERE post_id = ? ORDER BY tag", (post_id,))]
+
+    copy = _tweet("10", "Q1: what helps? #SWChat #OldTag", entities={"hashtags": [{"tag": "SWChat"}, {"tag": "OldTag"}]})
+    reply = _tweet("11", "@host this", author="2", in_reply_to_user_id="1",
+                   referenced_tweets=[{"type": "replied_to", "id": "10"}])
+    first = _write(tmp_path / "a.jsonl", _page([reply], tweets=[copy]))
+    own = _tweet("10", "Q1: what helps? #SWChat #NewTag", entities={"hashtags": [{"tag": "SWChat"}, {"tag": "NewTag"}]})
+    second = _write(tmp_path / "b.jsonl", _page([own]))
+    archive.ingest([first])
+    assert tags("10") == ["oldtag", "swchat"]
+    archive.ingest([second])
+    assert tags("10") == ["newtag", "swchat"]
+    assert archive.db.execute("SELECT is_context, hashtags FROM posts WHERE post_id = '10'").fetchone() == (
+        0, '["SWChat","NewTag"]')
+
+
 def test_worker_process_and_single_process_give_the_same_archive(sample_dir, tmp_path, monkeypatch):
     """The parse-in-a-worker path (big files) stores exactly what the in-process path does."""
     import swchat.archive as archive_module

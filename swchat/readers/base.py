@@ -369,9 +369,10 @@ class _Checked(io.RawIOBase):
 class _Counting(io.RawIOBase):
     """Wrap a binary stream and count the bytes read through it."""
 
-    def __init__(self, raw: BinaryIO) -> None:
+    def __init__(self, raw: BinaryIO, limit: int | None = None) -> None:
         self._raw = raw
         self.count = 0
+        self.limit = limit  # read no more than this many bytes (a stretch of a file)
 
     def close(self) -> None:
         self._raw.close()
@@ -381,7 +382,8 @@ class _Counting(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
-        data = self._raw.read(len(buffer))
+        size = len(buffer) if self.limit is None else min(len(buffer), self.limit - self.count)
+        data = self._raw.read(size) if size > 0 else b""
         n = len(data)
         buffer[:n] = data
         self.count += n
@@ -446,6 +448,9 @@ class Source:
     _spool: Any = None
     _counter: _Counting | None = None
     _by_line: bool | None = None  # see by_line
+    #: a stretch of the file only: ``(start, end, line)``, its first and past-the-end byte
+    #: offsets and the number of its first line (see :meth:`stretch`)
+    window: tuple[int, int, int] | None = None
 
     @classmethod
     def from_arg(cls, arg: str | Path) -> Source:
@@ -470,10 +475,31 @@ class Source:
             return os.fstat(self._spool.fileno()).st_size
         return None
 
+    def stretch(self, start: int, end: int, line: int) -> Source:
+        """The lines of this file from byte ``start`` up to byte ``end``, numbered from ``line``.
+
+        ``start`` and ``end`` must fall at the start of a line (or the file's end), and the
+        file must not be compressed: the archive reads a big JSON-lines file in stretches, in
+        two processes at once. :attr:`bytes_read` counts from the file's start.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> with tempfile.NamedTemporaryFile(suffix=".jsonl") as f:
+        ...     _ = f.write(b'{"a":1}\\n{"a":2}\\n{"a":3}\\n')
+        ...     f.flush()
+        ...     part = Source.from_arg(f.name).stretch(8, 16, 2)
+        ...     list(part.lines()), part.bytes_read
+        ([(2, b'{"a":2}\\n')], 16)
+        """
+        if self.path is None:
+            raise ValueError("only a file can be read in stretches")
+        return Source(name=self.name, path=self.path, window=(start, end, line))
+
     @property
     def bytes_read(self) -> int:
-        """Raw bytes consumed so far by the current :meth:`open`."""
-        return self._counter.count if self._counter else 0
+        """Raw bytes consumed so far by the current :meth:`open` (from the file's start)."""
+        return (self._counter.count if self._counter else 0) + (self.window[0] if self.window else 0)
 
     def _raw(self) -> BinaryIO:
         if self.data is not None:
@@ -501,6 +527,12 @@ class Source:
         :class:`~swchat.errors.DamagedInputError` (a ``readline`` that meets it raises rather
         than return half a line).
         """
+        if self.window is not None:
+            start, end, _ = self.window
+            raw = self._raw()
+            raw.seek(start)
+            self._counter = _Counting(raw, end - start)
+            return io.BufferedReader(self._counter, buffer_size=1 << 16)  # type: ignore[return-value]
         self._counter = counter = _Counting(self._raw())
         buffered = io.BufferedReader(counter, buffer_size=1 << 16)
         if buffered.peek(2)[:2] == b"\x1f\x8b":
@@ -565,7 +597,7 @@ class Source:
         limit = LINE_LIMIT
         with self.open() as stream:
             readline = stream.readline
-            number = 0
+            number = self.window[2] - 1 if self.window else 0
             while line := readline(limit + 1):
                 number += 1
                 if len(line) <= limit:

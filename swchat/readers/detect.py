@@ -54,6 +54,10 @@ class Format:
     #: posts as :class:`~swchat.readers.base.PostValues` where that saves work (same rows stored).
     #: Only for a format that takes no options (see :func:`with_options`).
     lean: Callable[[Source], Iterator[Item]] | None = None
+    #: Each line of a file stands alone (JSON lines: what the reader remembers from one line to
+    #: the next only saves work), so the archive may read a big file in stretches, in two
+    #: processes at once (``swchat.archive._stretches``); the archive it stores is the same.
+    stretches: bool = False
 
 
 #: The reader modules, in detection order (most specific first).

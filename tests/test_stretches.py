@@ -1,0 +1,186 @@
+"""A big X v2 file is read in stretches, by two worker processes taking them in turn
+(``swchat.archive._stretches``, issue 14): the archive stores what one reader stores — posts
+with their raw records, accounts, hashtags, rejected records, counts and notes — and a worker
+that fails or dies leaves the archive as it was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import os
+from pathlib import Path
+
+import orjson
+import pytest
+from test_lean_ingest import _dump
+
+import swchat.archive as archive_module
+from swchat.archive import Archive, _stretches
+from swchat.errors import ArchiveError
+from swchat.readers import base
+from swchat.readers.base import Source
+from swchat.readers.xv2 import FORMAT
+
+
+def _archive(paths: list[Path], db: Path, monkeypatch: pytest.MonkeyPatch, least: int | None,
+             worker: bool = True) -> dict:
+    """The dump of an archive of ``paths`` read in stretches of ``least`` bytes or more (None: by
+    one worker; ``worker`` False: in this process), and the stretches each file was cut into."""
+    monkeypatch.setattr(archive_module, "_WORKER_MIN_BYTES", 0 if worker else None)
+    monkeypatch.setattr(archive_module, "_STRETCH_BYTES", least)
+    cut: list[int] = []
+
+    def spy(source: Source, fmt) -> list[int] | None:
+        found = _stretches(source, fmt)
+        cut.append(1 if found is None else len(found) - 1)
+        return found
+
+    monkeypatch.setattr(archive_module, "_stretches", spy)
+    with Archive(db) as archive:
+        archive.ingest([str(p) for p in paths])
+    dump = _dump(db)
+    dump["stretches"] = cut
+    return dump
+
+
+def _same(one: dict, other: dict) -> None:
+    for table in ("posts", "accounts", "hashtags", "rejected", "sources"):
+        assert one[table] == other[table], table
+
+
+def test_the_stretches_cover_the_file_and_each_begins_a_line(sample_dir):
+    path = sample_dir / "swchat-v2.jsonl"
+    data = path.read_bytes()
+    bounds = _stretches(Source.from_arg(path), FORMAT, 20_000)
+    # 1.1 MB in stretches of an eighth (the last one shorter: each begins after a newline)
+    assert bounds is not None and len(bounds) - 1 in (archive_module._MOST_STRETCHES - 1, archive_module._MOST_STRETCHES)
+    assert bounds[0] == 0 and bounds[-1] == len(data) and bounds == sorted(set(bounds))
+    assert all(data[start - 1:start] == b"\n" for start in bounds[1:-1])
+    assert _stretches(Source.from_arg(path), FORMAT, len(data) // 2 + 1) is None  # not two stretches long
+    assert _stretches(Source.from_arg(path), dataclasses.replace(FORMAT, stretches=False), 20_000) is None
+    gz = Source.from_bytes(gzip.compress(data))
+    assert _stretches(gz, FORMAT, 20_000) is None  # not a file: standard input, or bytes
+
+
+def test_the_lines_of_a_stretch_keep_their_numbers(tmp_path):
+    path = tmp_path / "lines.jsonl"
+    path.write_bytes(b"".join(b'{"n": %d}\n' % n for n in range(1, 101)))
+    bounds = _stretches(Source.from_arg(path), FORMAT, 200)
+    assert bounds is not None
+    numbered = []
+    for k in range(len(bounds) - 1):
+        first = path.read_bytes()[:bounds[k]].count(b"\n") + 1
+        part = Source.from_arg(path).stretch(bounds[k], bounds[k + 1], first)
+        numbered += [(n, orjson.loads(line)["n"]) for n, line in part.lines()]
+        assert part.bytes_read == bounds[k + 1]
+    assert numbered == [(n, n) for n in range(1, 101)]
+
+
+def test_the_sample_in_stretches_stores_what_one_reader_stores(sample_dir, tmp_path, monkeypatch):
+    paths = [sample_dir / "swchat-v2.jsonl"]
+    one = _archive(paths, tmp_path / "one.db", monkeypatch, None)
+    in_process = _archive(paths, tmp_path / "in-process.db", monkeypatch, None, worker=False)
+    assert one["stretches"] == [1] and len(one["posts"]) > 1000
+    _same(one, in_process)
+    for least in (20_000, 300_000):  # seven stretches; four
+        stretched = _archive(paths, tmp_path / f"s{least}.db", monkeypatch, least)
+        assert stretched["stretches"] == [7 if least == 20_000 else 4]
+        _same(one, stretched)
+
+
+@pytest.mark.realdata
+def test_real_v2_exports_in_stretches_store_what_one_reader_stores(realdata, tmp_path, monkeypatch):
+    """Every real X v2 export, one after the other and then again, in one file cut into 30 or so
+    stretches: real pages repeat users with other profiles and posts with other counts, in
+    stretches of both workers; the newest profile and the first copy of a post are kept either
+    way, and the lines that are no posts (user lookups, lists, compliance results) are rejected
+    at the same lines."""
+    paths = sorted(p for p in realdata("x-v2-twarc").rglob("*.jsonl") if p.is_file())
+    joined = tmp_path / "all.jsonl"
+    joined.write_bytes(b"".join(p.read_bytes().rstrip(b"\n") + b"\n" for p in paths * 2))
+    monkeypatch.setattr(archive_module, "_MOST_STRETCHES", 64)
+    one = _archive([joined], tmp_path / "one.db", monkeypatch, None)
+    stretched = _archive([joined], tmp_path / "stretched.db", monkeypatch, 20_000)
+    assert stretched["stretches"][0] >= 30 and len(one["posts"]) > 1000 and len(one["accounts"]) > 1000
+    assert one["rejected"]
+    _same(one, stretched)
+
+
+def _page(n: int, errors: bool = False) -> bytes:
+    tweet = {"id": str(1000 + n), "text": f"post {n} #SWChat", "author_id": str(n % 7),
+             "created_at": f"2026-09-02T19:{n // 60 % 60:02d}:{n % 60:02d}.000Z"}
+    page = {"data": [tweet], "includes": {"users": [{"id": str(n % 7), "username": f"user{n % 7}"}]}}
+    if errors:
+        page["errors"] = [{"title": "Not Found Error", "detail": f"tweet {n} gone"}]
+    return orjson.dumps(page) + b"\n"
+
+
+def test_rejected_lines_notes_and_long_lines_across_stretches(tmp_path, monkeypatch):
+    """Rejected records keep their line numbers, a file's first 50 reader notes are kept (not
+    50 a stretch), and one note counts the lines over the size limit of the whole file."""
+    monkeypatch.setattr(base, "LINE_LIMIT", 600)
+    lines = []
+    for n in range(1, 401):
+        if n % 37 == 0:
+            lines.append(b"{not json\n")
+        elif n % 90 == 0:
+            lines.append(b'{"data": [], "pad": "' + b"x" * 700 + b'"}\n')  # over the limit
+        else:
+            lines.append(_page(n, errors=n % 3 == 0))
+    path = tmp_path / "pages.jsonl"
+    path.write_bytes(b"".join(lines))
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 3_000)
+    assert stretched["stretches"] == [8]
+    _same(one, stretched)
+    rejected_lines = [row[3] for row in stretched["rejected"]]
+    assert rejected_lines == sorted([n for n in range(1, 401) if n % 37 == 0] + [90, 180, 270, 360])
+    (_, _, _, read, added, duplicates, rejected, _, _, notes), = stretched["sources"]
+    assert (read, added, duplicates, rejected) == (400, 400 - len(rejected_lines), 0, len(rejected_lines))
+    notes = orjson.loads(notes)
+    assert sum(note.startswith("line ") for note in notes) == 50
+    assert notes[-1].startswith(f"{path}: 4 line(s) or record(s) over the size limit") and "(at 90, 180, 270, 360)" in notes[-1]
+
+
+def test_a_failing_or_dying_reader_process_leaves_the_archive_as_it_was(sample_dir, tmp_path, monkeypatch):
+    path = sample_dir / "swchat-v2.jsonl"
+    db = tmp_path / "a.db"
+    with Archive(db) as archive:
+        archive.ingest([str(sample_dir / "swchat-v1.jsonl")])
+    before = _dump(db)
+    monkeypatch.setattr(archive_module, "_WORKER_MIN_BYTES", 0)
+    monkeypatch.setattr(archive_module, "_STRETCH_BYTES", 20_000)
+    reading = archive_module._stretch_batches
+
+    def failing(source, fmt, bounds, index, count):
+        for kind, payload in reading(source, fmt, bounds, index, count):
+            yield kind, payload
+            if kind == archive_module._STRETCH and payload == 5:  # the second worker, after its third stretch
+                raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(archive_module, "_stretch_batches", failing)
+    with Archive(db) as archive, pytest.raises(RuntimeError, match="the disk went away"):
+        archive.ingest([str(path)])
+    assert _dump(db) == before
+
+    def dying(source, fmt, bounds, index, count):
+        for kind, payload in reading(source, fmt, bounds, index, count):
+            yield kind, payload
+            if kind == archive_module._STRETCH and payload == 2:  # the first worker, after its second
+                os._exit(3)
+
+    monkeypatch.setattr(archive_module, "_stretch_batches", dying)
+    with Archive(db) as archive, pytest.raises(ArchiveError, match=r"stopped part-way \(exit code 3\)"):
+        archive.ingest([str(path)])
+    assert _dump(db) == before
+
+
+def test_progress_reaches_the_end_of_the_file_in_order(sample_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(archive_module, "_WORKER_MIN_BYTES", 0)
+    monkeypatch.setattr(archive_module, "_STRETCH_BYTES", 20_000)
+    path = sample_dir / "swchat-v2.jsonl"
+    seen: list[int] = []
+    with Archive(tmp_path / "p.db") as archive:
+        archive.ingest([str(path)], progress=lambda source, name: seen.append)
+    assert seen == sorted(seen) and seen[-1] == path.stat().st_size and len(seen) >= 7  # at each stretch's end
