@@ -4,9 +4,9 @@ Generates 20K and 200K posts with :mod:`swchat.sample` (like the sample chats), 
 the very same files, each in a child process of its own:
 
 - **floor**: orjson parsing every line and counting the tweets of its ``data``, nothing else;
-- **swchat**: ``swchat.Archive(...).ingest([file])`` into a fresh archive — the import (a worker
-  process parses while this one writes, on Linux with two or more CPUs; see
-  :mod:`swchat.archive`) and then the session tables brought up to date, timed apart;
+- **swchat**: ``swchat.Archive(...).ingest([file])`` into a fresh archive — the import (worker
+  processes parse while this one writes, on Linux with two or more CPUs: one, or two taking the
+  file's stretches in turn for a file of 16 MB or more; see :mod:`swchat.archive`) and then the session tables brought up to date, timed apart;
 - **twarc2 csv** (when twarc-csv is installed and works: ``twarc2 csv`` of the file, which only
   converts it to CSV — no archive, no sessions), and then swchat importing the CSV it wrote
   (format ``twarc-csv``: the CSV path on the same posts). twarc-csv 0.7 fails under pandas 3 (it calls
@@ -17,8 +17,8 @@ the very same files, each in a child process of its own:
 
 
 with each one's peak resident memory (for swchat, the importing process, after the import and
-at the end, when the session tables have loaded pandas; its children's — the reader process, and
-the one that derives session tables beside it — are shown apart (the larger of the two; part of it
+at the end, when the session tables have loaded pandas; its children's — the reader processes, and
+the one that derives session tables beside it — are shown apart (the largest of them; part of it
 is memory shared with the importing process)). Then **startup**: ``swchat
 ingest`` of a 2-post file against ``python -c "import swchat.cli"`` (best of five each, with the
 bytecode cached as for an installed package). Last,

@@ -1607,6 +1607,9 @@ def _gc_relaxed() -> Iterator[None]:
 # leaves the archive as it was; batches travel marshalled through a pipe, which holds at most
 # about one batch, so memory stays flat. The worker is forked (it inherits the source and the
 # reader, whatever they are); a process with other threads, or a daemonic one, reads in-process.
+# A big file of a format whose lines stand alone (X v2) is read by two workers taking its
+# stretches in turn (``_stretches``, ``_stretch_batches``); this process writes the stretches
+# in the file's order (``_received_stretches``), so it stores what one worker would have it store.
 
 #: files smaller than this are read in-process (starting a worker costs a few milliseconds);
 #: ``None``: always in-process
