@@ -982,10 +982,13 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
         except Exception as exc:  # nothing in a file stops an import (issue 12)
             # a reader broke off on something it did not foresee: what it read so far is kept,
             # the break is a rejected record saying where, and the next files are read as usual
-            line = (item.line if isinstance(item, Post | PostValues | Rejected | Note) else 0) + 1
+            before = source.window[2] - 1 if source.window is not None else 0  # the line before the first
+            line = (item.line if isinstance(item, Post | PostValues | Rejected | Note) else before) + 1
             message = str(exc).splitlines()[0][:200] if str(exc) else ""
-            rejects.append((line, f"reading stopped after line {line - 1} ({type(exc).__name__}: {message}); "
-                                  "the rest of the input could not be read", ""))
+            rest = (f"the rest of this stretch of the file, to byte {source.window[1]:,}, could not be read"
+                    if source.window is not None else "the rest of the input could not be read")
+            rejects.append((line, f"reading stopped after line {line - 1} ({type(exc).__name__}: {message}); {rest}",
+                            ""))
             break
         if item.__class__ is lean_item or isinstance(item, Post):
             raw = item.raw

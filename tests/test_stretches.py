@@ -24,9 +24,10 @@ from swchat.readers.xv2 import FORMAT
 
 
 def _archive(paths: list[Path], db: Path, monkeypatch: pytest.MonkeyPatch, least: int | None,
-             worker: bool = True) -> dict:
+             worker: bool = True, forgotten: tuple[str, ...] = (), before: Path | None = None) -> dict:
     """The dump of an archive of ``paths`` read in stretches of ``least`` bytes or more (None: by
-    one worker; ``worker`` False: in this process), and the stretches each file was cut into."""
+    one worker; ``worker`` False: in this process), and the stretches each file was cut into;
+    with ``before``, that file is imported first and then the ``forgotten`` accounts forgotten."""
     monkeypatch.setattr(archive_module, "_WORKER_MIN_BYTES", 0 if worker else None)
     monkeypatch.setattr(archive_module, "_STRETCH_BYTES", least)
     cut: list[int] = []
@@ -38,6 +39,10 @@ def _archive(paths: list[Path], db: Path, monkeypatch: pytest.MonkeyPatch, least
 
     monkeypatch.setattr(archive_module, "_stretches", spy)
     with Archive(db) as archive:
+        if before is not None:
+            archive.ingest([str(before)])
+        if forgotten:
+            archive.forget(list(forgotten))
         archive.ingest([str(p) for p in paths])
     dump = _dump(db)
     dump["stretches"] = cut
@@ -87,6 +92,46 @@ def test_the_sample_in_stretches_stores_what_one_reader_stores(sample_dir, tmp_p
         stretched = _archive(paths, tmp_path / f"s{least}.db", monkeypatch, least)
         assert stretched["stretches"] == [7 if least == 20_000 else 4]
         _same(one, stretched)
+
+
+def test_forgotten_accounts_are_left_out_the_same_in_stretches(sample_dir, tmp_path, monkeypatch):
+    path = sample_dir / "swchat-v2.jsonl"
+    author = orjson.loads(path.read_bytes().splitlines()[0])["data"][0]["author_id"]
+    before = sample_dir / "swchat-v1.jsonl"  # the same chat: the account is in the archive to be forgotten
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None, forgotten=(author,), before=before)
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 20_000, forgotten=(author,), before=before)
+    assert stretched["stretches"][-1] == 7
+    _same(one, stretched)
+    assert one["posts"] and all(row[4] != author for row in one["posts"])
+    assert all(row[1] != author for row in one["accounts"])
+
+
+def test_a_reader_that_breaks_off_loses_only_the_rest_of_its_stretch(sample_dir, tmp_path, monkeypatch):
+    """A reader that fails on something it did not foresee stops where it was: the rest of that
+    stretch is one rejected record saying so, and the other stretches are read."""
+    from swchat.readers import xv2
+
+    path = sample_dir / "swchat-v2.jsonl"
+    whole = _archive([path], tmp_path / "whole.db", monkeypatch, 20_000)
+    reading = xv2._page_items
+
+    def breaking(lineno, *args, **kwargs):
+        if lineno == 7:
+            raise RuntimeError("an unforeseen shape")
+        return reading(lineno, *args, **kwargs)
+
+    monkeypatch.setattr(xv2, "_page_items", breaking)
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 20_000)
+    [(_, _, _, line, reason, _)] = stretched["rejected"]
+    assert line == 7 and reason.startswith("reading stopped after line 6 (RuntimeError: an unforeseen shape); "
+                                             "the rest of this stretch of the file, to byte ")
+    (_, _, _, read, added, duplicates, rejected, _, _, _), = stretched["sources"]
+    assert read == added + duplicates + rejected and rejected == 1
+    (_, _, _, _, added_whole, _, _, _, _, _), = whole["sources"]
+    data = path.read_bytes()
+    end = next(b for b in _stretches(Source.from_arg(path), FORMAT, 20_000) if data[:b].count(b"\n") >= 7)
+    lost = data[:end].splitlines()[6:]  # line 7 to its stretch's end; the stretches after it are read
+    assert end < len(data) and added == added_whole - sum(len(orjson.loads(line)["data"]) for line in lost)
 
 
 @pytest.mark.realdata
