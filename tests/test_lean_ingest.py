@@ -62,15 +62,20 @@ def _both_ways(paths: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         if name == "canonical":
             for module in LEAN:
                 monkeypatch.setitem(FORMATS, module.FORMAT.name, dataclasses.replace(module.FORMAT, lean=None))
-        db = tmp_path / f"{name}.db"
-        with Archive(db) as archive:
-            if before is not None:
-                archive.ingest([str(before)])
-            if forgotten:
-                archive.forget(list(forgotten))
-            archive.ingest([str(p) for p in paths])
-        dumps.append(_dump(db))
+        dumps.append(_imported(paths, tmp_path / f"{name}.db", forgotten, before))
     return dumps[0], dumps[1]
+
+
+def _imported(paths: list[Path], db: Path, forgotten: tuple[str, ...] = (), before: Path | None = None) -> dict:
+    """The dump of a new archive of ``paths``; with ``before``, that file is imported first and
+    then the ``forgotten`` accounts forgotten."""
+    with Archive(db) as archive:
+        if before is not None:
+            archive.ingest([str(before)])
+        if forgotten:
+            archive.forget(list(forgotten))
+        archive.ingest([str(p) for p in paths])
+    return _dump(db)
 
 
 def test_lean_path_is_the_import_path_and_yields_tuples(sample_dir):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from test_lean_ingest import _dump
+from test_lean_ingest import _dump, _imported
 
 import swchat.archive as archive_module
 from swchat.archive import Archive, _stretches
@@ -38,13 +38,7 @@ def _archive(paths: list[Path], db: Path, monkeypatch: pytest.MonkeyPatch, least
         return found
 
     monkeypatch.setattr(archive_module, "_stretches", spy)
-    with Archive(db) as archive:
-        if before is not None:
-            archive.ingest([str(before)])
-        if forgotten:
-            archive.forget(list(forgotten))
-        archive.ingest([str(p) for p in paths])
-    dump = _dump(db)
+    dump = _imported(paths, db, forgotten, before)
     dump["stretches"] = cut
     return dump
 
