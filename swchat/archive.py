@@ -1610,7 +1610,7 @@ def _gc_relaxed() -> Iterator[None]:
 # leaves the archive as it was; batches travel marshalled through a pipe, which holds at most
 # about one batch, so memory stays flat. The worker is forked (it inherits the source and the
 # reader, whatever they are); a process with other threads, or a daemonic one, reads in-process.
-# A big file of a format whose lines stand alone (X v2) is read by two workers taking its
+# A big file of a format whose lines stand alone (X v2, X v1.1 JSON lines) is read by two workers taking its
 # stretches in turn (``_stretches``, ``_stretch_batches``); this process writes the stretches
 # in the file's order (``_received_stretches``), so it stores what one worker would have it store.
 
@@ -1682,9 +1682,10 @@ def _batches(source: Source, fmt) -> Iterator[Iterator[tuple[int, Any]]]:
 
 def _stretches(source: Source, fmt, least: int | None = None) -> list[int] | None:
     """Where the stretches of ``source`` begin (and the file's size last), when it is read in
-    stretches: a file (not standard input, not compressed) of a format whose lines stand alone
-    (``Format.stretches``: what a reader remembers from line to line only saves work), of two
-    stretches or more. Each stretch begins at the start of a line.
+    stretches: a file (not standard input, not compressed) of JSON lines (not a JSON document,
+    which the X v1.1 reader also reads) in a format whose lines stand alone (``Format.stretches``:
+    what a reader remembers from line to line only saves work), of two stretches or more. Each
+    stretch begins at the start of a line.
 
     Two workers reading alternate stretches share the reading (the slower half of an import)
     between the machine's CPUs; the archive writes the stretches in the file's order, so it
@@ -1708,6 +1709,8 @@ def _stretches(source: Source, fmt, least: int | None = None) -> list[int] | Non
     least = _STRETCH_BYTES if least is None else least
     if least is None or not getattr(fmt, "stretches", False) or source.path is None:
         return None
+    from .readers.base import by_line
+
     try:
         size = source.size or 0
         if size < 2 * least:
@@ -1716,6 +1719,8 @@ def _stretches(source: Source, fmt, least: int | None = None) -> list[int] | Non
         bounds = [0]
         with open(source.path, "rb") as stream:
             if stream.read(2) == b"\x1f\x8b":  # gzip: read from its start only
+                return None
+            if not by_line(source, source.head()):  # JSON lines only, not a JSON document
                 return None
             while bounds[-1] + step < size:
                 stream.seek(bounds[-1] + step - 1)  # the stretch begins after the first newline from here

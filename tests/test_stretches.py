@@ -146,6 +146,39 @@ def test_real_v2_exports_in_stretches_store_what_one_reader_stores(realdata, tmp
     _same(one, stretched)
 
 
+def test_x_v1_json_lines_in_stretches_and_a_json_document_never_cut(sample_dir, tmp_path, monkeypatch):
+    """X v1.1 tweets come as JSON lines (read in stretches) or as one JSON document over many
+    lines, which cutting at a newline would break: a document is read whole."""
+    from swchat.readers import xv1
+
+    path = sample_dir / "swchat-v1.jsonl"
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 20_000)
+    assert stretched["stretches"][0] >= 7 and len(one["posts"]) > 1000
+    _same(one, stretched)
+    tweets = [orjson.loads(line) for line in path.read_bytes().splitlines()]
+    document = tmp_path / "tweets.json"
+    document.write_bytes(orjson.dumps(tweets, option=orjson.OPT_INDENT_2))
+    assert document.read_bytes().count(b"\n") > 10_000 and document.stat().st_size > 40_000
+    assert _stretches(Source.from_arg(document), xv1.FORMAT, 20_000) is None
+    whole = _archive([document], tmp_path / "document.db", monkeypatch, 20_000)
+    assert whole["stretches"] == [1] and len(whole["posts"]) == len(one["posts"])
+
+
+@pytest.mark.realdata
+def test_real_v1_tweets_as_json_lines_in_stretches_store_what_one_reader_stores(realdata, tmp_path, monkeypatch):
+    tweets = []
+    for path in sorted(realdata("x-v1-tweepy").glob("*.json")):
+        found = orjson.loads(path.read_bytes())
+        tweets += found["statuses"] if isinstance(found, dict) else found
+    lines = tmp_path / "tweets.jsonl"
+    lines.write_bytes(b"".join(orjson.dumps(tweet) + b"\n" for tweet in tweets * 3))
+    one = _archive([lines], tmp_path / "one.db", monkeypatch, None)
+    stretched = _archive([lines], tmp_path / "stretched.db", monkeypatch, 5_000)
+    assert stretched["stretches"][0] >= 7 and len(one["posts"]) >= len(tweets)
+    _same(one, stretched)
+
+
 def _page(n: int, errors: bool = False) -> bytes:
     tweet = {"id": str(1000 + n), "text": f"post {n} #SWChat", "author_id": str(n % 7),
              "created_at": f"2026-09-02T19:{n // 60 % 60:02d}:{n % 60:02d}.000Z"}
