@@ -1,5 +1,5 @@
-"""A big X v2 file is read in stretches, by two worker processes taking them in turn
-(``swchat.archive._stretches``, issue 14): the archive stores what one reader stores — posts
+"""A big X v2 or X v1.1 JSON-lines file is read in stretches, by two worker processes taking them
+in turn (``swchat.archive._stretches``, issue 14): the archive stores what one reader stores — posts
 with their raw records, accounts, hashtags, rejected records, counts and notes — and a worker
 that fails or dies leaves the archive as it was.
 """
