@@ -7,10 +7,13 @@ the very same files, each in a child process of its own:
 - **swchat**: ``swchat.Archive(...).ingest([file])`` into a fresh archive — the import (worker
   processes parse while this one writes, on Linux with two or more CPUs: one, or two taking the
   file's stretches in turn for a file of 16 MB or more; see :mod:`swchat.archive`) and then the session tables brought up to date, timed apart;
+- **swchat, TAGS**: the same posts written as a TAGS sheet (:func:`swchat.sample.write_tags_csv`),
+  imported (format ``tags-csv``: the CSV path, in stretches for a file of 16 MB or more);
 - **twarc2 csv** (when twarc-csv is installed and works: ``twarc2 csv`` of the file, which only
   converts it to CSV — no archive, no sessions), and then swchat importing the CSV it wrote
-  (format ``twarc-csv``: the CSV path on the same posts). twarc-csv 0.7 fails under pandas 3 (it calls
-  ``DataFrame.applymap``), so give it a virtual environment of its own::
+  (format ``twarc-csv``: the CSV path on the same posts, in stretches for a file of 16 MB or
+  more). twarc-csv 0.7 fails under pandas 3 (it calls ``DataFrame.applymap``), so give it a
+  virtual environment of its own::
 
       python -m venv /tmp/twenv && /tmp/twenv/bin/pip install "twarc-csv>=0.7" "pandas<3"
       python benchmarks/bench_ingest.py --twarc2 /tmp/twenv/bin/twarc2
@@ -99,6 +102,21 @@ page["data"] = page["data"][:2]
 with open(sys.argv[2], "wb") as f:
     f.write(orjson.dumps(page) + b"\\n")
 """
+
+
+MAKE_TAGS = """
+import sys
+from swchat.sample import generate, write_tags_csv
+write_tags_csv(generate(seed=1, posts=int(sys.argv[1])), sys.argv[2])
+"""
+
+
+def make_tags(posts: int, folder: Path) -> Path:
+    """The same posts as :func:`make_input`'s, as a TAGS sheet (CSV), written in a child process."""
+    path = folder / f"tags-{posts}.csv"
+    if not path.exists():
+        subprocess.run([sys.executable, "-c", MAKE_TAGS, str(posts), str(path)], check=True)
+    return path
 
 
 def make_input(posts: int, folder: Path) -> Path:
@@ -198,6 +216,8 @@ def main() -> None:
             # the CSV it wrote, imported (format twarc-csv): the CSV path's speed on the same posts
             runs["swchat csv"] = _child(SWCHAT, str(out), str(_fresh(folder / f"bench-csv-{size}.db")))
             out.unlink(missing_ok=True)
+        tags = make_tags(size, folder)  # a host's usual export: the CSV path, read in stretches when big
+        runs["swchat tags"] = _child(SWCHAT, str(tags), str(_fresh(folder / f"bench-tags-{size}.db")))
         figures[size] = runs
         floor = runs["floor"]["seconds"]
         posts = runs["floor"]["read"]
@@ -214,6 +234,10 @@ def main() -> None:
             lines.append(("swchat import, its CSV", {"seconds": csv_run["import"], "peak_kib": csv_run["import_kib"]},
                           f"twarc-csv format; read {csv_run['read']:,}, added {csv_run['added']:,}; "
                           f"+ session tables {csv_run['sessions']:.2f} s"))
+        tags_run = runs["swchat tags"]
+        lines.append(("swchat import, TAGS", {"seconds": tags_run["import"], "peak_kib": tags_run["import_kib"]},
+                      f"the same chat as a TAGS sheet ({tags.stat().st_size / 1e6:.0f} MB); read {tags_run['read']:,}, "
+                      f"added {tags_run['added']:,}; + session tables {tags_run['sessions']:.2f} s"))
         for what, r, notes in lines:
             print(f"{size:>8,} {what:<22} {r['seconds']:>8.2f} {posts / r['seconds']:>9,.0f} "
                   f"{r['seconds'] / floor:>7.1f}× {r['peak_kib'] / 1024:>8.1f}  {notes}")

@@ -68,7 +68,7 @@ from .consent_store import CONSENT_DDL, ConsentStore, Naming
 from .database import Notify, connect, not_writable_reason, writable
 from .errors import ArchiveError, ArchiveFullError, InputFormatError, SelectionError
 from .parallel import fork_available
-from .readers.base import Account, Note, Post, PostValues, Rejected, Source
+from .readers.base import Account, Learned, Note, Pending, Post, PostValues, Rejected, Source
 from .schema import POST_COLUMNS, iso_utc, time_zone
 from .session_store import DERIVED_DDL, SessionStore
 
@@ -531,7 +531,11 @@ class Archive(SessionStore, ConsentStore):
         import (:class:`swchat.Archive` loads the modules that derive the session tables). It must
         not touch the database. Nothing here."""
 
-    def _ingest_one(self, source: Source, fmt, callback: Callable[[int], None] | None) -> FileResult:
+    def _ingest_one(self, source: Source, fmt, callback: Callable[[int], None] | None,
+                    whole: bool = False) -> FileResult:
+        """Import one file in one transaction (read in stretches when it pays, unless ``whole``)."""
+        from .readers.base import StretchMisfit
+
         result = FileResult(path=source.name, format=fmt.name)
         db = self.db
         self.begin_write()  # waits, saying so, while another process writes to the archive
@@ -545,11 +549,12 @@ class Archive(SessionStore, ConsentStore):
             # the digest of a file is taken while a worker process starts reading it; stdin's
             # spool is hashed first, before anything else reads it
             digest = None if source.path is not None else source.sha256()
-            with _gc_relaxed(), _batches(source, fmt) as batches:
+            with _gc_relaxed(), _batches(source, fmt, whole) as batches:
                 if _worker_reading(batches):
                     self.while_reading()  # this process waits for the worker's batches at times
                 digest = digest or source.sha256()
-                writer = _Writer(db, source_id, digest, f":{fmt.name}", source.name, result)
+                writer = _Writer(db, source_id, digest, f":{fmt.name}", source.name, result,
+                                 getattr(fmt, "resolve", None))
                 for kind, payload in batches:
                     if kind == _PROGRESS:
                         if callback:
@@ -574,6 +579,8 @@ class Archive(SessionStore, ConsentStore):
                                   error=f"{source.name}: not imported, {problem}; the archive is as it was before it")
             if problem is not None:
                 raise problem from exc
+            if isinstance(exc, StretchMisfit) and not whole:  # nothing kept: read it again in one piece
+                return self._ingest_one(source, fmt, callback, whole=True)
             if isinstance(exc, InputFormatError):
                 return FileResult(path=source.name, format=fmt.name, error=str(exc))
             if isinstance(exc, OSError | EOFError):
@@ -871,7 +878,7 @@ class Archive(SessionStore, ConsentStore):
 # and strings, in the order the reader yielded them.
 
 (_POSTS, _ACCOUNTS, _REJECTS, _NOTE, _PROGRESS, _DONE, _ERROR, _CLAMPED, _READER_NOTE, _LONG, _STRETCH,
- _ACCOUNT_ROWS) = range(12)
+ _ACCOUNT_ROWS, _PENDING, _LEARNED) = range(14)
 
 #: notes of a reader kept per file (its ``Note`` items; more say nothing new)
 _READER_NOTES = 50
@@ -905,7 +912,12 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
       of a file only);
     - ``_LONG``: ``(count, lines)``, the lines and records over the size limit (rejected) and
       where the first few were, at the end; the writer's note says so;
-    - ``_PROGRESS``: the raw bytes read so far, after each batch of posts and at the end.
+    - ``_PROGRESS``: the raw bytes read so far, after each batch of posts and at the end;
+    - ``_PENDING``: just before a batch of posts, ``(index, parts, key)`` of its posts a stretch
+      could not finish alone (:class:`~swchat.readers.base.Pending`: their rows are made without
+      what earlier stretches said), which the writer finishes with the format's ``resolve``;
+    - ``_LEARNED``: at the end of a stretch, what its reader learned
+      (:class:`~swchat.readers.base.Learned`), for the pending posts of the stretches after it.
 
     File-level problems (issue 12) end up as rejected records and notes, never as an error that
     loses what was read: a ``.gz`` cut short or corrupt part-way
@@ -916,6 +928,7 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
     """
     from .errors import DamagedInputError
     from .readers import base as limits
+    from .readers.base import StretchMisfit
 
     line_limit = limits.LINE_LIMIT
     keep = limits.REJECTED_KEEP
@@ -943,6 +956,8 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
     # context posts held back, in the order read: see _HOLD
     held: dict[tuple[str, str], tuple[int, tuple[Any, ...], bytes | None]] = {}
     hold = _HOLD
+    pending: list[tuple[int, Any, str]] = []  # the batch's Pending posts: (index, parts, key)
+    learned: dict[str, Any] | None = None  # what the reader of a stretch learned by its end
 
     def take(context: bool, line: int, row: tuple[Any, ...], raw: bytes | None) -> None:
         """Add a post to the batch (the lists as they are bound now)."""
@@ -957,13 +972,15 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
             block.extend(raw.replace(b"\n", b" ") if 10 in raw else raw)
             block.append(10)
 
-    def taken() -> tuple[Any, ...]:
-        """The batch as a ``_POSTS`` payload; a new one is started."""
-        nonlocal contexts, lines, rows, starts, block
-        batch = (contexts, lines, rows, pack(block), starts)
+    def taken() -> Iterator[tuple[int, Any]]:
+        """The batch as a ``_POSTS`` payload (after its ``_PENDING`` posts); a new one is started."""
+        nonlocal contexts, lines, rows, starts, block, pending
+        if pending:
+            yield _PENDING, pending
+            pending = []
+        yield _POSTS, (contexts, lines, rows, pack(block), starts)
         contexts, lines, rows, starts = [], [], [], []
         block = bytearray()
-        return batch
 
     while True:
         try:
@@ -977,8 +994,10 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
             rejects.append((exc.line, message, ""))
             yield _NOTE, message
             break
-        except (InputFormatError, OSError, EOFError, MemoryError):
-            raise  # the file as a whole (or the disk) failed: reported as the file's error
+        except (InputFormatError, OSError, EOFError, MemoryError, StretchMisfit):
+            # the file as a whole (or the disk) failed: reported as the file's error; or a stretch
+            # cannot be read alone: the file is read again in one piece
+            raise
         except Exception as exc:  # nothing in a file stops an import (issue 12)
             # a reader broke off on something it did not foresee: what it read so far is kept,
             # the break is a rejected record saying where, and the next files are read as usual
@@ -990,7 +1009,7 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
             rejects.append((line, f"reading stopped after line {line - 1} ({type(exc).__name__}: {message}); {rest}",
                             ""))
             break
-        if item.__class__ is lean_item or isinstance(item, Post):
+        if item.__class__ is lean_item or isinstance(item, Post | Pending):
             raw = item.raw
             if raw is not None and len(raw) > line_limit:  # a record over the size limit
                 if not item.context:
@@ -1002,7 +1021,9 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
                 continue
             context = item.context
             records += not context
-            row = item.values if isinstance(item, PostValues) else as_values(item.row)
+            row = item.values if isinstance(item, PostValues | Pending) else as_values(item.row)
+            if context and isinstance(item, Pending):  # pragma: no cover - readers do not make one
+                raise StretchMisfit(f"{source.name}: line {item.line}, a context post, needs an earlier stretch")
             if context:  # held back (see _HOLD); the oldest held goes on when too many are
                 key = post_key(row)
                 if key in held:  # a second copy of a context post held back: nothing new
@@ -1016,8 +1037,10 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
                 if held:
                     held.pop(post_key(row), None)  # its context copy, held back, is not needed
             take(context, line, row, raw)
+            if item.__class__ is Pending:
+                pending.append((len(rows) - 1, item.parts, item.key))
             if len(rows) >= most_posts or len(block) > most_bytes:
-                yield _POSTS, taken()
+                yield from taken()
                 yield _PROGRESS, source.bytes_read
         elif isinstance(item, Account):
             if stretch:  # the writer batches them, in the file's order (see _Accounts)
@@ -1043,14 +1066,16 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
         elif isinstance(item, Note) and notes < _READER_NOTES:
             notes += 1
             yield _READER_NOTE, f"line {item.line}: {item.message}" if item.line else item.message
+        elif isinstance(item, Learned):
+            learned = item.state
     for line, row, raw in held.values():  # the context posts still held back
         take(True, line, row, raw)
         if len(rows) >= most_posts or len(block) > most_bytes:
-            yield _POSTS, taken()
+            yield from taken()
             yield _PROGRESS, source.bytes_read
     held.clear()
     if rows:
-        yield _POSTS, taken()
+        yield from taken()
     if stretch_accounts:
         yield _ACCOUNT_ROWS, stretch_accounts
     if (batch := accounts.rest()) is not None:
@@ -1061,6 +1086,8 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
         yield _CLAMPED, accounts.clamped
     if long_count:
         yield _LONG, (long_count, long_lines)
+    if learned is not None:  # after the stretch's last posts: for the stretches after it
+        yield _LEARNED, learned
     yield _PROGRESS, source.bytes_read
 
 
@@ -1156,7 +1183,7 @@ class _Writer:
     """Write the batches of :func:`_read_batches` for one source into the open transaction."""
 
     def __init__(self, db: sqlite3.Connection, source_id: int, digest: str, suffix: str, name: str,
-                 result: FileResult) -> None:
+                 result: FileResult, resolve: Callable[[Any, Any], tuple[Any, ...]] | None = None) -> None:
         self.db = db
         self.source_id = source_id
         self.digest = digest
@@ -1177,6 +1204,27 @@ class _Writer:
         # a file's posts share a few hashtag lists (under a hundred in 20,000 posts of a chat):
         # each is written out and lower-cased once, kept as (JSON text, lower-cased tags)
         self.tag_lists: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {}
+        # a file read in stretches: the format's resolve, what the stretches written so far learned,
+        # and the pending posts of the next batch
+        self.resolve = resolve
+        self.learned: dict[str, Any] = {}
+        self.pending: list[tuple[int, Any, str]] = []
+
+    def resolved(self, parts: Any, key: str, line: int) -> tuple[Any, ...]:
+        """The values of a pending post, made with what the stretches before its own learned of
+        ``key``: values :func:`~swchat.readers.common.plain_values` passes, as one reader's would
+        be; anything else (the reader would have refused the row, say) is a
+        :class:`~swchat.readers.base.StretchMisfit`, and the file is read again in one piece."""
+        from .readers.base import StretchMisfit
+        from .readers.common import plain_values
+
+        try:
+            values = self.resolve(parts, self.learned.get(key)) if self.resolve is not None else None
+            if values is not None and plain_values(values):
+                return values
+        except Exception as exc:
+            raise StretchMisfit(f"{self.name}: line {line} cannot be finished in stretches ({exc})") from exc
+        raise StretchMisfit(f"{self.name}: line {line} cannot be finished in stretches")
 
     def shaped(self, lines: list[int], rows: list[tuple[Any, ...]]
                ) -> tuple[list[tuple[str, str]], list[_Line], list[tuple[Any, ...]], list[tuple[str, ...]]]:
@@ -1263,6 +1311,9 @@ class _Writer:
         result = self.result
         if kind == _POSTS:
             contexts, lines, rows, block, starts = payload
+            for i, parts, key in self.pending:
+                rows[i] = self.resolved(parts, key, lines[i])
+            self.pending = []
             keys, wheres, values, tags = self.shaped(lines, rows)
             del payload, rows
             if self.forgetful is not None:  # it reads the raw records: they come compressed
@@ -1270,6 +1321,10 @@ class _Writer:
                                                   existing=_existing(self.db, keys, self.source_id)))
             else:
                 self._posts(keys, contexts, wheres, values, tags, block, starts)
+        elif kind == _PENDING:
+            self.pending = payload
+        elif kind == _LEARNED:
+            self.learned.update(payload)
         elif kind == _ACCOUNT_ROWS:
             if self.accounts is None:
                 self.accounts = _Accounts()
@@ -1610,16 +1665,19 @@ def _gc_relaxed() -> Iterator[None]:
 # leaves the archive as it was; batches travel marshalled through a pipe, which holds at most
 # about one batch, so memory stays flat. The worker is forked (it inherits the source and the
 # reader, whatever they are); a process with other threads, or a daemonic one, reads in-process.
-# A big file of a format whose lines stand alone (X v2, X v1.1 JSON lines) is read by two workers taking its
-# stretches in turn (``_stretches``, ``_stretch_batches``); this process writes the stretches
-# in the file's order (``_received_stretches``), so it stores what one worker would have it store.
+# A big file of a format whose records stand alone (X v2, X v1.1 JSON lines, a TAGS or twarc-csv
+# sheet) is read by two workers taking its stretches in turn (``_stretches``, ``_stretch_batches``);
+# this process writes the stretches in the file's order (``_received_stretches``), so it stores what
+# one worker would have it store: a post that needs what the rows before its stretch said comes
+# pending and is finished here (``_Writer.resolved``); a stretch that cannot be read alone (a CSV
+# cut inside a record) has the file read again in one piece.
 
 #: files smaller than this are read in-process (starting a worker costs a few milliseconds);
 #: ``None``: always in-process
 _WORKER_MIN_BYTES: int | None = 4 << 20
 
 
-#: a big JSON-lines file of a format whose lines stand alone (``Format.stretches``) is read in
+#: a big JSON-lines or CSV file of a format whose records stand alone (``Format.stretches``) is read in
 #: stretches of at least this many bytes (and at most :data:`_MOST_STRETCHES`), by :data:`_READERS` worker
 #: processes in turn (see :func:`_stretches`); ``None``: by one worker
 _STRETCH_BYTES: int | None = 8 << 20
@@ -1637,16 +1695,17 @@ _AHEAD_BYTES = 16 << 20
 
 
 @contextmanager
-def _batches(source: Source, fmt) -> Iterator[Iterator[tuple[int, Any]]]:
+def _batches(source: Source, fmt, whole: bool = False) -> Iterator[Iterator[tuple[int, Any]]]:
     """The batches of :func:`_read_batches`, made by worker processes when that pays off: one
-    for the whole file, or :data:`_READERS` taking its stretches in turn (:func:`_stretches`)."""
+    for the whole file, or :data:`_READERS` taking its stretches in turn (:func:`_stretches`;
+    not with ``whole``)."""
     if not _worker_pays(source):
         yield _read_batches(source, fmt)
         return
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
-    bounds = _stretches(source, fmt)
+    bounds = None if whole else _stretches(source, fmt)
     count = 1 if bounds is None else _READERS
     receivers: list[Any] = []
     workers: list[Any] = []
@@ -1682,14 +1741,16 @@ def _batches(source: Source, fmt) -> Iterator[Iterator[tuple[int, Any]]]:
 
 def _stretches(source: Source, fmt, least: int | None = None) -> list[int] | None:
     """Where the stretches of ``source`` begin (and the file's size last), when it is read in
-    stretches: a file (not standard input, not compressed) of JSON lines (not a JSON document,
-    which the X v1.1 reader also reads) in a format whose lines stand alone (``Format.stretches``:
-    what a reader remembers from line to line only saves work), of two stretches or more. Each
-    stretch begins at the start of a line.
+    stretches: a file (not standard input, not compressed) in a format whose records stand alone
+    (``Format.stretches``), of two stretches or more — JSON lines (not a JSON document, which the
+    X v1.1 reader also reads), each stretch beginning at the start of a line; or a CSV, each
+    stretch beginning at a line that starts a record (:func:`_csv_cuts`).
 
     Two workers reading alternate stretches share the reading (the slower half of an import)
     between the machine's CPUs; the archive writes the stretches in the file's order, so it
-    stores what one worker would have it store (a test compares the archives).
+    stores what one worker would have it store (a test compares the archives). A stretch that
+    cannot be read alone (:class:`~swchat.readers.base.StretchMisfit`) has the file read again
+    in one piece (:meth:`Archive._ingest_one`).
 
     ``least`` is the least length of a stretch (:data:`_STRETCH_BYTES` unless given).
 
@@ -1707,7 +1768,8 @@ def _stretches(source: Source, fmt, least: int | None = None) -> list[int] | Non
     [0, 4004, 8008, 12012, 13000]
     """
     least = _STRETCH_BYTES if least is None else least
-    if least is None or not getattr(fmt, "stretches", False) or source.path is None:
+    kind = getattr(fmt, "stretches", None)
+    if least is None or kind not in ("lines", "csv") or source.path is None:
         return None
     from .readers.base import by_line
 
@@ -1720,6 +1782,9 @@ def _stretches(source: Source, fmt, least: int | None = None) -> list[int] | Non
         with open(source.path, "rb") as stream:
             if stream.read(2) == b"\x1f\x8b":  # gzip: read from its start only
                 return None
+            if kind == "csv":
+                stream.seek(0)
+                return _csv_cuts(stream, size, step)
             if not by_line(source, source.head()):  # JSON lines only, not a JSON document
                 return None
             while bounds[-1] + step < size:
@@ -1740,6 +1805,54 @@ def _stretches(source: Source, fmt, least: int | None = None) -> list[int] | Non
     return [*bounds, size] if len(bounds) > 1 else None
 
 
+def _csv_cuts(stream: Any, size: int, step: int) -> list[int] | None:
+    """Where the stretches of a CSV file begin (and its size last): after the first newline
+    from every ``step`` bytes on that is outside quotes, by the count of quote characters
+    before it (even) — or ``None`` for one stretch, or a file with a carriage return alone
+    (a line end the :mod:`csv` module counts as one and a count of newlines does not).
+
+    Counting quotes finds where records end in a CSV whose quotes pair up as they should; one
+    that has a stray quote (``5,he said "hi,…`` unquoted) may be cut inside a record, which the
+    reader of that stretch finds (:data:`~swchat.readers.base.Source.cut`) and the file is then
+    read in one piece. The whole file is read here, at the speed of counting bytes.
+
+    Examples
+    --------
+    >>> import io
+    >>> data = b'id,text\\n1,"a\\nb"\\n2,c\\n3,d\\n'
+    >>> _csv_cuts(io.BytesIO(data), len(data), 4)  # not after "a": inside the quotes
+    [0, 8, 16, 20, 24]
+    """
+    bounds = [0]
+    target = step  # the next stretch begins after the first newline outside quotes from here
+    offset = 0  # of the piece in the file
+    quotes = 0  # before the piece
+    lone = 0  # carriage returns not followed by a newline
+    carriage = False  # the piece before ended with one
+    while piece := stream.read(1 << 20):
+        lone += piece.count(b"\r") - piece.count(b"\r\n") - (carriage and piece[:1] == b"\n")
+        carriage = piece[-1:] == b"\r"
+        at = max(target - 1 - offset, 0)
+        counted, seen = 0, quotes  # the quotes before piece[counted]
+        while at < len(piece):
+            end = piece.find(b"\n", at)
+            if end < 0:
+                break
+            seen += piece.count(b'"', counted, end)
+            counted = end
+            if not seen % 2 and offset + end + 1 < size:
+                bounds.append(offset + end + 1)
+                target = offset + end + 1 + step
+                at = max(target - 1 - offset, end + 1)
+            else:
+                at = end + 1
+        quotes += piece.count(b'"')
+        offset += len(piece)
+    if lone > 0 or len(bounds) < 2:
+        return None
+    return [*bounds, size]
+
+
 def _newlines(path: Path, start: int, end: int) -> int:
     """The newlines between bytes ``start`` and ``end`` of a file."""
     count = 0
@@ -1757,16 +1870,41 @@ def _stretch_batches(source: Source, fmt, bounds: list[int], index: int, count: 
     ``source`` (see :func:`_stretches`), each followed by ``(_STRETCH, its number)``.
 
     A stretch is read as a file of its own would be (what a reader remembers starts afresh),
-    with its lines numbered as in the whole file.
+    with its lines numbered as in the whole file; a CSV stretch after the first is read after
+    the file's header, and every CSV stretch but the last has its reader check that a record
+    ends where it does.
     """
+    from .readers.base import StretchMisfit
+
     assert source.path is not None
+    is_csv = getattr(fmt, "stretches", None) == "csv"
+    header = _csv_header(source.path) if is_csv else b""
     line = 1  # the number of the line at bounds[at]
     at = 0
     for k in range(index, len(bounds) - 1, count):
         line += _newlines(source.path, bounds[at], bounds[k])
         at = k
-        yield from _read_batches(source.stretch(bounds[k], bounds[k + 1], line), fmt)
+        if k and is_csv and bounds[k] < len(header):
+            raise StretchMisfit(f"{source.name}: its header row goes on past byte {bounds[k]:,}")
+        part = source.stretch(bounds[k], bounds[k + 1], line, header if k else b"", is_csv and k + 2 < len(bounds))
+        yield from _read_batches(part, fmt)
         yield _STRETCH, k
+
+
+def _csv_header(path: Path) -> bytes:
+    """The first bytes of a CSV file up to the end of its first record (its header row, and any
+    blank lines before it): up to the first newline with text before it and an even count of
+    quotes (see :func:`_csv_cuts`); the whole file if there is none."""
+    kept = bytearray()
+    with open(path, "rb") as stream:
+        while piece := stream.read(1 << 16):
+            at = len(kept)
+            kept += piece
+            while (end := kept.find(b"\n", at)) >= 0:
+                if kept[:end].strip(b"\xef\xbb\xbf \t\r") and not kept.count(b'"', 0, end) % 2:
+                    return bytes(kept[:end + 1])
+                at = end + 1
+    return bytes(kept)
 
 
 #: what the pipe from the worker may hold (Linux's default ceiling for a process without

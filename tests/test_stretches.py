@@ -1,7 +1,9 @@
-"""A big X v2 or X v1.1 JSON-lines file is read in stretches, by two worker processes taking them
-in turn (``swchat.archive._stretches``, issue 14): the archive stores what one reader stores — posts
-with their raw records, accounts, hashtags, rejected records, counts and notes — and a worker
-that fails or dies leaves the archive as it was.
+"""A big X v2 or X v1.1 JSON-lines file, or a big TAGS or twarc-csv sheet, is read in stretches, by
+two worker processes taking them in turn (``swchat.archive._stretches``, issue 14): the archive
+stores what one reader stores — posts with their raw records, accounts, hashtags, rejected records,
+counts and notes — and a worker that fails or dies leaves the archive as it was. A twarc-csv post
+that needs a handle named before its stretch is finished with it; a CSV cut inside a record (a stray
+quote misleading the count of quotes) is read again in one piece.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ def test_the_stretches_cover_the_file_and_each_begins_a_line(sample_dir):
     assert bounds[0] == 0 and bounds[-1] == len(data) and bounds == sorted(set(bounds))
     assert all(data[start - 1:start] == b"\n" for start in bounds[1:-1])
     assert _stretches(Source.from_arg(path), FORMAT, len(data) // 2 + 1) is None  # not two stretches long
-    assert _stretches(Source.from_arg(path), dataclasses.replace(FORMAT, stretches=False), 20_000) is None
+    assert _stretches(Source.from_arg(path), dataclasses.replace(FORMAT, stretches=None), 20_000) is None
     gz = Source.from_bytes(gzip.compress(data))
     assert _stretches(gz, FORMAT, 20_000) is None  # not a file: standard input, or bytes
 
@@ -256,3 +258,200 @@ def test_progress_reaches_the_end_of_the_file_in_order(sample_dir, tmp_path, mon
     with Archive(tmp_path / "p.db") as archive:
         archive.ingest([str(path)], progress=lambda source, name: seen.append)
     assert seen == sorted(seen) and seen[-1] == path.stat().st_size and len(seen) >= 7  # at each stretch's end
+
+
+# -- CSV files: cut where a record ends, each stretch after the first read after the header ------
+
+def _spy_whole(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """The ``whole`` of each :func:`swchat.archive._batches` call (True: read again in one piece)."""
+    calls: list[bool] = []
+    batches = archive_module._batches
+
+    def spy(source: Source, fmt, whole: bool = False):
+        calls.append(whole)
+        return batches(source, fmt, whole)
+
+    monkeypatch.setattr(archive_module, "_batches", spy)
+    return calls
+
+
+def test_csv_cuts_fall_where_records_end_by_the_count_of_quotes():
+    import csv
+    import io
+    import itertools
+
+    rows = [["id", "text"]] + [[str(n), f'line one\r\nline "{n}" two' if n % 3 else f"plain {n}"] for n in range(300)]
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)  # CRLF line ends, quoted fields over two lines, quotes doubled
+    data = out.getvalue().encode()
+    bounds = archive_module._csv_cuts(io.BytesIO(data), len(data), 500)
+    assert bounds is not None and len(bounds) > 10 and bounds[-1] == len(data)
+    pieces = [data[a:b].decode() for a, b in itertools.pairwise(bounds)]
+    assert [row for piece in pieces for row in csv.reader(io.StringIO(piece, newline=""))] == rows
+    assert all(piece.endswith("\r\n") for piece in pieces)
+    lone = data.replace(b"plain 6\r\n", b"plain 6\r", 1)  # a line ended by a carriage return alone
+    assert archive_module._csv_cuts(io.BytesIO(lone), len(lone), 500) is None
+
+
+def test_a_tags_sheet_in_stretches_stores_what_one_reader_stores(sample_dir, tmp_path, monkeypatch):
+    """The sample's TAGS sheet (quotes in every row, a few texts over several lines) with bad rows spread
+    through it: the posts, accounts and rejected rows (at their lines) are the same read in eight
+    stretches as by one reader."""
+    lines = (sample_dir / "swchat-tags.csv").read_bytes().splitlines(keepends=True)
+    for at in (900, 600, 300, 5):
+        lines.insert(at, b"123,only three,fields\n")
+    path = tmp_path / "tags.csv"
+    path.write_bytes(b"".join(lines))
+    whole = _spy_whole(monkeypatch)
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 20_000)
+    assert stretched["stretches"] == [8] and whole == [False, False] and len(one["posts"]) > 1000
+    assert [reason for _, _, _, _, reason, _ in one["rejected"]] == ["expected 18 fields, found 3"] * 4
+    assert one["rejected"][0][3] == 6
+    _same(one, stretched)
+
+
+def _twarc_csv(pages: Path, out: Path, *, named: bool = True) -> Path:
+    """The tweets of X v2 pages as a twarc-csv export (some of its columns): each author's
+    description over two lines (a quoted field), list columns as JSON (quotes doubled). Without
+    ``named``, retweets and replies leave ``retweeted_username`` and ``in_reply_to_username``
+    empty: the reader takes those handles from the earlier rows that named the accounts."""
+    import csv
+
+    header = ["id", "created_at", "text", "author_id", "author.username", "author.description",
+              "referenced_tweets.replied_to.id", "referenced_tweets.retweeted.id", "referenced_tweets.quoted.id",
+              "in_reply_to_user_id", "in_reply_to_username", "retweeted_user_id", "retweeted_username",
+              "entities.hashtags", "__twarc.retrieved_at"]
+    with out.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        for line in pages.read_bytes().splitlines():
+            try:
+                page = orjson.loads(line)
+            except orjson.JSONDecodeError:  # a line cut short
+                continue
+            if not isinstance(page, dict) or not isinstance(page.get("data"), list):
+                continue  # not a page of tweets (users, counts, a flattened tweet)
+            users = {u["id"]: u for u in page.get("includes", {}).get("users", [])}
+            tweets = {t["id"]: t for t in page.get("includes", {}).get("tweets", [])}
+            for tweet in page["data"]:
+                refs = {r["type"]: r["id"] for r in tweet.get("referenced_tweets", [])}
+                rt_author = tweets.get(refs.get("retweeted", ""), {}).get("author_id", "")
+                parent = users.get(tweet.get("in_reply_to_user_id", ""), {}).get("username", "")
+                author = users.get(tweet.get("author_id", ""), {}).get("username", "")
+                writer.writerow([
+                    tweet.get("id", ""), tweet.get("created_at", ""), tweet.get("text", "").replace("\n", "\\n"),
+                    tweet.get("author_id", ""),
+                    author, f"Social worker\n{author}", refs.get("replied_to", ""), refs.get("retweeted", ""),
+                    refs.get("quoted", ""), tweet.get("in_reply_to_user_id", ""), parent if named else "",
+                    rt_author, users.get(rt_author, {}).get("username", "") if named else "",
+                    orjson.dumps(tweet.get("entities", {}).get("hashtags", [])).decode(),
+                    "2026-11-15T21:31:56+00:00"])
+    return out
+
+
+def test_a_twarc_csv_export_in_stretches_stores_what_one_reader_stores(sample_dir, tmp_path, monkeypatch):
+    path = _twarc_csv(sample_dir / "swchat-v2.jsonl", tmp_path / "twarc.csv")
+    whole = _spy_whole(monkeypatch)
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 20_000)
+    assert stretched["stretches"][0] >= 7 and whole == [False, False] and len(one["posts"]) > 1000
+    retweets = [row for row in one["posts"] if row[8] == "retweet"]
+    assert retweets and all(row[7].startswith("RT @") for row in retweets)
+    _same(one, stretched)
+
+
+def test_handles_named_only_before_a_stretch_are_given_to_its_posts(sample_dir, tmp_path, monkeypatch):
+    """Without ``retweeted_username`` and ``in_reply_to_username``, a retweet's text and a reply's
+    parent handle come from the rows before it that named the account: a stretch's reader leaves
+    such a post pending when its own rows did not name it, says at its end what they named, and
+    the archive finishes the post with what the stretches before it named — as one reader does."""
+    from swchat.readers import twarc_csv
+    from swchat.readers.base import Learned, Pending
+
+    path = _twarc_csv(sample_dir / "swchat-v2.jsonl", tmp_path / "twarc.csv", named=False)
+    bounds = _stretches(Source.from_arg(path), twarc_csv.FORMAT, 20_000)
+    assert bounds is not None
+    header = archive_module._csv_header(path)
+    data = path.read_bytes()
+    earlier: dict[str, str] = {}  # what the rows of stretches 0-2 named
+    for k in range(4):
+        line = data[:bounds[k]].count(b"\n") + 1
+        part = Source.from_arg(path).stretch(bounds[k], bounds[k + 1], line, header if k else b"", True)
+        items = list(twarc_csv.read_lean(part))
+        assert isinstance(items[-1], Learned) and items[-1].state
+        if k < 3:
+            earlier.update(items[-1].state)
+    pending = [i for i in items if isinstance(i, Pending)]
+    assert pending and any(i.key in earlier for i in pending)
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
+    whole = _spy_whole(monkeypatch)
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 20_000)
+    assert whole == [False]  # not read again
+    _same(one, stretched)
+    posts = {row[1]: row for row in one["posts"]}
+    finished = [posts[i.values[1]] for i in pending]
+    # a merged retweet's text starts with the retweeted handle; a reply names its parent's handle
+    assert any(row[8] == "retweet" and row[7].startswith("RT @") for row in finished)
+    assert any(row[8] == "reply" and row[12] for row in finished)
+
+
+@pytest.mark.realdata
+def test_real_tweets_as_twarc_csv_in_stretches_store_what_one_reader_stores(realdata, tmp_path, monkeypatch):
+    """The tweets of every real X v2 export (texts over several lines, quotes, emoji), twice over,
+    as a twarc-csv file without the retweeted and replied-to handles, in some 30 stretches."""
+    paths = sorted(p for p in realdata("x-v2-twarc").rglob("*.jsonl") if p.is_file())
+    pages = tmp_path / "all.jsonl"
+    pages.write_bytes(b"".join(p.read_bytes().rstrip(b"\n") + b"\n" for p in paths * 2))
+    path = _twarc_csv(pages, tmp_path / "twarc.csv", named=False)
+    monkeypatch.setattr(archive_module, "_MOST_STRETCHES", 64)
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
+    whole = _spy_whole(monkeypatch)
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 20_000)
+    assert stretched["stretches"][0] >= 30 and len(one["posts"]) > 1000 and whole == [False]
+    _same(one, stretched)
+
+
+def test_a_pending_post_that_cannot_be_finished_has_the_file_read_in_one_piece(sample_dir, tmp_path, monkeypatch):
+    from swchat.readers.base import StretchMisfit
+
+    path = _twarc_csv(sample_dir / "swchat-v2.jsonl", tmp_path / "twarc.csv", named=False)
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
+
+    def refusing(self, parts, key, line):
+        raise StretchMisfit(f"line {line}")
+
+    monkeypatch.setattr(archive_module._Writer, "resolved", refusing)
+    whole = _spy_whole(monkeypatch)
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 20_000)
+    assert whole == [False, True]
+    _same(one, stretched)
+
+
+def test_a_stray_quote_that_misleads_the_cuts_has_the_file_read_in_one_piece(sample_dir, tmp_path, monkeypatch):
+    """A quote inside an unquoted field (a sheet written by hand) is text to the CSV reader but
+    turns the count of quotes: a cut then falls inside a record. The reader of that stretch finds
+    that a record goes on past its end, and the file is read again in one piece."""
+    lines = (sample_dir / "swchat-tags.csv").read_bytes().splitlines(keepends=True)
+    stray = next(i for i, line in enumerate(lines) if i > 1 and line.count(b",NA,NA,NA,NA,") and b'"' not in
+                 line.split(b",")[2])
+    cells = lines[stray].split(b",")
+    cells[2] = cells[2] + b' said "hi'  # text, to the csv module
+    lines[stray] = b",".join(cells)
+    path = tmp_path / "tags.csv"
+    path.write_bytes(b"".join(lines))
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
+    whole = _spy_whole(monkeypatch)
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 20_000)
+    _same(one, stretched)
+    assert whole == [False, True]
+
+
+@pytest.mark.realdata
+def test_a_real_tags_sheet_in_stretches_stores_what_one_reader_stores(realdata, tmp_path, monkeypatch):
+    path = realdata("tags-sheet", "sample-data.csv")
+    monkeypatch.setattr(archive_module, "_MOST_STRETCHES", 16)
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 500)
+    assert stretched["stretches"][0] >= 8 and one["posts"]
+    _same(one, stretched)

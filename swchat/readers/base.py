@@ -62,12 +62,15 @@ __all__ = [
     "Account",
     "Head",
     "Item",
+    "Learned",
     "LongLine",
     "Note",
+    "Pending",
     "Post",
     "PostValues",
     "Rejected",
     "Source",
+    "StretchMisfit",
     "by_line",
     "long_line",
     "raw_json",
@@ -154,7 +157,33 @@ class PostValues:
     context: bool = False
 
 
-Item = Post | PostValues | Account | Rejected | Note
+@dataclass(slots=True)
+class Pending:
+    """A post that the reader of a stretch of a file (see :meth:`Source.stretch`) cannot finish
+    alone: it needs what the reader learned from the rows before the stretch (``key``: an
+    account's handle, say). ``values`` are the post's values without it (as for
+    :class:`PostValues`); the archive finishes the post with the format's ``resolve(parts,
+    found)``, ``found`` being what the stretches before this one learned of ``key`` (see
+    :class:`Learned`).
+    """
+
+    values: tuple[Any, ...]
+    raw: bytes | None
+    line: int
+    parts: Any
+    key: str
+    context: bool = False
+
+
+@dataclass(slots=True)
+class Learned:
+    """What the reader of a stretch of a file learned by its end (``key`` → value), for the
+    :class:`Pending` posts of the stretches after it."""
+
+    state: dict[str, Any]
+
+
+Item = Post | PostValues | Account | Rejected | Note | Pending | Learned
 
 
 @dataclass(slots=True)
@@ -367,12 +396,14 @@ class _Checked(io.RawIOBase):
 
 
 class _Counting(io.RawIOBase):
-    """Wrap a binary stream and count the bytes read through it."""
+    """Wrap a binary stream and count the bytes read through it (``prefix`` is read first, and
+    not counted: a CSV stretch's header)."""
 
-    def __init__(self, raw: BinaryIO, limit: int | None = None) -> None:
+    def __init__(self, raw: BinaryIO, limit: int | None = None, prefix: bytes = b"") -> None:
         self._raw = raw
         self.count = 0
         self.limit = limit  # read no more than this many bytes (a stretch of a file)
+        self._prefix = prefix
 
     def close(self) -> None:
         self._raw.close()
@@ -382,6 +413,11 @@ class _Counting(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
+        if self._prefix:
+            n = min(len(buffer), len(self._prefix))
+            buffer[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
         size = len(buffer) if self.limit is None else min(len(buffer), self.limit - self.count)
         data = self._raw.read(size) if size > 0 else b""
         n = len(data)
@@ -419,6 +455,13 @@ def _new_sha256(*, small: bool) -> Any:
     return hashlib.sha256()
 
 
+class StretchMisfit(Exception):
+    """A stretch of a file cannot be read alone as the whole file would read it: the cut before
+    or after it is not between two records (a CSV whose quotes do not pair up as counted), or a
+    post needs what earlier rows said in a way a :class:`Pending` post cannot carry. The archive
+    then reads the file from its start in one piece (see ``swchat.archive._stretches``)."""
+
+
 @dataclass
 class Source:
     """One input to read: a file path, ``-`` for standard input, or bytes (for tests).
@@ -451,6 +494,12 @@ class Source:
     #: a stretch of the file only: ``(start, end, line)``, its first and past-the-end byte
     #: offsets and the number of its first line (see :meth:`stretch`)
     window: tuple[int, int, int] | None = None
+    #: a CSV stretch's header: the file's first record (and the lines before it), read before
+    #: the stretch's lines
+    header: bytes = b""
+    #: the stretch ends at a cut found by counting quotes: a CSV reader checks that a record
+    #: ends there (else :class:`StretchMisfit`)
+    cut: bool = False
 
     @classmethod
     def from_arg(cls, arg: str | Path) -> Source:
@@ -475,12 +524,15 @@ class Source:
             return os.fstat(self._spool.fileno()).st_size
         return None
 
-    def stretch(self, start: int, end: int, line: int) -> Source:
+    def stretch(self, start: int, end: int, line: int, header: bytes = b"", cut: bool = False) -> Source:
         """The lines of this file from byte ``start`` up to byte ``end``, numbered from ``line``.
 
         ``start`` and ``end`` must fall at the start of a line (or the file's end), and the
-        file must not be compressed: the archive reads a big JSON-lines file in stretches, in
-        two processes at once. :attr:`bytes_read` counts from the file's start.
+        file must not be compressed: the archive reads a big JSON-lines or CSV file in
+        stretches, in two processes at once. :attr:`bytes_read` counts from the file's start.
+        A CSV stretch after the first is read after its ``header`` (the file's first record,
+        its lines numbered from 1); with ``cut``, its reader checks that a record ends at
+        ``end``. :meth:`head` is the whole file's.
 
         Examples
         --------
@@ -494,7 +546,7 @@ class Source:
         """
         if self.path is None:
             raise ValueError("only a file can be read in stretches")
-        return Source(name=self.name, path=self.path, window=(start, end, line))
+        return Source(name=self.name, path=self.path, window=(start, end, line), header=header, cut=cut)
 
     @property
     def bytes_read(self) -> int:
@@ -531,7 +583,7 @@ class Source:
             start, end, _ = self.window
             raw = self._raw()
             raw.seek(start)
-            self._counter = _Counting(raw, end - start)
+            self._counter = _Counting(raw, end - start, self.header)
             return io.BufferedReader(self._counter, buffer_size=1 << 16)  # type: ignore[return-value]
         self._counter = counter = _Counting(self._raw())
         buffered = io.BufferedReader(counter, buffer_size=1 << 16)
@@ -563,6 +615,8 @@ class Source:
         DamagedInputError
             A ``.gz`` so damaged that nothing at all can be read from it.
         """
+        if self.window is not None:  # a stretch: its reader sees the file's beginning
+            return Source(name=self.name, path=self.path).head()
         parts: list[bytes] = []
         size = 0
         damage: DamagedInputError | None = None

@@ -54,10 +54,17 @@ class Format:
     #: posts as :class:`~swchat.readers.base.PostValues` where that saves work (same rows stored).
     #: Only for a format that takes no options (see :func:`with_options`).
     lean: Callable[[Source], Iterator[Item]] | None = None
-    #: Each line of a file stands alone (JSON lines: what the reader remembers from one line to
-    #: the next only saves work), so the archive may read a big file in stretches, in two
-    #: processes at once (``swchat.archive._stretches``); the archive it stores is the same.
-    stretches: bool = False
+    #: How the archive may read a big file in stretches, in two processes at once
+    #: (``swchat.archive._stretches``), storing the same archive: ``"lines"``, each line of a
+    #: JSON-lines file stands alone (what the reader remembers from one line to the next only
+    #: saves work); ``"csv"``, each record of a CSV after its header row does (a stretch is read
+    #: after the header; the reader checks where it ends, :class:`~swchat.readers.base.StretchMisfit`).
+    #: ``None``: read from the start, in one piece.
+    stretches: str | None = None
+    #: For a reader that remembers from row to row: ``resolve(parts, found)``, the values of a
+    #: :class:`~swchat.readers.base.Pending` post made with ``found``, what the stretches before
+    #: its own learned (:class:`~swchat.readers.base.Learned`) of its ``key`` (``None``: nothing).
+    resolve: Callable[[Any, Any], tuple[Any, ...]] | None = None
 
 
 #: The reader modules, in detection order (most specific first).

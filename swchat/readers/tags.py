@@ -184,4 +184,4 @@ def _read(source: Source, *, lean: bool) -> Iterator[Item]:
 
 
 FORMAT = register(Format(name="tags-csv", label="TAGS Archive sheet (CSV)", sniff=sniff, read=read,
-                         lean=read_lean))
+                         lean=read_lean, stretches="csv"))

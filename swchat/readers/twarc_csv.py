@@ -37,7 +37,10 @@ The raw record kept is the row as JSON (header → value). The import reads thro
 accounts need are looked at, and an account whose columns repeat an earlier row's exactly (an
 author posting again) is not converted again: it says nothing new. A row that cannot be used (bad id,
 bad time, wrong number of fields) is a :class:`~swchat.readers.base.Rejected` with the physical
-line where the record starts.
+line where the record starts. A big file is read in stretches by two processes: in a stretch after
+the first, a post that takes a handle from a row before the stretch is yielded
+:class:`~swchat.readers.base.Pending`, and the archive finishes it with :func:`resolve` and what the
+stretches before it named (:class:`~swchat.readers.base.Learned`, yielded at a stretch's end).
 
 Examples
 --------
@@ -56,6 +59,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import csv
+import functools
 import io
 from collections.abc import Callable, Iterator
 from operator import itemgetter
@@ -65,8 +69,8 @@ import orjson
 
 from ..errors import InputFormatError
 from ..schema import new_account, validate_account
-from .base import Account, Head, Item, Rejected, Source
-from .common import lead_mention, post_item, retweet_text, unique
+from .base import Account, Head, Item, Learned, Pending, Rejected, Source, StretchMisfit
+from .common import lead_mention, plain_values, post_item, retweet_text, unique
 from .detect import Format, register
 from .xcommon import (
     RT_PREFIX,
@@ -79,7 +83,7 @@ from .xcommon import (
     v2_time,
 )
 
-__all__ = ["FORMAT", "read", "read_lean", "sniff"]
+__all__ = ["FORMAT", "read", "read_lean", "resolve", "sniff"]
 
 _REFERENCE_TYPES = ("replied_to", "retweeted", "quoted")
 _RECORD_ERRORS = (ValueError, KeyError, TypeError, AttributeError)
@@ -192,6 +196,10 @@ def _text(value: Any, escaped: bool) -> str | None:
     return plain_text(text)
 
 
+#: a file's rows share a few retrieval times (one a page of the API): each is converted once
+_retrieval_time = functools.lru_cache(maxsize=256)(v2_time)
+
+
 def _time(value: Any, column: str) -> str:
     if not value:
         raise ValueError(f"{column} is missing")
@@ -220,6 +228,12 @@ class _Row:
     def get(self, *names: str) -> Any:
         """The first of these columns with a value (``None`` when none has one)."""
         index, fields = self.index, self.fields
+        if self.escaped:  # the values as they are (the usual file)
+            for name in names:
+                at = index.get(name)
+                if at is not None and (value := fields[at]):
+                    return value
+            return None
         for name in names:
             at = index.get(name)
             if at is None:
@@ -276,16 +290,31 @@ def _account(row: _Row, prefix: str, snapshot_at: str | None) -> dict | None:
     ))
 
 
-def _values(row: _Row, handles: dict[str, str], has_references: bool) -> tuple[tuple[Any, ...], str, str | None]:
+class _Handles(dict[str, str]):
+    """The handles of the accounts (by id) the rows read so far named: a merged retweet without
+    ``retweeted_username``, or a reply without ``in_reply_to_username``, takes its account's
+    handle from here. In a stretch of the file after the first (``partial``), a handle not found
+    may be in an earlier row: the post is then :class:`~swchat.readers.base.Pending`."""
+
+    def __init__(self, partial: bool) -> None:
+        super().__init__()
+        self.partial = partial
+
+
+def _values(row: _Row, handles: _Handles, has_references: bool
+            ) -> tuple[tuple[Any, ...], str, str | None, tuple[tuple[Any, ...], str] | None]:
     """The values of one twarc-csv row's canonical post (the columns of ``schema.POST_COLUMNS``,
-    in order, not yet validated), its time and its collection time."""
+    in order, not yet validated), its time, its collection time, and — in a stretch after the
+    first, when the handle of the account it retweets or replies to is not among those the
+    stretch's rows named — the post's parts and that account's id, to finish it with
+    :func:`resolve` once the handle the rows before the stretch named is known."""
     post_id = _id(row.get("id"), "id")
     if not post_id:
         raise ValueError("id is missing")
     created_at = _time(row.get("created_at"), "created_at")
     retrieved = row.get("__twarc.retrieved_at")
     try:
-        collected_at = v2_time(str(retrieved)) if retrieved else None
+        collected_at = _retrieval_time(str(retrieved)) if retrieved else None
     except ValueError:
         collected_at = None
     author_id = _id(row.get("author_id", "author.id"), "author_id")
@@ -312,65 +341,92 @@ def _values(row: _Row, handles: dict[str, str], has_references: bool) -> tuple[t
     )
     urls = unique(_url(entry) for entry in _list(row.get("entities.urls")))
     text = _text(row.get("text"), row.escaped) or ""
-    likes = _int(row.get("public_metrics.like_count"))
-    reposts = _int(row.get("public_metrics.retweet_count"))
-    replies = _int(row.get("public_metrics.reply_count"))
-    quotes = _int(row.get("public_metrics.quote_count"))
+    counts = (_int(row.get("public_metrics.like_count")), _int(row.get("public_metrics.retweet_count")),
+              _int(row.get("public_metrics.reply_count")), _int(row.get("public_metrics.quote_count")))
 
     refs = _references(row)
     parent_author = _id(row.get("in_reply_to_user_id", "in_reply_to_user.id"), "in_reply_to_user_id")
     kind = "original"
-    reply_to: tuple[str | None, str | None, str | None] = (None, None, None)
     rt_match = RT_PREFIX.match(text) if text.startswith("RT @") else None
+    named = lookup = None  # the handle the row gives of the account retweeted or replied to; else its id
     if "retweeted" in refs or (not has_references and rt_match):
         kind = "retweet"
         rt_user = row.get("retweeted_user_id")
-        rt_handle = row.get("retweeted_username") or (handles.get(str(rt_user)) if rt_user else None)
-        if rt_match and (rt_handle is None or rt_match.group(1).lower() == rt_handle.lower()):
+        named = row.get("retweeted_username") or None
+        lookup = str(rt_user) if named is None and rt_user else None
+    elif "replied_to" in refs or parent_author:
+        kind = "reply"
+        named = row.get("in_reply_to_username", "in_reply_to_user.username")
+        lookup = parent_author if named is None and parent_author else None
+    elif "quoted" in refs:
+        kind = "quote"
+    parts = (kind, post_id, created_at, author_id, handle, _text(row.get("author.name"), row.escaped), text,
+             rt_match.group(1) if rt_match else None, refs, parent_author, _id(row.get("conversation_id"),
+             "conversation_id"), hashtags, mentions, urls, row.get("lang"), source_label(row.get("source")),
+             counts, collected_at)
+    if lookup is not None:
+        named = handles.get(lookup)
+        if named is None and handles.partial:
+            return resolve(parts, None), created_at, collected_at, (parts, lookup)
+    return resolve(parts, named), created_at, collected_at, None
+
+
+def resolve(parts: tuple[Any, ...], named: Any) -> tuple[Any, ...]:
+    """The values of a post (the columns of ``schema.POST_COLUMNS``, in order) from the parts
+    :func:`_values` found in its row and ``named``, the handle of the account it retweets or
+    replies to (``None``: not known). The archive calls it for a
+    :class:`~swchat.readers.base.Pending` post, with the handle the rows before its stretch named.
+
+    Examples
+    --------
+    >>> parts = ("retweet", "5", "2021-05-18T19:24:56.000Z", "8", "bob", None, "yes #SWChat", None,
+    ...          {"retweeted": "4"}, None, None, ["SWChat"], [], [], None, None, (3, 2, 1, 0), None)
+    >>> resolve(parts, "ann")[7], resolve(parts, None)[7]
+    ('RT @ann: yes #SWChat', 'yes #SWChat')
+    """
+    (kind, post_id, created_at, author_id, handle, author_name, text, rt_from_text, refs, parent_author,
+     conversation_id, hashtags, mentions, urls, lang, source_app, counts, collected_at) = parts
+    likes, reposts, replies, quotes = counts
+    reply_to: tuple[str | None, str | None, str | None] = (None, None, None)
+    if kind == "retweet":
+        rt_handle = named
+        if rt_from_text and (rt_handle is None or rt_from_text.lower() == rt_handle.lower()):
             # an unmerged retweet: the (truncated) text and entities are the retweet's own
-            rt_handle = rt_match.group(1)
+            rt_handle = rt_from_text
         else:  # merged: text, entities and metrics are the original's
             if rt_handle:
                 text = retweet_text(rt_handle, text)
             likes = replies = quotes = 0
         mentions = lead_mention(rt_handle, mentions)
-    elif "replied_to" in refs or parent_author:
-        kind = "reply"
-        parent_handle = row.get("in_reply_to_username", "in_reply_to_user.username")
-        if parent_handle is None and parent_author:
-            parent_handle = handles.get(parent_author)
-        reply_to = (refs.get("replied_to"), parent_author, parent_handle)
-    elif "quoted" in refs:
-        kind = "quote"
-    counts = (likes, reposts, replies, quotes)
+    elif kind == "reply":
+        reply_to = (refs.get("replied_to"), parent_author, named)
 
     # the columns of schema.POST_COLUMNS, in order (the lean-path tests check it)
-    values = (
+    return (
         "x",  # platform
         post_id,
         status_url(handle, post_id),  # url
         created_at,
         author_id,
         handle,  # author_handle
-        _text(row.get("author.name"), row.escaped),  # author_name
+        author_name,
         text,
         kind,
         "quoted" in refs and kind != "retweet",  # is_quote
         *reply_to,  # reply_to_post_id, reply_to_author_id, reply_to_handle
         refs.get("quoted") if kind != "retweet" else None,  # quoted_post_id
         refs.get("retweeted"),  # retweeted_post_id
-        _id(row.get("conversation_id"), "conversation_id"),
+        conversation_id,
         hashtags,
         mentions,
         urls,
-        row.get("lang"),
-        source_label(row.get("source")),  # source_app
-        *counts,  # like_count, repost_count, reply_count, quote_count
+        lang,
+        source_app,
+        likes, reposts, replies, quotes,  # like_count, repost_count, reply_count, quote_count
         collected_at,
         False,  # is_context
         None,  # origin
     )
-    return values, created_at, collected_at
 
 
 def _accounts(row: _Row, snapshot: str | None, seen: dict[tuple[Any, ...], None],
@@ -449,7 +505,8 @@ def read_lean(source: Source) -> Iterator[Item]:
 def _read(source: Source, *, lean: bool) -> Iterator[Item]:
     header: list[str] | None = None
     index: dict[str, int] = {}
-    handles: dict[str, str] = {}
+    # a stretch of the file after the first: what the rows before it said is not known here
+    handles = _Handles(partial=source.window is not None and source.window[0] > 0)
     seen: dict[tuple[Any, ...], None] = {}
     account_columns: list[tuple[str, Callable[[list[str]], Any]]] = []
     has_references = False
@@ -478,9 +535,15 @@ def _read(source: Source, *, lean: bool) -> Iterator[Item]:
         raw = orjson.dumps(dict(zip(header, fields, strict=True)))
         try:
             row = _Row(index, fields, id_index)
-            values, created_at, collected_at = _values(row, handles, has_references)
+            values, created_at, collected_at, pending = _values(row, handles, has_references)
             context = bool(row.get("type"))  # early versions: an inlined referenced tweet
-            post = post_item(values, raw, line, context, lean)
+            if pending is None:
+                post: Item = post_item(values, raw, line, context, lean)
+            elif context or not lean or not plain_values(values):  # not as Pending carries it
+                raise StretchMisfit(f"{source.name}: line {line} needs the handle of account {pending[1]}, "
+                                    "which an earlier row may give")
+            else:
+                post = Pending(values, raw, line, *pending)
             accounts = _accounts(row, collected_at or created_at, seen, account_columns)
         except _RECORD_ERRORS as exc:
             reason = str(exc) if isinstance(exc, ValueError) else f"malformed row ({exc!r})"
@@ -489,7 +552,9 @@ def _read(source: Source, *, lean: bool) -> Iterator[Item]:
         yield post
         for account in accounts:
             yield Account(account)
+    if source.window is not None:  # a stretch: what its rows named, for the stretches after it
+        yield Learned(dict(handles))
 
 
 FORMAT = register(Format(name="twarc-csv", label="twarc-csv CSV (X API v2)", sniff=sniff, read=read,
-                         lean=read_lean))
+                         lean=read_lean, stretches="csv", resolve=resolve))

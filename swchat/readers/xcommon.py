@@ -170,11 +170,11 @@ def csv_records(
     """
     with source.open() as raw:
         text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
-        lines = _Lines(text)
+        lines = _Lines(text, source)
+        ended = False  # a stretch's end checked: a record ends where the stretch does
         while True:  # a reader per stretch of lines between over-long ones
             reader = csv.reader(lines, delimiter=delimiter)
-            before = lines.number  # the lines read before this reader's first
-            start = before + 1
+            start = lines.following
             while True:
                 try:
                     fields = next(reader)
@@ -182,16 +182,35 @@ def csv_records(
                     break
                 except csv.Error as exc:
                     yield start, Rejected(start, f"not valid CSV ({exc})", "")
-                    start = before + reader.line_num + 1
+                    start = lines.following
                     continue
+                if lines.ended:  # the line after a stretch's end has been read: where did it go?
+                    if fields == [_STRETCH_END]:
+                        ended = True
+                        break
+                    if any(_STRETCH_END in f for f in fields):
+                        raise _misfit(source, "a record goes on past")
                 if fields and (len(fields) > 1 or fields[0]):
                     yield start, fields
-                start = before + reader.line_num + 1
+                start = lines.following
             if lines.long is None:
-                return
+                break
             number, size, prefix = lines.long
             yield number, base.long_line(source.name, number, size, prefix, unit="characters")
             lines.long = None
+        if source.cut and not ended:
+            raise _misfit(source, "no record ends at")
+
+
+def _misfit(source: Source, what: str) -> base.StretchMisfit:
+    """The error of a CSV stretch that does not end where a record does (see ``Source.cut``)."""
+    end = source.window[1] if source.window else source.size or 0
+    return base.StretchMisfit(f"{source.name}: {what} byte {end:,}, where the stretch ends")
+
+
+#: a line read after the last of a stretch cut by counting quotes (see ``Source.cut``): a record
+#: of its own if a record ends at the cut, else part of a quoted field (a noncharacter, no quote)
+_STRETCH_END = "\ufdd0swchat: end of stretch\ufdd0"
 
 
 class _Lines:
@@ -199,16 +218,26 @@ class _Lines:
     characters: at a longer one, iteration stops (``long`` says which, how long, how it began)
     after skipping to its end, and a new iteration goes on after it."""
 
-    def __init__(self, text: io.TextIOBase) -> None:
+    def __init__(self, text: io.TextIOBase, source: Source) -> None:
         self._text = text
-        self.number = 0  # lines read
+        self.number = 0  # the number of the last line read
         self.long: tuple[int, int, str] | None = None
+        # a stretch after the header read before it: its first line's number in the whole file
+        self._jump = (source.header.count(b"\n") + 1, source.window[2]) if source.header and source.window else None
+        self._cut = source.cut  # a line follows the last: see _STRETCH_END
+        self.ended = False  # that line has been read
+
+    @property
+    def following(self) -> int:
+        """The number of the next line to be read."""
+        after = self.number + 1
+        return self._jump[1] if self._jump is not None and after == self._jump[0] else after
 
     def __iter__(self) -> Iterator[str]:
         limit = base.LINE_LIMIT
         readline = self._text.readline
         while line := readline(limit + 1):
-            self.number += 1
+            self.number = self.following
             if len(line) <= limit:
                 yield line
                 continue
@@ -220,3 +249,6 @@ class _Lines:
             end = len(last) - len(last.rstrip("\r\n"))
             self.long = (self.number, size - end, prefix)
             return
+        if self._cut and not self.ended:
+            self.ended = True
+            yield _STRETCH_END + "\n"

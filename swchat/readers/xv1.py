@@ -650,4 +650,4 @@ def _read(source: Source, *, lean: bool) -> Iterator[Item]:
 
 
 FORMAT = register(Format(name="x-v1", label="X API v1.1 tweets (JSON, JSON lines)", sniff=sniff, read=read,
-                         lean=read_lean, stretches=True))
+                         lean=read_lean, stretches="lines"))

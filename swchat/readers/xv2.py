@@ -519,5 +519,5 @@ FORMAT = register(Format(
     sniff=sniff,
     read=read,
     lean=read_lean,
-    stretches=True,
+    stretches="lines",
 ))
