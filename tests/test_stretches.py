@@ -455,3 +455,52 @@ def test_a_real_tags_sheet_in_stretches_stores_what_one_reader_stores(realdata, 
     stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 500)
     assert stretched["stretches"][0] >= 8 and one["posts"]
     _same(one, stretched)
+
+
+def test_any_csv_read_in_stretches_gives_the_records_of_one_reading_or_a_misfit():
+    """Whatever the rows hold (quotes, commas, line ends of either kind inside quoted fields,
+    quotes inside unquoted fields, blank lines), the records of the stretches, each after the
+    header, are those of the whole file at the same lines — or a stretch says it cannot be read
+    alone (:class:`~swchat.readers.base.StretchMisfit`), and the file is read in one piece."""
+    import tempfile
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from swchat.readers.base import StretchMisfit
+    from swchat.readers.xcommon import csv_records
+
+    field = st.lists(st.sampled_from(['a', 'é', ' ', ',', '"', '\n', '\r\n', '1']), max_size=12).map("".join)
+    quoted = field.map(lambda f: '"' + f.replace('"', '""') + '"')
+    plain = st.text(alphabet=['a', 'b', ' ', '"', '9'], max_size=8)  # a stray quote is text here
+    row = st.lists(st.one_of(quoted, plain), min_size=1, max_size=4).map(",".join)
+    lines = st.lists(st.one_of(row, st.just("")), min_size=2, max_size=40)
+
+    @settings(max_examples=150, deadline=None)
+    @given(lines, st.sampled_from(["\n", "\r\n"]), st.integers(min_value=4, max_value=60))
+    def check(rows: list[str], end: str, step: int) -> None:
+        data = ("id,text" + end + end.join(rows) + end).encode()
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "sheet.csv"
+            path.write_bytes(data)
+            whole = [(n, r) for n, r in csv_records(Source.from_arg(path))]
+            with path.open("rb") as stream:
+                bounds = archive_module._csv_cuts(stream, len(data), step)
+            if bounds is None:
+                return
+            header = archive_module._csv_header(path)
+            parts: list = []
+            try:
+                for k in range(len(bounds) - 1):
+                    if k and bounds[k] < len(header):
+                        raise StretchMisfit("the header goes on past a cut")
+                    line = data[:bounds[k]].count(b"\n") + 1
+                    part = Source.from_arg(path).stretch(bounds[k], bounds[k + 1], line, header if k else b"",
+                                                         k + 2 < len(bounds))
+                    records = list(csv_records(part))
+                    parts += records if not k else records[1:]  # the header read again
+            except StretchMisfit:
+                return
+            assert parts == whole
+
+    check()
