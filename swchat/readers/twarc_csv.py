@@ -290,24 +290,17 @@ def _account(row: _Row, prefix: str, snapshot_at: str | None) -> dict | None:
     ))
 
 
-class _Handles(dict[str, str]):
-    """The handles of the accounts (by id) the rows read so far named: a merged retweet without
-    ``retweeted_username``, or a reply without ``in_reply_to_username``, takes its account's
-    handle from here. In a stretch of the file after the first (``partial``), a handle not found
-    may be in an earlier row: the post is then :class:`~swchat.readers.base.Pending`."""
-
-    def __init__(self, partial: bool) -> None:
-        super().__init__()
-        self.partial = partial
-
-
-def _values(row: _Row, handles: _Handles, has_references: bool
+def _values(row: _Row, handles: dict[str, str], has_references: bool, partial: bool = False
             ) -> tuple[tuple[Any, ...], str, str | None, tuple[tuple[Any, ...], str] | None]:
     """The values of one twarc-csv row's canonical post (the columns of ``schema.POST_COLUMNS``,
-    in order, not yet validated), its time, its collection time, and — in a stretch after the
-    first, when the handle of the account it retweets or replies to is not among those the
-    stretch's rows named — the post's parts and that account's id, to finish it with
-    :func:`resolve` once the handle the rows before the stretch named is known."""
+    in order, not yet validated), its time, its collection time, and — with ``partial`` (a stretch
+    of the file after the first), when the handle of the account it retweets or replies to is not
+    among those the stretch's rows named — the post's parts and that account's id, to finish it
+    with :func:`resolve` once the handle the rows before the stretch named is known.
+
+    ``handles`` are the handles of the accounts (by id) the rows read so far named: a merged
+    retweet without ``retweeted_username``, or a reply without ``in_reply_to_username``, takes its
+    account's handle from there."""
     post_id = _id(row.get("id"), "id")
     if not post_id:
         raise ValueError("id is missing")
@@ -366,7 +359,7 @@ def _values(row: _Row, handles: _Handles, has_references: bool
              counts, collected_at)
     if lookup is not None:
         named = handles.get(lookup)
-        if named is None and handles.partial:
+        if named is None and partial:
             return resolve(parts, None), created_at, collected_at, (parts, lookup)
     return resolve(parts, named), created_at, collected_at, None
 
@@ -505,8 +498,9 @@ def read_lean(source: Source) -> Iterator[Item]:
 def _read(source: Source, *, lean: bool) -> Iterator[Item]:
     header: list[str] | None = None
     index: dict[str, int] = {}
+    handles: dict[str, str] = {}
     # a stretch of the file after the first: what the rows before it said is not known here
-    handles = _Handles(partial=source.window is not None and source.window[0] > 0)
+    partial = source.window is not None and source.window[0] > 0
     seen: dict[tuple[Any, ...], None] = {}
     account_columns: list[tuple[str, Callable[[list[str]], Any]]] = []
     has_references = False
@@ -535,7 +529,7 @@ def _read(source: Source, *, lean: bool) -> Iterator[Item]:
         raw = orjson.dumps(dict(zip(header, fields, strict=True)))
         try:
             row = _Row(index, fields, id_index)
-            values, created_at, collected_at, pending = _values(row, handles, has_references)
+            values, created_at, collected_at, pending = _values(row, handles, has_references, partial)
             context = bool(row.get("type"))  # early versions: an inlined referenced tweet
             if pending is None:
                 post: Item = post_item(values, raw, line, context, lean)
@@ -553,7 +547,7 @@ def _read(source: Source, *, lean: bool) -> Iterator[Item]:
         for account in accounts:
             yield Account(account)
     if source.window is not None:  # a stretch: what its rows named, for the stretches after it
-        yield Learned(dict(handles))
+        yield Learned(handles)
 
 
 FORMAT = register(Format(name="twarc-csv", label="twarc-csv CSV (X API v2)", sniff=sniff, read=read,
