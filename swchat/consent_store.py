@@ -515,6 +515,7 @@ class ConsentStore(Database):
 
     def _compact(self, ids: list[str]) -> None:
         """Rewrite the file without its free pages (``VACUUM``) and empty the write-ahead log."""
+        self.settle()  # a copy of the log into the file still under way (see Database.commit)
         try:
             self.db.execute("VACUUM")
             busy = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]

@@ -3,7 +3,8 @@ two worker processes taking them in turn (``swchat.archive._stretches``, issue 1
 stores what one reader stores — posts with their raw records, accounts, hashtags, rejected records,
 counts and notes — and a worker that fails or dies leaves the archive as it was. A twarc-csv post
 that needs a handle named before its stretch is finished with it; a CSV cut inside a record (a stray
-quote misleading the count of quotes) is read again in one piece.
+quote misleading the count of quotes) is read again in one piece. The file's digest is taken in a
+thread while the workers read, their first batches kept until it is known.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import os
+import threading
 from pathlib import Path
 
 import orjson
@@ -504,3 +506,57 @@ def test_any_csv_read_in_stretches_gives_the_records_of_one_reading_or_a_misfit(
             assert parts == whole
 
     check()
+
+
+def test_the_digest_is_taken_beside_the_workers_and_the_archive_is_the_same(sample_dir, tmp_path, monkeypatch):
+    import hashlib
+    import time
+
+    paths = [sample_dir / "swchat-v2.jsonl"]
+    in_process = _archive(paths, tmp_path / "in-process.db", monkeypatch, None, worker=False)
+    hashed_by = []
+    sha256 = Source.sha256
+
+    def slow(source: Source) -> str:  # slow enough for the workers to send batches meanwhile
+        hashed_by.append(threading.current_thread().name)
+        time.sleep(0.3)
+        return sha256(source)
+
+    monkeypatch.setattr(Source, "sha256", slow)
+    stretched = _archive(paths, tmp_path / "stretched.db", monkeypatch, 20_000)
+    assert hashed_by == ["swchat-digest"]  # a thread of its own, once
+    _same(in_process, stretched)  # digest and origins included
+    assert stretched["sources"][0][1] == hashlib.sha256(paths[0].read_bytes()).hexdigest()
+
+
+def test_a_digest_that_fails_leaves_the_archive_as_it_was(sample_dir, tmp_path, monkeypatch):
+    def failing(source: Source) -> str:
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(archive_module, "_WORKER_MIN_BYTES", 0)
+    monkeypatch.setattr(archive_module, "_STRETCH_BYTES", 20_000)
+    monkeypatch.setattr(Source, "sha256", failing)
+    with Archive(tmp_path / "a.db") as archive:
+        result = archive.ingest([sample_dir / "swchat-v2.jsonl"])
+        assert "could not be read (the disk went away); nothing from it was kept" in result.files[0].error
+        assert archive.db.execute("SELECT count(*) FROM posts").fetchone()[0] == 0
+        assert archive.db.execute("SELECT count(*) FROM sources").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("busy", [True, False])
+def test_batches_wait_for_the_digest_ten_batches_of_posts_at_most(busy):
+    taken = []
+
+    def batches():
+        for n in range(30):
+            taken.append(n)
+            yield (archive_module._POSTS if n % 3 else archive_module._PROGRESS), n
+
+    digest = archive_module._Digest(Source.from_bytes(b""), None)
+    digest.busy = lambda: busy  # type: ignore[method-assign]
+    out = []
+    for item in digest.after(batches()):
+        out.append((item[1], len(taken)))
+    assert [n for n, _ in out] == list(range(30))  # all of them, in order
+    # while hashing, the first is written once ten batches of posts (and the progress between) are in
+    assert out[0][1] == (15 if busy else 1)
