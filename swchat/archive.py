@@ -1169,11 +1169,11 @@ class _Digest:
         """``batches``, the first of them held back while the digest is being taken."""
         items = iter(batches)
         held: list[tuple[int, Any]] = []
-        posts = 0
+        kept = 0
         for item in items:
             held.append(item)
-            posts += item[0] == _POSTS
-            if not self.busy() or posts >= _EARLY:
+            kept += item[0] != _PROGRESS  # posts, accounts, rejected records: each batch counts
+            if not self.busy() or kept >= _EARLY:
                 break
         held.reverse()
         while held:
@@ -1188,7 +1188,8 @@ class _Digest:
             self.thread.join()
 
 
-#: batches of posts kept while a file's digest is being taken (see _Digest): ten at most
+#: batches (of posts, accounts, rejected records …) kept while a file's digest is being taken
+#: (see _Digest): ten at most
 _EARLY = 10
 
 

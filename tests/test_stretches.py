@@ -544,7 +544,7 @@ def test_a_digest_that_fails_leaves_the_archive_as_it_was(sample_dir, tmp_path, 
 
 
 @pytest.mark.parametrize("busy", [True, False])
-def test_batches_wait_for_the_digest_ten_batches_of_posts_at_most(busy):
+def test_batches_wait_for_the_digest_ten_batches_at_most(busy):
     taken = []
 
     def batches():
@@ -558,5 +558,5 @@ def test_batches_wait_for_the_digest_ten_batches_of_posts_at_most(busy):
     for item in digest.after(batches()):
         out.append((item[1], len(taken)))
     assert [n for n, _ in out] == list(range(30))  # all of them, in order
-    # while hashing, the first is written once ten batches of posts (and the progress between) are in
+    # while hashing, the first is written once ten batches (and the progress between) are in
     assert out[0][1] == (15 if busy else 1)
