@@ -20,6 +20,12 @@ the very same files, each in a child process of its own:
       python benchmarks/bench_ingest.py --twarc2 /tmp/twenv/bin/twarc2
 
 
+- **Mastodon** and **Bluesky**: the same chat held on each (:func:`swchat.sample.on_one_platform`),
+  one status / feed item a line, imported (a Mastodon file of 16 MB or more in stretches, each
+  worker learning the whole file's ids first; Bluesky by one worker), each against its own floor
+  (orjson parsing every line) — no aim of issue 14, which is about X, but the figures users of
+  the other platforms get;
+
 with each one's peak resident memory (for swchat, the importing process, after the import and
 at the end, when the session tables have loaded pandas; its children's — the reader processes, the
 one that derives session tables beside it, and the one that copies a big import's write-ahead log
@@ -105,6 +111,39 @@ page["data"] = page["data"][:2]
 with open(sys.argv[2], "wb") as f:
     f.write(orjson.dumps(page) + b"\\n")
 """
+
+
+#: the floor of a file of one record a line (a Mastodon status, a Bluesky feed item)
+FLOOR_LINES = """
+import json, resource, sys, time
+import orjson
+start = time.perf_counter()
+records = 0
+with open(sys.argv[1], "rb") as f:
+    for line in f:
+        orjson.loads(line)
+        records += 1
+elapsed = time.perf_counter() - start
+print(json.dumps({"seconds": elapsed, "read": records,
+                  "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+MAKE_PLATFORMS = """
+import sys
+from swchat.sample import generate, on_one_platform, write_bluesky_jsonl, write_mastodon_jsonl
+chat = generate(seed=1, posts=int(sys.argv[1]))
+write_mastodon_jsonl(on_one_platform(chat, "mastodon"), sys.argv[2])
+write_bluesky_jsonl(on_one_platform(chat, "bluesky"), sys.argv[3])
+"""
+
+
+def make_platforms(posts: int, folder: Path) -> dict[str, Path]:
+    """The same posts as :func:`make_input`'s as Mastodon statuses and as Bluesky feed items, one
+    a line, written in a child process."""
+    paths = {"Mastodon": folder / f"mastodon-{posts}.jsonl", "Bluesky": folder / f"bluesky-{posts}.jsonl"}
+    if not all(path.exists() for path in paths.values()):
+        subprocess.run([sys.executable, "-c", MAKE_PLATFORMS, str(posts), *map(str, paths.values())], check=True)
+    return paths
 
 
 MAKE_TAGS = """
@@ -222,11 +261,16 @@ def main() -> None:
             out.unlink(missing_ok=True)
         tags = make_tags(size, folder)  # a host's usual export: the CSV path, read in stretches when big
         runs["swchat tags"] = _child(SWCHAT, str(tags), str(_fresh(folder / f"bench-tags-{size}.db")))
+        others = make_platforms(size, folder)
+        for name, other in others.items():
+            runs[f"floor {name}"] = min((_child(FLOOR_LINES, str(other)) for _ in range(3)),
+                                        key=lambda run: run["seconds"])
+            runs[f"swchat {name}"] = _child(SWCHAT, str(other), str(_fresh(folder / f"bench-{name}-{size}.db")))
         figures[size] = runs
         floor = runs["floor"]["seconds"]
         posts = runs["floor"]["read"]
         sw = runs["swchat"]
-        lines = [
+        lines = [  # what, the run, notes, and its floor when not the X floor
             ("floor (orjson, count)", runs["floor"], ""),
             ("swchat import", {"seconds": sw["import"], "peak_kib": sw["import_kib"]},
              f"children {sw['worker_kib'] / 1024:.0f} MB; read {sw['read']:,}, added {sw['added']:,}"),
@@ -242,9 +286,16 @@ def main() -> None:
         lines.append(("swchat import, TAGS", {"seconds": tags_run["import"], "peak_kib": tags_run["import_kib"]},
                       f"the same chat as a TAGS sheet ({tags.stat().st_size / 1e6:.0f} MB); read {tags_run['read']:,}, "
                       f"added {tags_run['added']:,}; + session tables {tags_run['sessions']:.2f} s"))
-        for what, r, notes in lines:
+        for name, other in others.items():
+            own, run = runs[f"floor {name}"], runs[f"swchat {name}"]
+            lines.append((f"floor, {name}", own, f"{other.stat().st_size / 1e6:.0f} MB, one record a line",
+                          own["seconds"]))
+            lines.append((f"swchat import, {name}", {"seconds": run["import"], "peak_kib": run["import_kib"]},
+                          f"× its own floor; read {run['read']:,}, added {run['added']:,}; "
+                          f"+ session tables {run['sessions']:.2f} s", own["seconds"]))
+        for what, r, notes, *own_floor in lines:
             print(f"{size:>8,} {what:<22} {r['seconds']:>8.2f} {posts / r['seconds']:>9,.0f} "
-                  f"{r['seconds'] / floor:>7.1f}× {r['peak_kib'] / 1024:>8.1f}  {notes}")
+                  f"{r['seconds'] / (own_floor or [floor])[0]:>7.1f}× {r['peak_kib'] / 1024:>8.1f}  {notes}")
 
     two = folder / "two.jsonl"
     subprocess.run([sys.executable, "-c", TWO, str(make_input(args.sizes[0], folder)), str(two)], check=True)

@@ -146,6 +146,7 @@ __all__ = [
     "generate_mixed",
     "mastodon_handle",
     "mixed_post_id",
+    "on_one_platform",
     "write_bluesky_jsonl",
     "write_mastodon_jsonl",
     "write_mixed_sample",
@@ -2508,6 +2509,26 @@ def _bsky_view(mixed: MixedChat, p: dict[str, Any]) -> dict[str, Any]:
                                     "cid": inner["cid"], "author": inner["author"], "value": inner["record"],
                                     "indexedAt": inner["indexedAt"]}}
     return view
+
+
+def on_one_platform(chat: SampleChat, platform: str) -> MixedChat:
+    """The whole of ``chat`` held on one platform, for :func:`write_mastodon_jsonl` or
+    :func:`write_bluesky_jsonl` to write every post of it (the ingest benchmark compares the
+    platforms on the same chat).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> chat = generate(seed=3)
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = write_mastodon_jsonl(on_one_platform(chat, "mastodon"), pathlib.Path(d) / "m.jsonl")
+    ...     len(path.read_bytes().splitlines()) == len(chat.posts)
+    True
+    """
+    if platform not in PLATFORMS:
+        raise ValueError(f"platform must be one of {', '.join(PLATFORMS)}, not {platform!r}")
+    ids = [p["id"] for p in chat.posts] + [p["id"] for p in chat.context_posts]
+    return MixedChat(chat=chat, platform=dict.fromkeys(ids, platform), people={})
 
 
 def write_mastodon_jsonl(mixed: MixedChat, path: str | Path) -> Path:

@@ -1,5 +1,5 @@
-"""A big X v2 or X v1.1 JSON-lines file, or a big TAGS or twarc-csv sheet, is read in stretches, by
-two worker processes taking them in turn (``swchat.archive._stretches``, issue 14): the archive
+"""A big X v2, X v1.1 or Mastodon JSON-lines file, or a big TAGS or twarc-csv sheet, is read in
+stretches, by two worker processes taking them in turn (``swchat.archive._stretches``, issue 14): the archive
 stores what one reader stores — posts with their raw records, accounts, hashtags, rejected records,
 counts and notes — and a worker that fails or dies leaves the archive as it was. A twarc-csv post
 that needs a handle named before its stretch is finished with it; a CSV cut inside a record (a stray
@@ -506,6 +506,91 @@ def test_any_csv_read_in_stretches_gives_the_records_of_one_reading_or_a_misfit(
             assert parts == whole
 
     check()
+
+
+def test_mastodon_json_lines_in_stretches_store_what_one_reader_stores(sample_dir, tmp_path, monkeypatch):
+    """Each status a line, replies before their parents (newest first): a stretch learns the
+    local ids of the whole file, so a reply whose parent is in another stretch still names the
+    parent's URI."""
+    path = sample_dir / "swchat-mastodon.jsonl"
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
+    in_process = _archive([path], tmp_path / "in-process.db", monkeypatch, None, worker=False)
+    assert len(one["posts"]) > 100
+    _same(one, in_process)
+    for least in (5_000, 20_000):
+        stretched = _archive([path], tmp_path / f"s{least}.db", monkeypatch, least)
+        assert stretched["stretches"] == [8]
+        _same(one, stretched)
+    replies = [row for row in one["posts"] if row[8] == "reply"]  # their parents' URIs, not placeholders
+    assert replies and all("/api/v1/statuses/" not in row[10] for row in replies)
+
+
+def test_direct_messages_across_mastodon_stretches_are_one_note_for_the_file(sample_dir, tmp_path, monkeypatch):
+    """Direct messages in several stretches are left out and counted in one note, the file's
+    last, as when one reader reads it."""
+    lines = (sample_dir / "swchat-mastodon.jsonl").read_bytes().splitlines()
+    for at in (3, 40, 90, len(lines) - 2):
+        status = orjson.loads(lines[at])
+        status["visibility"] = "direct"
+        lines[at] = orjson.dumps(status)
+    path = tmp_path / "statuses.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 5_000)
+    assert stretched["stretches"] == [8]
+    _same(one, stretched)
+    notes = orjson.loads(stretched["sources"][0][-1])
+    assert notes[-1] == "4 direct message(s) left out: private conversations are not imported"
+    assert sum("direct message" in note for note in notes) == 1
+
+
+def test_a_process_learns_a_mastodon_file_once_for_its_stretches(sample_dir, tmp_path):
+    """The archive's worker reads several stretches of a file, each needing what the whole file
+    says: learnt once, and learnt again when the file changes."""
+    from swchat.readers import mastodon
+
+    path = tmp_path / "statuses.jsonl"
+    data = (sample_dir / "swchat-mastodon.jsonl").read_bytes()
+    path.write_bytes(data)
+    whole = Source.from_arg(path)
+    head = whole.head()
+    first, second = whole.stretch(0, 5_000, 1), whole.stretch(5_000, len(data), 2)  # (bounds not at lines: unread)
+    index = mastodon._whole_file_index(first, head)
+    assert mastodon._whole_file_index(second, head) is index
+    assert len(index.uri) == len(mastodon._learn_file(whole, head).uri) > 100
+    path.write_bytes(data + data.splitlines(keepends=True)[0].replace(b'"id":"', b'"id":"9'))
+    renewed = mastodon._whole_file_index(first, head)
+    assert renewed is not index and len(renewed.uri) == len(index.uri) + 1
+
+
+@pytest.mark.realdata
+def test_real_mastodon_statuses_as_json_lines_in_stretches(realdata, tmp_path, monkeypatch):
+    """Real statuses one a line, a /context response, and a whole recording of API requests
+    (which deletes statuses: that file is read in one piece): the archive of stretches is one
+    reader's."""
+    statuses, whole = [], []
+    for path in sorted(realdata("mastodon-api").rglob("*.json")):
+        found = orjson.loads(path.read_bytes())
+        if isinstance(found, list):
+            statuses += found
+        elif "ancestors" in found or "id" in found:
+            whole.append(found)
+        else:
+            recording = found
+    lines = [orjson.dumps(value) for value in (*statuses, *whole)] * 3
+    mastodon = tmp_path / "mastodon.jsonl"
+    mastodon.write_bytes(b"\n".join(lines) + b"\n")
+    deleting = tmp_path / "deleting.jsonl"
+    deleting.write_bytes(b"\n".join([*lines, orjson.dumps(recording)]) + b"\n")
+    for path in (mastodon, deleting):
+        one = _archive([path], tmp_path / f"{path.stem}-one.db", monkeypatch, None)
+        stretched = _archive([path], tmp_path / f"{path.stem}-stretched.db", monkeypatch, 20_000)
+        assert stretched["stretches"][0] >= 4 and len(one["posts"]) > 40, path.stem
+        _same(one, stretched)
+        if path == deleting:  # read again in one piece: one note counts the whole file's deleted statuses
+            notes = orjson.loads(stretched["sources"][0][-1])
+            assert [note for note in notes if "deleted" in note] == [
+                "55 status(es) left out: the recording shows them deleted (DELETE /api/v1/statuses/:id)"]
 
 
 def test_the_digest_is_taken_beside_the_workers_and_the_archive_is_the_same(sample_dir, tmp_path, monkeypatch):

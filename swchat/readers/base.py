@@ -548,6 +548,10 @@ class Source:
             raise ValueError("only a file can be read in stretches")
         return Source(name=self.name, path=self.path, window=(start, end, line), header=header, cut=cut)
 
+    def whole(self) -> Source:
+        """The whole file this is a stretch of (:meth:`stretch`), or this source itself."""
+        return self if self.window is None else Source(name=self.name, path=self.path)
+
     @property
     def bytes_read(self) -> int:
         """Raw bytes consumed so far by the current :meth:`open` (from the file's start)."""

@@ -83,6 +83,13 @@ parent, in this order:
 ``/context`` response (or, when it has none, the status it was fetched for), a root reached
 within the file, a non-reply's own URI; otherwise ``None`` and the thread analysis derives it.
 
+A big JSON-lines file (16 MB or more) is read in stretches by the archive's two worker processes
+(``swchat.archive._stretches``): each process learns the whole file once, then converts the
+stretches it takes, so every stretch resolves parents as one reading of the file would. The note
+that counts the direct messages left out comes with the last stretch (the count is the whole
+file's), and a recording that deletes statuses is read in one piece (the deleted statuses are
+counted as they are met). The archive's tables are the same either way (tests compare them).
+
 In an ``outbox.json`` every address is already global: ``inReplyTo`` is the parent's URI;
 handles come from ``url`` (``https://host/@user/<id>``) or the actor (``https://host/users/user``);
 a boost names only the boosted status's URI (its text is not in the archive).
@@ -134,6 +141,7 @@ from .base import (
     Post,
     Rejected,
     Source,
+    StretchMisfit,
     by_line,
     json_lines,
     raw_json,
@@ -640,8 +648,10 @@ class _Index:
     tag_server: str | None = None
     mastodon_scheme: bool = False
     numeric_actors: bool = False
-    docs: dict[int, tuple[str, Any]] = field(default_factory=dict)
+    docs: dict[Any, tuple[str, Any]] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)
+    #: direct messages met (left out, see :func:`_is_direct`)
+    private: int = 0
     #: account rows by the account object's JSON, as converted (see :func:`_account_row`)
     account_rows: dict[bytes, dict[str, Any] | None] = field(default_factory=dict)
 
@@ -1254,9 +1264,11 @@ def sniff(head: Head) -> bool | str | None:
 # --------------------------------------------------------------------------- reading
 
 # a unit: (number, doc, value, raw) — value a status dict, an outbox activity, a Note, a
-# _Deleted marker or a Rejected; doc is ``(document number, "ancestor" | "descendant")`` for
-# the statuses of a /context response, else None
-_Doc = tuple[int, str]
+# _Deleted marker or a Rejected; doc is ``(document, "ancestor" | "descendant")`` for the
+# statuses of a /context response, else None: the document a number from 1 in a document, and
+# ``(line, n)`` in JSON lines (the n-th response of that line, from 0), which a stretch of the
+# file numbers as the whole file does
+_Doc = tuple[Any, str]
 _Unit = tuple[int, _Doc | None, Any, bytes | None]
 
 
@@ -1290,7 +1302,7 @@ def _is_recording(obj: Any) -> bool:
     return bool(keys) and all(_RECORDING_KEY.search(k) for k in keys)
 
 
-def _recorded(key: str, value: Any, number: int, docs: Iterator[int]) -> Iterator[_Unit]:
+def _recorded(key: str, value: Any, number: int, docs: Iterator[Any]) -> Iterator[_Unit]:
     """The units of one recorded response."""
     deleted = _DELETE_KEY.search(key)
     if deleted:
@@ -1302,7 +1314,7 @@ def _recorded(key: str, value: Any, number: int, docs: Iterator[int]) -> Iterato
         yield number, None, Note(number, f"the response to {key.split('::')[-1]} holds no posts"), None
 
 
-def _units_of(obj: Any, number: int, raw: bytes | None, docs: Iterator[int]) -> Iterator[_Unit]:
+def _units_of(obj: Any, number: int, raw: bytes | None, docs: Iterator[Any]) -> Iterator[_Unit]:
     """The statuses and activities of one parsed JSON value (a line, or a whole document)."""
     if isinstance(obj, list):
         for value in obj:
@@ -1330,7 +1342,7 @@ def _units_of(obj: Any, number: int, raw: bytes | None, docs: Iterator[int]) -> 
     yield number, None, _wrap(obj), raw
 
 
-def _recording_units(source: Source, docs: Iterator[int]) -> Iterator[_Unit]:
+def _recording_units(source: Source, docs: Iterator[Any]) -> Iterator[_Unit]:
     """Stream the responses of a (pretty-printed) recording, one key at a time."""
     import ijson
 
@@ -1355,7 +1367,8 @@ def _units(source: Source, head: Head) -> Iterator[_Unit]:
             if isinstance(parsed, Rejected):
                 yield lineno, None, parsed, None
                 continue
-            yield from _units_of(parsed, lineno, raw if isinstance(parsed, dict) else None, docs)
+            yield from _units_of(parsed, lineno, raw if isinstance(parsed, dict) else None,
+                                 zip(itertools.repeat(lineno), itertools.count()))
         return
     data = head.data.lstrip(BOM + b" \t\r\n")
     if data[:1] == b"[":
@@ -1402,6 +1415,8 @@ def _learn_file(source: Source, head: Head) -> _Index:
             if isinstance(value, _Deleted):
                 index.deleted.add(value.local_id)
                 continue
+            if _is_direct(value):
+                index.private += 1
             if isinstance(value, _Activity) or not isinstance(value, dict):
                 continue
             index.learn(value)
@@ -1414,7 +1429,7 @@ def _learn_file(source: Source, head: Head) -> _Index:
     return index
 
 
-def _doc_root(doc: int, index: _Index) -> str | None:
+def _doc_root(doc: Any, index: _Index) -> str | None:
     if doc not in index.docs:
         return None
     role, status = index.docs[doc]
@@ -1480,11 +1495,46 @@ def read_lean(source: Source) -> Iterator[Item]:
     return _read(source, lean=True)
 
 
+#: the file a process learned last for its stretches, by the file's path, size and time of change,
+#: and what it learned (see :func:`_whole_file_index`)
+_learned: tuple[tuple[str, int, int], _Index] | None = None
+
+
+def _whole_file_index(source: Source, head: Head) -> _Index:
+    """What :func:`_learn_file` learns of the whole file ``source`` is a stretch of: learnt once
+    for all the stretches a process reads of it (the archive's worker processes read several)."""
+    global _learned
+    assert source.path is not None
+    found = source.path.stat()
+    key = (str(source.path), found.st_size, found.st_mtime_ns)
+    if _learned is None or _learned[0] != key:
+        _learned = None  # the last file's index goes before the next is learnt
+        _learned = key, _learn_file(source.whole(), head)
+    return _learned[1]
+
+
+def _is_direct(value: Any) -> bool:
+    """Whether a unit's value is a direct message, which is left out: an outbox's ``Create``
+    addressed to neither the public nor the followers, or a status (a dict that looks like one
+    or has a ``uri``) of a private visibility (:func:`_private`)."""
+    if isinstance(value, _Activity):
+        return (value.get("type") == "Create" and isinstance(value.get("object"), dict)
+                and _addressed(value, value["object"]) == "direct")
+    return isinstance(value, dict) and (_looks_status(value) or "uri" in value) and _private(value)
+
+
 def _read(source: Source, *, lean: bool) -> Iterator[Item]:
+    """The items of an input, or of a stretch of a JSON-lines file (``source.window``, see
+    :meth:`~swchat.readers.base.Source.stretch`): a stretch learns from the whole file (a reply's
+    parent may be on any line), and the notes that count over the file (direct messages left
+    out) are the last stretch's; a stretch of a recording that deletes statuses has the file
+    read in one piece (:class:`~swchat.readers.base.StretchMisfit`)."""
     head = source.head()
-    index = _learn_file(source, head)
-    private = deleted = 0
-    roots: dict[int, str | None] = {}
+    index = _learn_file(source, head) if source.window is None else _whole_file_index(source, head)
+    if source.window is not None and index.deleted:
+        raise StretchMisfit(f"{source.name}: a recording that deletes statuses is read in one piece")
+    deleted = 0
+    roots: dict[Any, str | None] = {}
     for number, doc, value, raw in _units(source, head):
         if isinstance(value, Rejected | Note):
             yield value
@@ -1492,11 +1542,8 @@ def _read(source: Source, *, lean: bool) -> Iterator[Item]:
         if isinstance(value, _Deleted):
             continue
         if isinstance(value, _Activity):
-            if value.get("type") == "Create" and isinstance(value.get("object"), dict) \
-                    and _addressed(value, value["object"]) == "direct":
-                private += 1
-                continue
-            yield from _activity_items(value, number, raw)
+            if not _is_direct(value):  # (a direct message is counted by _learn_file)
+                yield from _activity_items(value, number, raw)
             continue
         if not isinstance(value, dict):
             text = raw_json(value).decode("utf-8", "replace")
@@ -1507,8 +1554,7 @@ def _read(source: Source, *, lean: bool) -> Iterator[Item]:
             yield Rejected(number, refusal or "not a Mastodon status: the object has no uri",
                            (raw or raw_json(value)).decode("utf-8", "replace"))
             continue
-        if _private(value):
-            private += 1
+        if _private(value):  # counted by _learn_file
             continue
         if index.deleted and (_str(value.get("id")) in index.deleted or (
                 isinstance(value.get("reblog"), dict)
@@ -1525,8 +1571,10 @@ def _read(source: Source, *, lean: bool) -> Iterator[Item]:
         except RECORD_ERRORS as exc:
             yield Rejected(number, reason(exc, "status"),
                            (raw or raw_json(value)).decode("utf-8", "replace"))
-    if private:
-        yield Note(0, f"{private} direct message(s) left out: private conversations are not imported")
+    if source.window is not None and source.window[1] < (source.size or 0):
+        return  # the last stretch gives the file's notes
+    if index.private:
+        yield Note(0, f"{index.private} direct message(s) left out: private conversations are not imported")
     if deleted:
         yield Note(0, f"{deleted} status(es) left out: the recording shows them deleted "
                       "(DELETE /api/v1/statuses/:id)")
@@ -1558,4 +1606,5 @@ FORMAT = register(Format(
     read=read,
     platform="mastodon",
     lean=read_lean,
+    stretches="lines",
 ))
