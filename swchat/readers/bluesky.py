@@ -99,6 +99,7 @@ from .common import (
     post_facts,
     post_item,
     reason,
+    remembered_account,
     retweet_text,
     unique,
 )
@@ -492,7 +493,7 @@ def _repost_values(reason_: dict[str, Any], original: tuple[Any, ...]) -> tuple[
     )
 
 
-def _account_row(author: dict[str, Any], snapshot_at: str | None) -> dict[str, Any] | None:
+def _account_row(author: dict[str, Any], snapshot_at: str | None = None) -> dict[str, Any] | None:
     did = author.get("did")
     if not isinstance(did, str) or not did:
         return None
@@ -543,19 +544,25 @@ def _learn_handles(value: Any, handles: dict[str, str], depth: int = 0) -> None:
 
 class _Out:
     """Items being gathered for one unit (a post view, a feed item, a thread); with ``lean``, each
-    post whose values need no change is a :class:`~swchat.readers.base.PostValues`."""
+    post whose values need no change is a :class:`~swchat.readers.base.PostValues`; with
+    ``known``, the account rows of the file's author views so far (see
+    :func:`~swchat.readers.common.remembered_account`)."""
 
-    def __init__(self, line: int, handles: dict[str, str], lean: bool = False) -> None:
+    def __init__(self, line: int, handles: dict[str, str], lean: bool = False,
+                 known: dict[bytes, dict[str, Any] | None] | None = None) -> None:
         self.line = line
         self.handles = handles
         self.lean = lean
+        self.known = known
         self.items: list[Item] = []
         self.posts: set[str] = set()
         self.accounts: set[str] = set()
 
     def account(self, author: Any, snapshot: str | None) -> None:
         if isinstance(author, dict):
-            row = _account_row(author, snapshot)
+            known = self.known
+            row = _account_row(author, snapshot) if known is None else remembered_account(
+                author, snapshot, known, _account_row)
             if row is not None and row["account_id"] not in self.accounts:
                 self.accounts.add(row["account_id"])
                 self.items.append(Account(row))
@@ -587,11 +594,14 @@ class _Out:
 
 
 def view_items(view: dict[str, Any], line: int, raw: bytes | None = None,
-               handles: dict[str, str] | None = None, *, lean: bool = False) -> list[Item]:
+               handles: dict[str, str] | None = None, *, lean: bool = False,
+               known: dict[bytes, dict[str, Any] | None] | None = None) -> list[Item]:
     """All the items of one post view: its post, the quoted post (context), the accounts.
 
     With ``lean``, each post whose values need no change is a
-    :class:`~swchat.readers.base.PostValues` (the import's path, see :func:`read_lean`).
+    :class:`~swchat.readers.base.PostValues` (the import's path, see :func:`read_lean`); with
+    ``known`` (a file's memory of them), an author view met before is not converted again
+    (:func:`~swchat.readers.common.remembered_account`).
 
     Raises
     ------
@@ -601,18 +611,20 @@ def view_items(view: dict[str, Any], line: int, raw: bytes | None = None,
     if handles is None:
         handles = {}
         _learn_handles(view, handles)
-    out = _Out(line, handles, lean)
+    out = _Out(line, handles, lean, known)
     out.view(view, context=False, raw=raw)
     return out.items
 
 
-def feed_item_items(item: dict[str, Any], line: int, raw: bytes | None = None, *, lean: bool = False) -> list[Item]:
+def feed_item_items(item: dict[str, Any], line: int, raw: bytes | None = None, *, lean: bool = False,
+                    known: dict[bytes, dict[str, Any] | None] | None = None) -> list[Item]:
     """All the items of one feed item (``app.bsky.feed.defs#feedViewPost``).
 
     The post is the export's own, unless the item is a repost: then the repost is (a
     ``retweet``, see :func:`repost_id`) and the reposted post is a context post. The
     ``reply.parent`` and ``reply.root`` views are context posts. With ``lean``, each post whose
-    values need no change is a :class:`~swchat.readers.base.PostValues` (see :func:`read_lean`).
+    values need no change is a :class:`~swchat.readers.base.PostValues` (see :func:`read_lean`);
+    ``known`` as for :func:`view_items`.
 
     Raises
     ------
@@ -636,7 +648,7 @@ def feed_item_items(item: dict[str, Any], line: int, raw: bytes | None = None, *
         raise ValueError("feed item has no post")
     handles: dict[str, str] = {}
     _learn_handles(item, handles)
-    out = _Out(line, handles, lean)
+    out = _Out(line, handles, lean, known)
     reason_ = item.get("reason")
     raw = raw if raw is not None else raw_json(item)
     if isinstance(reason_, dict) and reason_.get("$type") == _REPOST:
@@ -659,13 +671,15 @@ def feed_item_items(item: dict[str, Any], line: int, raw: bytes | None = None, *
     return out.items
 
 
-def thread_items(thread: Any, line: int, *, lean: bool = False) -> list[Item]:
+def thread_items(thread: Any, line: int, *, lean: bool = False,
+                 known: dict[bytes, dict[str, Any] | None] | None = None) -> list[Item]:
     """All the items of a ``getPostThread`` ``thread`` (nested) or ``getPostThreadV2`` list.
 
     Every post of the thread is one of the export's own posts; posts that are not found or
     blocked are skipped, and a post that cannot be read becomes a
     :class:`~swchat.readers.base.Rejected`. With ``lean``, each post whose values need no change
-    is a :class:`~swchat.readers.base.PostValues` (see :func:`read_lean`).
+    is a :class:`~swchat.readers.base.PostValues` (see :func:`read_lean`); ``known`` as for
+    :func:`view_items`.
 
     Examples
     --------
@@ -683,7 +697,7 @@ def thread_items(thread: Any, line: int, *, lean: bool = False) -> list[Item]:
     """
     handles: dict[str, str] = {}
     _learn_handles(thread, handles)
-    out = _Out(line, handles, lean)
+    out = _Out(line, handles, lean, known)
     nodes: list[dict[str, Any]] = []
     if isinstance(thread, list):  # getPostThreadV2: [{"uri", "depth", "value": {"post": …}}]
         for entry in thread:
@@ -795,11 +809,13 @@ def sniff(head: Head) -> bool | str | None:
 # --------------------------------------------------------------------------- reading
 
 
-def _value_items(value: Any, number: int, raw: bytes | None, lean: bool = False) -> Iterator[Item]:
-    """The items of one parsed value: a response, a feed item, a post view, or a list of them."""
+def _value_items(value: Any, number: int, raw: bytes | None, lean: bool = False,
+                 known: dict[bytes, dict[str, Any] | None] | None = None) -> Iterator[Item]:
+    """The items of one parsed value: a response, a feed item, a post view, or a list of them
+    (``known``: the file's account rows so far, see :class:`_Out`)."""
     if isinstance(value, list):
         for nested in value:
-            yield from _value_items(nested, number, None, lean)
+            yield from _value_items(nested, number, None, lean, known)
         return
     if not isinstance(value, dict):
         yield Rejected(number, f"not a Bluesky post but a JSON {type(value).__name__}",
@@ -808,16 +824,16 @@ def _value_items(value: Any, number: int, raw: bytes | None, lean: bool = False)
     try:
         if isinstance(value.get("posts"), list):
             for view in value["posts"]:
-                yield from _value_items(view, number, None, lean)
+                yield from _value_items(view, number, None, lean, known)
         elif isinstance(value.get("feed"), list):
             for item in value["feed"]:
-                yield from _value_items(item, number, None, lean)
+                yield from _value_items(item, number, None, lean, known)
         elif "thread" in value:
-            yield from thread_items(value["thread"], number, lean=lean)
+            yield from thread_items(value["thread"], number, lean=lean, known=known)
         elif "post" in value:
-            yield from feed_item_items(value, number, raw, lean=lean)
+            yield from feed_item_items(value, number, raw, lean=lean, known=known)
         elif "uri" in value:
-            yield from view_items(value, number, raw, lean=lean)
+            yield from view_items(value, number, raw, lean=lean, known=known)
         else:
             refusal = _refusal(value)
             yield Rejected(number, refusal or "not a Bluesky post view: the object has no uri",
@@ -873,12 +889,13 @@ def read_lean(source: Source) -> Iterator[Item]:
 
 def _read(source: Source, *, lean: bool) -> Iterator[Item]:
     head = source.head()
+    known: dict[bytes, dict[str, Any] | None] = {}  # an author view met before is not converted again
     if by_line(source, head):
         for lineno, parsed, raw in json_lines(source):
             if isinstance(parsed, Rejected):
                 yield parsed
                 continue
-            yield from _value_items(parsed, lineno, raw if isinstance(parsed, dict) else None, lean)
+            yield from _value_items(parsed, lineno, raw if isinstance(parsed, dict) else None, lean, known)
         return
     data = head.data.lstrip(BOM + b" \t\r\n")
     record = first_record(head)
@@ -894,7 +911,7 @@ def _read(source: Source, *, lean: bool) -> Iterator[Item]:
         if isinstance(value, Rejected):
             yield value
         else:
-            yield from _value_items(value, number, None, lean)
+            yield from _value_items(value, number, None, lean, known)
 
 
 FORMAT = register(Format(

@@ -25,14 +25,14 @@ from __future__ import annotations
 import functools
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from operator import itemgetter
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from ..schema import KINDS, PLATFORMS, POST_COLUMNS, is_iso_time, validate_post
-from .base import Head, Post, PostValues, Rejected, Source
+from .base import Head, Post, PostValues, Rejected, Source, raw_json
 
 __all__ = [
     "BOM",
@@ -176,11 +176,56 @@ def host_of(url: Any) -> str | None:
     """
     if not isinstance(url, str) or "://" not in url:
         return None
+    return _host(url)
+
+
+@functools.lru_cache(maxsize=4096)
+def _host(url: str) -> str | None:
+    """:func:`host_of` a text address: a file names the same profiles again and again."""
     try:
         host = urlsplit(url).hostname
     except ValueError:
         return None
     return host or None
+
+
+#: account objects remembered per file by :func:`remembered_account` (a few MB at most)
+KNOWN_ACCOUNTS = 5_000
+
+
+def remembered_account(account: dict[str, Any], snapshot_at: str | None,
+                       known: dict[bytes, dict[str, Any] | None],
+                       convert: Callable[[dict[str, Any]], dict[str, Any] | None]) -> dict[str, Any] | None:
+    """``convert(account)``, the account row of an account object (``None``: no account), as of
+    ``snapshot_at``. An export repeats each author's account object with every post: one met
+    before in the file (``known``, the file's memory of them), byte for byte, is not converted
+    again; only ``snapshot_at`` differs, left empty when it is no time (as
+    :func:`~swchat.schema.validate_account` leaves it).
+
+    Examples
+    --------
+    >>> made = []
+    >>> def convert(account):
+    ...     made.append(account["id"])
+    ...     return {"account_id": account["id"], "snapshot_at": None}
+    >>> known = {}
+    >>> [remembered_account({"id": "9"}, at, known, convert)["snapshot_at"]
+    ...  for at in ("2026-09-02T19:00:00.000Z", "not a time")]
+    ['2026-09-02T19:00:00.000Z', None]
+    >>> made
+    ['9']
+    """
+    key = raw_json(account)
+    row = known.get(key)
+    if row is None:
+        if key in known:
+            return None
+        if len(known) >= KNOWN_ACCOUNTS:
+            known.clear()  # memory stays bounded on a file of ever new accounts
+        row = known[key] = convert(account)
+        if row is None:
+            return None
+    return {**row, "snapshot_at": snapshot_at if snapshot_at is None or is_iso_time(snapshot_at) else None}
 
 
 class FromFirstBracket(io.RawIOBase):

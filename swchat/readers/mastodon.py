@@ -127,7 +127,6 @@ import orjson  # noqa: F401 - the examples above use it
 
 from ..errors import DamagedInputError
 from ..schema import (
-    is_iso_time,
     new_account,
     new_post,
     validate_account,
@@ -159,6 +158,7 @@ from .common import (
     post_facts,
     post_item,
     reason,
+    remembered_account,
     retweet_text,
     unique,
 )
@@ -563,24 +563,10 @@ def _account_row(account: dict[str, Any], snapshot_at: str | None,
     """
     if known is None:
         return _new_account_row(account, snapshot_at)
-    key = raw_json(account)
-    row = known.get(key)
-    if row is None:
-        if key in known:
-            return None
-        if len(known) >= _KNOWN_ACCOUNTS:
-            known.clear()  # memory stays bounded on a file of ever new accounts
-        row = known[key] = _new_account_row(account, None)
-        if row is None:
-            return None
-    return {**row, "snapshot_at": snapshot_at if snapshot_at is None or is_iso_time(snapshot_at) else None}
+    return remembered_account(account, snapshot_at, known, _new_account_row)
 
 
-#: account objects remembered per file by :func:`_account_row` (a few MB at most)
-_KNOWN_ACCOUNTS = 5_000
-
-
-def _new_account_row(account: dict[str, Any], snapshot_at: str | None) -> dict[str, Any] | None:
+def _new_account_row(account: dict[str, Any], snapshot_at: str | None = None) -> dict[str, Any] | None:
     try:
         account_id = _account_id(account)
     except ValueError:

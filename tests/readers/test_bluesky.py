@@ -395,3 +395,26 @@ def test_swchat_ingest_reads_the_real_bluesky_folder(realdata, tmp_path):
     for f in files:
         assert f["read"] == f["added"] + f["duplicates"] + f["rejected"]
     assert sum(f["read"] for f in files) == 50 + 1 + 2 + 49 + 25
+
+
+def test_an_author_view_met_again_is_not_converted_again_and_reads_the_same(sample_dir, monkeypatch):
+    """Every post view carries its author's view: one met before in the file, byte for byte, is
+    taken from the file's memory with the new snapshot time, and the items read are those of a
+    fresh conversion every time."""
+    from swchat.readers.common import remembered_account
+
+    path = sample_dir / "swchat-bluesky.jsonl"
+    remembered = list(bluesky.read(Source.from_arg(path)))
+    authors = [orjson.loads(line)["post"]["author"] for line in path.read_bytes().splitlines()]
+    assert len({orjson.dumps(a) for a in authors}) < len(authors) / 2  # the file repeats its authors
+    known: dict = {}
+    for i, author in enumerate(authors * 2):
+        snapshot = ["2026-09-02T19:00:00.000Z", "2026-09-02T25:00:00.000Z", None][i % 3]  # no time: empty
+        assert remembered_account(author, snapshot, known, bluesky._account_row) == bluesky._account_row(author, snapshot)
+    assert remembered_account({"handle": "no.did"}, None, known, bluesky._account_row) is None
+
+    monkeypatch.setattr(bluesky, "remembered_account", lambda author, snapshot, _known, convert: convert(author, snapshot))
+    fresh = list(bluesky.read(Source.from_arg(path)))
+    assert [type(i).__name__ for i in remembered] == [type(i).__name__ for i in fresh]
+    assert [getattr(i, "row", None) for i in remembered] == [getattr(i, "row", None) for i in fresh]
+    assert sum(isinstance(i, bluesky.Account) for i in fresh) > 100
