@@ -58,8 +58,9 @@ class Format:
     #: (``swchat.archive._stretches``), storing the same archive: ``"lines"``, each line of a
     #: JSON-lines file stands alone (what the reader remembers from one line to the next only
     #: saves work), or the reader of a stretch learns what it needs from the whole file itself
-    #: (:meth:`~swchat.readers.base.Source.whole`, as Mastodon's reply parents); ``"csv"``, each record of a CSV after its header row does (a stretch is read
-    #: after the header; the reader checks where it ends, :class:`~swchat.readers.base.StretchMisfit`).
+    #: (:meth:`~swchat.readers.base.Source.whole`, as Mastodon's reply parents); ``"csv"``, each
+    #: record of a CSV after its header row does (a stretch is read after the header; the reader
+    #: checks where it ends, :class:`~swchat.readers.base.StretchMisfit`).
     #: ``None``: read from the start, in one piece.
     stretches: str | None = None
     #: For a reader that remembers from row to row: ``resolve(parts, found)``, the values of a
