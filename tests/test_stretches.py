@@ -525,22 +525,29 @@ def test_mastodon_json_lines_in_stretches_store_what_one_reader_stores(sample_di
     assert replies and all("/api/v1/statuses/" not in row[10] for row in replies)
 
 
-def test_direct_messages_across_mastodon_stretches_are_one_note_for_the_file(sample_dir, tmp_path, monkeypatch):
+def test_direct_messages_and_broken_lines_across_mastodon_stretches(sample_dir, tmp_path, monkeypatch):
     """Direct messages in several stretches are left out and counted in one note, the file's
-    last, as when one reader reads it."""
+    last, and broken lines (not JSON, no status, over the size limit) are rejected at their
+    lines, as when one reader reads the file."""
+    monkeypatch.setattr(base, "LINE_LIMIT", 3_000)
     lines = (sample_dir / "swchat-mastodon.jsonl").read_bytes().splitlines()
     for at in (3, 40, 90, len(lines) - 2):
         status = orjson.loads(lines[at])
         status["visibility"] = "direct"
         lines[at] = orjson.dumps(status)
+    broken = {10: b'{"id": "1", "uri": ', 55: b'[5]', 70: b'{"acct": "nobody"}',
+              100: b'{"id": "2", "uri": "https://a.example/s/2", "pad": "' + b"x" * 3_000 + b'"}'}
+    for at, line in broken.items():
+        lines.insert(at, line)
     path = tmp_path / "statuses.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
     one = _archive([path], tmp_path / "one.db", monkeypatch, None)
     stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 5_000)
     assert stretched["stretches"] == [8]
     _same(one, stretched)
+    assert [row[3] for row in stretched["rejected"]] == [at + 1 for at in sorted(broken)]
     notes = orjson.loads(stretched["sources"][0][-1])
-    assert notes[-1] == "4 direct message(s) left out: private conversations are not imported"
+    assert "4 direct message(s) left out: private conversations are not imported" in notes
     assert sum("direct message" in note for note in notes) == 1
 
 
