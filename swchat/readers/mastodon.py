@@ -697,7 +697,7 @@ class _Index:
         ``https://host/@user`` (which goes with status URIs ``<actor>/statuses/<id>``)."""
         if self.server is None:
             self.server = host_of(url)
-        if isinstance(url, str) and _PROFILE_URL.match(url):
+        if not self.mastodon_scheme and isinstance(url, str) and _PROFILE_URL.match(url):
             self.mastodon_scheme = True
 
     def host(self, status: dict[str, Any]) -> str:
@@ -1284,7 +1284,10 @@ def _is_recording(obj: Any) -> bool:
     """Whether a JSON object is a recording of API responses keyed by request."""
     if not isinstance(obj, dict) or not obj:
         return False
-    keys = [k for k in list(obj)[:20] if isinstance(k, str)]
+    first = next(iter(obj))  # a status's "id": no recording, known at once (every line asks)
+    if isinstance(first, str) and not _RECORDING_KEY.search(first):
+        return False
+    keys = [k for k in itertools.islice(obj, 20) if isinstance(k, str)]
     return bool(keys) and all(_RECORDING_KEY.search(k) for k in keys)
 
 
@@ -1506,7 +1509,7 @@ def _is_direct(value: Any) -> bool:
     if isinstance(value, _Activity):
         return (value.get("type") == "Create" and isinstance(value.get("object"), dict)
                 and _addressed(value, value["object"]) == "direct")
-    return isinstance(value, dict) and (_looks_status(value) or "uri" in value) and _private(value)
+    return isinstance(value, dict) and _private(value) and (_looks_status(value) or "uri" in value)
 
 
 def _read(source: Source, *, lean: bool) -> Iterator[Item]:
