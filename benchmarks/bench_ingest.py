@@ -8,8 +8,11 @@ the very same files, each in a child process of its own:
 - **swchat**: ``swchat.Archive(...).ingest([file])`` into a fresh archive — the import (worker
   processes parse while this one writes, on Linux with two or more CPUs: one, or two taking the
   file's stretches in turn for a file of 16 MB or more; see :mod:`swchat.archive`) and then the session tables brought up to date, timed apart;
-- **swchat, TAGS**: the same posts written as a TAGS sheet (:func:`swchat.sample.write_tags_csv`),
-  imported (format ``tags-csv``: the CSV path, in stretches for a file of 16 MB or more);
+- **swchat, TAGS**, **rtweet** and **Twitter Archiver**: the same posts written as a TAGS sheet
+  (:func:`swchat.sample.write_tags_csv`), an rtweet CSV (:func:`~swchat.sample.write_rtweet_csv`)
+  and a Twitter Archiver sheet (:func:`~swchat.sample.write_archiver_sheet`), imported (formats
+  ``tags-csv``, ``x-rtweet-csv``, ``x-archiver-sheet``: the CSV paths, in stretches for a file of
+  16 MB or more);
 - **twarc2 csv** (when twarc-csv is installed and works: ``twarc2 csv`` of the file, which only
   converts it to CSV — no archive, no sessions), and then swchat importing the CSV it wrote
   (format ``twarc-csv``: the CSV path on the same posts, in stretches for a file of 16 MB or
@@ -146,19 +149,24 @@ def make_platforms(posts: int, folder: Path) -> dict[str, Path]:
     return paths
 
 
-MAKE_TAGS = """
+MAKE_SHEETS = """
 import sys
-from swchat.sample import generate, write_tags_csv
-write_tags_csv(generate(seed=1, posts=int(sys.argv[1])), sys.argv[2])
+from swchat.sample import generate, write_archiver_sheet, write_rtweet_csv, write_tags_csv
+chat = generate(seed=1, posts=int(sys.argv[1]))
+write_tags_csv(chat, sys.argv[2])
+write_rtweet_csv(chat, sys.argv[3])
+write_archiver_sheet(chat, sys.argv[4])
 """
 
 
-def make_tags(posts: int, folder: Path) -> Path:
-    """The same posts as :func:`make_input`'s, as a TAGS sheet (CSV), written in a child process."""
-    path = folder / f"tags-{posts}.csv"
-    if not path.exists():
-        subprocess.run([sys.executable, "-c", MAKE_TAGS, str(posts), str(path)], check=True)
-    return path
+def make_sheets(posts: int, folder: Path) -> dict[str, Path]:
+    """The same posts as :func:`make_input`'s as a TAGS sheet, an rtweet CSV and a Twitter
+    Archiver sheet, written in a child process."""
+    paths = {"TAGS": folder / f"tags-{posts}.csv", "rtweet": folder / f"rtweet-{posts}.csv",
+             "Archiver": folder / f"archiver-{posts}.csv"}
+    if not all(path.exists() for path in paths.values()):
+        subprocess.run([sys.executable, "-c", MAKE_SHEETS, str(posts), *map(str, paths.values())], check=True)
+    return paths
 
 
 def make_input(posts: int, folder: Path) -> Path:
@@ -259,8 +267,9 @@ def main() -> None:
             # the CSV it wrote, imported (format twarc-csv): the CSV path's speed on the same posts
             runs["swchat csv"] = _child(SWCHAT, str(out), str(_fresh(folder / f"bench-csv-{size}.db")))
             out.unlink(missing_ok=True)
-        tags = make_tags(size, folder)  # a host's usual export: the CSV path, read in stretches when big
-        runs["swchat tags"] = _child(SWCHAT, str(tags), str(_fresh(folder / f"bench-tags-{size}.db")))
+        sheets = make_sheets(size, folder)  # hosts' usual exports: the CSV paths, read in stretches when big
+        for name, sheet in sheets.items():
+            runs[f"swchat {name}"] = _child(SWCHAT, str(sheet), str(_fresh(folder / f"bench-{name}-{size}.db")))
         others = make_platforms(size, folder)
         for name, other in others.items():
             runs[f"floor {name}"] = min((_child(FLOOR_LINES, str(other)) for _ in range(3)),
@@ -282,10 +291,11 @@ def main() -> None:
             lines.append(("swchat import, its CSV", {"seconds": csv_run["import"], "peak_kib": csv_run["import_kib"]},
                           f"twarc-csv format; read {csv_run['read']:,}, added {csv_run['added']:,}; "
                           f"+ session tables {csv_run['sessions']:.2f} s"))
-        tags_run = runs["swchat tags"]
-        lines.append(("swchat import, TAGS", {"seconds": tags_run["import"], "peak_kib": tags_run["import_kib"]},
-                      f"the same chat as a TAGS sheet ({tags.stat().st_size / 1e6:.0f} MB); read {tags_run['read']:,}, "
-                      f"added {tags_run['added']:,}; + session tables {tags_run['sessions']:.2f} s"))
+        for name, sheet in sheets.items():
+            run = runs[f"swchat {name}"]
+            lines.append((f"swchat import, {name}", {"seconds": run["import"], "peak_kib": run["import_kib"]},
+                          f"the same chat as a {name} sheet ({sheet.stat().st_size / 1e6:.0f} MB); read "
+                          f"{run['read']:,}, added {run['added']:,}; + session tables {run['sessions']:.2f} s"))
         for name, other in others.items():
             own, run = runs[f"floor {name}"], runs[f"swchat {name}"]
             lines.append((f"floor, {name}", own, f"{other.stat().st_size / 1e6:.0f} MB, one record a line",

@@ -68,7 +68,7 @@ from .consent_store import CONSENT_DDL, ConsentStore, Naming
 from .database import Notify, connect, not_writable_reason, writable
 from .errors import ArchiveError, ArchiveFullError, InputFormatError, SelectionError
 from .parallel import fork_available
-from .readers.base import Account, Learned, Note, Pending, Post, PostValues, Rejected, Source
+from .readers.base import Account, Learned, Note, Pending, Post, PostValues, Rejected, Source, Tally
 from .schema import POST_COLUMNS, iso_utc, time_zone
 from .session_store import DERIVED_DDL, SessionStore
 
@@ -553,7 +553,7 @@ class Archive(SessionStore, ConsentStore):
 
                 def writing() -> _Writer:  # once the digest is known
                     return _Writer(db, source_id, hashing.value(), f":{fmt.name}", source.name, result,
-                                   getattr(fmt, "resolve", None))
+                                   getattr(fmt, "resolve", None), getattr(fmt, "tallied", None))
 
                 for kind, payload in hashing.after(batches):
                     if kind == _PROGRESS:
@@ -881,7 +881,7 @@ class Archive(SessionStore, ConsentStore):
 # and strings, in the order the reader yielded them.
 
 (_POSTS, _ACCOUNTS, _REJECTS, _NOTE, _PROGRESS, _DONE, _ERROR, _CLAMPED, _READER_NOTE, _LONG, _STRETCH,
- _ACCOUNT_ROWS, _PENDING, _LEARNED) = range(14)
+ _ACCOUNT_ROWS, _PENDING, _LEARNED, _TALLY) = range(15)
 
 #: notes of a reader kept per file (its ``Note`` items; more say nothing new)
 _READER_NOTES = 50
@@ -920,7 +920,10 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
       could not finish alone (:class:`~swchat.readers.base.Pending`: their rows are made without
       what earlier stretches said), which the writer finishes with the format's ``resolve``;
     - ``_LEARNED``: at the end of a stretch, what its reader learned
-      (:class:`~swchat.readers.base.Learned`), for the pending posts of the stretches after it.
+      (:class:`~swchat.readers.base.Learned`), for the pending posts of the stretches after it;
+    - ``_TALLY``: at the end of a stretch, what its reader counted for the file's notes
+      (:class:`~swchat.readers.base.Tally`), which the writer makes into them with the format's
+      ``tallied`` once every stretch is read.
 
     File-level problems (issue 12) end up as rejected records and notes, never as an error that
     loses what was read: a ``.gz`` cut short or corrupt part-way
@@ -961,6 +964,7 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
     hold = _HOLD
     pending: list[tuple[int, Any, str]] = []  # the batch's Pending posts: (index, parts, key)
     learned: dict[str, Any] | None = None  # what the reader of a stretch learned by its end
+    tally: Any = None  # and what it counted for the file's notes
 
     def take(context: bool, line: int, row: tuple[Any, ...], raw: bytes | None) -> None:
         """Add a post to the batch (the lists as they are bound now)."""
@@ -1071,6 +1075,8 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
             yield _READER_NOTE, f"line {item.line}: {item.message}" if item.line else item.message
         elif isinstance(item, Learned):
             learned = item.state
+        elif isinstance(item, Tally):
+            tally = item.state
     for line, row, raw in held.values():  # the context posts still held back
         take(True, line, row, raw)
         if len(rows) >= most_posts or len(block) > most_bytes:
@@ -1091,6 +1097,8 @@ def _read_batches(source: Source, fmt) -> Iterator[tuple[int, Any]]:
         yield _LONG, (long_count, long_lines)
     if learned is not None:  # after the stretch's last posts: for the stretches after it
         yield _LEARNED, learned
+    if tally is not None:
+        yield _TALLY, tally
     yield _PROGRESS, source.bytes_read
 
 
@@ -1259,7 +1267,8 @@ class _Writer:
     """Write the batches of :func:`_read_batches` for one source into the open transaction."""
 
     def __init__(self, db: sqlite3.Connection, source_id: int, digest: str, suffix: str, name: str,
-                 result: FileResult, resolve: Callable[[Any, Any], tuple[Any, ...]] | None = None) -> None:
+                 result: FileResult, resolve: Callable[[Any, Any], tuple[Any, ...]] | None = None,
+                 tallied: Callable[[list[Any]], list[str]] | None = None) -> None:
         self.db = db
         self.source_id = source_id
         self.digest = digest
@@ -1285,6 +1294,9 @@ class _Writer:
         self.resolve = resolve
         self.learned: dict[str, Any] = {}
         self.pending: list[tuple[int, Any, str]] = []
+        # and the format's tallied, with what each stretch counted for the file's notes, in order
+        self.tallied = tallied
+        self.tallies: list[Any] = []
 
     def resolved(self, parts: Any, key: str, line: int) -> tuple[Any, ...]:
         """The values of a pending post, made with what the stretches before its own learned of
@@ -1357,6 +1369,13 @@ class _Writer:
         """Record what the import changed, for the derived session tables
         (:mod:`swchat.session_store`): the days of the posts it added, and posts per hashtag;
         and what it left out of forgotten accounts."""
+        if self.tallies:  # the notes one reader gives at the file's end, of every stretch's counts
+            from .readers.base import StretchMisfit
+
+            if self.tallied is None:  # pragma: no cover - a format that tallies says how to add up
+                raise StretchMisfit(f"{self.name}: its stretches' counts cannot be added up")
+            for note in self.tallied(self.tallies):
+                self.write(_READER_NOTE, note)
         if self.accounts is not None:
             if (batch := self.accounts.rest()) is not None:
                 self.write(_ACCOUNTS, batch)
@@ -1401,6 +1420,8 @@ class _Writer:
             self.pending = payload
         elif kind == _LEARNED:
             self.learned.update(payload)
+        elif kind == _TALLY:
+            self.tallies.append(payload)
         elif kind == _ACCOUNT_ROWS:
             if self.accounts is None:
                 self.accounts = _Accounts()
@@ -1859,6 +1880,8 @@ def _stretches(source: Source, fmt, least: int | None = None) -> list[int] | Non
             if stream.read(2) == b"\x1f\x8b":  # gzip: read from its start only
                 return None
             if kind == "csv":
+                if b"\x00" in source.head().data[:4096]:  # UTF-16 ("Unicode text"): not cut by bytes
+                    return None
                 stream.seek(0)
                 return _csv_cuts(stream, size, step)
             if not by_line(source, source.head()):  # JSON lines only, not a JSON document
@@ -1969,16 +1992,31 @@ def _stretch_batches(source: Source, fmt, bounds: list[int], index: int, count: 
 
 def _csv_header(path: Path) -> bytes:
     """The first bytes of a CSV file up to the end of its first record (its header row, and any
-    blank lines before it): up to the first newline with text before it and an even count of
-    quotes (see :func:`_csv_cuts`); the whole file if there is none."""
+    blank lines before it, and Excel's ``sep=;`` line): up to the first newline with text before
+    it and an even count of quotes (see :func:`_csv_cuts`), after a ``sep=`` line; the whole file
+    if there is none.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile(suffix=".csv") as f:
+    ...     _ = f.write(b'\\xef\\xbb\\xbfsep=;\\r\\n"Tweet\\nID";Date\\r\\n1;2\\r\\n')
+    ...     f.flush()
+    ...     _csv_header(Path(f.name))
+    b'\\xef\\xbb\\xbfsep=;\\r\\n"Tweet\\nID";Date\\r\\n'
+    """
     kept = bytearray()
+    begins = 0  # where the record looked for begins (after a sep= line)
     with open(path, "rb") as stream:
         while piece := stream.read(1 << 16):
             at = len(kept)
             kept += piece
             while (end := kept.find(b"\n", at)) >= 0:
-                if kept[:end].strip(b"\xef\xbb\xbf \t\r") and not kept.count(b'"', 0, end) % 2:
-                    return bytes(kept[:end + 1])
+                record = kept[begins:end].strip(b"\xef\xbb\xbf \t\r")
+                if record and not kept.count(b'"', 0, end) % 2:
+                    if begins or not record.lower().startswith(b"sep="):
+                        return bytes(kept[:end + 1])
+                    begins = end + 1
                 at = end + 1
     return bytes(kept)
 

@@ -16,6 +16,14 @@ All three formats describe the same posts: same ids, authors, times and text (a 
 text is the ``RT @x: …`` form, truncated to 140 characters, in every format). Deterministic
 for a given seed; pure standard library plus ``orjson``.
 
+Two more spreadsheet writers give the same posts as other tools saved them; they are not
+part of :func:`write_sample` (nor of the bundled sample):
+
+- :func:`write_rtweet_csv` — the 90-column ``write_as_csv`` export of the R package rtweet
+  (0.7), where a retweet row holds the original's full text;
+- :func:`write_archiver_sheet` — a Twitter Archiver (Google Sheets add-on) sheet downloaded
+  as CSV: 14 columns, dates only, no reply, retweet or quote columns.
+
 Schedule and time zones
 -----------------------
 Sessions meet on Wednesdays 20:00-21:00 Europe/London, consecutive weeks from
@@ -124,7 +132,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import orjson
@@ -132,11 +140,13 @@ import orjson
 from .schema import PLATFORMS
 
 __all__ = [
+    "ARCHIVER_COLUMNS",
     "DEFAULT_POSTS_PER_SESSION",
     "DEFAULT_START",
     "HASHTAG",
     "MIN_POSTS_PER_SESSION",
     "MIXED_START",
+    "RTWEET_COLUMNS",
     "TAGS_COLUMNS",
     "TIMEZONE",
     "MixedChat",
@@ -147,10 +157,12 @@ __all__ = [
     "mastodon_handle",
     "mixed_post_id",
     "on_one_platform",
+    "write_archiver_sheet",
     "write_bluesky_jsonl",
     "write_mastodon_jsonl",
     "write_mixed_sample",
     "write_people_csv",
+    "write_rtweet_csv",
     "write_sample",
     "write_tags_csv",
     "write_truth",
@@ -173,6 +185,7 @@ TAGS_COLUMNS = (
 )
 
 _LONDON = ZoneInfo(TIMEZONE)
+_Made = TypeVar("_Made")  # what _once_per_id makes of a post or account (a dict, a tuple of cells)
 _TWEPOCH_MS = 1288834974657
 _LOCAL_HOUR = 20
 _HOUR_MS = 3_600_000
@@ -705,12 +718,12 @@ def _by_id(*groups: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {p["id"]: p for group in groups for p in group}
 
 
-def _once_per_id(build: Callable[[dict], dict]) -> Callable[[dict], dict]:
+def _once_per_id(build: Callable[[dict], _Made]) -> Callable[[dict], _Made]:
     """``build`` for a post or account, called once per ``id`` (a post is written again wherever it is
     retweeted, quoted or replied to; an account wherever it is an author)."""
-    made: dict[str, dict[str, Any]] = {}
+    made: dict[str, _Made] = {}
 
-    def get(item: dict[str, Any]) -> dict[str, Any]:
+    def get(item: dict[str, Any]) -> _Made:
         out = made.get(item["id"])
         if out is None:
             out = made[item["id"]] = build(item)
@@ -2112,6 +2125,234 @@ def write_tags_csv(chat: SampleChat, path: str | Path) -> Path:
                 u["id_str"], t["in_reply_to_status_id_str"] or na, t["source"], u["profile_image_url"],
                 u["followers_count"] or na, u["friends_count"] or na, u["location"] or na,
                 f"http://twitter.com/{u['screen_name']}/statuses/{t['id_str']}", ents,
+            ))
+    return path
+
+
+# --------------------------------------------------------------------------- writers: rtweet, Twitter Archiver
+
+#: The 90 columns of an rtweet (R package, 0.7) ``write_as_csv`` export, in order.
+RTWEET_COLUMNS = (
+    "user_id", "status_id", "created_at", "screen_name", "text", "source", "display_text_width",
+    "reply_to_status_id", "reply_to_user_id", "reply_to_screen_name", "is_quote", "is_retweet",
+    "favorite_count", "retweet_count", "quote_count", "reply_count", "hashtags", "symbols", "urls_url",
+    "urls_t.co", "urls_expanded_url", "media_url", "media_t.co", "media_expanded_url", "media_type",
+    "ext_media_url", "ext_media_t.co", "ext_media_expanded_url", "ext_media_type", "mentions_user_id",
+    "mentions_screen_name", "lang", "quoted_status_id", "quoted_text", "quoted_created_at", "quoted_source",
+    "quoted_favorite_count", "quoted_retweet_count", "quoted_user_id", "quoted_screen_name", "quoted_name",
+    "quoted_followers_count", "quoted_friends_count", "quoted_statuses_count", "quoted_location",
+    "quoted_description", "quoted_verified", "retweet_status_id", "retweet_text", "retweet_created_at",
+    "retweet_source", "retweet_favorite_count", "retweet_retweet_count", "retweet_user_id",
+    "retweet_screen_name", "retweet_name", "retweet_followers_count", "retweet_friends_count",
+    "retweet_statuses_count", "retweet_location", "retweet_description", "retweet_verified", "place_url",
+    "place_name", "place_full_name", "place_type", "country", "country_code", "geo_coords", "coords_coords",
+    "bbox_coords", "status_url", "name", "location", "description", "url", "protected", "followers_count",
+    "friends_count", "listed_count", "statuses_count", "favourites_count", "account_created_at", "verified",
+    "profile_url", "profile_expanded_url", "account_lang", "profile_banner_url", "profile_background_url",
+    "profile_image_url",
+)
+#: The 14 columns of a Twitter Archiver (Google Sheets add-on) sheet saved as CSV (``Verfied`` is its spelling).
+ARCHIVER_COLUMNS = ("Date", "Screen Name", "Full Name", "Tweet Text", "Tweet ID", "App", "Followers", "Follows",
+                    "Retweets", "Favorites", "Verfied", "User Since", "Location", "Bio")
+
+
+class _Bare(str):
+    """A cell R's ``write.csv`` leaves unquoted (a time, a logical, ``NA``) although it is text here.
+
+    R quotes character columns and nothing else; ``csv.QUOTE_NONNUMERIC`` quotes every cell that
+    is not a number, and ``__index__`` makes this one pass for a number (csv then writes the text
+    as it is, with no Python call per cell).
+    """
+
+    __slots__ = ()
+
+    def __index__(self) -> int:  # only so that csv writes it unquoted; never used as a number
+        return 0
+
+
+_NA = _Bare("")  # rtweet's write_as_csv writes NA as an empty, unquoted cell (na = "")
+_R_TRUE, _R_FALSE = _Bare("TRUE"), _Bare("FALSE")
+_NO_GEO = ("NA NA", "NA NA", "NA NA NA NA NA NA NA NA")  # geo_coords, coords_coords, bbox_coords (character)
+
+
+def _r_time(ms: int) -> _Bare:
+    """A POSIXct as ``write.csv`` prints it in UTC, ``2020-11-18 10:38:13`` (unquoted)."""
+    t = time.gmtime(ms // 1000)
+    return _Bare(f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d} "
+                 f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}")
+
+
+def _r_list(items: list[str]) -> str | _Bare:
+    """A list column flattened as rtweet does: space-separated, ``NA`` (empty) when there is none."""
+    return " ".join(items) if items else _NA
+
+
+def _rtweet_author(a: dict[str, Any]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """An account's cells: ``(user_id, screen_name)`` and the 18 columns from ``name`` to the end."""
+    http = a["profile_image_url"].replace("https://", "http://", 1)  # the v1.1 profile_image_url
+    return ("x" + a["id"], a["username"]), (
+        a["name"], a["location"], a["description"], _NA, _R_FALSE, a["followers"], a["following"],
+        a["listed_count"], a["tweet_count"], a["tweet_count"] // 3, _r_time(a["created_ms"]),
+        _R_TRUE if a["verified"] else _R_FALSE, _NA, _NA, _NA, _NA, _NA, http,
+    )
+
+
+def _rtweet_referenced(p: dict[str, Any], a: dict[str, Any]) -> tuple[Any, ...]:
+    """The 15 ``quoted_*`` or ``retweet_*`` cells of a referenced post (its full text; its author now)."""
+    return (
+        "x" + p["id"], p["text"], _r_time(p["ms"]), p["source"], p["like_count"], p["retweet_count"],
+        "x" + a["id"], a["username"], a["name"], a["followers"], a["following"], a["tweet_count"],
+        a["location"], a["description"], _R_TRUE if a["verified"] else _R_FALSE,
+    )
+
+
+_NO_REFERENCE = (_NA,) * 15
+_NO_MEDIA = (_NA,) * 8  # media_* and ext_media_* (4 each)
+_NO_PLACE = (_NA,) * 6  # place_url … country_code
+
+
+def write_rtweet_csv(chat: SampleChat, path: str | Path) -> Path:
+    """Write the chat as an rtweet (R package, 0.7) ``write_as_csv`` export, oldest first.
+
+    One row per post of the chat (context posts appear only in the ``retweet_*`` and ``quoted_*``
+    columns of the rows that refer to them), with exactly :data:`RTWEET_COLUMNS` and R's
+    ``write.csv`` spellings: text columns quoted, numbers, times and ``TRUE``/``FALSE`` not;
+    ``NA`` an empty unquoted cell; ids with rtweet's ``x`` prefix (``x1329011017389469696``);
+    times UTC as ``2020-11-18 10:38:13``; lists (hashtags, mentions, links) space-separated;
+    ``\\n`` line ends. Text is X's (``&amp;``, ``&lt;``, ``&gt;`` as the API escapes them).
+
+    As rtweet collects through the v1.1 API: a retweet row's ``text`` is the original's full text
+    (also in ``retweet_text``), while its hashtags, mentions (the retweeted account first) and
+    links are those of the truncated ``RT @x: …`` the API returned, its ``favorite_count`` 0 and
+    its ``retweet_count`` the original's; ``quote_count`` and ``reply_count`` are ``NA`` (v1.1
+    has neither); the author columns are the account as the sample has it. Places,
+    coordinates, media, symbols, profile links, banners and ``account_lang`` are ``NA``.
+
+    Parameters
+    ----------
+    chat : SampleChat
+        From :func:`generate`.
+    path : str or Path
+        The CSV file to write.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, csv
+    >>> chat = generate(seed=1, sessions=4, posts=400)
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     out = write_rtweet_csv(chat, pathlib.Path(d) / "rtweet.csv")
+    ...     with out.open(newline="", encoding="utf-8") as f:
+    ...         header, first = next(csv.reader(f)), next(csv.reader(f))
+    >>> len(header), first[1] == "x" + chat.posts[0]["id"]
+    (90, True)
+    """
+    path = Path(path)
+    accounts = chat.accounts
+    by_id = chat._index()
+    author = _once_per_id(_rtweet_author)
+    referenced = _once_per_id(lambda q: _rtweet_referenced(q, accounts[q["author_id"]]))
+    with _gc_paused(), path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+        w.writerow(RTWEET_COLUMNS)
+        for p in chat.posts:
+            a = accounts[p["author_id"]]
+            (user_id, handle), profile = author(a)
+            start, end = p["display_text_range"]
+            retweeted = by_id[p["retweeted_id"]] if p["retweeted_id"] else None
+            quoted = referenced(by_id[p["quoted_id"]]) if p["quoted_id"] else _NO_REFERENCE
+            parent, to = p["reply_to_id"], p["reply_to_author_id"]
+            mentioned = [accounts[m[2]] for m in p["mentions"]]
+            urls = p["urls"]
+            w.writerow((
+                user_id, "x" + p["id"], _r_time(p["ms"]), handle,
+                retweeted["text"] if retweeted else p["text"], p["source"], end - start,
+                "x" + parent if parent else _NA, "x" + to if parent else _NA,
+                accounts[to]["username"] if parent else _NA,
+                _R_TRUE if p["quoted_id"] else _R_FALSE, _R_TRUE if retweeted else _R_FALSE,
+                0 if retweeted else p["like_count"], p["retweet_count"], _NA, _NA,
+                _r_list([h[2] for h in p["hashtags"]]), _NA,  # symbols
+                _r_list([u[4] for u in urls]), _r_list([u[2] for u in urls]), _r_list([u[3] for u in urls]),
+                *_NO_MEDIA,
+                _r_list(["x" + m["id"] for m in mentioned]), _r_list([m["username"] for m in mentioned]),
+                p["lang"], *quoted, *(referenced(retweeted) if retweeted else _NO_REFERENCE), *_NO_PLACE,
+                *_NO_GEO, f"https://twitter.com/{handle}/status/{p['id']}", *profile,
+            ))
+    return path
+
+
+def _archiver_text(text: str) -> str:
+    """Tweet text as the add-on writes it: the first ``&amp;``, ``&lt;`` and ``&gt;`` turned back, later
+    ones left (it replaces each once, as JavaScript's ``String.replace`` with a string does)."""
+    if "&" not in text:
+        return text
+    return text.replace("&amp;", "&", 1).replace("&lt;", "<", 1).replace("&gt;", ">", 1)
+
+
+def write_archiver_sheet(chat: SampleChat, path: str | Path) -> Path:
+    """Write the chat as a Twitter Archiver (Google Sheets add-on) sheet downloaded as CSV, oldest first.
+
+    Exactly :data:`ARCHIVER_COLUMNS`, one row per post of the chat (the add-on appends each
+    new search result at the bottom), as Google Sheets downloads it: fields quoted only where
+    needed, ``\\r\\n`` line ends. ``Date`` and ``User Since`` are dates only, ``2/26/16``, in the
+    sheet's local time (Europe/London here; the sheet does not say: import with ``tz``);
+    ``Screen Name`` is ``@handle``; ``Verfied`` ``Yes``/``No``; ``Retweets`` and ``Favorites`` as
+    v1.1 gives them (a retweet: the original's retweets, no favorites). ``Tweet Text`` is the
+    v1.1 text with the first ``&amp;``, ``&lt;`` and ``&gt;`` turned back, as the add-on does; a
+    retweet's is the truncated ``RT @x: …``. The sheet has no reply, retweet or quote columns,
+    no account ids, no links but the ``t.co`` ones in the text, and no context posts.
+
+    Parameters
+    ----------
+    chat : SampleChat
+        From :func:`generate`.
+    path : str or Path
+        The CSV file to write.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, csv
+    >>> chat = generate(seed=1, sessions=4, posts=400)
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     out = write_archiver_sheet(chat, pathlib.Path(d) / "archiver.csv")
+    ...     with out.open(newline="", encoding="utf-8") as f:
+    ...         header, first = next(csv.reader(f)), next(csv.reader(f))
+    >>> len(header), first[0], first[1] == "@" + chat.accounts[chat.posts[0]["author_id"]]["username"]
+    (14, '10/5/26', True)
+    """
+    path = Path(path)
+    accounts = chat.accounts
+    days: dict[int, str] = {}  # local date by UTC hour (London changes offset on the hour)
+
+    def day(ms: int) -> str:
+        hour = ms // _HOUR_MS
+        out = days.get(hour)
+        if out is None:
+            d = datetime.fromtimestamp(hour * 3600, _LONDON)
+            out = days[hour] = f"{d.month}/{d.day}/{d.year % 100:02d}"
+        return out
+
+    profile = _once_per_id(lambda a: (
+        "@" + a["username"], a["name"], a["followers"], a["following"], "Yes" if a["verified"] else "No",
+        day(a["created_ms"]), a["location"], a["description"]))
+    with _gc_paused(), path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\r\n")
+        w.writerow(ARCHIVER_COLUMNS)
+        for p in chat.posts:
+            handle, name, followers, follows, verified, since, location, bio = profile(accounts[p["author_id"]])
+            retweet = p["kind"] == "retweet"
+            w.writerow((
+                day(p["ms"]), handle, name, _archiver_text(p["text"]), p["id"], p["source"], followers, follows,
+                p["retweet_count"], 0 if retweet else p["like_count"], verified, since, location, bio,
             ))
     return path
 

@@ -66,15 +66,16 @@ def _both_ways(paths: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     return dumps[0], dumps[1]
 
 
-def _imported(paths: list[Path], db: Path, forgotten: tuple[str, ...] = (), before: Path | None = None) -> dict:
-    """The dump of a new archive of ``paths``; with ``before``, that file is imported first and
-    then the ``forgotten`` accounts forgotten."""
+def _imported(paths: list[Path], db: Path, forgotten: tuple[str, ...] = (), before: Path | None = None,
+              **options: str) -> dict:
+    """The dump of a new archive of ``paths`` (imported with ``options``); with ``before``, that
+    file is imported first and then the ``forgotten`` accounts forgotten."""
     with Archive(db) as archive:
         if before is not None:
             archive.ingest([str(before)])
         if forgotten:
             archive.forget(list(forgotten))
-        archive.ingest([str(p) for p in paths])
+        archive.ingest([str(p) for p in paths], **options)
     return _dump(db)
 
 

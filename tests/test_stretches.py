@@ -1,10 +1,13 @@
-"""A big X v2, X v1.1 or Mastodon JSON-lines file, or a big TAGS or twarc-csv sheet, is read in
-stretches, by two worker processes taking them in turn (``swchat.archive._stretches``, issue 14): the archive
-stores what one reader stores — posts with their raw records, accounts, hashtags, rejected records,
-counts and notes — and a worker that fails or dies leaves the archive as it was. A twarc-csv post
-that needs a handle named before its stretch is finished with it; a CSV cut inside a record (a stray
-quote misleading the count of quotes) is read again in one piece. The file's digest is taken in a
-thread while the workers read, their first batches kept until it is known.
+"""A big X v2, X v1.1 or Mastodon JSON-lines file, or a big TAGS, twarc-csv, rtweet, Twitter Archiver
+or mapped CSV sheet, is read in stretches, by two worker processes taking them in turn
+(``swchat.archive._stretches``, issue 14): the archive stores what one reader stores — posts with
+their raw records, accounts, hashtags, rejected records, counts and notes — and a worker that fails or
+dies leaves the archive as it was. A twarc-csv post that needs a handle named before its stretch is
+finished with it; a spreadsheet's notes count over the whole file, and its dates are read in the
+order of day and month one reader would have learned by then; a CSV cut inside a record (a stray
+quote misleading the count of quotes), or a sheet whose stretch read its dates otherwise, is read
+again in one piece. The file's digest is taken in a thread while the workers read, their first
+batches kept until it is known.
 """
 
 from __future__ import annotations
@@ -24,14 +27,18 @@ from swchat.archive import Archive, _stretches
 from swchat.errors import ArchiveError
 from swchat.readers import base
 from swchat.readers.base import Source
+from swchat.readers.sheets import SCIENTIFIC_REASON
 from swchat.readers.xv2 import FORMAT
+from swchat.sample import ARCHIVER_COLUMNS
 
 
 def _archive(paths: list[Path], db: Path, monkeypatch: pytest.MonkeyPatch, least: int | None,
-             worker: bool = True, forgotten: tuple[str, ...] = (), before: Path | None = None) -> dict:
+             worker: bool = True, forgotten: tuple[str, ...] = (), before: Path | None = None,
+             **options: str) -> dict:
     """The dump of an archive of ``paths`` read in stretches of ``least`` bytes or more (None: by
     one worker; ``worker`` False: in this process), and the stretches each file was cut into;
-    with ``before``, that file is imported first and then the ``forgotten`` accounts forgotten."""
+    with ``before``, that file is imported first and then the ``forgotten`` accounts forgotten;
+    ``options`` go to the import (``format``, ``tz``, ``columns``)."""
     monkeypatch.setattr(archive_module, "_WORKER_MIN_BYTES", 0 if worker else None)
     monkeypatch.setattr(archive_module, "_STRETCH_BYTES", least)
     cut: list[int] = []
@@ -42,7 +49,7 @@ def _archive(paths: list[Path], db: Path, monkeypatch: pytest.MonkeyPatch, least
         return found
 
     monkeypatch.setattr(archive_module, "_stretches", spy)
-    dump = _imported(paths, db, forgotten, before)
+    dump = _imported(paths, db, forgotten, before, **options)
     dump["stretches"] = cut
     return dump
 
@@ -652,3 +659,126 @@ def test_batches_wait_for_the_digest_ten_batches_at_most(busy):
     assert [n for n, _ in out] == list(range(30))  # all of them, in order
     # while hashing, the first is written once ten batches (and the progress between) are in
     assert out[0][1] == (15 if busy else 1)
+
+
+# ----------------------------------------------------------------------------- spreadsheets
+
+def _archiver_sheet(rows: int = 400, *, taught_at: int = 0) -> bytes:
+    """A Twitter Archiver sheet as a UK spreadsheet saves it: a BOM, Excel's ``sep=;`` line, ``;``
+    between fields, CRLF, texts over two lines, padding rows, two ids Excel rounded, dates day
+    first (``14/03/2016 20:05``; a tweet's own time comes from its id), one in 25 an hour off its
+    id. The accounts' ``User Since`` dates are all ambiguous (``03/04/2010``) but the one of row
+    ``taught_at``, which says the sheet is day first (``18/08/2010``)."""
+    import csv
+    import io
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime(2016, 3, 10, 0, 5, tzinfo=UTC)
+    out = io.StringIO()
+    out.write("sep=;\r\n")
+    sheet = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    sheet.writerow(ARCHIVER_COLUMNS)
+    for i in range(rows):
+        when = start + timedelta(hours=i)
+        ms = int(when.timestamp() * 1000)
+        tweet_id = str(((ms - 1288834974657) << 22) + i) if i not in (100, 250) else "7.03308E+17"
+        shown = when + timedelta(hours=1) if i % 25 == 7 else when
+        author = i % 20
+        since = "18/08/2010" if i == taught_at else f"{author % 9 + 1:02d}/{author % 9 + 2:02d}/2010"
+        text = (f"A{i % 9 + 1} line one\r\nline two; \"quoted\" #SWChat" if i % 7 == 3
+                else f"Q{i % 9 + 1} @user{(i + 1) % 20} #SWChat https://t.co/x{i}")
+        sheet.writerow([shown.strftime("%d/%m/%Y %H:%M"), f"@user{author}", f"User {author}", text, tweet_id,
+                        "Twitter Web Client", str(100 + author), "50", "0", str(i % 3), "No", since, "Leeds",
+                        f"Bio of user {author}"])
+        if i % 40 == 39:
+            sheet.writerow([""] * len(ARCHIVER_COLUMNS))
+    return b"\xef\xbb\xbf" + out.getvalue().encode()
+
+
+def test_a_twitter_archiver_sheet_in_stretches_stores_what_one_reader_stores(tmp_path, monkeypatch):
+    """Sixteen stretches of a sheet with Excel's habits: the posts, accounts, rejected rows and the
+    notes of the whole file (rows skipped, times read as UTC, times taken from the ids, times off
+    their ids) are one reader's; each stretch learns from the file's first rows that its dates are
+    day first, so none is read again."""
+    path = tmp_path / "archiver.csv"
+    path.write_bytes(_archiver_sheet())
+    monkeypatch.setattr(archive_module, "_MOST_STRETCHES", 16)
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
+    whole = _spy_whole(monkeypatch)
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 4_000)
+    assert stretched["stretches"] == [16] and whole == [False]
+    _same(one, stretched)
+    notes = orjson.loads(one["sources"][0][-1])
+    assert notes[1:] == [
+        "10 empty rows were skipped",
+        "times without a zone in 'Date' were read as UTC time (--tz) and converted to UTC (398 rows)",
+        "382 rows gave only a date or minutes in 'Date': their time was taken from the X id, which records "
+        "the second it was made",
+        "16 rows: the time in 'Date' differs from the time in the X id (most often by −01:00): if the sheet "
+        "was kept in another zone, give it with --tz"]
+    assert [r[3:5] for r in one["rejected"]] == [(119, SCIENTIFIC_REASON), (295, SCIENTIFIC_REASON)]
+    created = {row[1]: row[8] for row in one["accounts"]}
+    assert created["handle:user1"] == "2010-03-02T00:00:00.000Z"  # 02/03/2010, day first as the sheet says
+
+
+def test_a_stretch_that_read_its_dates_in_another_order_has_the_sheet_read_in_one_piece(tmp_path, monkeypatch):
+    """When a stretch cannot learn from the file's first rows that the sheet is day first (here:
+    it reads none of them), it reads an ambiguous date month first; the archive finds that out
+    when it adds up the stretches' counts, and reads the file again in one piece."""
+    from swchat.readers import sheets
+
+    path = tmp_path / "archiver.csv"
+    path.write_bytes(_archiver_sheet())
+    monkeypatch.setattr(archive_module, "_MOST_STRETCHES", 16)
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
+    monkeypatch.setattr(sheets, "PRIME_ROWS", 0)
+    whole = _spy_whole(monkeypatch)
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 4_000)
+    assert whole == [False, True]
+    _same(one, stretched)
+
+
+def test_a_sheet_saved_as_unicode_text_is_read_in_one_piece(tmp_path, monkeypatch):
+    """UTF-16 (Excel's "Unicode text") cannot be cut by counting bytes: one stretch (here with
+    newlines alone as line ends, which a count of carriage returns does not tell)."""
+    text = _archiver_sheet().decode("utf-8-sig").replace("sep=;\r\n", "").replace(";", "\t")
+    data = text.replace("\r\n", "\n").encode("utf-16")
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(data)
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 4_000)
+    assert stretched["stretches"] == [1] and len(one["posts"]) == 398
+    _same(one, stretched)
+
+
+def test_a_mapped_csv_in_stretches_stores_what_one_reader_stores(tmp_path, monkeypatch):
+    """Any sheet read through a column mapping, in a zone of its own (``--tz``)."""
+    import csv
+    import io
+
+    lines = _archiver_sheet().decode("utf-8-sig").split("\r\n", 1)[1]  # without the sep= line
+    rows = list(csv.reader(io.StringIO(lines, newline=""), delimiter=";"))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path = tmp_path / "mine.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    options = {"format": "csv-mapped", "tz": "Europe/London",
+               "columns": "id=Tweet ID,text=Tweet Text,author=Screen Name,time=Date,author_name=Full Name"}
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None, **options)
+    whole = _spy_whole(monkeypatch)
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 8_000, **options)
+    assert stretched["stretches"][0] > 4 and whole == [False] and len(one["posts"]) == 398
+    _same(one, stretched)
+    assert "Europe/London" in one["sources"][0][-1]
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("name", ["rtweet_COP26Action.csv", "twitter-archiver_histcomm.csv"])
+def test_real_sheets_in_stretches_store_what_one_reader_stores(realdata, tmp_path, monkeypatch, name):
+    path = realdata("x-sheets", name)
+    monkeypatch.setattr(archive_module, "_MOST_STRETCHES", 16)
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
+    whole = _spy_whole(monkeypatch)
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 20_000)
+    assert stretched["stretches"] == [16] and whole == [False] and one["posts"]
+    _same(one, stretched)

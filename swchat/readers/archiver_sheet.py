@@ -53,7 +53,7 @@ from datetime import tzinfo
 
 from ..errors import InputFormatError
 from ..schema import new_account, new_post, validate_account, validate_post
-from .base import Account, Head, Item, Note, Post, Rejected, Source
+from .base import Account, Head, Item, Post, Rejected, Source
 from .common import RECORD_ERRORS, lead_mention
 from .detect import Format, register
 from .sheets import (
@@ -68,6 +68,7 @@ from .sheets import (
     rounded_ids,
     row_json,
     sheet_layout,
+    tallied,
     text_entities,
     whole,
     x_id,
@@ -203,6 +204,7 @@ def read(source: Source, *, tz: str | tzinfo | None = None) -> Iterator[Item]:
     clock = Clock(tz, column=layout.header[cols.at["Date"] or 0])
     width = len(layout.header)
     rows = DataRows(source, layout)
+    rows.prime([(clock, [cols.at["Date"], cols.at["User Since"]])])
     for row in rows:
         if isinstance(row, Rejected):
             yield row
@@ -216,8 +218,8 @@ def read(source: Source, *, tz: str | tzinfo | None = None) -> Iterator[Item]:
             continue
         yield Post(post, row_json(layout.header, fields), line)
         yield Account(account)
-    yield Note(0, INFERENCE_NOTE)
-    yield from rows.notes(clock)
+    yield from rows.end(clock, [INFERENCE_NOTE])
 
 
-FORMAT = register(Format(name="x-archiver-sheet", label="Twitter Archiver sheet (CSV)", sniff=sniff, read=read))
+FORMAT = register(Format(name="x-archiver-sheet", label="Twitter Archiver sheet (CSV)", sniff=sniff, read=read,
+                         stretches="csv", tallied=tallied))

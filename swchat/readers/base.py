@@ -71,6 +71,7 @@ __all__ = [
     "Rejected",
     "Source",
     "StretchMisfit",
+    "Tally",
     "by_line",
     "long_line",
     "raw_json",
@@ -183,7 +184,19 @@ class Learned:
     state: dict[str, Any]
 
 
-Item = Post | PostValues | Account | Rejected | Note | Pending | Learned
+@dataclass(slots=True)
+class Tally:
+    """What the reader of a stretch of a file counted for the notes one reader gives at the
+    file's end (rows skipped, times read in a zone…), yielded at the stretch's end instead of
+    those notes: the archive hands the tallies of all the stretches, in the file's order, to the
+    format's ``tallied``, which makes the file's notes of them (see
+    :attr:`swchat.readers.detect.Format.tallied`). ``state`` holds only what :mod:`marshal`
+    carries (dicts, lists, strings, numbers, ``None``)."""
+
+    state: Any
+
+
+Item = Post | PostValues | Account | Rejected | Note | Pending | Learned | Tally
 
 
 @dataclass(slots=True)

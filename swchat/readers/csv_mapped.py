@@ -39,7 +39,7 @@ from pathlib import Path
 
 from ..errors import InputFormatError
 from ..schema import new_account, new_post, validate_account, validate_post
-from .base import Account, Head, Item, Note, Post, Rejected, Source
+from .base import Account, Head, Item, Post, Rejected, Source
 from .common import RECORD_ERRORS, lead_mention
 from .detect import Format, register
 from .sheets import (
@@ -53,6 +53,7 @@ from .sheets import (
     row_json,
     sheet_layout,
     split_list,
+    tallied,
     text_entities,
     x_id,
 )
@@ -318,6 +319,7 @@ def read(source: Source, *, columns: str | Path | Mapping[str, str] | None = Non
     at_name = {field: layout.header[i] if field == "id" else f"{field} ({layout.header[i]})"
                for field, i in at.items()}
     rows = DataRows(source, layout)
+    rows.prime([(clock, [at["time"]])])
     for item in rows:
         if isinstance(item, Rejected):
             yield item
@@ -332,9 +334,8 @@ def read(source: Source, *, columns: str | Path | Mapping[str, str] | None = Non
         yield Post(post, row_json(layout.header, fields), line)
         yield Account(account)
     inferred = [f for f in ("kind", "hashtags", "mentions") if f not in mapping]
-    if inferred:
-        yield Note(0, f"not mapped, so inferred from the text: {', '.join(inferred)}")
-    yield from rows.notes(clock)
+    yield from rows.end(clock, [f"not mapped, so inferred from the text: {', '.join(inferred)}"] if inferred else [])
 
 
-FORMAT = register(Format(name=NAME, label="any CSV with a column mapping (--columns)", sniff=sniff, read=read))
+FORMAT = register(Format(name=NAME, label="any CSV with a column mapping (--columns)", sniff=sniff, read=read,
+                         stretches="csv", tallied=tallied))

@@ -67,6 +67,13 @@ class Format:
     #: :class:`~swchat.readers.base.Pending` post made with ``found``, what the stretches before
     #: its own learned (:class:`~swchat.readers.base.Learned`) of its ``key`` (``None``: nothing).
     resolve: Callable[[Any, Any], tuple[Any, ...]] | None = None
+    #: For a reader whose notes at a file's end count over the whole file (rows skipped, times
+    #: read in a zone): ``tallied(tallies)``, those notes made of the
+    #: :class:`~swchat.readers.base.Tally` each stretch's reader yielded at its end instead,
+    #: in the file's order; it raises :class:`~swchat.readers.base.StretchMisfit` when the
+    #: stretches could not have been read as one reader reads the file (the file is then read
+    #: again in one piece).
+    tallied: Callable[[list[Any]], list[str]] | None = None
 
 
 #: The reader modules, in detection order (most specific first).

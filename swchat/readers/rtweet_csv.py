@@ -70,6 +70,7 @@ from .sheets import (
     row_json,
     sheet_layout,
     split_list,
+    tallied,
     text_entities,
     whole,
     x_id,
@@ -284,6 +285,8 @@ def read(source: Source) -> Iterator[Item]:
     context_clock = Clock("UTC", column="created_at")
     width = len(layout.header)
     rows = DataRows(source, layout)
+    rows.prime([(clock, [index.get("created_at"), index.get("account_created_at")]),
+                (context_clock, [index.get("retweet_created_at"), index.get("quoted_created_at")])])
     for item in rows:
         if isinstance(item, Rejected):
             yield item
@@ -309,7 +312,8 @@ def read(source: Source) -> Iterator[Item]:
                 yield Post(context, raw, line, context=True)
                 if context_account is not None:
                     yield Account(context_account)
-    yield from rows.notes(clock)
+    yield from rows.end(clock, others=[context_clock])
 
 
-FORMAT = register(Format(name="x-rtweet-csv", label="rtweet CSV (R package)", sniff=sniff, read=read))
+FORMAT = register(Format(name="x-rtweet-csv", label="rtweet CSV (R package)", sniff=sniff, read=read,
+                         stretches="csv", tallied=tallied))

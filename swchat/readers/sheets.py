@@ -23,7 +23,13 @@ handled here, once for every spreadsheet reader:
   text, for sheets that do not list them; a text truncated with ``…`` loses the entity it cuts;
   ``RT @x:`` makes a retweet, a leading ``@x`` a reply to that account;
 - **options** (:func:`with_options`): ``tz`` and ``columns`` handed from
-  :meth:`swchat.Archive.ingest` to the readers that take them.
+  :meth:`swchat.Archive.ingest` to the readers that take them;
+- **stretches**: a big sheet (16 MB or more) is read in stretches by two processes at once
+  (``swchat.archive._stretches``). The reader of a stretch learns the order of day and month
+  from the file's first rows (:meth:`DataRows.prime`) and, instead of the notes at the file's
+  end, yields what it counted (:meth:`DataRows.end`); the archive adds the stretches' counts up
+  into the notes one reader gives, and has the file read again in one piece when a stretch read
+  its dates otherwise than one reader would have (:func:`tallied`).
 
 An account known only by its handle (sheets without user ids) gets the id
 ``handle:<lower-cased handle>`` (:func:`handle_id`), the key the network module gives such
@@ -51,13 +57,14 @@ ValueError: id in scientific notation: Excel rounded it; export ids as text
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import dataclasses
 import functools
 import io
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
@@ -65,7 +72,7 @@ import orjson
 
 from ..errors import InputFormatError
 from ..schema import iso_utc, time_zone
-from .base import Head, Note, Rejected, Source
+from .base import Head, Note, Rejected, Source, StretchMisfit, Tally
 from .common import reason, unique
 from .detect import with_options  # with_options: re-exported, its old home
 from .xcommon import RT_PREFIX, csv_records, v1_time
@@ -91,6 +98,7 @@ __all__ = [
     "sheet_records",
     "snowflake_time",
     "split_list",
+    "tallied",
     "text_entities",
     "whole",
     "with_options",
@@ -210,7 +218,7 @@ def sheet_records(source: Source, layout: SheetLayout) -> Iterator[tuple[int, li
     for start, fields in csv_records(source, layout.encoding, delimiter=layout.delimiter):
         if isinstance(fields, Rejected):
             yield start, fields
-        elif skip_sep and len(fields) == 1 and fields[0].lower().startswith("sep="):
+        elif skip_sep and fields[0].lower().startswith("sep=") and not any(fields[1:]):  # sep=; is two fields
             skip_sep = False
         else:
             skip_sep = False
@@ -249,16 +257,143 @@ class DataRows:
             else:
                 yield line, fields
 
+    def prime(self, clocks: Iterable[tuple[Clock, Iterable[int | None]]]) -> None:
+        """Before the rows of a stretch of the file (:meth:`~swchat.readers.base.Source.stretch`),
+        have each clock learn what one reader's would know there of the order of day and month
+        (``1/2/2016``): from the time columns given (by position) of the file's first rows, at
+        most :data:`PRIME_ROWS` of them before the stretch, until it learns. Whether that is what
+        one reader knew there, :func:`tallied` checks.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> with tempfile.NamedTemporaryFile(suffix=".csv") as f:
+        ...     _ = f.write(b"id,date\\n1,26/02/2016\\n2,1/2/2016\\n")
+        ...     f.flush()
+        ...     whole = Source.from_arg(f.name)
+        ...     part = whole.stretch(21, 32, 3, header=b"id,date\\n")
+        ...     clock = Clock()
+        ...     DataRows(part, sheet_layout(whole.head())).prime([(clock, [1])])
+        >>> clock.day_first, clock.time("1/2/2016")
+        (True, '2016-02-01T00:00:00.000Z')
+        """
+        window = self.source.window
+        if window is None or window[0] == 0:
+            return
+        primed = [(clock, Clock(), [i for i in columns if i is not None]) for clock, columns in clocks
+                  if clock.day_first is None]
+        for n, item in enumerate(DataRows(self.source.whole(), self.layout)):
+            learning = [each for each in primed if each[1].day_first is None]
+            if not learning or n >= PRIME_ROWS:
+                break
+            if isinstance(item, Rejected):
+                continue
+            line, fields = item
+            if line >= window[2]:
+                break
+            for _clock, learner, columns in learning:
+                for i in columns:
+                    with contextlib.suppress(ValueError):
+                        learner.parse(fields[i] if i < len(fields) else "")
+        for clock, learner, _columns in primed:
+            clock.day_first = clock.primed = learner.day_first
+
     def rejected(self, line: int, fields: list[str], exc: Exception) -> Rejected:
         """A row a reader could not convert, with the reason and the row as CSV."""
         return Rejected(line, reason(exc, "row"), csv_text(fields, self.layout.delimiter))
 
     def notes(self, clock: Clock) -> Iterator[Note]:
         """What the walk skipped, and what the clock assumed (file-level notes)."""
-        if self.blank:
-            yield Note(0, f"{self.blank} empty rows were skipped")
-        for message in clock.notes():
+        for message in _end_notes(self.blank, clock.tally()):
             yield Note(0, message)
+
+    def end(self, clock: Clock, first: Iterable[str] = (), others: Iterable[Clock] = ()) -> Iterator[Note | Tally]:
+        """The notes at the file's end: ``first`` (the reader's own), then :meth:`notes`.
+
+        The reader of a stretch of the file (:meth:`~swchat.readers.base.Source.stretch`) yields
+        a :class:`~swchat.readers.base.Tally` of them instead, which :func:`tallied` adds up
+        with the other stretches' into the notes of the whole file; ``others`` are the reader's
+        other clocks (whose notes are not given), for what :func:`tallied` checks of them.
+
+        Examples
+        --------
+        >>> src = Source.from_bytes(b"id,text\\n1,a\\n,\\n")
+        >>> rows = DataRows(src, sheet_layout(src.head()))
+        >>> _ = list(rows)
+        >>> [note.message for note in rows.end(Clock(), ["read as a sheet"])]
+        ['read as a sheet', '1 empty rows were skipped']
+        """
+        if self.source.window is None:
+            for message in first:
+                yield Note(0, message)
+            yield from self.notes(clock)
+            return
+        yield Tally({"first": list(first), "blank": self.blank, "clock": clock.tally(),
+                     "others": [other.tally() for other in others]})
+
+
+#: the most rows of a file :meth:`DataRows.prime` reads before a stretch
+PRIME_ROWS = 1_000
+
+
+def tallied(tallies: list[dict[str, Any]]) -> list[str]:
+    """The notes of a whole sheet from the :class:`~swchat.readers.base.Tally` of each of its
+    stretches (:meth:`DataRows.end`), in the file's order: what one reader of the file says.
+
+    A clock learns from the first time that tells (``13/2/2016``) whether ``1/2/2016`` is the
+    1st of February, and reads the rest of the file so; a stretch's clock starts with what the
+    file's first rows say (:meth:`DataRows.prime`), or without it. Its reading is the same as one
+    reader's unless it started with another order than the stretches before it had learned, or
+    read an ambiguous date month first for want of knowing, or learned the other order, while
+    they had learned day first: then :class:`~swchat.readers.base.StretchMisfit`, and the file
+    is read again in one piece.
+
+    Examples
+    --------
+    >>> first, second = Clock(), Clock()  # the clocks of a file's two stretches
+    >>> first.time("26/02/2016 14:03"), second.time("2016-02-27 10:00")  # the first learns: day first
+    ('2016-02-26T14:03:00.000Z', '2016-02-27T10:00:00.000Z')
+    >>> tallied([{"first": [], "blank": 1, "clock": c.tally(), "others": []} for c in (first, second)])
+    ['2 empty rows were skipped', "times without a zone in 'time' were read as UTC time (--tz) and converted to UTC (2 rows)"]
+    >>> second.time("1/2/2016")  # the second knows no better than month first
+    '2016-01-02T00:00:00.000Z'
+    >>> tallied([{"first": [], "blank": 0, "clock": c.tally(), "others": []} for c in (first, second)])
+    Traceback (most recent call last):
+    ...
+    swchat.readers.base.StretchMisfit: a stretch read its dates in another order than the rows before it said
+    """
+    for n in range(1 + len(tallies[0]["others"])):
+        _agreed([t["clock"] if n == 0 else t["others"][n - 1] for t in tallies])
+    clocks = [t["clock"] for t in tallies]
+    offsets: Counter[int] = Counter()
+    for clock in clocks:  # in the file's order, as one clock counts them
+        offsets.update(dict(clock["offsets"]))
+    known = [c["own"] for c in clocks if c["own"] is not None]
+    merged = {
+        **clocks[-1],
+        **{key: sum(c[key] for c in clocks) for key in ("zoneless", "from_id", "mismatched")},
+        "offsets": list(offsets.items()),
+        "range": [max(c["range"][0] for c in clocks), min(c["range"][1] for c in clocks)],
+        "own": known[-1] if known else None,
+    }
+    return [*tallies[0]["first"], *_end_notes(sum(t["blank"] for t in tallies), merged)]
+
+
+def _agreed(clocks: list[dict[str, Any]]) -> None:
+    """Check that a clock's stretches read their dates as one clock would (see :func:`tallied`)."""
+    known = None  # whether day first, as learned by the stretches so far
+    for clock in clocks:
+        if clock["primed"] is not None and clock["primed"] != known:
+            raise StretchMisfit("a stretch read its dates in another order than the rows before it said")
+        if known is None:
+            known = clock["day_first"]
+        elif (clock["defaulted"] and known) or clock["day_first"] not in (None, known):
+            raise StretchMisfit("a stretch read its dates in another order than the rows before it said")
+
+
+def _end_notes(blank: int, clock: dict[str, Any]) -> list[str]:
+    """The notes at a sheet's end: the empty rows skipped, and what the clock assumed."""
+    return ([f"{blank} empty rows were skipped"] if blank else []) + _time_notes(clock)
 
 
 def is_blank(fields: list[str]) -> bool:
@@ -557,6 +692,8 @@ class Clock:
         self.offsets: Counter[int] = Counter()  # minutes id - value, for rows with a time of day
         self._range = [-10**9, 10**9]  # offsets (s) of the zone that fit every date-only row
         self._last: datetime | None = None  # the last id time used, for the zone's offset then
+        self.defaulted = False  # a date read month first for want of knowing (see tallied)
+        self.primed: bool | None = None  # the order learned before a stretch (see DataRows.prime)
 
     # -- parsing -------------------------------------------------------------------
     def _local(self, year: int, month: int, day: int, hour: int, minute: int, second: int,
@@ -628,7 +765,7 @@ class Clock:
                 if readings[best] < 2 * 86400 and readings[not best] >= 2 * 86400:
                     day_first = best
             if day_first is None:
-                day_first = False
+                day_first, self.defaulted = False, True
             elif self.day_first is None and (sep == "." or a > 12 or b > 12):
                 self.day_first = day_first  # learned once, for the ambiguous rows to come
             month, day = (b, a) if day_first else (a, b)
@@ -709,29 +846,51 @@ class Clock:
 
     def notes(self) -> list[str]:
         """What the import should say about the times it read."""
-        out: list[str] = []
-        column = f"'{self.column}'"
-        if self.zoneless:
-            out.append(f"times without a zone in {column} were read as {self.zone_name} time ({self.why}) and "
-                       f"converted to UTC ({_rows(self.zoneless)})")
-        if self.from_id:
-            out.append(f"{_rows(self.from_id)} gave only a date or minutes in {column}: their time was "
-                       "taken from the X id, which records the second it was made")
-        low, high = self._range
-        if self._last is not None and low < high:
-            mine = self._last.astimezone(self.zone).utcoffset()
-            own = mine.total_seconds() if mine is not None else 0
-            if not low <= own < high:
-                out.append(f"the dates in {column} fit a zone between {_offset(low)} and {_offset(high)}, "
-                           f"not {self.zone_name}: the sheet was probably kept in another zone (--tz)")
-        if self.mismatched:
-            common = ""
-            if self.offsets:
-                minutes = self.offsets.most_common(1)[0][0]
-                common = f" (most often by {_offset(minutes * 60, sign=True)})"
-            out.append(f"{_rows(self.mismatched)}: the time in {column} differs from the time in the X id"
-                       f"{common}: if the sheet was kept in another zone, give it with --tz")
-        return out
+        return _time_notes(self.tally())
+
+    def tally(self) -> dict[str, Any]:
+        """What :meth:`notes` says, counted (and what :func:`tallied` checks): the notes of the
+        whole file are made of the tallies of its stretches' clocks.
+
+        Examples
+        --------
+        >>> clock = Clock(column="Date")
+        >>> _ = clock.time("2/26/16", "703308686068834307")
+        >>> {key: clock.tally()[key] for key in ("zoneless", "from_id", "day_first", "defaulted")}
+        {'zoneless': 1, 'from_id': 1, 'day_first': False, 'defaulted': False}
+        """
+        own = None
+        if self._last is not None:
+            offset = self._last.astimezone(self.zone).utcoffset()
+            own = offset.total_seconds() if offset is not None else 0
+        return {"column": self.column, "zone": self.zone_name, "why": self.why, "zoneless": self.zoneless,
+                "from_id": self.from_id, "mismatched": self.mismatched, "offsets": list(self.offsets.items()),
+                "range": list(self._range), "own": own, "day_first": self.day_first, "defaulted": self.defaulted,
+                "primed": self.primed}
+
+
+def _time_notes(clock: dict[str, Any]) -> list[str]:
+    """The notes of a clock's :meth:`~Clock.tally` (one clock's, or the stretches' added up)."""
+    out: list[str] = []
+    column = f"'{clock['column']}'"
+    if clock["zoneless"]:
+        out.append(f"times without a zone in {column} were read as {clock['zone']} time ({clock['why']}) and "
+                   f"converted to UTC ({_rows(clock['zoneless'])})")
+    if clock["from_id"]:
+        out.append(f"{_rows(clock['from_id'])} gave only a date or minutes in {column}: their time was "
+                   "taken from the X id, which records the second it was made")
+    low, high = clock["range"]
+    if clock["own"] is not None and low < high and not low <= clock["own"] < high:
+        out.append(f"the dates in {column} fit a zone between {_offset(low)} and {_offset(high)}, "
+                   f"not {clock['zone']}: the sheet was probably kept in another zone (--tz)")
+    if clock["mismatched"]:
+        common = ""
+        if clock["offsets"]:
+            minutes = Counter(dict(clock["offsets"])).most_common(1)[0][0]
+            common = f" (most often by {_offset(minutes * 60, sign=True)})"
+        out.append(f"{_rows(clock['mismatched'])}: the time in {column} differs from the time in the X id"
+                   f"{common}: if the sheet was kept in another zone, give it with --tz")
+    return out
 
 
 def _rows(n: int) -> str:
