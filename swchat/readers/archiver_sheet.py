@@ -67,6 +67,7 @@ from .sheets import (
     missing_columns_error,
     rounded_ids,
     row_json,
+    row_keys,
     sheet_layout,
     tallied,
     text_entities,
@@ -203,6 +204,7 @@ def read(source: Source, *, tz: str | tzinfo | None = None) -> Iterator[Item]:
     rounded = rounded_ids(head, layout, cols.at["Tweet ID"] or 0)
     clock = Clock(tz, column=layout.header[cols.at["Date"] or 0])
     width = len(layout.header)
+    keys = row_keys(layout.header)
     rows = DataRows(source, layout)
     rows.prime([(clock, [cols.at["Date"], cols.at["User Since"]])])
     for row in rows:
@@ -216,7 +218,7 @@ def read(source: Source, *, tz: str | tzinfo | None = None) -> Iterator[Item]:
         except RECORD_ERRORS as exc:
             yield rows.rejected(line, fields, exc)
             continue
-        yield Post(post, row_json(layout.header, fields), line)
+        yield Post(post, row_json(keys, fields), line)
         yield Account(account)
     yield from rows.end(clock, [INFERENCE_NOTE])
 

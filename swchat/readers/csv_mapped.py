@@ -51,6 +51,7 @@ from .sheets import (
     infer_kind,
     rounded_ids,
     row_json,
+    row_keys,
     sheet_layout,
     split_list,
     tallied,
@@ -316,6 +317,7 @@ def read(source: Source, *, columns: str | Path | Mapping[str, str] | None = Non
     rounded = rounded_ids(head, layout, at["id"])
     clock = Clock(tz, column=layout.header[at["time"]])
     width = len(layout.header)
+    keys = row_keys(layout.header)
     at_name = {field: layout.header[i] if field == "id" else f"{field} ({layout.header[i]})"
                for field, i in at.items()}
     rows = DataRows(source, layout)
@@ -331,7 +333,7 @@ def read(source: Source, *, columns: str | Path | Mapping[str, str] | None = Non
         except RECORD_ERRORS as exc:
             yield rows.rejected(line, fields, exc)
             continue
-        yield Post(post, row_json(layout.header, fields), line)
+        yield Post(post, row_json(keys, fields), line)
         yield Account(account)
     inferred = [f for f in ("kind", "hashtags", "mentions") if f not in mapping]
     yield from rows.end(clock, [f"not mapped, so inferred from the text: {', '.join(inferred)}"] if inferred else [])

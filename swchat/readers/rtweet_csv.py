@@ -49,13 +49,14 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import orjson
 
 from ..errors import InputFormatError
-from ..schema import new_account, new_post, validate_account, validate_post
+from ..schema import is_iso_time, new_account, new_post, validate_account, validate_post
 from .base import Account, Head, Item, Note, Post, Rejected, Source
-from .common import RECORD_ERRORS, lead_mention, reason, retweet_text, unique
+from .common import KNOWN_ACCOUNTS, RECORD_ERRORS, lead_mention, reason, retweet_text, unique
 from .detect import Format, register
 from .sheets import (
     Clock,
@@ -68,6 +69,7 @@ from .sheets import (
     missing_columns_error,
     rounded_ids,
     row_json,
+    row_keys,
     sheet_layout,
     split_list,
     tallied,
@@ -113,23 +115,49 @@ def sniff(head: Head) -> bool | str | None:
     return None
 
 
+class _Sheet:
+    """What a file's rows share: where each column is (by name, older spellings too), the names of
+    a row's raw record, the columns of each referenced tweet's, and the account snapshots made."""
+
+    def __init__(self, header: list[str], rounded: bool) -> None:
+        self.index = index = header_index(header)
+        # the places to look for a name, in turn
+        self.at: dict[str, tuple[int, ...]] = {name: (i,) for name, i in index.items()}
+        for name, aliases in _ALIASES.items():
+            self.at[name] = tuple(index[alias] for alias in aliases if alias in index)
+        self.rounded = rounded
+        self.keys = row_keys(header)
+        self.prefixed = {prefix: [(name, i) for name, i in index.items() if name.startswith(prefix)]
+                         for prefix in ("retweet_", "quoted_")}
+        #: the columns an account snapshot is made of, by prefix (see _account)
+        self.account_columns = {prefix: [i for name in _ACCOUNT_COLUMNS if (i := index.get(prefix + name)) is not None]
+                                for prefix in ("", "retweet_", "quoted_")}
+        self.accounts: dict[tuple[Any, ...], dict[str, Any] | None] = {}
+
+
+#: the columns (after a prefix) an account snapshot is made of: a snapshot made of the same cells,
+#: with the clock knowing the same, is the same but for its time
+_ACCOUNT_COLUMNS = ("user_id", "description", "name", "followers_count", "friends_count", "location",
+                    "account_created_at")
+
+
 class _Row:
     """One row's cells by column name (``None`` for empty and ``NA``)."""
 
-    __slots__ = ("fields", "index", "rounded")
+    __slots__ = ("at", "fields", "index", "rounded")
 
-    def __init__(self, index: dict[str, int], fields: list[str], rounded: bool) -> None:
-        self.index = index
+    def __init__(self, sheet: _Sheet, fields: list[str]) -> None:
+        self.index = sheet.index
+        self.at = sheet.at
         self.fields = fields
-        self.rounded = rounded
+        self.rounded = sheet.rounded
 
     def get(self, name: str) -> str | None:
-        for alias in _ALIASES.get(name, (name,)):
-            i = self.index.get(alias)
-            if i is not None:
-                value = self.fields[i].strip()
-                if value and value != "NA":
-                    return value
+        fields = self.fields
+        for i in self.at.get(name, ()):
+            value = fields[i].strip()
+            if value and value != "NA":
+                return value
         return None
 
     def text(self, name: str) -> str | None:
@@ -146,28 +174,41 @@ class _Row:
                     main=name == "status_id")
 
 
-def _account(row: _Row, prefix: str, clock: Clock, snapshot_at: str, handle: str | None) -> dict | None:
-    """An account snapshot from the author columns (``prefix`` ``""``) or ``retweet_``/``quoted_``."""
+def _account(row: _Row, sheet: _Sheet, prefix: str, clock: Clock, snapshot_at: str,
+             handle: str | None) -> dict | None:
+    """An account snapshot from the author columns (``prefix`` ``""``) or ``retweet_``/``quoted_``:
+    one made of the same cells before, while the clock knew the same of dates, is not made again."""
+    key = (prefix, handle, clock.day_first, *(row.fields[i] for i in sheet.account_columns[prefix]))
+    known = sheet.accounts
+    if key in known:
+        made = known[key]
+        return None if made is None else {**made, "snapshot_at": snapshot_at if is_iso_time(snapshot_at) else None}
     user_id = row.id(f"{prefix}user_id")
     if not user_id and not handle:
-        return None
-    created = row.get("account_created_at") if not prefix else None
-    description = row.text(f"{prefix}description")
-    return validate_account(new_account(
-        platform="x",
-        account_id=user_id or handle_id(handle or ""),
-        handle=handle,
-        name=row.text(f"{prefix}name"),
-        description=description,
-        followers=whole(row.get(f"{prefix}followers_count")),
-        following=whole(row.get(f"{prefix}friends_count")),
-        location=row.text(f"{prefix}location"),
-        created_at=clock.date(created) if created else None,
-        snapshot_at=snapshot_at,
-    ))
+        made = None
+    else:
+        created = row.get("account_created_at") if not prefix else None
+        description = row.text(f"{prefix}description")
+        made = validate_account(new_account(
+            platform="x",
+            account_id=user_id or handle_id(handle or ""),
+            handle=handle,
+            name=row.text(f"{prefix}name"),
+            description=description,
+            followers=whole(row.get(f"{prefix}followers_count")),
+            following=whole(row.get(f"{prefix}friends_count")),
+            location=row.text(f"{prefix}location"),
+            created_at=clock.date(created) if created else None,
+            snapshot_at=snapshot_at,
+        ))
+    if len(known) >= KNOWN_ACCOUNTS:
+        known.clear()  # memory stays bounded on a file of ever new accounts
+    known[key] = made
+    return made
 
 
-def _context(row: _Row, prefix: str, clock: Clock, snapshot_at: str) -> tuple[dict, dict | None, bytes] | None:
+def _context(row: _Row, sheet: _Sheet, prefix: str, clock: Clock,
+             snapshot_at: str) -> tuple[dict, dict | None, bytes] | None:
     """The referenced tweet of a row (``retweet_`` or ``quoted_`` columns) as a context post."""
     post_id = row.id(f"{prefix}status_id")
     if not post_id:
@@ -192,11 +233,12 @@ def _context(row: _Row, prefix: str, clock: Clock, snapshot_at: str) -> tuple[di
         like_count=whole(row.get(f"{prefix}favorite_count")),
         repost_count=whole(row.get(f"{prefix}retweet_count")),
     ))
-    columns = {name: row.fields[i] for name, i in row.index.items() if name.startswith(prefix)}
-    return post, _account(row, prefix, clock, snapshot_at, handle), orjson.dumps(columns)
+    fields = row.fields
+    columns = {name: fields[i] for name, i in sheet.prefixed[prefix]}
+    return post, _account(row, sheet, prefix, clock, snapshot_at, handle), orjson.dumps(columns)
 
 
-def _convert(row: _Row, clock: Clock) -> tuple[dict, dict | None]:
+def _convert(row: _Row, sheet: _Sheet, clock: Clock) -> tuple[dict, dict | None]:
     """The validated canonical post and the author's account of one row."""
     post_id = row.id("status_id")
     if not post_id:
@@ -260,7 +302,7 @@ def _convert(row: _Row, clock: Clock) -> tuple[dict, dict | None]:
         reply_count=whole(row.get("reply_count")),
         quote_count=whole(row.get("quote_count")),
     ))
-    return post, _account(row, "", clock, created_at, handle)
+    return post, _account(row, sheet, "", clock, created_at, handle)
 
 
 def read(source: Source) -> Iterator[Item]:
@@ -284,6 +326,7 @@ def read(source: Source) -> Iterator[Item]:
     clock = Clock("UTC", column="created_at", why="rtweet writes UTC")
     context_clock = Clock("UTC", column="created_at")
     width = len(layout.header)
+    sheet = _Sheet(layout.header, rounded)
     rows = DataRows(source, layout)
     rows.prime([(clock, [index.get("created_at"), index.get("account_created_at")]),
                 (context_clock, [index.get("retweet_created_at"), index.get("quoted_created_at")])])
@@ -293,17 +336,17 @@ def read(source: Source) -> Iterator[Item]:
             continue
         line, fields = item
         try:
-            row = _Row(index, fit(fields, width), rounded)
-            post, account = _convert(row, clock)
+            row = _Row(sheet, fit(fields, width))
+            post, account = _convert(row, sheet, clock)
         except RECORD_ERRORS as exc:
             yield rows.rejected(line, fields, exc)
             continue
-        yield Post(post, row_json(layout.header, row.fields), line)
+        yield Post(post, row_json(sheet.keys, row.fields), line)
         if account is not None:
             yield Account(account)
         for prefix, what in (("retweet_", "retweeted"), ("quoted_", "quoted")):
             try:
-                found = _context(row, prefix, context_clock, post["created_at"])
+                found = _context(row, sheet, prefix, context_clock, post["created_at"])
             except RECORD_ERRORS as exc:
                 yield Note(line, f"the {what} tweet could not be read: {reason(exc, 'row')}")
                 continue

@@ -94,6 +94,7 @@ __all__ = [
     "missing_columns_error",
     "rounded_ids",
     "row_json",
+    "row_keys",
     "sheet_layout",
     "sheet_records",
     "snowflake_time",
@@ -408,16 +409,37 @@ def csv_text(fields: list[str], delimiter: str = ",") -> str:
     return out.getvalue()
 
 
-def row_json(header: list[str], fields: list[str]) -> bytes:
-    """The raw record kept for a row: header → value as JSON (a repeated name gets ``_2``, ``_3``…)."""
-    record: dict[str, str] = {}
-    for name, value in zip(header, fields, strict=False):
+def row_keys(header: list[str]) -> list[str]:
+    """The names a row's raw record gives its values (:func:`row_json`): the header's, a repeated
+    name getting ``_2``, ``_3``….
+
+    Examples
+    --------
+    >>> row_keys(["Location", "Text", "Location"])
+    ['Location', 'Text', 'Location_2']
+    """
+    keys: list[str] = []
+    taken: set[str] = set()
+    for name in header:
         key, n = name, 1
-        while key in record:
+        while key in taken:
             n += 1
             key = f"{name}_{n}"
-        record[key] = value
-    return orjson.dumps(record)
+        keys.append(key)
+        taken.add(key)
+    return keys
+
+
+def row_json(keys: list[str], fields: list[str]) -> bytes:
+    """The raw record kept for a row: name → value as JSON, the names :func:`row_keys` gives the
+    header (made once per file).
+
+    Examples
+    --------
+    >>> row_json(row_keys(["id", "text", "id"]), ["1", "a", "2"])
+    b'{"id":"1","text":"a","id_2":"2"}'
+    """
+    return orjson.dumps(dict(zip(keys, fields, strict=False)))
 
 
 def fit(fields: list[str], width: int) -> list[str]:
@@ -694,6 +716,7 @@ class Clock:
         self._last: datetime | None = None  # the last id time used, for the zone's offset then
         self.defaulted = False  # a date read month first for want of knowing (see tallied)
         self.primed: bool | None = None  # the order learned before a stretch (see DataRows.prime)
+        self._dates: dict[tuple[str, bool | None], str | None] = {}  # see date
 
     # -- parsing -------------------------------------------------------------------
     def _local(self, year: int, month: int, day: int, hour: int, minute: int, second: int,
@@ -836,13 +859,24 @@ class Clock:
         return iso_utc(when)
 
     def date(self, value: str | None) -> str | None:
-        """A date (an account's creation) as canonical UTC, or ``None`` when missing or unreadable."""
+        """A date (an account's creation) as canonical UTC, or ``None`` when missing or unreadable.
+
+        A value read before, while the clock knew as much of the order of day and month, is
+        not read again (a sheet repeats an account's creation with each of its posts).
+        """
         if not value or not value.strip():
             return None
+        key = (value, self.day_first)
+        if key in self._dates:
+            return self._dates[key]
         try:
-            return iso_utc(self.parse(value).when)
+            found: str | None = iso_utc(self.parse(value).when)
         except ValueError:
-            return None
+            found = None
+        if len(self._dates) >= 10_000:
+            self._dates.clear()  # memory stays bounded
+        self._dates[key] = found
+        return found
 
     def notes(self) -> list[str]:
         """What the import should say about the times it read."""

@@ -603,3 +603,68 @@ def test_real_rtweet_csv(realdata, tmp_path):
         assert (f.format, f.read, f.added, f.rejected) == ("x-rtweet-csv", 424, 424 - f.duplicates, 0)
         assert f.read == f.added + f.duplicates + f.rejected
         assert archive.stats()["by_kind"] == {"retweet": 381, "original": 31, "quote": 9, "reply": 3}
+
+
+class _Forgetting(dict):
+    """A memory of account snapshots that keeps nothing: every row's is made afresh."""
+
+    def __setitem__(self, key, value) -> None:
+        pass
+
+
+def test_rtweet_account_snapshots_met_before_are_the_ones_made_afresh(kit, monkeypatch):
+    """An rtweet row repeats its author's columns (and a retweet's or quote's author's): a snapshot
+    made of the same cells is not made again, unless the clock has learned meanwhile that dates
+    are day first (``03/04/2010`` is then the 3rd of April). Each keeps its own row's time."""
+    header = ["user_id", "status_id", "created_at", "screen_name", "text", "is_retweet", "name",
+              "account_created_at", "followers_count"]
+    rows = [["x9", snowflake("2016-02-25T10:00:00Z", 1), "2016-02-25 10:00:00", "ann", "A1 #SWChat", "FALSE",
+             "Ann", "03/04/2010", "10"],
+            ["x9", snowflake("2016-02-26T10:00:00Z", 2), "26/02/2016 10:00:00", "ann", "A2 #SWChat", "FALSE",
+             "Ann", "03/04/2010", "10"],  # a day over 12: the clock learns the sheet is day first
+            ["x9", snowflake("2016-02-27T10:00:00Z", 3), "2016-02-27 10:00:00", "ann", "A3 #SWChat", "FALSE",
+             "Ann", "03/04/2010", "11"]]
+    data = write_csv([header, *rows])
+
+    def snapshots() -> list[tuple]:
+        items = rtweet_csv.read(Source.from_bytes(data))
+        return [(i.row["created_at"], i.row["followers"], i.row["snapshot_at"]) for i in items
+                if i.__class__.__name__ == "Account"]
+
+    remembered = snapshots()
+    assert remembered == [("2010-03-04T00:00:00.000Z", 10, "2016-02-25T10:00:00.000Z"),
+                          ("2010-04-03T00:00:00.000Z", 10, "2016-02-26T10:00:00.000Z"),
+                          ("2010-04-03T00:00:00.000Z", 11, "2016-02-27T10:00:00.000Z")]
+    made = rtweet_csv._Sheet.__init__
+
+    def forgetting(self, *args) -> None:
+        made(self, *args)
+        self.accounts = _Forgetting()
+
+    monkeypatch.setattr(rtweet_csv._Sheet, "__init__", forgetting)
+    assert snapshots() == remembered
+    sample = write_rtweet_csv_bytes()
+    fresh = [(i.__class__.__name__, getattr(i, "row", None)) for i in rtweet_csv.read(Source.from_bytes(sample))]
+    monkeypatch.undo()
+    assert [(i.__class__.__name__, getattr(i, "row", None)) for i in rtweet_csv.read(Source.from_bytes(sample))] == fresh
+    assert sum(kind == "Account" for kind, _ in fresh) > 2 * len({row["account_id"] for kind, row in fresh
+                                                                   if kind == "Account"})
+
+
+def write_rtweet_csv_bytes() -> bytes:
+    """A generated chat as rtweet writes it (authors repeated, retweets and quotes)."""
+    import tempfile
+    from pathlib import Path
+
+    from swchat.sample import generate, write_rtweet_csv
+
+    with tempfile.TemporaryDirectory() as folder:
+        return write_rtweet_csv(generate(seed=3, sessions=3, posts=600), Path(folder) / "r.csv").read_bytes()
+
+
+def test_a_date_met_again_after_the_clock_learns_the_order_is_read_anew():
+    clock = Clock()
+    assert clock.date("03/04/2010") == "2010-03-04T00:00:00.000Z"  # month first, knowing no better
+    assert clock.date("03/04/2010") == "2010-03-04T00:00:00.000Z"
+    clock.time("26/02/2016 10:00")  # the clock learns: day first
+    assert clock.date("03/04/2010") == "2010-04-03T00:00:00.000Z"
