@@ -159,6 +159,10 @@ write_archiver_sheet(chat, sys.argv[4])
 """
 
 
+#: what each sheet of :func:`make_sheets` is
+SHEETS = {"TAGS": "a TAGS sheet", "rtweet": "an rtweet CSV", "Archiver": "a Twitter Archiver sheet"}
+
+
 def make_sheets(posts: int, folder: Path) -> dict[str, Path]:
     """The same posts as :func:`make_input`'s as a TAGS sheet, an rtweet CSV and a Twitter
     Archiver sheet, written in a child process."""
@@ -294,7 +298,7 @@ def main() -> None:
         for name, sheet in sheets.items():
             run = runs[f"swchat {name}"]
             lines.append((f"swchat import, {name}", {"seconds": run["import"], "peak_kib": run["import_kib"]},
-                          f"the same chat as a {name} sheet ({sheet.stat().st_size / 1e6:.0f} MB); read "
+                          f"the same chat as {SHEETS[name]} ({sheet.stat().st_size / 1e6:.0f} MB); read "
                           f"{run['read']:,}, added {run['added']:,}; + session tables {run['sessions']:.2f} s"))
         for name, other in others.items():
             own, run = runs[f"floor {name}"], runs[f"swchat {name}"]
