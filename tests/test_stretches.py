@@ -782,3 +782,61 @@ def test_real_sheets_in_stretches_store_what_one_reader_stores(realdata, tmp_pat
     stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 20_000)
     assert stretched["stretches"] == [16] and whole == [False] and one["posts"]
     _same(one, stretched)
+
+
+# ----------------------------------------------------------------------------- snscrape
+
+
+def _snscrape_tweet(t: dict, users: dict, referred: dict, nested: bool = False) -> dict:
+    """An X v2 tweet of a page as snscrape writes it (a retweeted or quoted tweet nested)."""
+    user = users.get(t["author_id"], {"id": t["author_id"], "username": f"u{t['author_id']}"})
+    refs = {r["type"]: r["id"] for r in t.get("referenced_tweets", [])}
+    entities = t.get("entities", {})
+    made = {"_type": "snscrape.modules.twitter.Tweet",
+            "url": f"https://twitter.com/{user['username']}/status/{t['id']}",
+            "date": t["created_at"].replace(".000Z", "+00:00"), "rawContent": t["text"], "id": int(t["id"]),
+            "user": {"username": user["username"], "id": int(user["id"]), "displayname": user.get("name")},
+            "hashtags": [h["tag"] for h in entities.get("hashtags", [])],
+            "mentionedUsers": [{"username": m["username"], "id": None} for m in entities.get("mentions", [])],
+            "likeCount": t.get("public_metrics", {}).get("like_count", 0)}
+    if "replied_to" in refs:
+        made["inReplyToTweetId"] = int(refs["replied_to"])
+    for kind, key in (("retweeted", "retweetedTweet"), ("quoted", "quotedTweet")):
+        if kind in refs and not nested and refs[kind] in referred:
+            made[key] = _snscrape_tweet(referred[refs[kind]], users, referred, nested=True)
+    return made
+
+
+def _snscrape_lines(sample_dir: Path) -> bytes:
+    """The sample's X v2 tweets as ``snscrape --jsonl`` writes them (numeric ids; a retweet or a
+    quote carries the tweet it refers to, nested), with a few lines snscrape would not write."""
+    out = []
+    for page in (orjson.loads(line) for line in (sample_dir / "swchat-v2.jsonl").read_bytes().splitlines()):
+        users = {u["id"]: u for u in page.get("includes", {}).get("users", [])}
+        referred = {t["id"]: t for t in page.get("includes", {}).get("tweets", [])}
+        out += [orjson.dumps(_snscrape_tweet(t, users, referred)) for t in page.get("data", [])]
+    for at in (900, 600, 300, 5):
+        out.insert(at, b'{"_type": "snscrape.modules.twitter.Tweet", "id": "not a number"')
+    return b"\n".join(out) + b"\n"
+
+
+def test_snscrape_json_lines_in_stretches_store_what_one_reader_stores(sample_dir, tmp_path, monkeypatch):
+    """The sample as snscrape JSON lines (nested retweeted and quoted tweets become context posts),
+    with broken lines spread through it: the archive read in stretches is one reader's."""
+    path = tmp_path / "sns.jsonl"
+    path.write_bytes(_snscrape_lines(sample_dir))
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 50_000)
+    assert stretched["stretches"][0] >= 7 and len(one["posts"]) > 1200 and len(one["rejected"]) == 4
+    assert sum(row[-4] for row in one["posts"]) >= 10  # is_context: nested tweets not in the file
+    _same(one, stretched)
+
+
+@pytest.mark.realdata
+def test_real_snscrape_lines_in_stretches_store_what_one_reader_stores(realdata, tmp_path, monkeypatch):
+    path = realdata("x-snscrape", "sns_search_first300.jsonl")
+    monkeypatch.setattr(archive_module, "_MOST_STRETCHES", 32)
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 20_000)
+    assert stretched["stretches"][0] >= 30 and len(one["posts"]) >= 300
+    _same(one, stretched)

@@ -35,7 +35,8 @@ collection time; the profile is at least that recent). A line holding a User
 Old versions without ``mentionedUsers`` or ``hashtags`` get them from the text
 (:func:`swchat.readers.sheets.text_entities`); the row's ``origin`` then says
 ``inferred from text: …``. A line that cannot be used is rejected with its number and the
-reason, and reading goes on; a UTF-8 BOM is skipped.
+reason, and reading goes on; a UTF-8 BOM is skipped. Each line stands alone, so a big file
+(16 MB or more) is read in stretches by the archive's two worker processes.
 
 Examples
 --------
@@ -353,4 +354,5 @@ FORMAT = register(Format(
     label="snscrape twitter JSON lines (snscrape --jsonl)",
     sniff=sniff,
     read=read,
+    stretches="lines",  # each line stands alone (a JSON array is read in one piece)
 ))
