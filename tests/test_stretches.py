@@ -721,17 +721,20 @@ def test_a_twitter_archiver_sheet_in_stretches_stores_what_one_reader_stores(tmp
     assert created["handle:user1"] == "2010-03-02T00:00:00.000Z"  # 02/03/2010, day first as the sheet says
 
 
-def test_a_stretch_that_read_its_dates_in_another_order_has_the_sheet_read_in_one_piece(tmp_path, monkeypatch):
+@pytest.mark.parametrize("bound", ["PRIME_ROWS", "PRIME_BYTES"])
+def test_a_stretch_that_read_its_dates_in_another_order_has_the_sheet_read_in_one_piece(tmp_path, monkeypatch,
+                                                                                        bound):
     """When a stretch cannot learn from the file's first rows that the sheet is day first (here:
-    it reads none of them), it reads an ambiguous date month first; the archive finds that out
-    when it adds up the stretches' counts, and reads the file again in one piece."""
+    it may read none of them, by rows or by bytes), it reads an ambiguous date month first; the
+    archive finds that out when it adds up the stretches' counts, and reads the file again in one
+    piece."""
     from swchat.readers import sheets
 
     path = tmp_path / "archiver.csv"
     path.write_bytes(_archiver_sheet())
     monkeypatch.setattr(archive_module, "_MOST_STRETCHES", 16)
     one = _archive([path], tmp_path / "one.db", monkeypatch, None)
-    monkeypatch.setattr(sheets, "PRIME_ROWS", 0)
+    monkeypatch.setattr(sheets, bound, 0)
     whole = _spy_whole(monkeypatch)
     stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 4_000)
     assert whole == [False, True]

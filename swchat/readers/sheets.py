@@ -262,8 +262,8 @@ class DataRows:
         """Before the rows of a stretch of the file (:meth:`~swchat.readers.base.Source.stretch`),
         have each clock learn what one reader's would know there of the order of day and month
         (``1/2/2016``): from the time columns given (by position) of the file's first rows, at
-        most :data:`PRIME_ROWS` of them before the stretch, until it learns. Whether that is what
-        one reader knew there, :func:`tallied` checks.
+        most :data:`PRIME_ROWS` of them (and :data:`PRIME_BYTES`) before the stretch, until it
+        learns. Whether that is what one reader knew there, :func:`tallied` checks.
 
         Examples
         --------
@@ -283,9 +283,10 @@ class DataRows:
             return
         primed = [(clock, Clock(), [i for i in columns if i is not None]) for clock, columns in clocks
                   if clock.day_first is None]
-        for n, item in enumerate(DataRows(self.source.whole(), self.layout)):
+        whole = self.source.whole()
+        for n, item in enumerate(DataRows(whole, self.layout)):
             learning = [each for each in primed if each[1].day_first is None]
-            if not learning or n >= PRIME_ROWS:
+            if not learning or n >= PRIME_ROWS or whole.bytes_read > PRIME_BYTES:
                 break
             if isinstance(item, Rejected):
                 continue
@@ -333,8 +334,9 @@ class DataRows:
                      "others": [other.tally() for other in others]})
 
 
-#: the most rows of a file :meth:`DataRows.prime` reads before a stretch
+#: the most rows, and about the most bytes, of a file :meth:`DataRows.prime` reads before a stretch
 PRIME_ROWS = 1_000
+PRIME_BYTES = 4 << 20
 
 
 def tallied(tallies: list[dict[str, Any]]) -> list[str]:
