@@ -284,6 +284,18 @@ def _spy_whole(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     return calls
 
 
+def _both(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, least: int, most: int | None = None,
+          **options: str) -> tuple[dict, dict, list[bool]]:
+    """The dumps of ``path`` read by one reader and in stretches of ``least`` bytes or more (at
+    most ``most`` of them), and whether each reading was one piece (see :func:`_spy_whole`)."""
+    if most is not None:
+        monkeypatch.setattr(archive_module, "_MOST_STRETCHES", most)
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None, **options)
+    whole = _spy_whole(monkeypatch)
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, least, **options)
+    return one, stretched, whole
+
+
 def test_csv_cuts_fall_where_records_end_by_the_count_of_quotes():
     import csv
     import io
@@ -458,10 +470,7 @@ def test_a_stray_quote_that_misleads_the_cuts_has_the_file_read_in_one_piece(sam
 
 @pytest.mark.realdata
 def test_a_real_tags_sheet_in_stretches_stores_what_one_reader_stores(realdata, tmp_path, monkeypatch):
-    path = realdata("tags-sheet", "sample-data.csv")
-    monkeypatch.setattr(archive_module, "_MOST_STRETCHES", 16)
-    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
-    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 500)
+    one, stretched, _ = _both(realdata("tags-sheet", "sample-data.csv"), tmp_path, monkeypatch, 500, 16)
     assert stretched["stretches"][0] >= 8 and one["posts"]
     _same(one, stretched)
 
@@ -702,10 +711,7 @@ def test_a_twitter_archiver_sheet_in_stretches_stores_what_one_reader_stores(tmp
     day first, so none is read again."""
     path = tmp_path / "archiver.csv"
     path.write_bytes(_archiver_sheet())
-    monkeypatch.setattr(archive_module, "_MOST_STRETCHES", 16)
-    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
-    whole = _spy_whole(monkeypatch)
-    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 4_000)
+    one, stretched, whole = _both(path, tmp_path, monkeypatch, 4_000, 16)
     assert stretched["stretches"] == [16] and whole == [False]
     _same(one, stretched)
     notes = orjson.loads(one["sources"][0][-1])
@@ -748,8 +754,7 @@ def test_a_sheet_saved_as_unicode_text_is_read_in_one_piece(tmp_path, monkeypatc
     data = text.replace("\r\n", "\n").encode("utf-16")
     path = tmp_path / "unicode.txt"
     path.write_bytes(data)
-    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
-    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 4_000)
+    one, stretched, _ = _both(path, tmp_path, monkeypatch, 4_000)
     assert stretched["stretches"] == [1] and len(one["posts"]) == 398
     _same(one, stretched)
 
@@ -767,9 +772,7 @@ def test_a_mapped_csv_in_stretches_stores_what_one_reader_stores(tmp_path, monke
     path.write_text(out.getvalue(), encoding="utf-8")
     options = {"format": "csv-mapped", "tz": "Europe/London",
                "columns": "id=Tweet ID,text=Tweet Text,author=Screen Name,time=Date,author_name=Full Name"}
-    one = _archive([path], tmp_path / "one.db", monkeypatch, None, **options)
-    whole = _spy_whole(monkeypatch)
-    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 8_000, **options)
+    one, stretched, whole = _both(path, tmp_path, monkeypatch, 8_000, **options)
     assert stretched["stretches"][0] > 4 and whole == [False] and len(one["posts"]) == 398
     _same(one, stretched)
     assert "Europe/London" in one["sources"][0][-1]
@@ -778,11 +781,7 @@ def test_a_mapped_csv_in_stretches_stores_what_one_reader_stores(tmp_path, monke
 @pytest.mark.realdata
 @pytest.mark.parametrize("name", ["rtweet_COP26Action.csv", "twitter-archiver_histcomm.csv"])
 def test_real_sheets_in_stretches_store_what_one_reader_stores(realdata, tmp_path, monkeypatch, name):
-    path = realdata("x-sheets", name)
-    monkeypatch.setattr(archive_module, "_MOST_STRETCHES", 16)
-    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
-    whole = _spy_whole(monkeypatch)
-    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 20_000)
+    one, stretched, whole = _both(realdata("x-sheets", name), tmp_path, monkeypatch, 20_000, 16)
     assert stretched["stretches"] == [16] and whole == [False] and one["posts"]
     _same(one, stretched)
 
@@ -828,8 +827,7 @@ def test_snscrape_json_lines_in_stretches_store_what_one_reader_stores(sample_di
     with broken lines spread through it: the archive read in stretches is one reader's."""
     path = tmp_path / "sns.jsonl"
     path.write_bytes(_snscrape_lines(sample_dir))
-    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
-    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 50_000)
+    one, stretched, _ = _both(path, tmp_path, monkeypatch, 50_000)
     assert stretched["stretches"][0] >= 7 and len(one["posts"]) > 1200 and len(one["rejected"]) == 4
     assert sum(row[-4] for row in one["posts"]) >= 10  # is_context: nested tweets not in the file
     _same(one, stretched)
@@ -837,9 +835,6 @@ def test_snscrape_json_lines_in_stretches_store_what_one_reader_stores(sample_di
 
 @pytest.mark.realdata
 def test_real_snscrape_lines_in_stretches_store_what_one_reader_stores(realdata, tmp_path, monkeypatch):
-    path = realdata("x-snscrape", "sns_search_first300.jsonl")
-    monkeypatch.setattr(archive_module, "_MOST_STRETCHES", 32)
-    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
-    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 20_000)
+    one, stretched, _ = _both(realdata("x-snscrape", "sns_search_first300.jsonl"), tmp_path, monkeypatch, 20_000, 32)
     assert stretched["stretches"][0] >= 30 and len(one["posts"]) >= 300
     _same(one, stretched)
