@@ -719,6 +719,8 @@ class Clock:
         self.defaulted = False  # a date read month first for want of knowing (see tallied)
         self.primed: bool | None = None  # the order learned before a stretch (see DataRows.prime)
         self._dates: dict[tuple[str, bool | None], str | None] = {}  # see date
+        self._parsed: dict[tuple[str, bool | None], _Parsed] = {}  # see parse
+        self._hinted = False  # the value being parsed was read with the id's help
 
     # -- parsing -------------------------------------------------------------------
     def _local(self, year: int, month: int, day: int, hour: int, minute: int, second: int,
@@ -759,10 +761,20 @@ class Clock:
         text = value.strip()
         if not text:
             raise ValueError(f"{self.column} is missing")
+        key = (text, self.day_first)  # a sheet repeats its dates: each read once, unless the id decides it
+        known = self._parsed.get(key)
+        if known is not None:
+            return known
+        self._hinted = False
         try:
-            return self._parse(text, hint)
+            parsed = self._parse(text, hint)
         except (ValueError, OverflowError, KeyError):
             raise ValueError(f"{self.column} is not a time: {text[:40]!r}") from None
+        if not self._hinted:
+            if len(self._parsed) >= 10_000:
+                self._parsed.clear()  # memory stays bounded
+            self._parsed[key] = parsed
+        return parsed
 
     def _parse(self, text: str, hint: datetime | None) -> _Parsed:
         iso, numeric, named, v1, serial, epoch = _time_forms()
@@ -781,6 +793,7 @@ class Clock:
                 day_first = False
             elif a != b and hint is not None:
                 # ambiguous: the reading closer to the id's time wins (a date is within two days)
+                self._hinted = True
                 readings = {}
                 for option in (False, True):
                     month, day = (b, a) if option else (a, b)

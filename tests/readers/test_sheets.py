@@ -668,3 +668,13 @@ def test_a_date_met_again_after_the_clock_learns_the_order_is_read_anew():
     assert clock.date("03/04/2010") == "2010-03-04T00:00:00.000Z"
     clock.time("26/02/2016 10:00")  # the clock learns: day first
     assert clock.date("03/04/2010") == "2010-04-03T00:00:00.000Z"
+
+
+def test_an_ambiguous_date_met_again_is_read_by_each_row_s_own_id():
+    """A clock reads a repeated date once, but not an ambiguous one its row's id decides."""
+    clock = Clock()
+    january, february = snowflake("2016-01-02T10:00:00Z"), snowflake("2016-02-01T10:00:00Z")
+    assert clock.time("1/2/2016", january) == "2016-01-02T10:00:00.000Z"
+    assert clock.time("1/2/2016", february) == "2016-02-01T10:00:00.000Z"
+    assert clock.time("1/2/2016", january) == "2016-01-02T10:00:00.000Z"
+    assert clock.day_first is None  # nothing learned: each row's id told
