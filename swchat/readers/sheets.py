@@ -984,9 +984,10 @@ def text_entities(text: str | None) -> tuple[list[str], list[str], list[str]]:
     if body.endswith("…"):
         body = re.sub(r"\S*…$", "", body)
     hashtag, mention, url, _ = _text_forms()
-    hashtags = unique(m.group(1) for m in hashtag.finditer(body))
-    mentions = unique(m.group(1) for m in mention.finditer(body))
-    urls = unique(m.group(0).rstrip(_TRAILING_PUNCT) for m in url.finditer(body))
+    # each pattern needs its mark (# ＃, @ ＠, ://): a text without it is not searched
+    hashtags = unique(hashtag.findall(body)) if "#" in body or "＃" in body else []
+    mentions = unique(mention.findall(body)) if "@" in body or "＠" in body else []
+    urls = unique(u.rstrip(_TRAILING_PUNCT) for u in url.findall(body)) if "://" in body else []
     return hashtags, mentions, urls
 
 

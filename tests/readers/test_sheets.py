@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 import orjson
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from swchat import Archive
 from swchat.cli import main
@@ -678,3 +680,27 @@ def test_an_ambiguous_date_met_again_is_read_by_each_row_s_own_id():
     assert clock.time("1/2/2016", february) == "2016-02-01T10:00:00.000Z"
     assert clock.time("1/2/2016", january) == "2016-01-02T10:00:00.000Z"
     assert clock.day_first is None  # nothing learned: each row's id told
+
+
+_MARKS = st.sampled_from(["#", "＃", "@", "＠", "://", "http://", "HTTPS://t.co/", "#SWChat", "@ann_sw", " ", "\n",
+                          "&", "!", "a", "é", "1", "_", ".", ",", "…", "/"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_MARKS, max_size=24).map("".join))
+def test_text_entities_finds_what_searching_every_text_finds(text):
+    """Texts without a pattern's mark (``#``, ``@``, ``://``) are not searched for it: the same
+    hashtags, mentions and links as searching every text, match by match."""
+    import re
+
+    from swchat.readers.common import unique
+    from swchat.readers.sheets import _TRAILING_PUNCT, _text_forms, text_entities
+
+    body = text.rstrip()
+    if body.endswith("…"):
+        body = re.sub(r"\S*…$", "", body)
+    hashtag, mention, url, _ = _text_forms()
+    searched = ([], [], []) if not text else (
+        unique(m.group(1) for m in hashtag.finditer(body)), unique(m.group(1) for m in mention.finditer(body)),
+        unique(m.group(0).rstrip(_TRAILING_PUNCT) for m in url.finditer(body)))
+    assert text_entities(text) == searched
