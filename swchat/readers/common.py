@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from operator import itemgetter
 from typing import Any, BinaryIO
@@ -189,18 +189,46 @@ def _host(url: str) -> str | None:
     return host or None
 
 
-#: account objects remembered per file by :func:`remembered_account` (a few MB at most)
+#: account rows remembered per file by :func:`remembered` (a few MB at most)
 KNOWN_ACCOUNTS = 5_000
 
 
+def remembered(key: Hashable, snapshot_at: str | None, known: dict[Any, dict[str, Any] | None],
+               make: Callable[[], dict[str, Any] | None]) -> dict[str, Any] | None:
+    """``make()``, an account row (``None``: no account), as of ``snapshot_at``. An export
+    repeats each author's account with every post: one met before in the file under the same
+    ``key`` (``known``, the file's memory of them) is not made again; only ``snapshot_at``
+    differs, left empty when it is no time (as :func:`~swchat.schema.validate_account` leaves it).
+
+    Examples
+    --------
+    >>> made = []
+    >>> def make():
+    ...     made.append("9")
+    ...     return {"account_id": "9", "snapshot_at": None}
+    >>> known = {}
+    >>> [remembered(("9",), at, known, make)["snapshot_at"] for at in ("2026-09-02T19:00:00.000Z", "not a time")]
+    ['2026-09-02T19:00:00.000Z', None]
+    >>> made
+    ['9']
+    """
+    row = known.get(key)
+    if row is None:
+        if key in known:
+            return None
+        if len(known) >= KNOWN_ACCOUNTS:
+            known.clear()  # memory stays bounded on a file of ever new accounts
+        row = known[key] = make()
+        if row is None:
+            return None
+    return {**row, "snapshot_at": snapshot_at if snapshot_at is None or is_iso_time(snapshot_at) else None}
+
+
 def remembered_account(account: dict[str, Any], snapshot_at: str | None,
-                       known: dict[bytes, dict[str, Any] | None],
+                       known: dict[Any, dict[str, Any] | None],
                        convert: Callable[[dict[str, Any]], dict[str, Any] | None]) -> dict[str, Any] | None:
-    """``convert(account)``, the account row of an account object (``None``: no account), as of
-    ``snapshot_at``. An export repeats each author's account object with every post: one met
-    before in the file (``known``, the file's memory of them), byte for byte, is not converted
-    again; only ``snapshot_at`` differs, left empty when it is no time (as
-    :func:`~swchat.schema.validate_account` leaves it).
+    """``convert(account)``, the account row of an account object, :func:`remembered` by the
+    object's bytes: one met before in the file, byte for byte, is not converted again.
 
     Examples
     --------
@@ -215,17 +243,7 @@ def remembered_account(account: dict[str, Any], snapshot_at: str | None,
     >>> made
     ['9']
     """
-    key = raw_json(account)
-    row = known.get(key)
-    if row is None:
-        if key in known:
-            return None
-        if len(known) >= KNOWN_ACCOUNTS:
-            known.clear()  # memory stays bounded on a file of ever new accounts
-        row = known[key] = convert(account)
-        if row is None:
-            return None
-    return {**row, "snapshot_at": snapshot_at if snapshot_at is None or is_iso_time(snapshot_at) else None}
+    return remembered(raw_json(account), snapshot_at, known, lambda: convert(account))
 
 
 class FromFirstBracket(io.RawIOBase):

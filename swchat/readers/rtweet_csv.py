@@ -54,9 +54,9 @@ from typing import Any
 import orjson
 
 from ..errors import InputFormatError
-from ..schema import is_iso_time, new_account, new_post, validate_account, validate_post
+from ..schema import new_account, new_post, validate_account, validate_post
 from .base import Account, Head, Item, Note, Post, Rejected, Source
-from .common import KNOWN_ACCOUNTS, RECORD_ERRORS, lead_mention, reason, retweet_text, unique
+from .common import RECORD_ERRORS, lead_mention, reason, remembered, retweet_text, unique
 from .detect import Format, register
 from .sheets import (
     Clock,
@@ -179,32 +179,28 @@ def _account(row: _Row, sheet: _Sheet, prefix: str, clock: Clock, snapshot_at: s
     """An account snapshot from the author columns (``prefix`` ``""``) or ``retweet_``/``quoted_``:
     one made of the same cells before, while the clock knew the same of dates, is not made again."""
     key = (prefix, handle, clock.day_first, *(row.fields[i] for i in sheet.account_columns[prefix]))
-    known = sheet.accounts
-    if key in known:
-        made = known[key]
-        return None if made is None else {**made, "snapshot_at": snapshot_at if is_iso_time(snapshot_at) else None}
+    return remembered(key, snapshot_at, sheet.accounts, lambda: _new_account(row, prefix, clock, snapshot_at, handle))
+
+
+def _new_account(row: _Row, prefix: str, clock: Clock, snapshot_at: str, handle: str | None) -> dict | None:
+    """The account snapshot of :func:`_account`, made."""
     user_id = row.id(f"{prefix}user_id")
     if not user_id and not handle:
-        made = None
-    else:
-        created = row.get("account_created_at") if not prefix else None
-        description = row.text(f"{prefix}description")
-        made = validate_account(new_account(
-            platform="x",
-            account_id=user_id or handle_id(handle or ""),
-            handle=handle,
-            name=row.text(f"{prefix}name"),
-            description=description,
-            followers=whole(row.get(f"{prefix}followers_count")),
-            following=whole(row.get(f"{prefix}friends_count")),
-            location=row.text(f"{prefix}location"),
-            created_at=clock.date(created) if created else None,
-            snapshot_at=snapshot_at,
-        ))
-    if len(known) >= KNOWN_ACCOUNTS:
-        known.clear()  # memory stays bounded on a file of ever new accounts
-    known[key] = made
-    return made
+        return None
+    created = row.get("account_created_at") if not prefix else None
+    description = row.text(f"{prefix}description")
+    return validate_account(new_account(
+        platform="x",
+        account_id=user_id or handle_id(handle or ""),
+        handle=handle,
+        name=row.text(f"{prefix}name"),
+        description=description,
+        followers=whole(row.get(f"{prefix}followers_count")),
+        following=whole(row.get(f"{prefix}friends_count")),
+        location=row.text(f"{prefix}location"),
+        created_at=clock.date(created) if created else None,
+        snapshot_at=snapshot_at,
+    ))
 
 
 def _context(row: _Row, sheet: _Sheet, prefix: str, clock: Clock,
