@@ -363,6 +363,23 @@ class Database:
         self.settle()
         self.db.close()
 
+    def read_apart(self) -> None:
+        """Read through a read-only connection of this process's own from now on: for a forked
+        child that reads the archive beside its parent (SQLite's connections must not be used
+        across ``fork()``). The connection the child inherited is kept aside, neither used nor
+        closed: closing it in the child could undo what the parent's connection holds.
+
+        Reading the file needs the parent's work to be committed (WAL: the child reads the last
+        commit, never the parent's open transaction); calling it again in the same process does nothing.
+        """
+        if getattr(self, "_apart_in", None) == os.getpid():
+            return
+        self._inherited = self.db
+        self.db = _connect_read_only(self.path)
+        self.read_only = True
+        self._checkpointer = None  # the parent's to wait for, not this process's
+        self._apart_in = os.getpid()
+
     def rollback(self) -> None:
         """Roll the open transaction back — if SQLite has not done so already (it does when the
         disk fills up, and a second ``ROLLBACK`` would fail with "no transaction is active")."""

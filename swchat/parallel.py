@@ -4,7 +4,7 @@ Importing a big file (:mod:`swchat.archive`: parsing beside writing) and writing
 (:mod:`swchat.report.summary`: drawing the network picture beside the other sections) each split
 into two halves that need no data from each other (:class:`Background`); bringing the session
 tables up to date (:mod:`swchat.session_store`) is one computation over many stretches of posts,
-which this process and a child share, a stretch each in turn (:class:`Offload`). On Linux with
+which this process and a child share, each taking the next stretch not yet taken (:class:`Offload`). On Linux with
 two or more CPUs the second half runs in a forked child, which inherits everything already
 computed; elsewhere, or in a process
 that has other threads (forking those can deadlock the child) or is itself a daemon, it runs
@@ -24,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 __all__ = ["Background", "Offload", "fork_available"]
@@ -174,106 +174,144 @@ class Background:
         return self._ok
 
 
-def _apply(function: Callable[[Any], Any], work: Any, mine: Any) -> None:
-    """The child of :class:`Offload`: ``function(value)`` for each value received, sent back as
-    ``(True, result)``, or ``(False, reason)`` when it raised; until ``None`` or the pipe closes."""
+def _share(function: Callable[[Any], Any], values: Sequence[Any], counter: Any, pipe: Any, mine: Any) -> None:
+    """The child of :class:`Offload`: takes the next value not yet taken (from ``counter``, shared
+    with the parent) until none is left, and sends back ``(index, True, result)``, or
+    ``(index, False, reason)`` when ``function`` raised. A thread of its own sends the answers,
+    so that the next value is worked on while the parent is busy and not yet reading."""
+    import queue
+    import threading
+
     mine.close()  # the parent's end: closed here, so that the parent ending ends the pipe
-    while True:
+    outbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    def send() -> None:
+        while (answer := outbox.get()) is not None:
+            try:
+                pipe.send(answer)
+            except (OSError, ValueError):  # the parent has gone, or closed the pipe: nothing more to send
+                return
+            except Exception:  # a result that cannot be pickled: the parent does the value itself
+                try:
+                    pipe.send((answer[0], False, "the result could not be sent back"))
+                except Exception:
+                    return
+
+    sender = threading.Thread(target=send, name="swchat-answers", daemon=True)
+    sender.start()
+    while (i := _take(counter, len(values))) is not None:
         try:
-            value = work.recv()
-        except (EOFError, OSError):
-            return
-        if value is None:
-            return
-        try:
-            answer: tuple[bool, Any] = (True, function(value))
+            answer: tuple[int, bool, Any] = (i, True, function(values[i]))
         except Exception as exc:  # the parent does this value again itself, and sees the error there
-            answer = (False, f"{type(exc).__name__}: {exc}")
-        del value
-        try:
-            work.send(answer)
-        except Exception:  # a result that cannot be pickled: the parent does the value itself
-            work.send((False, "the result could not be sent back"))
+            answer = (i, False, f"{type(exc).__name__}: {exc}")
+        outbox.put(answer)
+        del answer
+    outbox.put(None)
+    sender.join()
+
+
+def _take(counter: Any, n: int) -> int | None:
+    """The next index of ``n`` not yet taken by either process (``None`` when all are)."""
+    with counter.get_lock():
+        i = counter.value
+        if i >= n:
+            return None
+        counter.value = i + 1
+        return int(i)
 
 
 class Offload:
-    """``function`` applied in a forked child to values handed to it one at a time, while this
-    process goes on with others (when :func:`fork_available`; else there is no child and
-    :attr:`free` is always false, so the caller does everything itself).
+    """A list of values worked through by this process and a forked child together: each takes
+    the next value not yet taken, and ``function`` of the child's values comes back as answers
+    (when :func:`fork_available`; else there is no child, and this process takes every value).
 
-    The caller hands a value over with :meth:`give` when the child is :attr:`free`, does the
-    next values itself meanwhile, and collects the answers with :meth:`answers`. An answer is
-    ``(key, result)``, or ``(key, None)`` when the child could not do it (it raised, or it
-    died): the caller then does that value itself, so that errors surface as they would without
-    a child, and nothing is lost. ``function`` must not touch what this process holds open (a
-    database connection): the child works on the values it is given and returns its results.
+    The caller takes values with :meth:`take` and works on each itself, and collects the child's
+    answers with :meth:`answers`. An answer is ``(index, result)``, or ``(index, None)`` when the
+    child could not do it (it raised, or it died): the caller then does that value itself, so
+    that errors surface as they would without a child, and nothing is lost. ``function`` must
+    not use what this process holds open as it is (a database connection: the child opens its
+    own, see :meth:`swchat.database.Database.read_apart`); it runs in the child on the values
+    given here, which the child inherits (only indices and results go through the pipe).
 
     Examples
     --------
-    >>> with Offload(len) as helper:
+    >>> words = ["one", "three", "eleven", "twelve"]
+    >>> with Offload(len, words) as helper:
     ...     done = {}
-    ...     for key, word in enumerate(["one", "three", "eleven"]):
-    ...         if helper.free:
-    ...             helper.give(key, word)
-    ...         else:
-    ...             done[key] = len(word)
+    ...     while (i := helper.take()) is not None:
+    ...         done[i] = len(words[i])
     ...         done.update(helper.answers())
     ...     done.update(helper.answers(wait=True))
-    >>> [done[k] for k in sorted(done)]
-    [3, 5, 6]
+    >>> [done[i] for i in range(len(words))]
+    [3, 5, 6, 6]
     """
 
-    def __init__(self, function: Callable[[Any], Any]) -> None:
+    def __init__(self, function: Callable[[Any], Any], values: Sequence[Any]) -> None:
         self._process: Any = None
         self._pipe: Any = None
-        self._key: Any = None
-        self._busy = False
-        if fork_available():
-            self._pipe, work = _fork_context().Pipe()
-            self._process = _forked(_apply, (function, work, self._pipe), "swchat-offload")
+        self._n = len(values)
+        self._mine: set[int] = set()  # indices this process took
+        self._answered: set[int] = set()  # indices the child answered
+        self._counter: Any = None
+        self._next = 0  # the next value this process takes when there is no child
+        self._stopped: int | None = None  # how many values were taken when the child was stopped
+        if fork_available() and self._n > 1:
+            context = _fork_context()
+            self._counter = context.Value("l", 0)
+            self._pipe, work = context.Pipe(duplex=False)
+            self._process = _forked(_share, (function, values, self._counter, work, self._pipe), "swchat-offload")
             work.close()
 
-    @property
-    def free(self) -> bool:
-        """Whether there is a child, ready for a value."""
-        return self._process is not None and not self._busy
+    def take(self) -> int | None:
+        """The index of the next value for this process to work on (``None`` when every value
+        has been taken, by this process or the child)."""
+        if self._process is None:  # no child, or no more: the values after those taken, in turn
+            i = self._next if self._next < self._n else None
+            self._next += i is not None
+        else:
+            i = _take(self._counter, self._n)
+        if i is not None:
+            self._mine.add(i)
+        return i
 
-    def give(self, key: Any, value: Any) -> None:
-        """Hand ``value`` to the child (only when :attr:`free`); its answer comes with ``key``."""
-        if not self.free:
-            raise RuntimeError("the child is busy, or there is none")
-        self._key, self._busy = key, True
-        try:
-            self._pipe.send(value)
-        except Exception:
-            self.close()  # the child is gone, or the value cannot be sent: answered with None
+    def _theirs(self) -> set[int]:
+        """Indices the child took and has not answered."""
+        if self._counter is None:
+            return set()
+        taken = self._stopped if self._stopped is not None else min(self._counter.value, self._n)
+        return set(range(taken)) - self._mine - self._answered
 
-    def answers(self, *, wait: bool = False) -> list[tuple[Any, Any]]:
-        """The answer of the value the child has, when it is done (with ``wait``, once it is)."""
-        if not self._busy:
-            return []
-        key = self._key
-        if self._process is None:  # it failed: the caller does the value itself
-            self._busy = False
-            return [(key, None)]
-        try:
-            if not wait and not self._pipe.poll():
-                return []
-            ok, result = self._pipe.recv()
-        except (EOFError, OSError):  # the child died: no more work for it
-            self.close()
-            return self.answers()
-        self._busy = False
-        return [(key, result if ok else None)]
+    def answers(self, *, wait: bool = False) -> list[tuple[int, Any]]:
+        """The child's answers received so far (with ``wait``: all of them, once every value is
+        taken; call it after :meth:`take` returned ``None``)."""
+        found: list[tuple[int, Any]] = []
+        while self._process is not None:
+            if wait and not self._theirs() and self._counter.value >= self._n:
+                break
+            try:
+                if not wait and not self._pipe.poll():
+                    break
+                i, ok, result = self._pipe.recv()
+            except (EOFError, OSError):  # the child died: what it had is done here
+                self.close()
+                break
+            self._answered.add(i)
+            found.append((i, result if ok else None))
+        if self._process is None:  # no child (any more): what it took and did not answer is done here
+            found += [(i, None) for i in sorted(self._theirs())]
+            self._answered.update(i for i, _ in found)
+        return found
 
     def close(self) -> None:
-        """Stop the child (it is done with what it had, or abandoned)."""
+        """Stop the child (it is done with what it had, or abandoned): it takes no more values."""
         if self._process is None:
             return
-        with contextlib.suppress(OSError, ValueError):
-            self._pipe.send(None)
+        with self._counter.get_lock():
+            self._stopped = min(self._counter.value, self._n)
+            self._counter.value = self._n  # nothing more for the child to take
+        self._next = self._stopped  # this process takes what is left
         self._pipe.close()
-        self._process.join(1 if not self._busy else 0)
+        self._process.join(1)
         if self._process.is_alive():  # it still works on a value nobody will collect
             self._process.terminate()
             self._process.join()

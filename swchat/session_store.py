@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -267,8 +266,15 @@ class SessionStore(Database):
                 return self.posts(since=chunk[0], until=_after(chunk[1]), replies=False, context=True,
                                   columns=columns)
 
-            # a forked child derives a chunk whenever it is free while this process reads, derives
-            # and stores the others: the tables are stored in chunk order all the same
+            def read_apart(chunk: tuple[str, str, int]) -> Any:
+                # in the forked child: it reads its chunks through a connection of its own (the
+                # posts are committed; this transaction writes derived tables only), so that
+                # this process does not read them for it
+                self.read_apart()
+                return derive(read(chunk))
+
+            # this process and a forked child each take the next chunk not yet taken, read its
+            # posts and derive it; this process stores them all, in chunk order
             derived: dict[int, Any] = {}
             written = 0  # the chunks stored so far
             if least_posts > 1:  # too few posts for a session, and none stored there: nothing to do
@@ -279,19 +285,16 @@ class SessionStore(Database):
                     progress(done, total)
             if chunks and prepare is not None:
                 prepare()
-            with Offload(derive) if len(chunks) > 1 else nullcontext() as helper:
-                for i, chunk in enumerate(chunks):
-                    touched |= self._clear(chunk[0], chunk[1], accounts)
-                    posts = read(chunk)
-                    if helper is not None and helper.free:
-                        helper.give(i, posts)
-                    else:
-                        derived[i] = derive(posts)
-                    del posts
-                    last = i == len(chunks) - 1
-                    for key, tables in helper.answers(wait=last) if helper is not None else ():
-                        derived[key] = tables if tables is not None else derive(read(chunks[key]))
+            with Offload(read_apart, chunks) as helper:
+                while True:
+                    i = helper.take()
+                    if i is not None:
+                        derived[i] = derive(read(chunks[i]))
+                    for j, tables in helper.answers(wait=i is None):
+                        derived[j] = tables if tables is not None else derive(read(chunks[j]))
                     while written in derived:
+                        lo, hi, n = chunks[written]
+                        touched |= self._clear(lo, hi, accounts)
                         tables = derived.pop(written)
                         touched |= set(tables.sessions["tag"])
                         part = tables.participation
@@ -299,10 +302,12 @@ class SessionStore(Database):
                         stored += self._store(tables)
                         del tables
                         _give_back_memory()  # what this stretch freed, before the next is read
-                        done += chunks[written][2]
+                        done += n
                         written += 1
                         if progress:
                             progress(done, total)
+                    if i is None:
+                        break
             # a full derive counts every account again; else only those whose participation changed
             self.recount_tag_accounts(touched, None if full else accounts)
             for key, value in (("derived_change", str(change)), ("derived_rowid", str(rowid)),

@@ -324,18 +324,29 @@ def _chunked_refresh(sample_dir, tmp_path, name, monkeypatch, derive=None):
 @pytest.mark.skipif(not swchat.parallel.fork_available(), reason="needs Linux, two CPUs and no other threads")
 def test_chunks_derived_by_a_child_process_are_stored_as_this_process_alone_stores_them(
         sample_dir, whole, tmp_path, monkeypatch):
-    """A forked child derives some chunks while this process derives others (swchat.parallel.Offload): the
-    tables, and the sessions' keys (chunks are stored in time order either way), are those of one process."""
-    given = []
-    original = swchat.parallel.Offload.give
-    monkeypatch.setattr(swchat.parallel.Offload, "give", lambda self, key, value: (given.append(key),
-                                                                                     original(self, key, value)))
+    """A forked child reads and derives some chunks, through a read-only connection of its own, while this
+    process does others (swchat.parallel.Offload): the tables, and the sessions' keys (chunks are stored in
+    time order either way), are those of one process."""
+    import os
+
+    from swchat.database import Database
+
+    parent, apart = os.getpid(), tmp_path / "apart.txt"
+    original = Database.read_apart
+
+    def read_apart(self):  # the child says it reads through a connection of its own
+        original(self)
+        with apart.open("a") as out:
+            out.write(f"{os.getpid() != parent} {self.db is not self._inherited} {self.read_only}\n")
+
+    monkeypatch.setattr(Database, "read_apart", read_apart)
     counts, rows, tables = _chunked_refresh(sample_dir, tmp_path, "two.db", monkeypatch)
-    assert len(given) >= 2  # the child did some of the chunks
+    said = apart.read_text().splitlines()
+    assert len(said) >= 2 and set(said) == {"True True True"}  # the child read and derived chunks itself
     monkeypatch.setattr(swchat.parallel, "fork_available", lambda: False)
-    given.clear()
+    apart.unlink()
     alone = _chunked_refresh(sample_dir, tmp_path, "one.db", monkeypatch)
-    assert given == []
+    assert not apart.exists()
     assert (counts, rows, tables) == alone
     assert tables == whole and counts == {"posts": 1224, "sessions": 6}
 
@@ -463,3 +474,27 @@ def test_a_weekly_import_costs_the_same_however_old_the_archive(tmp_path):
             assert result.total["added"] > 250 and result.sessions["sessions"] >= 1
             steps[name] = count[0]
     assert steps["old"] < 1.25 * steps["young"], steps
+
+
+@pytest.mark.skipif(not swchat.parallel.fork_available(), reason="needs Linux, two CPUs and no other threads")
+def test_the_child_reads_under_the_archives_privacy_policy(sample_dir, tmp_path, monkeypatch):
+    """The child reads its chunks through its own connection, but under the same policy: an opted-out
+    account is left out of the tables it derives, as it is of the tables derived in one process."""
+    import swchat.session_store as store
+
+    monkeypatch.setattr(store, "CHUNK_POSTS", 100)
+    derived = []
+    for name, fork in (("two.db", True), ("one.db", False)):
+        monkeypatch.setattr(swchat.parallel, "fork_available", lambda fork=fork: fork)
+        with swchat.open(tmp_path / name, create=True) as archive:
+            archive.ingest([sample_dir / "swchat-v2.jsonl"])
+            handle, account = archive.db.execute(
+                "SELECT handle, account_id FROM participation GROUP BY account_id ORDER BY count(*) DESC, "
+                "account_id LIMIT 1 OFFSET 3").fetchone()
+            archive.opt_out([handle])
+            archive.reindex()
+            tables = _tables(archive)
+            assert account not in {row[2] for row in tables["participation"]}
+            assert len(tables["sessions"]) == 6
+            derived.append((account, tables))
+    assert derived[0] == derived[1]

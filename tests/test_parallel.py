@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import time
 
 import pytest
@@ -62,42 +63,65 @@ def _slow_square(x):
     return x[0] * x[0]
 
 
-def _refuse(x):
-    raise ValueError("not here")
+def _work_through(helper, values):
+    """What a caller of Offload does: take values and work on them here, collect the child's
+    answers, do a value again here when the child could not. Returns (results, done here)."""
+    results, here = {}, []
+    while True:
+        i = helper.take()
+        if i is not None:
+            results[i] = _slow_square(values[i])
+            here.append(i)
+        for key, answer in helper.answers(wait=i is None):
+            assert key not in results  # every value is worked on once, by one of the two
+            results[key] = answer if answer is not None else _slow_square(values[key])
+            if answer is None:
+                here.append(key)
+        if i is None:
+            return results, here
 
 
 @pytest.mark.skipif(not fork_available(), reason="needs Linux, two CPUs and no other threads")
-def test_offload_answers_each_value_with_its_key():
-    with Offload(_slow_square) as helper:
-        assert helper.free
-        helper.give("a", (3, 0.2))
-        assert not helper.free and helper.answers() == []  # not done yet
-        with pytest.raises(RuntimeError):
-            helper.give("b", (4, 0))
-        assert helper.answers(wait=True) == [("a", 9)]
-        assert helper.free and helper.answers() == []
-        helper.give("b", (4, 0))
-        assert helper.answers(wait=True) == [("b", 16)]
-    assert not helper.free  # closed
+def test_offload_shares_the_values_between_this_process_and_the_child():
+    values = [(n, 0.05) for n in range(12)]
+    with Offload(_slow_square, values) as helper:
+        results, here = _work_through(helper, values)
+    assert results == {n: n * n for n in range(12)}
+    assert 0 < len(here) < 12  # both worked: each took the next value when it was free
+    assert helper.take() is None and helper.answers(wait=True) == []
     assert gc.get_freeze_count() == 0
+
+
+_PARENT = os.getpid()
+
+
+def _refuse_in_the_child(x):
+    if os.getpid() != _PARENT:
+        raise ValueError("not here")
+    return _slow_square(x)
 
 
 @pytest.mark.skipif(not fork_available(), reason="needs Linux, two CPUs and no other threads")
 def test_offload_answers_none_when_the_child_fails_or_dies():
-    with Offload(_refuse) as helper:
-        helper.give(1, 5)
-        assert helper.answers(wait=True) == [(1, None)]  # the caller does it itself, and sees the error
-        assert helper.free  # the child goes on
-    with Offload(_slow_square) as helper:
-        helper.give(2, (2, 30))
-        helper._process.kill()
-        assert helper.answers(wait=True) == [(2, None)]
-        assert not helper.free  # no child any more: the caller does the rest
+    values = [(n, 0.05) for n in range(6)]
+    with Offload(_refuse_in_the_child, values) as helper:  # every value fails there: all done here
+        results, here = _work_through(helper, values)
+    assert results == {n: n * n for n in range(6)} and sorted(here) == list(range(6))
+
+    values = [(n, 0.3) for n in range(6)]
+    with Offload(_slow_square, values) as helper:
+        first = helper.take()
+        helper._process.kill()  # the child dies holding a value: it comes back as None
+        results, here = _work_through(helper, values)
+        results[first] = values[first][0] ** 2
+    assert results == {n: n * n for n in range(6)} and sorted([first, *here]) == list(range(6))
 
 
-def test_offload_without_fork_is_never_free(monkeypatch):
+def test_offload_without_fork_gives_every_value_here(monkeypatch):
     import swchat.parallel
 
     monkeypatch.setattr(swchat.parallel, "fork_available", lambda: False)
-    with Offload(_slow_square) as helper:
-        assert not helper.free and helper.answers(wait=True) == []
+    values = [(n, 0) for n in range(4)]
+    with Offload(_slow_square, values) as helper:
+        assert [helper.take() for _ in range(5)] == [0, 1, 2, 3, None]
+        assert helper.answers(wait=True) == []
