@@ -338,7 +338,9 @@ class SessionStore(Database):
         self.set_meta("derived_full", "1")
 
     def _all_posts_window(self) -> list[tuple[str, str]]:
-        lo, hi = self.db.execute("SELECT min(created_at), max(created_at) FROM posts WHERE is_context = 0").fetchone()
+        # one look-up in the index each (min and max together in one SELECT scan every post)
+        lo, hi = self.db.execute("SELECT (SELECT min(created_at) FROM posts WHERE is_context = 0), "
+                                 "(SELECT max(created_at) FROM posts WHERE is_context = 0)").fetchone()
         return [(str(lo), str(hi))] if lo is not None else []
 
     def _dirty_windows(self, gap: timedelta) -> list[tuple[str, str]]:
@@ -399,13 +401,19 @@ class SessionStore(Database):
         limit = gap.total_seconds()
         start = previous = ""
         n = 0
+        before: float | None = None  # the time of ``previous`` as a number, once needed
         for (when,) in self.db.execute("SELECT created_at FROM posts WHERE is_context = 0 AND created_at >= ? "
                                        "AND created_at <= ? ORDER BY created_at", (lo, hi)):
             if not start:
                 start = when
-            elif n >= CHUNK_POSTS and _epoch(when) - _epoch(previous) > limit:
-                yield start, previous, n
-                start, n = when, 0
+            elif n >= CHUNK_POSTS:  # long enough to end at a quiet gap: each time read once
+                now = _epoch(when)
+                if now - (_epoch(previous) if before is None else before) > limit:
+                    yield start, previous, n
+                    start, n = when, 0
+                before = now
+            else:
+                before = None
             previous = when
             n += 1
         if start:

@@ -305,6 +305,30 @@ def test_tables_derived_in_small_chunks_equal_those_of_one_chunk(sample_dir, who
         assert len(chunks) >= 6  # one at least per weekly session
 
 
+def test_a_stretch_is_cut_into_chunks_at_quiet_gaps_once_a_chunk_is_long_enough(tmp_path, monkeypatch):
+    """Hand-made times (minutes after 19:00; gap 90 minutes, chunks of 3 posts at least): a chunk ends at
+    the first gap longer than 90 minutes after its third post, never inside a shorter gap (a session could
+    cross it), and a gap of exactly 90 minutes does not end one; context rows are not counted."""
+    import swchat.session_store as store
+
+    monkeypatch.setattr(store, "CHUNK_POSTS", 3)
+    from datetime import datetime
+
+    minutes = [0, 200, 201, 202, 292, 293, 294, 385, 430, 475, 520, 600, 700]
+    with Storage(tmp_path / "c.db") as archive:
+        at = [(datetime(2026, 10, 7, 19) + timedelta(minutes=m)).strftime("%Y-%m-%dT%H:%M:%S.000Z") for m in minutes]
+        rows = [("x", str(i), when, "original", 0) for i, when in enumerate(at)]
+        rows.append(("x", "context", "2026-10-07T22:00:00.000Z", "original", 1))  # would close a gap
+        archive.db.executemany("INSERT INTO posts (platform, post_id, created_at, kind, is_context) "
+                               "VALUES (?, ?, ?, ?, ?)", rows)
+        chunks = list(archive._chunks(*archive._all_posts_window()[0], gap=timedelta(minutes=90)))
+    assert [(first, last, n) for first, last, n in chunks] == [
+        (at[0], at[6], 7),  # 0 -> 200 is long, but one post is too few; 202 -> 292 is 90 minutes, not longer
+        (at[7], at[11], 5),  # 294 -> 385 is 91 minutes: cut; then 45, 45, 45 and 80 minutes apart
+        (at[12], at[12], 1),  # 600 -> 700 is 100 minutes
+    ]
+
+
 def _chunked_refresh(sample_dir, tmp_path, name, monkeypatch, derive=None):
     """The v2 sample imported into a fresh archive and derived in chunks of about 100 posts."""
     import swchat.session_store as store
