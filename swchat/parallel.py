@@ -255,7 +255,7 @@ class Offload:
         self._counter: Any = None
         self._next = 0  # the next value this process takes when there is no child
         self._stopped: int | None = None  # how many values were taken when the child was stopped
-        if fork_available() and self._n > 1:
+        if self._n > 1 and fork_available():  # (one value: no child, nor multiprocessing imported)
             context = _fork_context()
             self._counter = context.Value("l", 0)
             self._pipe, work = context.Pipe(duplex=False)

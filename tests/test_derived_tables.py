@@ -418,8 +418,8 @@ def _imported_in_a_child(db, path, said: str) -> list[str]:
 
 
 def test_an_import_too_small_for_a_session_brings_the_tables_up_to_date_without_pandas(sample_dir, whole, tmp_path):
-    """A 2-post file makes no session and touches none: the tables are up to date without loading pandas
-    (the import's startup, issue 14); later imports in the same stretch derive it as a rebuild would."""
+    """A 2-post file makes no session and touches none: the tables are up to date without loading pandas,
+    nor multiprocessing (the import's startup, issue 14); later imports in the same stretch derive it as a rebuild would."""
 
     lines = sample_dir.joinpath("swchat-v2.jsonl").read_bytes().splitlines()
     page = orjson.loads(lines[0])
@@ -428,8 +428,8 @@ def test_an_import_too_small_for_a_session_brings_the_tables_up_to_date_without_
     two.write_bytes(orjson.dumps(page) + b"\n")
     db = tmp_path / "two.db"
     out = _imported_in_a_child(db, two, "r.total['added'], r.sessions, a.derived_state()['stale'], "
-                                        "'pandas' in sys.modules")
-    assert out == ["2", "{'posts':", "2,", "'sessions':", "0}", "False", "False"]
+                                        "'pandas' in sys.modules, 'multiprocessing' in sys.modules")
+    assert out == ["2", "{'posts':", "2,", "'sessions':", "0}", "False", "False", "False"]
     with swchat.open(db) as archive:
         archive.ingest([sample_dir / "swchat-v2.jsonl"])  # the rest of the chat: sessions now
         assert _tables(archive) == whole
