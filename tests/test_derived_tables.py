@@ -522,3 +522,40 @@ def test_the_child_reads_under_the_archives_privacy_policy(sample_dir, tmp_path,
             assert len(tables["sessions"]) == 6
             derived.append((account, tables))
     assert derived[0] == derived[1]
+
+
+@pytest.mark.skipif(not swchat.parallel.fork_available(), reason="needs Linux, two CPUs and no other threads")
+def test_a_failure_while_storing_stops_the_child_and_leaves_the_tables_as_they_were(
+        sample_dir, whole, tmp_path, monkeypatch):
+    """This process fails part-way (here: storing the second chunk) while the child still has chunks:
+    the error comes out, the child is stopped (no process left behind), nothing of the refresh is
+    stored, and the next refresh derives the tables as a rebuild would."""
+    import multiprocessing
+
+    import swchat.session_store as store
+    from swchat.api import DERIVED_VERSION, _stored_options
+    from swchat.derive import DERIVE_COLUMNS, derive_sessions
+    from swchat.sessions import DEFAULT_GAP
+
+    monkeypatch.setattr(store, "CHUNK_POSTS", 100)
+    original, calls = store.SessionStore._store, []
+
+    def failing(self, tables):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("storing failed")
+        return original(self, tables)
+
+    monkeypatch.setattr(store.SessionStore, "_store", failing)
+    options = dict(gap=DEFAULT_GAP.to_pytimedelta(), version=DERIVED_VERSION, options=_stored_options(),
+                   columns=DERIVE_COLUMNS)
+    with Storage(tmp_path / "f.db") as archive:
+        archive.ingest([sample_dir / "swchat-v2.jsonl"])
+        with pytest.raises(RuntimeError, match="storing failed"):
+            archive.refresh_derived(derive_sessions, **options)
+        assert multiprocessing.active_children() == []
+        assert archive.db.execute("SELECT count(*) FROM derived_sessions").fetchone()[0] == 0
+        assert archive.derived_state()["stale"]
+        monkeypatch.setattr(store.SessionStore, "_store", original)
+        assert archive.refresh_derived(derive_sessions, **options) == {"posts": 1224, "sessions": 6}
+        assert _tables(archive) == whole
