@@ -183,23 +183,28 @@ def _share(function: Callable[[Any], Any], values: Sequence[Any], counter: Any, 
     import threading
 
     mine.close()  # the parent's end: closed here, so that the parent ending ends the pipe
+    parent = os.getppid()
     outbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    gone = threading.Event()  # nobody reads the answers any more
 
     def send() -> None:
         while (answer := outbox.get()) is not None:
             try:
                 pipe.send(answer)
             except (OSError, ValueError):  # the parent has gone, or closed the pipe: nothing more to send
+                gone.set()
                 return
             except Exception:  # a result that cannot be pickled: the parent does the value itself
                 try:
                     pipe.send((answer[0], False, "the result could not be sent back"))
                 except Exception:
+                    gone.set()
                     return
 
     sender = threading.Thread(target=send, name="swchat-answers", daemon=True)
     sender.start()
-    while (i := _take(counter, len(values))) is not None:
+    # a parent killed outright leaves the counter as it was: stop rather than work for nobody
+    while not gone.is_set() and os.getppid() == parent and (i := _take(counter, len(values))) is not None:
         try:
             answer: tuple[int, bool, Any] = (i, True, function(values[i]))
         except Exception as exc:  # the parent does this value again itself, and sees the error there

@@ -125,3 +125,41 @@ def test_offload_without_fork_gives_every_value_here(monkeypatch):
     with Offload(_slow_square, values) as helper:
         assert [helper.take() for _ in range(5)] == [0, 1, 2, 3, None]
         assert helper.answers(wait=True) == []
+
+
+@pytest.mark.skipif(not fork_available(), reason="needs Linux, two CPUs and no other threads")
+def test_the_child_stops_when_its_parent_is_killed_outright(tmp_path):
+    """A parent killed with SIGKILL cannot stop its child; the child sees it is gone and takes no more
+    values (before, it would have worked through the rest of the list for nobody)."""
+    import subprocess
+    import sys
+
+    started = tmp_path / "started.txt"
+    code = f"""
+import os, signal, time
+from swchat.parallel import Offload
+
+def slow(value):
+    with open({str(started)!r}, "a") as out:
+        out.write(f"{{os.getpid()}}\\n")
+    time.sleep(0.3)
+    return value
+
+with Offload(slow, list(range(40))) as helper:
+    helper.take()
+    while not os.path.exists({str(started)!r}):
+        time.sleep(0.01)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == -9
+    child = int(started.read_text().split()[0])
+    for _ in range(300):  # until the child has ended (each value takes 0.3 s: 40 would take 12 s)
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the child still runs")
+    assert len(started.read_text().split()) <= 2  # the value it had, perhaps one more taken meanwhile
