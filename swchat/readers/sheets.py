@@ -719,7 +719,7 @@ class Clock:
         self.defaulted = False  # a date read month first for want of knowing (see tallied)
         self.primed: bool | None = None  # the order learned before a stretch (see DataRows.prime)
         self._dates: dict[tuple[str, bool | None], str | None] = {}  # see date
-        self._parsed: dict[tuple[str, bool | None], _Parsed] = {}  # see parse
+        self._parsed: dict[tuple[str, bool | None, bool], _Parsed] = {}  # see parse
         self._hinted = False  # the value being parsed was read with the id's help
 
     # -- parsing -------------------------------------------------------------------
@@ -761,7 +761,9 @@ class Clock:
         text = value.strip()
         if not text:
             raise ValueError(f"{self.column} is missing")
-        key = (text, self.day_first)  # a sheet repeats its dates: each read once, unless the id decides it
+        # a sheet repeats its dates: each read once, unless the id decides it (an ambiguous date
+        # read without an id's time is read otherwise than with one: kept apart)
+        key = (text, self.day_first, hint is None)
         known = self._parsed.get(key)
         if known is not None:
             return known

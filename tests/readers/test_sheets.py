@@ -682,6 +682,17 @@ def test_an_ambiguous_date_met_again_is_read_by_each_row_s_own_id():
     assert clock.day_first is None  # nothing learned: each row's id told
 
 
+def test_an_ambiguous_date_read_first_without_an_id_is_still_read_by_a_later_row_s_id():
+    """A date read without an id (an account's creation, a row with no X id) is read month first;
+    the same text in a row whose id says otherwise is read as that row's id tells, as a fresh
+    clock reads it."""
+    february = snowflake("2016-02-01T10:00:00Z")
+    clock = Clock()
+    assert clock.date("1/2/2016 10:00") == "2016-01-02T10:00:00.000Z"  # month first, knowing no better
+    assert clock.time("1/2/2016 10:00", february) == Clock().time("1/2/2016 10:00", february) \
+        == "2016-02-01T10:00:00.000Z"
+
+
 _MARKS = st.sampled_from(["#", "＃", "@", "＠", "://", "http://", "HTTPS://t.co/", "#SWChat", "@ann_sw", " ", "\n",
                           "&", "!", "a", "é", "1", "_", ".", ",", "…", "/"])
 
