@@ -68,7 +68,18 @@ from .consent_store import CONSENT_DDL, ConsentStore, Naming
 from .database import Notify, connect, not_writable_reason, writable
 from .errors import ArchiveError, ArchiveFullError, InputFormatError, SelectionError
 from .parallel import fork_available
-from .readers.base import Account, Learned, Note, Pending, Post, PostValues, Rejected, Source, Tally
+from .readers.base import (
+    Account,
+    Learned,
+    Note,
+    Pending,
+    Post,
+    PostValues,
+    Rejected,
+    Source,
+    Tally,
+    newlines,
+)
 from .schema import POST_COLUMNS, iso_utc, time_zone
 from .session_store import DERIVED_DDL, SessionStore
 
@@ -1813,6 +1824,9 @@ def _batches(source: Source, fmt, whole: bool = False) -> Iterator[Iterator[tupl
     count = 1 if bounds is None else _READERS
     receivers: list[Any] = []
     workers: list[Any] = []
+    learn = getattr(fmt, "learn_stretches", None) if bounds is not None else None
+    # what every stretch's reader needs from the whole file, learnt once here: the readers inherit it
+    forget = learn(source, bounds) if learn is not None and bounds is not None else None
     try:
         for index in range(count):
             receiver, sender = context.Pipe(duplex=False)
@@ -1825,6 +1839,9 @@ def _batches(source: Source, fmt, whole: bool = False) -> Iterator[Iterator[tupl
             worker.start()
             workers.append(worker)
             sender.close()
+        if forget is not None:
+            forget()  # (the readers have it)
+            forget = None
         if bounds is None:
             yield _received(receivers[0], workers[0])
         else:
@@ -1834,6 +1851,8 @@ def _batches(source: Source, fmt, whole: bool = False) -> Iterator[Iterator[tupl
             worker.terminate()
         raise
     finally:
+        if forget is not None:
+            forget()
         for receiver in receivers:
             receiver.close()
         for worker in workers:
@@ -1962,18 +1981,6 @@ def _csv_cuts(stream: Any, size: int, step: int) -> list[int] | None:
     return [*bounds, size]
 
 
-def _newlines(path: Path, start: int, end: int) -> int:
-    """The newlines between bytes ``start`` and ``end`` of a file."""
-    count = 0
-    with open(path, "rb") as stream:
-        stream.seek(start)
-        left = end - start
-        while left > 0 and (piece := stream.read(min(left, 1 << 20))):
-            count += piece.count(b"\n")
-            left -= len(piece)
-    return count
-
-
 def _stretch_batches(source: Source, fmt, bounds: list[int], index: int, count: int) -> Iterator[tuple[int, Any]]:
     """The batches of :func:`_read_batches` for stretches ``index``, ``index + count``, … of
     ``source`` (see :func:`_stretches`), each followed by ``(_STRETCH, its number)``.
@@ -1991,7 +1998,7 @@ def _stretch_batches(source: Source, fmt, bounds: list[int], index: int, count: 
     line = 1  # the number of the line at bounds[at]
     at = 0
     for k in range(index, len(bounds) - 1, count):
-        line += _newlines(source.path, bounds[at], bounds[k])
+        line += newlines(source.path, bounds[at], bounds[k])
         at = k
         if k and is_csv and bounds[k] < len(header):
             raise StretchMisfit(f"{source.name}: its header row goes on past byte {bounds[k]:,}")

@@ -24,6 +24,8 @@ LAZY = (
     "html.parser",    # Mastodon HTML beyond the plain fast path
     "unicodedata",    # Bluesky tags in a text
     "gzip",           # a .gz input (readers.base)
+    "zlib",           # loaded by gzip; its errors are caught only when reading a .gz (readers.base)
+    "csv",            # CSV sheets (readers.xcommon's csv_records): an X JSON file needs none
     "bz2",            # loaded by shutil
     "lzma",
     "shutil",         # spooling stdin (readers.base)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import itertools
 import os
 import threading
 from pathlib import Path
@@ -584,6 +585,104 @@ def test_a_process_learns_a_mastodon_file_once_for_its_stretches(sample_dir, tmp
     path.write_bytes(data + data.splitlines(keepends=True)[0].replace(b'"id":"', b'"id":"9'))
     renewed = mastodon._whole_file_index(first, head)
     assert renewed is not index and len(renewed.uri) == len(index.uri) + 1
+
+
+def _mastodon_lines() -> list[bytes]:
+    """Mastodon JSON lines whose index is learnt from every part of the file: replies before and
+    after their parents, the server first told by a late local account, a tag's server late, an
+    account met first without a url, uri or acct (its actor learnt before the account is), an
+    actor only a later status gives, a /context response (its root), direct messages, a
+    recording that deletes a status, a local id given twice, a byte-order mark and blank and broken
+    lines."""
+    host = "chat.example"
+
+    def acct(aid: str, name: str, *, local: bool = True, **extra: object) -> dict:
+        return {"id": aid, "username": name, "acct": name if local else f"{name}@far.example",
+                "url": f"https://{host if local else 'far.example'}/@{name}", **extra}
+
+    def status(sid: str, author: dict, parent: str | None = None, **extra: object) -> dict:
+        server = host if "@" not in author.get("acct", "") else "far.example"
+        return {"id": sid, "uri": f"https://{server}/users/{author.get('username', 'x')}/statuses/{sid}",
+                "created_at": f"2026-09-02T19:{int(sid) % 60:02d}:00Z", "content": f"<p>post {sid}</p>",
+                "in_reply_to_id": parent, "in_reply_to_account_id": None, "visibility": "public",
+                "account": author, **extra}
+
+    far = acct("7", "far", local=False)
+    nameless = {"id": "8", "uri": "https://far.example/users/ghost"}  # no url nor acct: learnt from its uri
+    values: list[object] = [  # (the server is told by a local account's url: the first one wins)
+        status("30", far, "20"),  # a reply before its parent
+        status("38", {**acct("5", "early"), "url": "https://web.chat.example/@early"}),  # the server, first told
+        status("24", far),  # a local id given again later (the latest status wins)
+        status("35", {"id": "6", "acct": ""}),  # no url, uri nor acct: its actor (from the status) only
+        status("31", {"id": "9", "url": "https://far.example/@nine"}),  # learnt, without an actor
+        status("32", {"id": "9", "acct": ""}),  # its first actor
+        status("33", nameless),
+        status("34", far, None, visibility="direct"),
+        status("20", acct("1", "host"), None, tags=[{"name": "swchat", "url": f"https://{host}/tags/swchat"}]),
+        {"ancestors": [status("10", acct("1", "host"))], "descendants": [status("11", far, "10")]},
+        status("21", {"id": "9", "acct": "nine", "username": "nine", "url": f"https://{host}/@nine"}, "30"),
+        status("36", {"id": "6", "url": f"https://{host}/@six"}),
+        status("37", {**far, "uri": "https://far.example/users/far"}),  # its actor, given late
+        {"DELETE https://chat.example/api/v1/statuses/33": {}},
+        status("22", acct("2", "ann", uri=f"https://{host}/users/ann"), "21"),
+        status("23", far, "22", visibility="direct"),
+        status("24", acct("2", "ann"), "99"),
+    ]
+    lines = [orjson.dumps(value) for value in values]
+    lines[6] = b"\xef\xbb\xbf" + lines[6]  # a BOM where two files were joined: not JSON there
+    lines[5:5] = [b"", b"not json", b"[5]"]
+    return lines
+
+
+def test_a_mastodon_file_s_index_learnt_in_stretches_is_one_pass_s(tmp_path):
+    """Learnt stretch by stretch and added up (mastodon._merged), the index is the one one pass
+    over the file learns: cut at every line, and in three at every pair of lines."""
+    from swchat.readers import mastodon
+
+    data = b"\n".join(_mastodon_lines()) + b"\n"
+    path = tmp_path / "statuses.jsonl"
+    path.write_bytes(data)
+    source = Source.from_arg(path)
+    head = source.head()
+    one_pass = mastodon._learn_file(source, head)
+    assert one_pass.deleted and one_pass.private == 2 and one_pass.docs and one_pass.early_actors
+    assert one_pass.authors["9"].actor == "https://chat.example/users/x" and one_pass.server == "web.chat.example"
+    assert one_pass.authors["7"].actor == "https://far.example/users/far"
+    assert one_pass.uri["24"].startswith("https://chat.example/")
+    starts = [0] + [i + 1 for i, byte in enumerate(data) if byte == 10]  # every line's start, and the end
+    cuts = [[a] for a in starts[1:-1]] + [[a, b] for a in starts[1:-1] for b in starts if b > a and b < len(data)]
+    for inner in cuts:
+        bounds = [0, *inner, len(data)]
+        parts = [mastodon._learn_stretch(source, head, a, b) for a, b in itertools.pairwise(bounds)]
+        assert mastodon._merged(parts) == one_pass, inner
+
+
+def test_a_mastodon_file_is_learnt_once_for_the_readers_of_its_stretches(sample_dir, tmp_path, monkeypatch):
+    """The archive learns a Mastodon file before its readers start: they inherit the index and
+    do not learn the file again (the import fails if they do), and this process forgets it."""
+    from swchat.readers import mastodon
+    from swchat.readers.detect import FORMATS
+
+    path = sample_dir / "swchat-mastodon.jsonl"
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
+
+    def never(source: Source, head: base.Head) -> None:
+        raise AssertionError("a reader learnt the whole file again")
+
+    def learn_then_forbid(source: Source, bounds: list[int]):
+        forget = mastodon.learn_stretches(source, bounds)
+        monkeypatch.setattr(mastodon, "_learn_file", never)  # for the readers forked next
+        return forget
+
+    monkeypatch.setitem(FORMATS, "mastodon", dataclasses.replace(mastodon.FORMAT, learn_stretches=learn_then_forbid))
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 5_000)
+    assert stretched["stretches"] == [8]
+    _same(one, stretched)
+    assert mastodon._learned is None
+    # what a reader learning the file again would meet: the test sees it
+    monkeypatch.setitem(FORMATS, "mastodon", dataclasses.replace(mastodon.FORMAT, learn_stretches=None))
+    relearnt = _archive([path], tmp_path / "relearnt.db", monkeypatch, 5_000)
+    assert any("learnt the whole file again" in row[4] for row in relearnt["rejected"])
 
 
 @pytest.mark.realdata

@@ -38,7 +38,6 @@ import io
 import os
 import re
 import sys
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +73,7 @@ __all__ = [
     "Tally",
     "by_line",
     "long_line",
+    "newlines",
     "raw_json",
     "size_text",
 ]
@@ -344,6 +344,7 @@ class _Checked(io.RawIOBase):
 
     def __init__(self, stream: gzip.GzipFile, source: Source, counter: _Counting) -> None:
         import gzip
+        import zlib  # here, as gzip: most inputs are not compressed
 
         self._errors = (EOFError, zlib.error, gzip.BadGzipFile)
         self._stream = stream
@@ -743,6 +744,28 @@ def _second_line(source: Source) -> bool:
         except DamagedInputError:
             pass
     return False
+
+
+def newlines(path: Path, start: int, end: int) -> int:
+    """The newlines between bytes ``start`` and ``end`` of a file: where a stretch of it begins,
+    in lines (see :meth:`Source.stretch`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "three.jsonl"
+    >>> _ = path.write_bytes(b'{"a":1}\\n{"a":2}\\n{"a":3}\\n')
+    >>> newlines(path, 0, 16), newlines(path, 8, 24)
+    (2, 2)
+    """
+    count = 0
+    with open(path, "rb") as stream:
+        stream.seek(start)
+        left = end - start
+        while left > 0 and (piece := stream.read(min(left, 1 << 20))):
+            count += piece.count(b"\n")
+            left -= len(piece)
+    return count
 
 
 def json_lines(source: Source) -> Iterator[tuple[int, Any, bytes]]:

@@ -74,6 +74,12 @@ class Format:
     #: stretches could not have been read as one reader reads the file (the file is then read
     #: again in one piece).
     tallied: Callable[[list[Any]], list[str]] | None = None
+    #: For a reader of stretches that learns from the whole file (``stretches="lines"``, as
+    #: Mastodon's reply parents): ``learn_stretches(source, bounds)``, which learns it before the
+    #: readers of the stretches start (``bounds``: where they begin, and the file's size last),
+    #: so that they inherit it (they are forked) instead of each learning it again, and returns
+    #: the function that forgets it once they have started.
+    learn_stretches: Callable[[Source, list[int]], Callable[[], None]] | None = None
 
 
 #: The reader modules, in detection order (most specific first).

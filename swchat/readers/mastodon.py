@@ -143,6 +143,7 @@ from .base import (
     StretchMisfit,
     by_line,
     json_lines,
+    newlines,
     raw_json,
 )
 from .common import (
@@ -640,6 +641,9 @@ class _Index:
     private: int = 0
     #: account rows by the account object's JSON, as converted (see :func:`_account_row`)
     account_rows: dict[bytes, dict[str, Any] | None] = field(default_factory=dict)
+    #: an account's actor met before the account could be learnt (it had no url, uri nor acct
+    #: then), by the account's local id: what :func:`_merged` needs to add stretches up exactly
+    early_actors: dict[str, str] = field(default_factory=dict)
 
     def learn(self, status: dict[str, Any]) -> None:
         """Take in one status and the statuses nested in it."""
@@ -688,6 +692,8 @@ class _Index:
         try:
             account_id = _account_id(account)
         except ValueError:
+            if actor and aid not in self.early_actors:
+                self.early_actors[aid] = actor
             return
         self.authors[aid] = _Author(account_id, global_handle(account.get("acct"), url),
                                     account.get("username"), local, url, actor)
@@ -1493,13 +1499,119 @@ def _whole_file_index(source: Source, head: Head) -> _Index:
     """What :func:`_learn_file` learns of the whole file ``source`` is a stretch of: learnt once
     for all the stretches a process reads of it (the archive's worker processes read several)."""
     global _learned
-    assert source.path is not None
-    found = source.path.stat()
-    key = (str(source.path), found.st_size, found.st_mtime_ns)
+    key = _file_key(source)
     if _learned is None or _learned[0] != key:
         _learned = None  # the last file's index goes before the next is learnt
         _learned = key, _learn_file(source.whole(), head)
     return _learned[1]
+
+
+def learn_stretches(source: Source, bounds: list[int]) -> Callable[[], None]:
+    """Learn what every stretch of the file ``source`` needs from the whole file (its index, see
+    :func:`_whole_file_index`) before the archive's readers of its stretches start: they are
+    forked, and inherit it instead of each learning it again. This process and a forked child
+    (:class:`swchat.parallel.Offload`) learn the stretches (``bounds``: where they begin, and the
+    file's size last) and the stretches' indexes are added up in the file's order
+    (:func:`_merged`): what one pass over the file learns. Returns the function that forgets it
+    (once the readers have started, this process needs it no more).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> line = ('{{"id": "{n}", "uri": "https://a.example/users/ann/statuses/{n}", "content": "<p>hi</p>",'
+    ...         ' "created_at": "2026-09-02T19:00:00Z", "in_reply_to_id": {parent},'
+    ...         ' "account": {{"id": "9", "acct": "ann", "url": "https://a.example/@ann"}}}}\\n')
+    >>> data = "".join(line.format(n=n, parent=f'"{n - 1}"' if n > 1 else "null") for n in range(1, 5)).encode()
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "statuses.jsonl"
+    >>> _ = path.write_bytes(data)
+    >>> middle = data.index(b"\\n", len(data) // 2) + 1
+    >>> forget = learn_stretches(Source.from_arg(path), [0, middle, len(data)])
+    >>> _whole_file_index(Source.from_arg(path).stretch(middle, len(data), 3), Source.from_arg(path).head()).uri["4"]
+    'https://a.example/users/ann/statuses/4'
+    >>> forget()
+    """
+    from ..parallel import Offload
+
+    global _learned
+    assert source.path is not None
+    head = source.head()
+    parts = list(itertools.pairwise(bounds))
+
+    def learn(part: tuple[int, int]) -> tuple[_Index, int]:
+        return _learn_stretch(source, head, *part)
+
+    learnt: dict[int, tuple[_Index, int]] = {}
+    with Offload(learn, parts) as helper:
+        while (k := helper.take()) is not None:
+            learnt[k] = learn(parts[k])
+        for k, found in helper.answers(wait=True):
+            learnt[k] = found if found is not None else learn(parts[k])
+    index = _merged([learnt[k] for k in range(len(parts))])
+    _learned = None
+    _learned = _file_key(source), index
+
+    def forget() -> None:
+        global _learned
+        _learned = None
+
+    return forget
+
+
+def _file_key(source: Source) -> tuple[str, int, int]:
+    """The file a source reads, as :data:`_learned` knows it: its path, size and time of change."""
+    assert source.path is not None
+    found = source.path.stat()
+    return str(source.path), found.st_size, found.st_mtime_ns
+
+
+#: Lines of a stretch after the first are numbered from here while it is learnt, and moved to
+#: their place in the file when the stretches are added up (:func:`_merged`): any number but 1,
+#: as a file's first line alone has a byte-order mark taken off.
+_STRETCH_LINE = 2
+
+
+def _learn_stretch(source: Source, head: Head, start: int, end: int) -> tuple[_Index, int]:
+    """What :func:`_learn_file` learns of the bytes ``start`` to ``end`` of the file ``source``,
+    and the number of lines there (their lines numbered from 1 for the file's first stretch, else
+    from :data:`_STRETCH_LINE`)."""
+    assert source.path is not None
+    part = source.stretch(start, end, 1 if start == 0 else _STRETCH_LINE)
+    return _learn_file(part, head), newlines(source.path, start, end)
+
+
+def _merged(stretches: list[tuple[_Index, int]]) -> _Index:
+    """The index one pass over a file learns, from its stretches' own (each with its number of
+    lines, as :func:`_learn_stretch` gives them), in the file's order. A test checks it on every
+    file at hand, cut at every line."""
+    index, lines = stretches[0]
+    start = 1 + lines  # the first line of the next stretch
+    for then, count in stretches[1:]:
+        index.uri.update(then.uri)  # a local id's latest status wins, as in one pass
+        index.parent.update(then.parent)
+        authors = index.authors
+        for aid, actor in then.early_actors.items():  # met before the stretch's own authors were
+            known = authors.get(aid)
+            if known is None:
+                index.early_actors.setdefault(aid, actor)
+            elif not known.actor:  # the first actor met fills it in, as in one pass
+                known.actor = actor
+        for aid, author in then.authors.items():
+            known = authors.get(aid)
+            if known is None:
+                authors[aid] = author
+            elif author.actor and not known.actor:
+                known.actor = author.actor
+        index.server = index.server if index.server is not None else then.server
+        index.tag_server = index.tag_server if index.tag_server is not None else then.tag_server
+        index.mastodon_scheme = index.mastodon_scheme or then.mastodon_scheme
+        index.numeric_actors = index.numeric_actors or then.numeric_actors
+        shift = start - _STRETCH_LINE
+        for (line, n), found in then.docs.items():
+            index.docs.setdefault((line + shift, n), found)
+        index.deleted |= then.deleted
+        index.private += then.private
+        start += count
+    return index
 
 
 def _is_direct(value: Any) -> bool:
@@ -1596,4 +1708,5 @@ FORMAT = register(Format(
     platform="mastodon",
     lean=read_lean,
     stretches="lines",
+    learn_stretches=learn_stretches,
 ))

@@ -23,7 +23,6 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterator
@@ -168,6 +167,8 @@ def csv_records(
     >>> list(csv_records(src))
     [(1, ['id', 'text']), (2, ['1', 'two\\r\\nlines']), (4, ['2', 'b'])]
     """
+    import csv  # here: an X JSON import loads this module and needs no CSV
+
     with source.open() as raw:
         text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
         lines = _Lines(text, source)
