@@ -1497,7 +1497,8 @@ _learned: tuple[tuple[str, int, int], _Index] | None = None
 
 def _whole_file_index(source: Source, head: Head) -> _Index:
     """What :func:`_learn_file` learns of the whole file ``source`` is a stretch of: learnt once
-    for all the stretches a process reads of it (the archive's worker processes read several)."""
+    for all the stretches a process reads of it (the archive's readers of stretches inherit it,
+    learnt before they start: :func:`learn_stretches`)."""
     global _learned
     key = _file_key(source)
     if _learned is None or _learned[0] != key:
