@@ -1825,8 +1825,13 @@ def _batches(source: Source, fmt, whole: bool = False) -> Iterator[Iterator[tupl
     receivers: list[Any] = []
     workers: list[Any] = []
     learn = getattr(fmt, "learn_stretches", None) if bounds is not None else None
-    # what every stretch's reader needs from the whole file, learnt once here: the readers inherit it
-    forget = learn(source, bounds) if learn is not None and bounds is not None else None
+    forget = None
+    if learn is not None and bounds is not None:
+        # what every stretch's reader needs from the whole file, learnt once here: the readers inherit it
+        try:
+            forget = learn(source, bounds)
+        except Exception:  # each reader learns it then, and meets what failed (reporting it as usual)
+            forget = None
     try:
         for index in range(count):
             receiver, sender = context.Pipe(duplex=False)

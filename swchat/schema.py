@@ -354,8 +354,9 @@ def validate_post(row: dict[str, Any]) -> dict[str, Any]:
 def validate_account(row: dict[str, Any]) -> dict[str, Any]:
     """Check a canonical account row in place and return it.
 
-    A time that is no real time (``created_at``, ``snapshot_at``) is left empty: the account
-    and its posts are kept.
+    A time that is no real time (``created_at``, ``snapshot_at``), a count that is no number and
+    a handle, name, description or location that is no text are left empty: the account and its
+    posts are kept.
 
     Examples
     --------
@@ -368,6 +369,10 @@ def validate_account(row: dict[str, Any]) -> dict[str, Any]:
     if row.get("account_id") in (None, ""):
         raise ValueError("account has no account_id")
     row["account_id"] = str(row["account_id"])
+    for column in ("handle", "name", "description", "location"):  # a value that is no text is left empty
+        value = row.get(column)
+        if value is not None and not isinstance(value, str):
+            row[column] = None
     for column in ("created_at", "snapshot_at"):
         value = row.get(column)
         if value is not None and not is_iso_time(value):

@@ -231,6 +231,19 @@ def test_row5_mastodon_and_v1_lines_too(tmp_path):
         assert f.error is None and (f.read, f.added, f.rejected) == (6, 5, 1), (name, f)
 
 
+@pytest.mark.parametrize("name, first", [
+    ("x-v1.jsonl", orjson.dumps(v1_tweet(9, created_at=[]))),
+    ("x-v2.jsonl", orjson.dumps({"data": [v2_tweet(9, created_at=[])], "includes": {"users": 5}})),
+    ("mastodon.jsonl", orjson.dumps(status(9, created_at=[], account=[]))),
+])
+def test_row5_a_first_record_no_format_claims_is_rejected_and_the_rest_read(tmp_path, name, first):
+    """A first record of a shape no format claims (a list where a tweet has its time) does not
+    hide a JSON-lines file: the next lines tell its format, and its reader rejects the first."""
+    archive, f = ingest(tmp_path, name, first + b"\n" + files()[name])
+    assert f.error is None and (f.read, f.added, f.rejected) == (6, 5, 1), f
+    assert [row["line"] for row in archive.rejected()] == [1] and reasons(archive)[0]
+
+
 @pytest.mark.parametrize("name, data", [
     ("x-v2.jsonl", v2_page([v2_tweet(0, created_at="2026-09-02T25:00:00.000Z"),
                             v2_tweet(1, created_at="2026-02-31T19:00:00.000Z"), v2_tweet(2)])),
@@ -383,3 +396,95 @@ def test_mutation_fuzz_never_raises_and_counts_add_up(tmp_path):
             assert f.error is None and f.added >= 5 and f.rejected >= 1, (n, kind, name, f)
             assert post_ids(archive) >= ({"999"} if kind != "cut-line" else set())
         archive.close()
+
+
+# -- a value of another type, anywhere in a record ---------------------------------------------
+
+#: what stands in for a value in :func:`test_a_value_of_another_type_loses_at_most_its_own_line`
+OTHER_TYPES = (5, -1, 1e300, "x", "", None, True, [], {}, [5], ["x"], {"a": 5})
+
+
+def _paths(value: object, path: tuple = ()) -> list[tuple]:
+    """Every place in a parsed JSON value, as the keys and indices that lead there."""
+    found = [path]
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            found += _paths(inner, (*path, key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            found += _paths(inner, (*path, index))
+    return found
+
+
+def _replaced(value: object, path: tuple, new: object) -> object:
+    if not path:
+        return new
+    copy = dict(value) if isinstance(value, dict) else list(value)  # type: ignore[arg-type]
+    copy[path[0]] = _replaced(copy[path[0]], path[1:], new)  # type: ignore[index]
+    return copy
+
+
+@pytest.mark.parametrize("sample", ["swchat-v2.jsonl", "swchat-v1.jsonl", "swchat-mastodon.jsonl",
+                                    "swchat-bluesky.jsonl"])
+def test_a_value_of_another_type_loses_at_most_its_own_line(sample, sample_dir, tmp_path):
+    """A number where a list belongs (an export's ``includes.users``, a status's ``mentions``), a
+    list where text belongs, anywhere in one line of JSON lines: no exception escapes, the counts
+    add up, and every post of the other lines is kept. Seeded: the same places every run."""
+    rng = random.Random(sample)
+    lines = sample_dir.joinpath(sample).read_bytes().splitlines()[:4]
+    (tmp_path / "baseline").mkdir()
+    baseline, _ = ingest(tmp_path / "baseline", sample, b"\n".join(lines) + b"\n")
+    line_of = {post_id: int(origin.split(":")[1]) for post_id, origin in baseline.db.execute(
+        "SELECT post_id, origin FROM posts WHERE is_context = 0 AND post_id != '999'")}
+    baseline.close()
+    for n in range(40):
+        at = rng.randrange(len(lines))
+        record = orjson.loads(lines[at])
+        by_depth: dict[int, list[tuple]] = {}
+        for path in _paths(record)[1:]:
+            by_depth.setdefault(len(path), []).append(path)
+        path = rng.choice(by_depth[rng.choice(sorted(by_depth))])  # a depth first: the shallow places too
+        new = rng.choice(OTHER_TYPES)
+        mutated = [*lines[:at], orjson.dumps(_replaced(record, path, new)), *lines[at + 1:]]
+        folder = tmp_path / f"{n:02d}"
+        folder.mkdir()
+        try:
+            archive, _ = ingest(folder, sample, b"\n".join(mutated) + b"\n")
+        except Exception as exc:  # pragma: no cover - the failure to report
+            raise AssertionError(f"{sample}: line {at + 1}, {path} = {new!r} raised {type(exc).__name__}: {exc}") from exc
+        lost = {post_id for post_id, line in line_of.items() if line != at + 1} - post_ids(archive)
+        assert not lost, f"{sample}: line {at + 1}, {path} = {new!r} lost {len(lost)} posts of other lines: {reasons(archive)}"
+        archive.close()
+
+
+@pytest.mark.parametrize("sample", ["swchat-v2.jsonl", "swchat-v1.jsonl", "swchat-mastodon.jsonl",
+                                    "swchat-bluesky.jsonl"])
+def test_every_top_level_value_of_another_type_loses_at_most_its_own_line(sample, sample_dir, tmp_path):
+    """As above, at every place one or two levels deep in a record (of a list, its first two
+    items), each given a number, a text, a list and an object in turn."""
+    lines = sample_dir.joinpath(sample).read_bytes().splitlines()[:3]
+    record = orjson.loads(lines[1])
+    places = [path for path in _paths(record)[1:] if len(path) <= 2 and not any(
+        isinstance(step, int) and step > 1 for step in path)]
+    folder = tmp_path / "baseline"
+    folder.mkdir()
+    baseline, _ = ingest(folder, sample, b"\n".join(lines) + b"\n")
+    others = {post_id for post_id, origin in baseline.db.execute(
+        "SELECT post_id, origin FROM posts WHERE is_context = 0 AND post_id != '999'")
+        if int(origin.split(":")[1]) != 2}
+    baseline.close()
+    assert others and len(places) > 5
+    failures = []
+    for n, (path, new) in enumerate((path, new) for path in places for new in (5, "x", [5], {"a": 5})):
+        mutated = [lines[0], orjson.dumps(_replaced(record, path, new)), *lines[2:]]
+        folder = tmp_path / f"{n:03d}"
+        folder.mkdir()
+        try:
+            archive, _ = ingest(folder, sample, b"\n".join(mutated) + b"\n")
+        except Exception as exc:  # pragma: no cover - the failure to report
+            failures.append(f"{path} = {new!r} raised {type(exc).__name__}: {exc}")
+            continue
+        if lost := others - post_ids(archive):
+            failures.append(f"{path} = {new!r} lost {len(lost)} posts of other lines: {reasons(archive)[:1]}")
+        archive.close()
+    assert not failures, "\n".join(failures)

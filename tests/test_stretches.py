@@ -685,6 +685,44 @@ def test_a_mastodon_file_is_learnt_once_for_the_readers_of_its_stretches(sample_
     assert any("learnt the whole file again" in row[4] for row in relearnt["rejected"])
 
 
+def test_a_malformed_mastodon_status_loses_only_itself_however_the_file_is_read(sample_dir, tmp_path, monkeypatch):
+    """A status the index cannot learn from (mentions or tags that are a number) is rejected with
+    its reason, and the rest of the file is imported: in this process, by one worker, and in
+    stretches (whose index is learnt before the readers start). Before, learning it broke off and
+    the whole file, or the whole stretch, was lost."""
+    lines = (sample_dir / "swchat-mastodon.jsonl").read_bytes().splitlines()
+    for at, key in ((0, "mentions"), (40, "tags")):
+        status = orjson.loads(lines[at])
+        status[key] = 5
+        lines[at] = orjson.dumps(status)
+    path = tmp_path / "statuses.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    in_process = _archive([path], tmp_path / "in-process.db", monkeypatch, None, worker=False)
+    assert [(row[3], row[4].split(" (")[0]) for row in in_process["rejected"]] == [(1, "malformed status"),
+                                                                                (41, "malformed status")]
+    read, added, _, rejected = in_process["sources"][0][3:7]
+    assert (read, rejected) == (len(lines), 2) and added > 100
+    for least in (None, 5_000):
+        other = _archive([path], tmp_path / f"s{least}.db", monkeypatch, least)
+        _same(in_process, other)
+
+
+def test_if_learning_a_mastodon_file_beforehand_fails_its_readers_learn_it(sample_dir, tmp_path, monkeypatch):
+    from swchat.readers import mastodon
+    from swchat.readers.detect import FORMATS
+
+    path = sample_dir / "swchat-mastodon.jsonl"
+    one = _archive([path], tmp_path / "one.db", monkeypatch, None)
+
+    def failing(source: Source, bounds: list[int]):
+        raise RuntimeError("no learning here")
+
+    monkeypatch.setitem(FORMATS, "mastodon", dataclasses.replace(mastodon.FORMAT, learn_stretches=failing))
+    stretched = _archive([path], tmp_path / "stretched.db", monkeypatch, 5_000)
+    assert stretched["stretches"] == [8]
+    _same(one, stretched)
+
+
 @pytest.mark.realdata
 def test_real_mastodon_statuses_as_json_lines_in_stretches(realdata, tmp_path, monkeypatch):
     """Real statuses one a line, a /context response, and a whole recording of API requests

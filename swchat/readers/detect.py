@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputFormatError
-from .base import Head, Item, Source
+from .base import LOOK_PAST, Head, Item, Source
 
 __all__ = ["FORMATS", "Format", "detect", "expand_inputs", "register", "with_options"]
 
@@ -197,6 +197,13 @@ def detect(source: Source, name: str | None = None) -> Format:
             refusal = verdict
     if refusal:
         raise InputFormatError(f"{source.name}: {refusal}", source.name)
+    # a first record no format claims (a list where a tweet has its time, say) does not hide a
+    # JSON-lines file, as a first line that is not JSON does not: the next lines are asked, and
+    # the reader of the format one claims rejects the first, saying why
+    for later in _later_heads(head):
+        for fmt in FORMATS.values():
+            if fmt.sniff(later) is True:
+                return fmt
     if head.damage:  # what could be read of a damaged .gz is no export: the damage is the news
         raise InputFormatError(f"{head.damage}; what could be read before it is not a supported export",
                                source.name)
@@ -206,6 +213,32 @@ def detect(source: Source, name: str | None = None) -> Format:
         f"supported: {', '.join(f.label for f in FORMATS.values())}",
         source.name,
     )
+
+
+def _later_heads(head: Head) -> Iterator[Head]:
+    """``head`` as if the input began at each of the next :data:`~swchat.readers.base.LOOK_PAST`
+    lines after its first record that are JSON objects, when that first record is one itself
+    (JSON lines; a document spread over lines has no whole record on its first line)."""
+    import dataclasses
+
+    import orjson
+
+    if not isinstance(head.first_json, dict):
+        return
+    lines = [line.strip() for line in head.data.splitlines() if line.strip()]
+    if not head.data.endswith((b"\n", b"\r")):
+        lines = lines[:-1]  # the last line of a head may be cut short
+    after = lines.index(head.first_line) + 1 if head.first_line in lines else len(lines)
+    for line in lines[after:after + LOOK_PAST]:
+        if line[:1] != b"{":
+            continue
+        try:
+            value = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(value, dict):
+            yield dataclasses.replace(head, data=head.data[head.data.find(line):], first_line=line, first_json=value,
+                                      _shallow=None)
 
 
 _SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".js", ".gz", ".txt")

@@ -1401,25 +1401,29 @@ def _units(source: Source, head: Head) -> Iterator[_Unit]:
 def _learn_file(source: Source, head: Head) -> _Index:
     """The first pass: local ids, URIs, accounts and context-document roots of the file.
 
-    A ``.gz`` damaged part-way is learnt up to the damage (the second pass reads that far too,
-    and reports the damage).
+    A ``.gz`` damaged part-way, or a file that cannot be read on past some point, is learnt up
+    to there (the second pass reads that far too, and says so); a malformed status teaches what
+    it can (the second pass rejects it, saying why).
     """
     index = _Index()
     try:
         for _, doc, value, _raw in _units(source, head):
-            if isinstance(value, _Deleted):
-                index.deleted.add(value.local_id)
+            try:
+                if isinstance(value, _Deleted):
+                    index.deleted.add(value.local_id)
+                    continue
+                if _is_direct(value):
+                    index.private += 1
+                if isinstance(value, _Activity) or not isinstance(value, dict):
+                    continue
+                index.learn(value)
+                if doc is not None and doc[0] not in index.docs:
+                    # the first ancestor is the root; with no ancestors, the status the context was
+                    # fetched for is (the parent of the first descendant)
+                    index.docs[doc[0]] = (doc[1], value)
+            except RECORD_ERRORS:  # a list where a status has text, say: the rest of the file is learnt
                 continue
-            if _is_direct(value):
-                index.private += 1
-            if isinstance(value, _Activity) or not isinstance(value, dict):
-                continue
-            index.learn(value)
-            if doc is not None and doc[0] not in index.docs:
-                # the first ancestor is the root; with no ancestors, the status the context was
-                # fetched for is (the parent of the first descendant)
-                index.docs[doc[0]] = (doc[1], value)
-    except DamagedInputError:
+    except (DamagedInputError, *RECORD_ERRORS):
         pass
     return index
 

@@ -58,7 +58,7 @@ from .base import (
     json_lines,
     raw_json,
 )
-from .common import canonical_row, first_value, plain_values, retweet_text, unique
+from .common import RECORD_ERRORS, canonical_row, first_value, plain_values, retweet_text, unique
 from .detect import Format, register
 from .xcommon import RT_PREFIX, status_url, v2_time
 
@@ -234,7 +234,7 @@ _EMPTY: dict[str, Any] = {}
 
 def _collected(obj: dict[str, Any]) -> str | None:
     meta = obj.get("__twarc")
-    if isinstance(meta, dict) and meta.get("retrieved_at"):
+    if isinstance(meta, dict) and isinstance(meta.get("retrieved_at"), str) and meta["retrieved_at"]:
         try:
             return v2_time(meta["retrieved_at"])
         except ValueError:
@@ -292,8 +292,8 @@ def _page_items(
     archive would write nothing for them (the account says nothing new; the post is stored).
     """
     # objects with a usable (text) id; the test written out (a call per object costs more)
-    users = {u["id"]: u for u in includes.get("users") or () if isinstance(u, dict) and isinstance(u.get("id"), str)}
-    tweets = {t["id"]: t for t in includes.get("tweets") or ()
+    users = {u["id"]: u for u in _listed(includes.get("users")) if isinstance(u, dict) and isinstance(u.get("id"), str)}
+    tweets = {t["id"]: t for t in _listed(includes.get("tweets"))
               if isinstance(t, dict) and isinstance(t.get("id"), str)}
     # a retweeted or quoted post may be in the page's own data rather than in includes
     known = {t["id"]: t for t in data if isinstance(t, dict) and isinstance(t.get("id"), str)}
@@ -337,6 +337,11 @@ def _page_items(
             yield Post(row, raw_json(tweet), lineno, context=True)
     if seen is not None:
         seen.age()
+
+
+def _listed(value: Any) -> list[Any] | tuple[()]:
+    """A page's list of included objects, or none when it holds something else."""
+    return value if isinstance(value, list) else ()
 
 
 def _converted(tweet: dict[str, Any], users: dict[str, dict[str, Any]], tweets: dict[str, dict[str, Any]],
@@ -422,37 +427,45 @@ def _read(source: Source, *, lean: bool) -> Iterator[Item]:
         if not isinstance(obj, dict):
             yield Rejected(lineno, "line is not a JSON object", raw.decode("utf-8", "replace"))
             continue
-        collected = _collected(obj)
-        data = obj.get("data")
-        if data is not None:
-            if isinstance(data, dict):
-                data = [data]
-            if not isinstance(data, list):
-                yield Rejected(lineno, "'data' is neither a list nor an object", raw.decode("utf-8", "replace"))
-                continue
-            found = obj.get("includes")
-            includes: dict[str, Any] = found if isinstance(found, dict) else {}
-            yield from _page_items(lineno, data, includes, collected, seen, lean)
-            if obj.get("errors"):
-                yield Note(lineno, _errors_note(obj["errors"]))
-        elif _is_tweet(obj):
-            tweet, includes = _unflatten(obj)
-            first = True
-            for item in _page_items(lineno, [tweet], includes, collected, seen, lean):
-                if first and isinstance(item, Post | PostValues):
-                    item.raw = raw  # keep the flattened line as it was
-                    first = False
-                yield item
-        elif obj.get("errors"):
+        try:
+            yield from _line_items(lineno, obj, raw, seen, lean)
+        except RECORD_ERRORS as exc:  # a line of a shape not foreseen: rejected, and the next lines read
+            yield Rejected(lineno, f"not read to its end ({_reason(exc)})", raw.decode("utf-8", "replace"))
+
+
+def _line_items(lineno: int, obj: dict[str, Any], raw: bytes, seen: _Seen, lean: bool) -> Iterator[Item]:
+    """The items of one line: a page, a stream line or a flattened tweet."""
+    collected = _collected(obj)
+    data = obj.get("data")
+    if data is not None:
+        if isinstance(data, dict):
+            data = [data]
+        if not isinstance(data, list):
+            yield Rejected(lineno, "'data' is neither a list nor an object", raw.decode("utf-8", "replace"))
+            return
+        found = obj.get("includes")
+        includes: dict[str, Any] = found if isinstance(found, dict) else {}
+        yield from _page_items(lineno, data, includes, collected, seen, lean)
+        if obj.get("errors"):
             yield Note(lineno, _errors_note(obj["errors"]))
-        elif "meta" in obj:
-            continue  # an empty results page
-        else:
-            keys = ", ".join(list(obj)[:6])
-            yield Rejected(lineno, f"not an X API v2 page or tweet (keys: {keys})", raw.decode("utf-8", "replace"))
+    elif _is_tweet(obj):
+        tweet, includes = _unflatten(obj)
+        first = True
+        for item in _page_items(lineno, [tweet], includes, collected, seen, lean):
+            if first and isinstance(item, Post | PostValues):
+                item.raw = raw  # keep the flattened line as it was
+                first = False
+            yield item
+    elif obj.get("errors"):
+        yield Note(lineno, _errors_note(obj["errors"]))
+    elif "meta" not in obj:  # (a page with "meta" alone: an empty results page)
+        keys = ", ".join(list(obj)[:6])
+        yield Rejected(lineno, f"not an X API v2 page or tweet (keys: {keys})", raw.decode("utf-8", "replace"))
 
 
-def _errors_note(errors: list[Any]) -> str:
+def _errors_note(errors: Any) -> str:
+    if not isinstance(errors, list):
+        return "error(s) from the X API in this page (no detail)"
     titles = unique(e.get("title") for e in errors if isinstance(e, dict))
     return f"{len(errors)} error(s) from the X API in this page ({'; '.join(titles) or 'no detail'})"
 
