@@ -72,6 +72,8 @@ __all__ = [
     "StretchMisfit",
     "Tally",
     "by_line",
+    "head_lines",
+    "json_objects",
     "long_line",
     "newlines",
     "raw_json",
@@ -816,19 +818,8 @@ def _first_json(data: bytes) -> tuple[bytes, Any]:
         pass
     if first_line in (b"[", b"{"):
         return first_line, None  # a pretty-printed document
-    # the last line of a head may be cut short: only lines ended by a newline count
-    complete = data.endswith((b"\n", b"\r"))
-    usable = lines if complete else lines[:-1]
-    for i in range(1, min(len(usable), LOOK_PAST + 1)):
-        line = usable[i]
-        if line[:1] != b"{":
-            continue
-        try:
-            value = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            continue
-        if not isinstance(value, dict):
-            continue
+    usable = head_lines(data)
+    for i, line, value in json_objects(usable, 1):
         if i + 1 < len(usable):
             try:
                 orjson.loads(usable[i + 1])
@@ -836,6 +827,35 @@ def _first_json(data: bytes) -> tuple[bytes, Any]:
                 continue
         return line, value
     return first_line, None
+
+
+def head_lines(data: bytes) -> list[bytes]:
+    """The non-blank lines of a head's ``data``, stripped: the last one only when a newline ends
+    it (the head may have cut it short)."""
+    lines = [line.strip() for line in data.splitlines() if line.strip()]
+    return lines if data.endswith((b"\n", b"\r")) else lines[:-1]
+
+
+def json_objects(lines: list[bytes], start: int) -> Iterator[tuple[int, bytes, dict[str, Any]]]:
+    """``(index, line, value)`` for each of the :data:`LOOK_PAST` lines of ``lines`` from
+    ``start`` on that is a JSON object: the lines format detection looks at past a first line
+    that tells nothing.
+
+    Examples
+    --------
+    >>> [(i, value) for i, _, value in json_objects([b'{"a": 1}', b'[2]', b'{"b": 3}', b'{no'], 1)]
+    [(2, {'b': 3})]
+    """
+    for i in range(start, min(len(lines), start + LOOK_PAST)):
+        line = lines[i]
+        if line[:1] != b"{":
+            continue
+        try:
+            value = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(value, dict):
+            yield i, line, value
 
 
 def _cut(value: Any, depth: int) -> Any:

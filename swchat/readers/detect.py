@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputFormatError
-from .base import LOOK_PAST, Head, Item, Source
+from .base import Head, Item, Source, head_lines, json_objects
 
 __all__ = ["FORMATS", "Format", "detect", "expand_inputs", "register", "with_options"]
 
@@ -216,29 +216,18 @@ def detect(source: Source, name: str | None = None) -> Format:
 
 
 def _later_heads(head: Head) -> Iterator[Head]:
-    """``head`` as if the input began at each of the next :data:`~swchat.readers.base.LOOK_PAST`
-    lines after its first record that are JSON objects, when that first record is one itself
+    """``head`` as if the input began at each of the next lines after its first record that are
+    JSON objects (:func:`~swchat.readers.base.json_objects`), when that first record is one itself
     (JSON lines; a document spread over lines has no whole record on its first line)."""
     import dataclasses
 
-    import orjson
-
     if not isinstance(head.first_json, dict):
         return
-    lines = [line.strip() for line in head.data.splitlines() if line.strip()]
-    if not head.data.endswith((b"\n", b"\r")):
-        lines = lines[:-1]  # the last line of a head may be cut short
+    lines = head_lines(head.data)
     after = lines.index(head.first_line) + 1 if head.first_line in lines else len(lines)
-    for line in lines[after:after + LOOK_PAST]:
-        if line[:1] != b"{":
-            continue
-        try:
-            value = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            continue
-        if isinstance(value, dict):
-            yield dataclasses.replace(head, data=head.data[head.data.find(line):], first_line=line, first_json=value,
-                                      _shallow=None)
+    for _, line, value in json_objects(lines, after):
+        yield dataclasses.replace(head, data=head.data[head.data.find(line):], first_line=line, first_json=value,
+                                  _shallow=None)
 
 
 _SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".js", ".gz", ".txt")
