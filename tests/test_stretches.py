@@ -589,11 +589,11 @@ def test_a_process_learns_a_mastodon_file_once_for_its_stretches(sample_dir, tmp
 
 def _mastodon_lines() -> list[bytes]:
     """Mastodon JSON lines whose index is learnt from every part of the file: replies before and
-    after their parents, the server first told by a late local account, a tag's server late, an
-    account met first without a url, uri or acct (its actor learnt before the account is), an
-    actor only a later status gives, a /context response (its root), direct messages, a
-    recording that deletes a status, a local id given twice, a byte-order mark and blank and broken
-    lines."""
+    after their parents, the server told by the first local account's address, a tag's server
+    further on, an account met first without a url, uri or acct (its actor learnt before the
+    account is), an actor only a later status gives, a /context response (its root), direct
+    messages, a recording that deletes a status, a local id given twice, a byte-order mark and
+    blank and broken lines."""
     host = "chat.example"
 
     def acct(aid: str, name: str, *, local: bool = True, **extra: object) -> dict:
