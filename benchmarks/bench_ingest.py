@@ -24,8 +24,8 @@ the very same files, each in a child process of its own:
 
 
 - **Mastodon** and **Bluesky**: the same chat held on each (:func:`swchat.sample.on_one_platform`),
-  one status / feed item a line, imported (a Mastodon file of 16 MB or more in stretches, each
-  worker learning the whole file's ids first; Bluesky by one worker), each against its own floor
+  one status / feed item a line, imported (a Mastodon file of 16 MB or more in stretches, the
+  whole file's ids learnt first by the importing process and a child; Bluesky by one worker), each against its own floor
   (orjson parsing every line) — no aim of issue 14, which is about X, but the figures users of
   the other platforms get;
 
@@ -36,7 +36,9 @@ into the file — are shown apart (the largest of them; part of it is memory sha
 importing process, and Linux counts a started process with the size of the one that starts it:
 the log's copier, about 10 MB itself, shows as the importing process's size)). Then **startup**: ``swchat
 ingest`` of a 2-post file against ``python -c "import swchat.cli"`` (best of five each, with the
-bytecode cached as for an installed package). Last,
+bytecode cached as for an installed package). Each import's notes give the CPU time it took, in the
+importing process and in the child processes it waited for (the readers), and the least time that
+much CPU takes on this machine's CPUs: within 3× the floor needs it below that. Last,
 each aim of issue 14 with ``yes`` or ``NO``.
 
 Usage::
@@ -92,10 +94,12 @@ with Archive(db) as archive:
     result = Store.ingest(archive, [path])  # the import alone
     imported = time.perf_counter()
     import_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    own, readers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     sessions = archive.refresh_sessions()  # what swchat.Archive.ingest does next
 end = time.perf_counter()
 print(json.dumps({"seconds": end - start, "import": imported - start, "sessions": end - imported,
-                  "import_kib": import_kib,
+                  "import_kib": import_kib, "import_cpu": own.ru_utime + own.ru_stime,
+                  "import_cpu_children": readers.ru_utime + readers.ru_stime,
                   "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   "worker_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, **result.total}))
 """
@@ -244,6 +248,14 @@ def _best(command: list[str], runs: int = 5, setup: Path | None = None) -> float
     return best
 
 
+def _cpu(run: dict, cpus: int | None) -> str:
+    """The CPU time an import took, in this process and in its readers (worker processes), and
+    the least time it could take on this machine's CPUs: what a floor of 3× must fit."""
+    own, readers = run["import_cpu"], run["import_cpu_children"]
+    return (f"CPU {own:.2f} s here + {readers:.2f} s in children = {own + readers:.2f} s: "
+            f"at least {(own + readers) / (cpus or 1):.2f} s on {cpus} CPUs")
+
+
 def _yes(ok: bool) -> str:
     return "yes" if ok else "NO"
 
@@ -286,7 +298,8 @@ def main() -> None:
         lines = [  # what, the run, notes, and its floor when not the X floor
             ("floor (orjson, count)", runs["floor"], ""),
             ("swchat import", {"seconds": sw["import"], "peak_kib": sw["import_kib"]},
-             f"children {sw['worker_kib'] / 1024:.0f} MB; read {sw['read']:,}, added {sw['added']:,}"),
+             f"children {sw['worker_kib'] / 1024:.0f} MB; read {sw['read']:,}, added {sw['added']:,}; "
+             f"{_cpu(sw, cpus)}"),
             ("swchat import+sessions", sw, f"session tables {sw['sessions']:.2f} s"),
         ]
         if "twarc2 csv" in runs:
@@ -294,19 +307,20 @@ def main() -> None:
             csv_run = runs["swchat csv"]
             lines.append(("swchat import, its CSV", {"seconds": csv_run["import"], "peak_kib": csv_run["import_kib"]},
                           f"twarc-csv format; read {csv_run['read']:,}, added {csv_run['added']:,}; "
-                          f"+ session tables {csv_run['sessions']:.2f} s"))
+                          f"+ session tables {csv_run['sessions']:.2f} s; {_cpu(csv_run, cpus)}"))
         for name, sheet in sheets.items():
             run = runs[f"swchat {name}"]
             lines.append((f"swchat import, {name}", {"seconds": run["import"], "peak_kib": run["import_kib"]},
                           f"the same chat as {SHEETS[name]} ({sheet.stat().st_size / 1e6:.0f} MB); read "
-                          f"{run['read']:,}, added {run['added']:,}; + session tables {run['sessions']:.2f} s"))
+                          f"{run['read']:,}, added {run['added']:,}; + session tables {run['sessions']:.2f} s; "
+                          f"{_cpu(run, cpus)}"))
         for name, other in others.items():
             own, run = runs[f"floor {name}"], runs[f"swchat {name}"]
             lines.append((f"floor, {name}", own, f"{other.stat().st_size / 1e6:.0f} MB, one record a line",
                           own["seconds"]))
             lines.append((f"swchat import, {name}", {"seconds": run["import"], "peak_kib": run["import_kib"]},
                           f"× its own floor; read {run['read']:,}, added {run['added']:,}; "
-                          f"+ session tables {run['sessions']:.2f} s", own["seconds"]))
+                          f"+ session tables {run['sessions']:.2f} s; {_cpu(run, cpus)}", own["seconds"]))
         for what, r, notes, *own_floor in lines:
             print(f"{size:>8,} {what:<22} {r['seconds']:>8.2f} {posts / r['seconds']:>9,.0f} "
                   f"{r['seconds'] / (own_floor or [floor])[0]:>7.1f}× {r['peak_kib'] / 1024:>8.1f}  {notes}")
