@@ -176,6 +176,7 @@ __all__ = [
     "Content",
     "content_text",
     "global_handle",
+    "learn_stretches",
     "parse_content",
     "read",
     "read_lean",
