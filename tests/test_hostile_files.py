@@ -244,6 +244,19 @@ def test_row5_a_first_record_no_format_claims_is_rejected_and_the_rest_read(tmp_
     assert [row["line"] for row in archive.rejected()] == [1] and reasons(archive)[0]
 
 
+@pytest.mark.parametrize("name, document", [
+    ("mastodon.json", [status(9, uri=5), *(status(i) for i in range(5))]),
+    ("bluesky.json", {"posts": [view(9, uri=[5]), *(view(i) for i in range(5))], "cursor": "5"}),
+    ("x-v1.json", {"statuses": [v1_tweet(9, created_at=5), *(v1_tweet(i) for i in range(5))]}),
+])
+def test_row5_a_document_s_first_record_no_format_claims_does_not_hide_it(tmp_path, name, document):
+    """The same in a document saved on one line, as an API response comes: its format is told by
+    its next records, and its reader rejects the first."""
+    archive, f = ingest(tmp_path, name, orjson.dumps(document))
+    assert f.error is None and (f.read, f.added, f.rejected) == (6, 5, 1), f
+    assert reasons(archive)[0]
+
+
 @pytest.mark.parametrize("name, data", [
     ("x-v2.jsonl", v2_page([v2_tweet(0, created_at="2026-09-02T25:00:00.000Z"),
                             v2_tweet(1, created_at="2026-02-31T19:00:00.000Z"), v2_tweet(2)])),

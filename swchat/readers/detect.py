@@ -216,18 +216,42 @@ def detect(source: Source, name: str | None = None) -> Format:
 
 
 def _later_heads(head: Head) -> Iterator[Head]:
-    """``head`` as if the input began at each of the next lines after its first record that are
-    JSON objects (:func:`~swchat.readers.base.json_objects`), when that first record is one itself
-    (JSON lines; a document spread over lines has no whole record on its first line)."""
+    """``head`` as if the input began past its first record: at each of the next lines that are
+    JSON objects (:func:`~swchat.readers.base.json_objects`) when its first line is one (JSON
+    lines), and, for a document on one line (a response saved as it came: an array of statuses,
+    or an object holding one, ``posts``, ``statuses``), as if its records began at the second,
+    the third… A document spread over lines has no whole record on its first line: none."""
     import dataclasses
 
-    if not isinstance(head.first_json, dict):
+    value = head.first_json
+    if isinstance(value, dict):
+        lines = head_lines(head.data)
+        after = lines.index(head.first_line) + 1 if head.first_line in lines else len(lines)
+        for _, line, record in json_objects(lines, after):
+            yield dataclasses.replace(head, data=head.data[head.data.find(line):], first_line=line,
+                                      first_json=record, _shallow=None)
+    if not head.complete or b"\n" in head.data.strip():  # (JSON lines, a document spread over lines or cut)
         return
-    lines = head_lines(head.data)
-    after = lines.index(head.first_line) + 1 if head.first_line in lines else len(lines)
-    for _, line, value in json_objects(lines, after):
-        yield dataclasses.replace(head, data=head.data[head.data.find(line):], first_line=line, first_json=value,
-                                  _shallow=None)
+    import orjson
+
+    for later in _later_records(value):
+        line = orjson.dumps(later)
+        yield dataclasses.replace(head, data=line + b"\n", first_line=line, first_json=later, _shallow=None)
+
+
+def _later_records(document: Any) -> Iterator[Any]:
+    """``document`` (an array, or an object holding arrays) with its records' array begun at its
+    second record, its third… (:data:`~swchat.readers.base.LOOK_PAST` at most)."""
+    from .base import LOOK_PAST
+
+    if isinstance(document, list):
+        for k in range(1, min(len(document), LOOK_PAST + 1)):
+            yield document[k:]
+    elif isinstance(document, dict):
+        for key, records in document.items():
+            if isinstance(records, list) and len(records) > 1 and isinstance(records[0], dict):
+                for k in range(1, min(len(records), LOOK_PAST + 1)):
+                    yield {**document, key: records[k:]}
 
 
 _SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".js", ".gz", ".txt")
