@@ -249,10 +249,11 @@ def test_row5_a_first_record_no_format_claims_is_rejected_and_the_rest_read(tmp_
     ("bluesky.json", {"posts": [view(9, uri=[5]), *(view(i) for i in range(5))], "cursor": "5"}),
     ("x-v1.json", {"statuses": [v1_tweet(9, created_at=5), *(v1_tweet(i) for i in range(5))]}),
 ])
-def test_row5_a_document_s_first_record_no_format_claims_does_not_hide_it(tmp_path, name, document):
-    """The same in a document saved on one line, as an API response comes: its format is told by
-    its next records, and its reader rejects the first."""
-    archive, f = ingest(tmp_path, name, orjson.dumps(document))
+@pytest.mark.parametrize("option", [0, orjson.OPT_INDENT_2], ids=["one line", "pretty-printed"])
+def test_row5_a_document_s_first_record_no_format_claims_does_not_hide_it(tmp_path, name, document, option):
+    """The same in a document (on one line, as an API response comes, or pretty-printed): its
+    format is told by its next records, and its reader rejects the first."""
+    archive, f = ingest(tmp_path, name, orjson.dumps(document, option=option))
     assert f.error is None and (f.read, f.added, f.rejected) == (6, 5, 1), f
     assert reasons(archive)[0]
 

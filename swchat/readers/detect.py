@@ -218,23 +218,26 @@ def detect(source: Source, name: str | None = None) -> Format:
 def _later_heads(head: Head) -> Iterator[Head]:
     """``head`` as if the input began past its first record: at each of the next lines that are
     JSON objects (:func:`~swchat.readers.base.json_objects`) when its first line is one (JSON
-    lines), and, for a document on one line (a response saved as it came: an array of statuses,
-    or an object holding one, ``posts``, ``statuses``), as if its records began at the second,
-    the third… A document spread over lines has no whole record on its first line: none."""
+    lines), and, for a document the head holds whole (an array of statuses, or an object holding
+    one, ``posts``, ``statuses``; on one line or spread over lines), as if its records began at the
+    second, the third…"""
     import dataclasses
 
-    value = head.first_json
-    if isinstance(value, dict):
+    import orjson
+
+    if isinstance(head.first_json, dict):
         lines = head_lines(head.data)
         after = lines.index(head.first_line) + 1 if head.first_line in lines else len(lines)
         for _, line, record in json_objects(lines, after):
             yield dataclasses.replace(head, data=head.data[head.data.find(line):], first_line=line,
                                       first_json=record, _shallow=None)
-    if not head.complete or b"\n" in head.data.strip():  # (JSON lines, a document spread over lines or cut)
+    if not head.complete:  # a document longer than the head cannot be parsed whole
         return
-    import orjson
-
-    for later in _later_records(value):
+    try:
+        document = orjson.loads(head.data)  # (JSON lines are more than one value: no document)
+    except orjson.JSONDecodeError:
+        return
+    for later in _later_records(document):
         line = orjson.dumps(later)
         yield dataclasses.replace(head, data=line + b"\n", first_line=line, first_json=later, _shallow=None)
 
