@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputFormatError
-from .base import Head, Item, Source, head_lines, json_objects
+from .base import LOOK_PAST, Head, Item, Source, head_lines, json_objects
 
 __all__ = ["FORMATS", "Format", "detect", "expand_inputs", "register", "with_options"]
 
@@ -245,8 +245,6 @@ def _later_heads(head: Head) -> Iterator[Head]:
 def _later_records(document: Any) -> Iterator[Any]:
     """``document`` (an array, or an object holding arrays) with its records' array begun at its
     second record, its third… (:data:`~swchat.readers.base.LOOK_PAST` at most)."""
-    from .base import LOOK_PAST
-
     if isinstance(document, list):
         for k in range(1, min(len(document), LOOK_PAST + 1)):
             yield document[k:]
