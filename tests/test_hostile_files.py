@@ -258,6 +258,46 @@ def test_row5_a_document_s_first_record_no_format_claims_does_not_hide_it(tmp_pa
     assert reasons(archive)[0]
 
 
+def _outbox(items: list[dict]) -> dict:
+    return {"@context": ["https://www.w3.org/ns/activitystreams", {"ostatus": "http://ostatus.org#"}],
+            "id": "https://social.example/users/ann/outbox", "type": "OrderedCollection",
+            "totalItems": len(items), "orderedItems": items}
+
+
+def _create(i: int, **extra) -> dict:
+    return {"id": f"https://social.example/users/ann/statuses/{i}/activity", "type": "Create",
+            "actor": "https://social.example/users/ann", "published": "2026-09-02T19:00:00Z",
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "object": {"id": f"https://social.example/users/ann/statuses/{i}", "type": "Note",
+                       "published": "2026-09-02T19:00:00Z", "attributedTo": "https://social.example/users/ann",
+                       "to": ["https://www.w3.org/ns/activitystreams#Public"], "content": f"<p>post {i} #SWChat</p>",
+                       "tag": [{"type": "Hashtag", "name": "#SWChat"}], **extra}}
+
+
+#: records enough that each document below is longer than detection reads (HEAD_BYTES, 256 KiB)
+_LONG = 2500
+
+
+@pytest.mark.parametrize("name, document", [
+    ("mastodon.json", [status(9, uri=5), *(status(i) for i in range(_LONG))]),
+    ("outbox.json", _outbox([_create(9, published=5, attributedTo=[5]), *(_create(i) for i in range(_LONG))])),
+    ("bluesky.json", {"posts": [view(9, uri=[5]), *(view(i) for i in range(_LONG))], "cursor": "5"}),
+    ("x-v1.json", {"statuses": [v1_tweet(9, created_at=5), *(v1_tweet(i) for i in range(_LONG))]}),
+    ("tweets.json", [archive_tweet(9, created_at=5), *(archive_tweet(i) for i in range(_LONG))]),
+])
+@pytest.mark.parametrize("option", [0, orjson.OPT_INDENT_2], ids=["one line", "pretty-printed"])
+def test_row5_a_long_document_s_first_record_no_format_claims_does_not_hide_it(tmp_path, name, document, option):
+    """The same in a document longer than detection reads: its format is told by the next records
+    the head holds whole, and its reader rejects the first."""
+    from swchat.readers.base import HEAD_BYTES
+
+    data = orjson.dumps(document, option=option)
+    assert len(data) > HEAD_BYTES
+    archive, f = ingest(tmp_path, name, data)
+    assert f.error is None and (f.read, f.added, f.rejected) == (_LONG + 1, _LONG, 1), f
+    assert reasons(archive)[0]
+
+
 @pytest.mark.parametrize("name, data", [
     ("x-v2.jsonl", v2_page([v2_tweet(0, created_at="2026-09-02T25:00:00.000Z"),
                             v2_tweet(1, created_at="2026-02-31T19:00:00.000Z"), v2_tweet(2)])),

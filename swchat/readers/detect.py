@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -231,15 +232,64 @@ def _later_heads(head: Head) -> Iterator[Head]:
         for _, line, record in json_objects(lines, after):
             yield dataclasses.replace(head, data=head.data[head.data.find(line):], first_line=line,
                                       first_json=record, _shallow=None)
-    if not head.complete:  # a document longer than the head cannot be parsed whole
-        return
-    try:
-        document = orjson.loads(head.data)  # (JSON lines are more than one value: no document)
-    except orjson.JSONDecodeError:
-        return
+    if not head.complete:  # a document longer than the head: what the head holds of it whole
+        document = _head_document(head)
+    else:
+        try:
+            document = orjson.loads(head.data)  # (JSON lines are more than one value: no document)
+        except orjson.JSONDecodeError:
+            return
     for later in _later_records(document):
         line = orjson.dumps(later)
-        yield dataclasses.replace(head, data=line + b"\n", first_line=line, first_json=later, _shallow=None)
+        yield dataclasses.replace(head, data=line + b"\n", first_line=line, first_json=later, complete=True,
+                                  _shallow=None)
+
+
+def _head_document(head: Head) -> Any:
+    """What the head of a document longer than it holds whole: an array's first records
+    (:data:`~swchat.readers.base.LOOK_PAST` and one), or an object's members read whole and the
+    first records of the array the head breaks off in (as ``outbox.json``'s ``orderedItems``, a
+    feed's ``feed``); ``None`` when it is neither. Containers nested deeper than
+    :data:`~swchat.readers.base.SNIFF_DEPTH` are ``None`` in it, as in sniffing.
+
+    Examples
+    --------
+    >>> _head_document(Source.from_bytes(b'{"type": "feed", "feed": [{"id": 1}, {"id": 2}, {"id": 3, "te').head())
+    {'type': 'feed', 'feed': [{'id': 1}, {'id': 2}]}
+    """
+    import io
+
+    import ijson  # here, not at the top: the CLI starts fast without it
+
+    data = head.shallow.lstrip(b"\xef\xbb\xbf \t\r\n")
+    broken = (ijson.JSONError, UnicodeDecodeError)  # (ijson's IncompleteJSONError is a JSONError)
+
+    def whole_items(prefix: str) -> list[Any]:
+        items: list[Any] = []
+        with suppress(*broken):
+            for item in ijson.items(io.BytesIO(data), prefix, use_float=True):
+                items.append(item)
+                if len(items) > LOOK_PAST:
+                    break
+        return items
+
+    if data[:1] == b"[":
+        return whole_items("item")
+    if data[:1] != b"{":
+        return None
+    document: dict[str, Any] = {}
+    with suppress(*broken):
+        for key, value in ijson.kvitems(io.BytesIO(data), "", use_float=True):
+            document[key] = value
+    last = None  # the last member begun: the one the head breaks off in, unless read whole
+    with suppress(*broken):
+        for prefix, event, value in ijson.parse(io.BytesIO(data), use_float=True):
+            if event == "map_key" and not prefix:
+                last = value
+    if last is None or last in document:
+        return None
+    document[last] = whole_items(f"{last}.item")
+    return document
 
 
 def _later_records(document: Any) -> Iterator[Any]:
