@@ -1174,7 +1174,11 @@ def topics(
         raise SelectionError(f"cannot find {n_topics} topics in {matrix.shape[0]} posts (at most {most})")
     k = max(1, n_topics)
     model = NMF(n_components=k, init="nndsvda", random_state=random_state, max_iter=1000)
-    weights = model.fit_transform(matrix)
+    # a selection the topics fit exactly leaves a residual a rounding below zero, whose square
+    # root (scikit-learn's reconstruction error, which is not used here) would print numpy's
+    # "invalid value encountered in sqrt" to the user
+    with np.errstate(invalid="ignore"):
+        weights = model.fit_transform(matrix)
     terms = vectorizer.get_feature_names_out()
     best = weights.argmax(axis=1)
     handles = frame["author_handle"] if "author_handle" in frame else pd.Series(None, index=frame.index)

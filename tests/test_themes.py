@@ -438,6 +438,19 @@ def test_post_without_language_takes_the_selections_most_common_one():
         top_terms(["a", "b"], langs=["de", "de", "de"])
 
 
+def test_topics_that_fit_exactly_print_no_numpy_warning():
+    """Eight short posts two topics fit exactly: scikit-learn's reconstruction error (a square
+    root of a residual a rounding below zero) must not reach the user as a RuntimeWarning."""
+    import warnings
+
+    posts = _lang_posts([(f"Das Gericht und die Berichte {i}", "de") for i in range(4)]
+                        + [(f"Die Schule und das Team {i}", "de") for i in range(4)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = topics(posts, 2, random_state=0)
+    assert sorted(sorted(w for w, _ in t["words"])[:2] for t in found) == [["berichte", "gericht"], ["schule", "team"]]
+
+
 def test_language_reaches_every_function_of_posts():
     rows = [("Das Gericht und das Gericht, die Akten", "de"), ("Das Gericht ist das Thema", "de"),
             ("Die Schule und die Schule, die Pause", "de"), ("Die Schule ist das Thema", None)]
