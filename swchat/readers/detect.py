@@ -249,8 +249,8 @@ def _head_document(head: Head) -> Any:
     """What the head of a document longer than it holds whole: an array's first records
     (:data:`~swchat.readers.base.LOOK_PAST` and one), or an object's members read whole and the
     first records of the array the head breaks off in (as ``outbox.json``'s ``orderedItems``, a
-    feed's ``feed``); ``None`` when it is neither. Containers nested deeper than
-    :data:`~swchat.readers.base.SNIFF_DEPTH` are ``None`` in it, as in sniffing.
+    feed's ``feed``); ``None`` when it is neither an array nor an object. Containers nested
+    deeper than :data:`~swchat.readers.base.SNIFF_DEPTH` are ``None`` in it, as in sniffing.
 
     Examples
     --------
@@ -286,9 +286,8 @@ def _head_document(head: Head) -> Any:
         for prefix, event, value in ijson.parse(io.BytesIO(data), use_float=True):
             if event == "map_key" and not prefix:
                 last = value
-    if last is None or last in document:
-        return None
-    document[last] = whole_items(f"{last}.item")
+    if last is not None and last not in document and (records := whole_items(f"{last}.item")):
+        document[last] = records
     return document
 
 
