@@ -30,11 +30,11 @@ the very same files, each in a child process of its own:
   the other platforms get;
 
 with each one's peak resident memory (for swchat, the importing process, after the import and
-at the end, when the session tables have loaded pandas; its children's — the reader processes, the
-one that derives session tables beside it, and the one that copies a big import's write-ahead log
-into the file — are shown apart (the largest of them; part of it is memory shared with the
-importing process, and Linux counts a started process with the size of the one that starts it:
-the log's copier, about 10 MB itself, shows as the importing process's size)). Then **startup**: ``swchat
+at the end, when the session tables have loaded pandas; the reader processes' is shown apart,
+the largest of them, taken right after the import: later children — the one that derives session
+tables beside this process, the one that copies a big import's write-ahead log into the file —
+count the pages they inherit, and Linux counts a started process with the size of the one that
+starts it, so their peaks would show this process's size). Then **startup**: ``swchat
 ingest`` of a 2-post file against ``python -c "import swchat.cli"`` (best of five each, with the
 bytecode cached as for an installed package). Each import's notes give the CPU time it took, in the
 importing process and in the child processes it waited for (the readers), and the least time that

@@ -219,9 +219,9 @@ def detect(source: Source, name: str | None = None) -> Format:
 def _later_heads(head: Head) -> Iterator[Head]:
     """``head`` as if the input began past its first record: at each of the next lines that are
     JSON objects (:func:`~swchat.readers.base.json_objects`) when its first line is one (JSON
-    lines), and, for a document the head holds whole (an array of statuses, or an object holding
-    one, ``posts``, ``statuses``; on one line or spread over lines), as if its records began at the
-    second, the third…"""
+    lines), and, for a document (an array of statuses, or an object holding one, ``posts``,
+    ``statuses``; on one line or spread over lines), as if its records began at the second, the
+    third… — of a document longer than the head, those the head holds whole (:func:`_head_document`)."""
     import dataclasses
 
     import orjson
@@ -232,8 +232,8 @@ def _later_heads(head: Head) -> Iterator[Head]:
         for _, line, record in json_objects(lines, after):
             yield dataclasses.replace(head, data=head.data[head.data.find(line):], first_line=line,
                                       first_json=record, _shallow=None)
-    if not head.complete:  # a document longer than the head: what the head holds of it whole
-        document = _head_document(head)
+    if not head.complete:  # a document longer than the head (not JSON lines): what it holds of it whole
+        document = _head_document(head) if head.first_json is None else None
     else:
         try:
             document = orjson.loads(head.data)  # (JSON lines are more than one value: no document)
