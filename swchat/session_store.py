@@ -30,7 +30,9 @@ since the last refresh and raises :class:`~swchat.errors.ArchiveError` otherwise
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -285,7 +287,7 @@ class SessionStore(Database):
                     progress(done, total)
             if chunks and prepare is not None:
                 prepare()
-            with Offload(read_apart, chunks) as helper:
+            with _arrow_from_c_library(), Offload(read_apart, chunks) as helper:
                 while True:
                     i = helper.take()
                     if i is not None:
@@ -693,6 +695,39 @@ def _give_back_memory() -> bool:
 
 #: glibc's ``malloc_trim`` once looked up (``False``: there is none), see :func:`_give_back_memory`
 _trim: Any = None
+
+
+@contextmanager
+def _arrow_from_c_library() -> Iterator[None]:
+    """Within: Arrow takes its memory from the C library's allocator, so that what each stretch
+    frees is handed back too (:func:`_give_back_memory`); the pool in force before is put back after.
+
+    pandas 3 keeps text columns in Arrow, whose own pool (mimalloc) keeps the memory it frees for
+    itself: the importing process held 30–40 MB more at 200,000 posts (peak 258–265 MB against
+    221–229 MB) and 16 MB more at 20,000 (169–170 against 153 MB), in the same time. Buffers made
+    before keep their pool, and a forked child deriving beside this process inherits the setting.
+    Without Arrow loaded (pandas without pyarrow), nothing.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> before = pa.default_memory_pool().backend_name
+    >>> with _arrow_from_c_library():
+    ...     pa.default_memory_pool().backend_name
+    'system'
+    >>> pa.default_memory_pool().backend_name == before
+    True
+    """
+    arrow = sys.modules.get("pyarrow")  # loaded by pandas when installed; not imported here
+    if arrow is None:
+        yield
+        return
+    before = arrow.default_memory_pool()
+    arrow.set_memory_pool(arrow.system_memory_pool())
+    try:
+        yield
+    finally:
+        arrow.set_memory_pool(before)
 
 
 def _merge(windows: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

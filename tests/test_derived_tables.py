@@ -394,6 +394,43 @@ def test_a_chunk_the_child_fails_on_is_derived_again_here(sample_dir, whole, tmp
     assert tables == whole and counts == {"posts": 1224, "sessions": 6}
 
 
+def test_arrow_takes_memory_from_the_c_library_while_deriving_and_as_before_after(
+        sample_dir, whole, tmp_path, monkeypatch):
+    """While the tables are derived, in this process and in the forked child, Arrow (pandas 3's
+    text columns) allocates through the C library, so that what each stretch frees is handed back
+    (``malloc_trim``; Arrow's own pool kept it: 35-40 MB more at 200,000 posts); the pool in force
+    before (a notebook's) is the default again afterwards."""
+    import os
+
+    pa = pytest.importorskip("pyarrow")
+    from swchat.derive import derive_sessions
+
+    try:
+        own = pa.mimalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without mimalloc
+        own = pa.jemalloc_memory_pool()
+    said = tmp_path / "pools.txt"
+
+    def derive(posts):
+        with said.open("a") as out:
+            out.write(f"{os.getpid()} {pa.default_memory_pool().backend_name}\n")
+        return derive_sessions(posts)
+
+    before = pa.default_memory_pool()
+    pa.set_memory_pool(own)
+    try:
+        counts, _rows, tables = _chunked_refresh(sample_dir, tmp_path, "pools.db", monkeypatch, derive)
+        after = pa.default_memory_pool().backend_name
+    finally:
+        pa.set_memory_pool(before)
+    assert after == own.backend_name != "system"
+    lines = [line.split() for line in said.read_text().splitlines()]
+    assert len(lines) > 1 and {pool for _pid, pool in lines} == {"system"}
+    if swchat.parallel.fork_available():
+        assert len({pid for pid, _pool in lines}) == 2  # the child derived some chunks too
+    assert tables == whole and counts == {"posts": 1224, "sessions": 6}
+
+
 def test_the_stored_options_are_written_as_they_always_were():
     """The options string is made without pandas now: it must stay what pandas wrote, or every
     archive would derive its tables again."""
