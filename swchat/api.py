@@ -39,7 +39,7 @@ Examples
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -1387,6 +1387,8 @@ class Archive(store.Archive):
         if hashtag:
             hashtag = hashtag.lstrip("#")
 
+        from .privacy import alias_authors
+
         aliases = store.Archive.handle_aliases(self)  # sheet authors known by handle: their ids
 
         def slices(columns: tuple[str, ...]) -> Iterable[pd.DataFrame]:
@@ -1394,10 +1396,10 @@ class Archive(store.Archive):
             # slices (measured on 200,000 posts: 246 MB in all against 312 MB), at the same speed
             for part in store.Archive.post_slices(self, hashtag, since, until, columns=columns, size=10_000,
                                                   platform=self._platform):
-                yield _aliased(part, aliases)
+                yield alias_authors(part, aliases)
 
         def posts_with_ids(keys: Iterable[tuple[str, str]]) -> pd.DataFrame:
-            return _aliased(store.Archive.posts_with_ids(self, keys, context=False), aliases)
+            return alias_authors(store.Archive.posts_with_ids(self, keys, context=False), aliases)
 
         try:
             return nw.selection_network(
@@ -1419,6 +1421,10 @@ class Archive(store.Archive):
         consent rules are applied as everywhere else. The sessions are those :meth:`sessions`
         lists for the selection (starting in ``[since, until)``, on ``platform``), and the
         participation table is :meth:`participation_table`'s. Tables and formats: :mod:`swchat.exports`.
+
+        With nobody to hide (no opt-out, pseudonyms or people file in force), a selection is read
+        a slice at a time (:func:`swchat.exports.export_selection`, the same tables): memory
+        holds one slice and the accounts, not the selection.
 
         Parameters
         ----------
@@ -1448,7 +1454,14 @@ class Archive(store.Archive):
         SelectionError
             When there is no such session, or nothing is selected.
         """
-        from .exports import check_request, export_chat, sessions_between
+        from .exports import (
+            SESSIONS_AT_A_TIME,
+            SLICE_POSTS,
+            check_request,
+            export_chat,
+            export_selection,
+            sessions_between,
+        )
 
         wanted = check_request(format, tables, layout)
         selection = {"since": since, "until": until, "platform": platform, "tz": tz}
@@ -1457,13 +1470,48 @@ class Archive(store.Archive):
                 raise ValueError("give either a session id or a selection (hashtag, since, until, platform), not both")
             chat = self.session(session_id, tz=tz)
             return export_chat(chat, folder, format=format, tables=wanted, layout=layout, selection=selection)
-        chat = self.select(hashtag, since, until, platform=platform)
+        streamed = not self.policy().active and not self._people
+        whole = None if streamed else self.select(hashtag, since, until, platform=platform)
         needs_sessions = format != "ids" and bool(set(wanted) - {"accounts"} or layout == "partitioned")
-        listed = sessions_between(self.sessions(hashtag, tz=tz, members=True), since, until, platform) \
+        # read in slices, a post's session is looked up in the stored tables, slice by slice
+        looked_up = streamed and self._stored_sessions_usable()
+        listed = sessions_between(self.sessions(hashtag, tz=tz, members=not looked_up), since, until, platform) \
             if needs_sessions else []
-        participation = self.participation_table(sessions=listed, tz=tz) if "participation" in wanted else None
-        return export_chat(chat, folder, format=format, tables=wanted, sessions=listed, participation=participation,
-                           layout=layout, selection=selection)
+        if whole is not None:
+            participation = self.participation_table(sessions=listed, tz=tz) if "participation" in wanted else None
+            return export_chat(whole, folder, format=format, tables=wanted, sessions=listed,
+                               participation=participation, layout=layout, selection=selection)
+        rank = {s.key: i for i, s in enumerate(listed) if s.key is not None}
+
+        def sessions_of(keys: Iterable[tuple[str, str]]) -> dict[str, str]:
+            first: dict[str, int] = {}  # the first session listed wins, as post_sessions() has it
+            for _platform, post_id, key in self.member_sessions(keys):
+                i = rank.get(key)
+                if i is not None and i < first.get(str(post_id), len(listed)):
+                    first[str(post_id)] = i
+            return {post_id: listed[i].id for post_id, i in first.items()}
+
+        # a few sessions at a time; an account merged from several (a sheet's handle and its id)
+        # has its first session found over all of them
+        at_a_time = SESSIONS_AT_A_TIME if self._merge() is None else max(len(listed), 1)
+        participation = (self.participation_table(sessions=listed[i:i + at_a_time], tz=tz)
+                         for i in range(0, len(listed), at_a_time)) if "participation" in wanted else None
+
+        # nobody to hide: the posts are read a slice at a time, never all at once
+        def slices(columns: tuple[str, ...]) -> Iterator[pd.DataFrame]:
+            return store.Archive.post_slices(self, hashtag, since, until, columns=columns, size=SLICE_POSTS,
+                                             platform=platform or self._platform, ordered=True)
+
+        try:
+            return export_selection(
+                slices, folder, profiles=lambda keys: store.Archive.accounts(self, keys),
+                posts_with_ids=lambda keys: store.Archive.posts_with_ids(self, keys, context=False),
+                aliases=store.Archive.handle_aliases(self), hashtag=hashtag, format=format, tables=wanted,
+                sessions=listed, sessions_of=sessions_of if looked_up and listed else None,
+                participation=participation, layout=layout, selection=selection)
+        except SelectionError:
+            what = f"#{hashtag.lstrip('#')}" if hashtag else "posts"
+            raise SelectionError(f"no {what} in {self.path} for that selection") from None
 
 
 def _welcomed(interactions: pd.DataFrame, policy: Privacy) -> set[tuple[Any, str]]:
@@ -1604,22 +1652,6 @@ def _merged_rows(part: pd.DataFrame, merge: Merge, spans: dict[str, tuple[Any, A
     if "welcomed" in out:
         out["welcomed"] = out["welcomed"].astype(bool)
     return out.sort_values(["session", "platform", "account_id"], kind="stable").reset_index(drop=True)
-
-
-def _aliased(posts: pd.DataFrame, aliases: dict[tuple[str, str], tuple[str, str]]) -> pd.DataFrame:
-    """Posts with the author and reply-to ids of accounts known only by handle replaced by their
-    ids (``aliases``, :meth:`swchat.archive.Archive.handle_aliases`), for a slice of posts."""
-    import pandas as pd
-
-    if not aliases or posts.empty or "platform" not in posts:
-        return posts
-    out = posts
-    for column in ("author_id", "reply_to_author_id"):
-        if column in posts:
-            values = [aliases[(p, a)][0] if (p, a) in aliases else a
-                      for p, a in zip(posts["platform"], posts[column], strict=True)]
-            out = out.assign(**{column: pd.Series(values, index=posts.index, dtype=posts[column].dtype)})
-    return out
 
 
 def _stored_options() -> str:

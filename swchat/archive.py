@@ -744,6 +744,7 @@ class Archive(SessionStore, ConsentStore):
         platform: str | None = None,
         columns: Iterable[str] | None = None,
         size: int | None = None,
+        ordered: bool = False,
     ) -> Iterator[pd.DataFrame]:
         """The posts of :meth:`posts`, ``size`` at a time: memory holds one slice, whatever the
         size of the selection.
@@ -751,8 +752,10 @@ class Archive(SessionStore, ConsentStore):
         Each slice is in time order and comes with the posts it refers to as context rows (a
         referenced post may then come in several slices as context, and in its own slice as a
         selected post); every selected post comes once. The slices follow the archive's storage
-        order, not time. Parameters as for :meth:`posts`; ``size`` defaults to the batch
-        :meth:`posts` reads at a time (25,000 posts).
+        order, not time, unless ``ordered``: then each slice's own posts follow the last one's in
+        (time, id) order, as :meth:`posts` gives them (SQLite sorts the selection, on disk when it
+        is big). Parameters as for :meth:`posts`; ``size`` defaults to the batch :meth:`posts`
+        reads at a time (25,000 posts).
 
         Examples
         --------
@@ -763,6 +766,8 @@ class Archive(SessionStore, ConsentStore):
         """
         query, params, selected = _selection_query(hashtag, since, until, replies=replies, platform=platform,
                                                    columns=columns)
+        if ordered:
+            query += " ORDER BY p.created_at, p.post_id"
         cursor = self.db.execute(query, params)
         try:
             while rows := cursor.fetchmany(size or _FRAME_BATCH):

@@ -50,7 +50,10 @@ Formats (:data:`FORMATS`):
   URIs; export ``platform="x"`` for a list twarc can hydrate.
 
 Tables are written as they are made, in slices (posts, edges) and session by session
-(participation, when given as an iterable of frames), so memory holds the chat and one slice.
+(participation, when given as an iterable of frames), so memory holds the chat and one slice;
+:func:`export_selection` reads the selection itself a slice at a time (what
+:meth:`swchat.Archive.export` does when nobody is to be hidden), so memory holds one slice and
+the accounts, whatever the size of the selection.
 
 Examples
 --------
@@ -79,6 +82,7 @@ Examples
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import re
 from abc import ABC, abstractmethod
@@ -98,12 +102,15 @@ if TYPE_CHECKING:  # pragma: no cover
     import pyarrow as pa
 
     from .chat import Chat, Session
+    from .network.build import Slices
 
 __all__ = [
     "COLUMNS",
     "FORMATS",
     "ID_TABLES",
     "LAYOUTS",
+    "SESSIONS_AT_A_TIME",
+    "SLICE_POSTS",
     "SLICE_ROWS",
     "TABLES",
     "Exported",
@@ -112,6 +119,7 @@ __all__ = [
     "check_request",
     "edge_rows",
     "export_chat",
+    "export_selection",
     "partition_tag",
     "post_rows",
     "post_sessions",
@@ -130,6 +138,10 @@ LAYOUTS: tuple[str, ...] = EXPORT_LAYOUTS
 ID_TABLES: tuple[str, ...] = ("posts", "accounts")
 #: Rows converted and written at a time.
 SLICE_ROWS = 50_000
+#: Posts read at a time for :func:`export_selection` (a slice of 10,000 posts takes about 20 MB).
+SLICE_POSTS = 10_000
+#: Sessions whose participation rows are read at a time for :func:`export_selection`.
+SESSIONS_AT_A_TIME = 25
 #: The tables written when none are named, per format.
 _DEFAULT_TABLES = {"ids": ("posts",)}
 #: The tables partitioned by tag and month in the partitioned layout.
@@ -346,12 +358,8 @@ def post_rows(chat: Chat, session_of: Mapping[str, str] | None = None) -> pd.Dat
     own = chat.own_posts
     if not own["created_at"].is_monotonic_increasing:
         own = own.sort_values(["created_at", "post_id"], kind="stable")
-    sessions = session_of or {}
-    if not sessions and chat.session_id:
-        sessions = {str(p): chat.session_id for p in own["post_id"]}
     table = own.drop(columns=["is_context"])
-    table["session"] = [sessions.get(str(p)) for p in own["post_id"]]
-    return table.reset_index(drop=True)
+    return _with_session(table, session_of, chat.session_id).reset_index(drop=True)
 
 
 def account_rows(chat: Chat) -> pd.DataFrame:
@@ -372,13 +380,15 @@ def edge_rows(chat: Chat, session_of: Mapping[str, str] | None = None) -> pd.Dat
     """The edges table of a chat: one row per interaction (see :func:`swchat.network.interaction_table`)."""
     from .network import interaction_table
 
-    table = interaction_table(chat.posts, chat.profiles)
-    sessions = session_of or {}
-    if sessions:
-        table["session"] = [sessions.get(str(p)) for p in table["post_id"]]
-    else:
-        table["session"] = chat.session_id
-    return table
+    return _with_session(interaction_table(chat.posts, chat.profiles), session_of, chat.session_id)
+
+
+def _with_session(table: pd.DataFrame, session_of: Mapping[str, str] | None,
+                  session_id: str | None = None) -> pd.DataFrame:
+    """The table with the ``session`` of each row's post (``session_of``, else ``session_id``)."""
+    if session_of:
+        return table.assign(session=[session_of.get(str(p)) for p in table["post_id"]])
+    return table.assign(session=session_id)
 
 
 def session_rows(sessions: Iterable[Session]) -> pd.DataFrame:
@@ -707,14 +717,24 @@ def _slices(frame: pd.DataFrame, size: int = SLICE_ROWS) -> Iterator[pd.DataFram
 def _post_partitions(chat: Chat, session_of: Mapping[str, str],
                      tag_of_session: Mapping[str, str]) -> dict[str, tuple[str | None, str | None]]:
     """Post id → its ``(tag, month)`` partition (:func:`partition_tag`; the UTC month ``YYYY-MM``)."""
-    own = chat.own_posts
+    return _partitions_of(chat.own_posts, session_of, tag_of_session, chat.hashtag)
+
+
+def _partitions_of(own: pd.DataFrame, session_of: Mapping[str, str], tag_of_session: Mapping[str, str],
+                   hashtag: str | None) -> dict[str, tuple[str | None, str | None]]:
+    """Post id → its partition, for these own posts of a chat of ``hashtag``."""
     months = _times(own["created_at"]).dt.strftime("%Y-%m").tolist()
     out: dict[str, tuple[str | None, str | None]] = {}
     for pid, tags, month in zip(own["post_id"].astype(str), own["hashtags"], months, strict=True):
         session = session_of.get(pid)
-        tag = partition_tag(chat.hashtag, tag_of_session.get(session) if session else None, tags)
+        tag = partition_tag(hashtag, tag_of_session.get(session) if session else None, tags)
         out[pid] = (tag, None if _is_na(month) else month)
     return out
+
+
+def _write(sink: _Sink, frame: pd.DataFrame, partitions: Mapping[str, tuple[str | None, str | None]]) -> None:
+    """Write a frame of posts or edges, with its rows' partitions when the sink is partitioned."""
+    sink.write(_with_partitions(frame, partitions) if isinstance(sink, _PartitionedSink) else frame)
 
 
 def _with_partitions(frame: pd.DataFrame, partitions: Mapping[str, tuple[str | None, str | None]]) -> pd.DataFrame:
@@ -776,25 +796,201 @@ def export_chat(chat: Chat, folder: str | Path, *, format: str = "parquet", tabl
     >>> t.num_rows, str(t.schema.field("created_at").type), str(t.schema.field("hashtags").type)
     (1, 'timestamp[ms, tz=UTC]', 'list<element: string>')
     """
-    from .network import EDGE_RULES
-    from .version import __version__
-
     wanted = check_request(format, tables, layout)
     folder = Path(folder)
     folder.mkdir(exist_ok=True)
     listed = list(sessions) if sessions is not None else ([chat.session] if chat.session is not None else [])
     session_of = post_sessions(listed)
     tag_of_session = {s.id: s.hashtag for s in listed}
+    manifest = _manifest(format, layout, wanted, {"session": chat.session_id, "hashtag": chat.hashtag,
+                                                  **dict(selection or {})}, chat.meta.get("privacy"))
+    metadata = {"swchat": json.dumps(manifest, ensure_ascii=False, default=str)}
+    result = Exported(folder)
+    partitions = _post_partitions(chat, session_of, tag_of_session) if layout == "partitioned" else {}
+
+    for name in wanted:
+        sink = _sink(name, folder, format, layout, metadata)
+        try:
+            for frame in _frames(name, chat, session_of, listed, participation, format):
+                _write(sink, frame, partitions)
+        finally:
+            written = sink.close()
+        _record(result, manifest, name, sink, written)
+    return _finished(result, manifest)
+
+
+def export_selection(slices: Slices, folder: str | Path, *,
+                     profiles: Callable[[set[tuple[Any, Any]]], pd.DataFrame],
+                     posts_with_ids: Callable[[set[tuple[str, str]]], pd.DataFrame] | None = None,
+                     aliases: Mapping[tuple[str, str], tuple[str, str]] | None = None, hashtag: str | None = None,
+                     format: str = "parquet", tables: Iterable[str] | str | None = None,
+                     sessions: Sequence[Session] = (),
+                     sessions_of: Callable[[list[tuple[str, str]]], Mapping[str, str]] | None = None,
+                     participation: pd.DataFrame | Iterable[pd.DataFrame] | None = None, layout: str = "files",
+                     selection: Mapping[str, Any] | None = None) -> Exported:
+    """The tables of a selection read a slice at a time: what :func:`export_chat` writes for the
+    chat of that selection, without ever holding all its posts.
+
+    The posts are read twice (as :func:`swchat.network.selection_network` reads them): once
+    (:data:`swchat.network.KEY_COLUMNS`) for who is who — the accounts the posts name, each
+    account's own posts, which handle is which account — and once, whole, for the posts and
+    edges tables, written slice by slice. Memory holds one slice and the accounts (with
+    ``sessions_of``; without it, also each session post's session), whatever the size of the
+    selection. The rows are those of
+    :func:`export_chat` for ``Chat(posts, profiles)`` of the whole selection with the authors
+    known by handle merged (:func:`swchat.privacy.merge_handle_authors`), in the same order
+    (accounts: by platform and id); a post quoted only by a link (a TAGS sheet) has its author
+    looked up with ``posts_with_ids``, as the network's edges do.
+
+    Parameters
+    ----------
+    slices : callable
+        ``slices(columns)`` gives the selection's posts as frames (at least these columns), in
+        (time, id) order from slice to slice, each slice with the context rows its own posts
+        refer to (:meth:`swchat.archive.Archive.post_slices` with ``ordered=True``); afresh at
+        each call. Not yet merged by ``aliases``.
+    folder : str or Path
+        As for :func:`export_chat`.
+    profiles : callable
+        ``profiles(keys)`` gives the account snapshots of these ``(platform, account_id)`` keys.
+    posts_with_ids : callable, optional
+        ``posts_with_ids(keys)`` gives the posts with these ``(platform, post_id)`` keys.
+    aliases : mapping, optional
+        Authors known only by handle → their account (:meth:`swchat.archive.Archive.handle_aliases`).
+    hashtag : str, optional
+        The hashtag selected (for the manifest and the partitions).
+    format, tables, sessions, participation, layout, selection
+        As for :func:`export_chat` (``participation``: best given a few sessions at a time).
+    sessions_of : callable, optional
+        ``sessions_of(keys)`` gives the id of the session (of ``sessions``) each of these
+        ``(platform, post_id)`` posts belongs to, keyed by post id (the first listed wins, as
+        :func:`post_sessions` has it); default: ``sessions`` listed with their ``post_ids``.
+
+    Returns
+    -------
+    Exported
+
+    Raises
+    ------
+    SelectionError
+        When the slices hold no post of the selection's own (nothing is written).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from swchat.schema import new_post, posts_frame
+    >>> frame = posts_frame([new_post(platform="x", post_id=str(i), author_id=str(i % 2), author_handle=f"u{i % 2}",
+    ...     created_at=f"2026-09-02T19:0{i}:00.000Z", kind="reply" if i else "original",
+    ...     reply_to_post_id="0" if i else None, reply_to_author_id="0" if i else None) for i in range(4)])
+    >>> out = export_selection(lambda columns: (frame[:2], frame[2:]), pathlib.Path(tempfile.mkdtemp()) / "out",
+    ...                        profiles=lambda keys: None, format="csv", tables="posts,accounts,edges")
+    >>> out.rows
+    {'posts': 4, 'accounts': 0, 'edges': 2}
+    """
+    from collections import Counter
+
+    from .errors import SelectionError
+    from .network.build import (
+        KEY_COLUMNS,
+        NodeKeys,
+        interaction_frame,
+        interaction_rows,
+        linked_quotes,
+        post_authors,
+        unique_posts,
+    )
+    from .privacy import alias_authors, merge_handle_profiles
+
+    wanted = check_request(format, tables, layout)
+    aliases = dict(aliases or {})
+    hashtag = hashtag.lstrip("#") if hashtag else None
+    listed = list(sessions)
+    session_of: Mapping[str, str] = post_sessions(listed) if sessions_of is None else {}
+    tag_of_session = {s.id: s.hashtag for s in listed}
+
+    # first reading (for the accounts and the edges): who is who, and each account's own posts
+    keys = NodeKeys()
+    named: set[tuple[Any, Any]] = set()
+    own_posts: Counter[tuple[str, str]] = Counter()
+    linked: set[tuple[str, str]] = set()
+    learn = "accounts" in wanted or "edges" in wanted
+    for frame in slices(KEY_COLUMNS) if learn else ():
+        named.update(zip(frame["platform"], frame["author_id"], strict=True))
+        frame = alias_authors(frame, aliases)
+        keys.learn(frame)
+        own = frame[~frame["is_context"].fillna(False).astype(bool).to_numpy(bool)]
+        own_posts.update(zip(own["platform"].astype(str), own["author_id"].astype(str), strict=True))
+        linked |= linked_quotes(frame)
+    # second reading (for the posts and the edges): its first slice read before anything is written
+    reading = iter(slices(tuple(POST_DTYPES) if "posts" in wanted or "edges" in wanted else KEY_COLUMNS))
+    first = next(reading, None)
+    if first is None or (learn and not own_posts):
+        raise SelectionError("no posts in that selection")
+    accounts = profiles({k for k in named if isinstance(k[0], str) and isinstance(k[1], str)}) if learn else None
+    if accounts is not None and aliases:
+        accounts = merge_handle_profiles(accounts, aliases)
+    keys.finish(accounts)
+    quoted = post_authors(alias_authors(posts_with_ids(linked), aliases)) if posts_with_ids and linked else {}
+
+    folder = Path(folder)
+    folder.mkdir(exist_ok=True)
+    manifest = _manifest(format, layout, wanted, {"hashtag": hashtag, **dict(selection or {})}, None)
+    metadata = {"swchat": json.dumps(manifest, ensure_ascii=False, default=str)}
+    result = Exported(folder)
+    sinks: dict[str, _Sink] = {}
+    written: dict[str, dict[Path, int]] = {}
+    try:
+        for name in wanted:
+            sinks[name] = _sink(name, folder, format, layout, metadata)
+        # second reading: the posts and their edges, slice by slice
+        if "posts" in sinks or "edges" in sinks:
+            for frame in itertools.chain([first], reading):
+                frame = unique_posts(alias_authors(frame, aliases))
+                own = frame[~frame["is_context"].to_numpy(bool)]
+                if sessions_of is not None:
+                    session_of = sessions_of(list(zip(own["platform"], own["post_id"], strict=True)))
+                partitions = _partitions_of(own, session_of, tag_of_session, hashtag) \
+                    if layout == "partitioned" else {}
+                if "posts" in sinks:
+                    table = _with_session(own.drop(columns=["is_context"]), session_of)
+                    _write(sinks["posts"], table.reset_index(drop=True), partitions)
+                if "edges" in sinks:
+                    rows = interaction_rows(frame, keys, {**quoted, **post_authors(frame)})
+                    _write(sinks["edges"], _with_session(interaction_frame(rows), session_of), partitions)
+        if "accounts" in sinks and accounts is not None and len(accounts):
+            table = accounts.sort_values(["platform", "account_id"], kind="stable").reset_index(drop=True)
+            table["posts"] = [own_posts.get((str(p), str(a)), 0)
+                              for p, a in zip(table["platform"], table["account_id"], strict=True)]
+            for part in _slices(table):
+                sinks["accounts"].write(part)
+        if "sessions" in sinks:
+            sinks["sessions"].write(session_rows(listed))
+        if "participation" in sinks:
+            for frame in _participation_frames(participation):
+                sinks["participation"].write(frame)
+    finally:
+        for name, sink in sinks.items():
+            written[name] = sink.close()
+    for name in wanted:
+        _record(result, manifest, name, sinks[name], written[name])
+    return _finished(result, manifest)
+
+
+def _manifest(format: str, layout: str, wanted: Sequence[str], selection: Mapping[str, Any],
+              privacy: Any) -> dict[str, Any]:
+    """The manifest of an export, before its tables are written."""
+    from .network import EDGE_RULES
+    from .version import __version__
+
     manifest: dict[str, Any] = {
         "generator": f"swchat {__version__}",
         "format": format,
         "layout": layout,
         "selection": {k: (v.isoformat() if hasattr(v, "isoformat") else v)
-                      for k, v in {"session": chat.session_id, "hashtag": chat.hashtag,
-                                   **dict(selection or {})}.items() if v is not None},
+                      for k, v in selection.items() if v is not None},
     }
-    if chat.meta.get("privacy"):
-        manifest["privacy"] = chat.meta["privacy"]
+    if privacy:
+        manifest["privacy"] = privacy
     if "edges" in wanted and format != "ids":
         manifest["edge_rules"] = EDGE_RULES.format(self_loops="left out")
     if layout == "partitioned":
@@ -802,27 +998,26 @@ def export_chat(chat: Chat, folder: str | Path, *, format: str = "parquet", tabl
             "posts and edges in <table>/tag=<tag>/month=<YYYY-MM>/part-<n>.parquet (Hive style); month: the "
             "post's UTC month; tag (lower case): the chat's hashtag, else the hashtag of the post's session, else "
             "the post's first hashtag, else none (__HIVE_DEFAULT_PARTITION__, read as null)")
-    metadata = {"swchat": json.dumps(manifest, ensure_ascii=False, default=str)}
-    result = Exported(folder)
     manifest["tables"] = {}
-    partitions = _post_partitions(chat, session_of, tag_of_session) if layout == "partitioned" else {}
+    return manifest
 
-    for name in wanted:
-        sink = _sink(name, folder, format, layout, metadata)
-        try:
-            for frame in _frames(name, chat, session_of, listed, participation, format):
-                sink.write(_with_partitions(frame, partitions) if isinstance(sink, _PartitionedSink) else frame)
-        finally:
-            written = sink.close()
-        result.files.update(written)
-        result.rows[name] = sink.rows
-        paths = list(written)
-        result[name] = paths if isinstance(sink, _PartitionedSink) else paths[0]
-        manifest["tables"][name] = {"files": [p.relative_to(folder).as_posix() for p in paths], "rows": sink.rows,
-                                    "columns": {c: _type_name(k, format) for c, k in sink.columns.items()}}
-    manifest_path = folder / "manifest.json"
-    manifest_path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-    result.manifest = manifest_path
+
+def _record(result: Exported, manifest: dict[str, Any], name: str, sink: _Sink, written: dict[Path, int]) -> None:
+    """Note a table written: its files and rows, in ``result`` and in the manifest."""
+    format = manifest["format"]
+    result.files.update(written)
+    result.rows[name] = sink.rows
+    paths = list(written)
+    result[name] = paths if isinstance(sink, _PartitionedSink) else paths[0]
+    manifest["tables"][name] = {"files": [p.relative_to(result.folder).as_posix() for p in paths], "rows": sink.rows,
+                                "columns": {c: _type_name(k, format) for c, k in sink.columns.items()}}
+
+
+def _finished(result: Exported, manifest: dict[str, Any]) -> Exported:
+    """Write the manifest beside the tables."""
+    path = result.folder / "manifest.json"
+    path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    result.manifest = path
     return result
 
 
@@ -856,7 +1051,6 @@ def _sink(name: str, folder: Path, format: str, layout: str, metadata: Mapping[s
 def _frames(name: str, chat: Chat, session_of: Mapping[str, str], sessions: Sequence[Session],
             participation: pd.DataFrame | Iterable[pd.DataFrame] | None, format: str) -> Iterator[pd.DataFrame]:
     """The frames of one table, slice by slice."""
-    import pandas as pd
 
     if name == "posts":
         table = post_rows(chat, session_of)
@@ -870,9 +1064,16 @@ def _frames(name: str, chat: Chat, session_of: Mapping[str, str], sessions: Sequ
     elif name == "sessions":
         yield session_rows(sessions)
     elif name == "participation":
-        if participation is None:
-            participation = chat_participation(chat)
-        if isinstance(participation, pd.DataFrame):
-            yield from _slices(participation)
-        else:
-            yield from participation
+        yield from _participation_frames(chat_participation(chat) if participation is None else participation)
+
+
+def _participation_frames(participation: pd.DataFrame | Iterable[pd.DataFrame] | None) -> Iterator[pd.DataFrame]:
+    """The participation table's frames: a frame in slices, or the frames given (none: nothing)."""
+    import pandas as pd
+
+    if participation is None:
+        return
+    if isinstance(participation, pd.DataFrame):
+        yield from _slices(participation)
+    else:
+        yield from participation

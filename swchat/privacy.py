@@ -70,11 +70,13 @@ __all__ = [
     "SECRET_ENV",
     "Privacy",
     "PrivacyError",
+    "alias_authors",
     "as_secret",
     "checked_entry",
     "exclude_accounts",
     "link_people",
     "merge_handle_authors",
+    "merge_handle_profiles",
     "protect",
     "pseudonym",
     "pseudonymise",
@@ -383,12 +385,56 @@ def merge_handle_authors(chat: ChatT, aliases: Mapping[tuple[str, str], tuple[st
     posts["reply_to_author_id"] = [aliases[(p, a)][0] if f else a for p, a, f in
                                    zip(posts["platform"], posts["reply_to_author_id"], replied, strict=True)]
     if profiles is not None and any(listed):
-        ids = [aliases[(p, a)][0] if f else a for p, a, f in
-               zip(profiles["platform"], profiles["account_id"], listed, strict=True)]
-        profiles = profiles.assign(account_id=ids, _alias=listed)
-        profiles = (profiles.sort_values("_alias", kind="stable").drop_duplicates(["platform", "account_id"])
-                    .drop(columns="_alias").reset_index(drop=True))
+        profiles = merge_handle_profiles(profiles, aliases)
     return replace(chat, posts=posts, profiles=profiles)
+
+
+def merge_handle_profiles(profiles: pd.DataFrame, aliases: Mapping[tuple[str, str], tuple[str, str]]) -> pd.DataFrame:
+    """The account snapshots of :func:`merge_handle_authors`: an account known only by handle
+    takes the id of its alias, and an id listed twice keeps its own snapshot.
+
+    Examples
+    --------
+    >>> from swchat.schema import accounts_frame, new_account
+    >>> profiles = accounts_frame([new_account(platform="x", account_id="42", handle="Ann", name="Ann Lee"),
+    ...                            new_account(platform="x", account_id="handle:ann", handle="ann")])
+    >>> merge_handle_profiles(profiles, {("x", "handle:ann"): ("42", "Ann")})[["account_id", "name"]].values.tolist()
+    [['42', 'Ann Lee']]
+    """
+    listed = [(p, a) in aliases for p, a in zip(profiles["platform"], profiles["account_id"], strict=True)]
+    if not any(listed):
+        return profiles
+    ids = [aliases[(p, a)][0] if f else a for p, a, f in
+           zip(profiles["platform"], profiles["account_id"], listed, strict=True)]
+    profiles = profiles.assign(account_id=ids, _alias=listed)
+    return (profiles.sort_values("_alias", kind="stable").drop_duplicates(["platform", "account_id"])
+            .drop(columns="_alias").reset_index(drop=True))
+
+
+def alias_authors(posts: pd.DataFrame, aliases: Mapping[tuple[str, str], tuple[str, str]]) -> pd.DataFrame:
+    """Posts with the author and reply-to ids of accounts known only by handle replaced by their
+    ids (``aliases``, :meth:`swchat.archive.Archive.handle_aliases`), for a slice of posts: the
+    posts of :func:`merge_handle_authors`, their columns' types kept.
+
+    Examples
+    --------
+    >>> from swchat.schema import new_post, posts_frame
+    >>> posts = posts_frame([new_post(platform="x", post_id="2", author_id="handle:ann", author_handle="ann",
+    ...                               created_at="2016-02-26T20:01:00Z")])
+    >>> alias_authors(posts, {("x", "handle:ann"): ("42", "Ann")})["author_id"].tolist()
+    ['42']
+    """
+    import pandas as pd
+
+    if not aliases or posts.empty or "platform" not in posts:
+        return posts
+    out = posts
+    for column in ("author_id", "reply_to_author_id"):
+        if column in posts:
+            values = [aliases[(p, a)][0] if (p, a) in aliases else a
+                      for p, a in zip(posts["platform"], posts[column], strict=True)]
+            out = out.assign(**{column: pd.Series(values, index=posts.index, dtype=posts[column].dtype)})
+    return out
 
 
 def read_secret(path: str | Path | None = None, *, env: str = SECRET_ENV) -> bytes:

@@ -547,6 +547,20 @@ class SessionStore(Database):
             "ORDER BY m.session, p.created_at, m.post_id", keys)
         return pd.DataFrame(rows, columns=["session", "platform", "post_id", "segment"])
 
+    def member_sessions(self, keys: Iterable[tuple[str, str]]) -> list[tuple[str, str, int]]:
+        """``(platform, post_id, session key)`` for each stored session these ``(platform,
+        post_id)`` posts are own posts of (a post of two hashtags' sessions: two rows), by index."""
+        self._fresh()
+        by_platform: dict[str, list[str]] = {}
+        for platform, post_id in keys:
+            by_platform.setdefault(str(platform), []).append(str(post_id))
+        rows: list[tuple[str, str, int]] = []
+        for platform, ids in by_platform.items():
+            for chunk in _chunked(ids):
+                rows += self.db.execute("SELECT platform, post_id, session FROM session_posts WHERE platform = ? "
+                                        f"AND post_id IN ({_marks(chunk)})", [platform, *chunk]).fetchall()
+        return rows
+
     def session_post_keys(self, key: int) -> list[tuple[str, str]]:
         """The ``(platform, post_id)`` keys of one stored session's own posts."""
         self._fresh()

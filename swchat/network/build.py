@@ -391,8 +391,9 @@ _EDGE_FIELDS = ("mentions", "urls", "is_quote", "reply_to_post_id", "reply_to_au
                 "quoted_post_id", "retweeted_post_id", "origin")
 
 
-def _authors(frame: pd.DataFrame) -> dict[tuple[str, str], str]:
-    """``(platform, post id) -> author id`` of every post, context posts included."""
+def post_authors(frame: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """``(platform, post id) -> author id`` of every post, context posts included. Shared with
+    :mod:`swchat.exports`; not part of the public API."""
     author_of: dict[tuple[str, str], str] = {}
     for platform, pid, aid in zip(_texts(frame["platform"]), _texts(frame["post_id"]), _texts(frame["author_id"]),
                                   strict=True):
@@ -428,8 +429,9 @@ def _quoted(platform: str, q_post: Any, urls: Any, origin: Any) -> tuple[str | N
     return q_post, links
 
 
-def _linked_quotes(frame: pd.DataFrame) -> set[tuple[str, str]]:
-    """``(platform, post id)`` of the posts the frame's own posts quote by a link only (see :func:`_quoted`)."""
+def linked_quotes(frame: pd.DataFrame) -> set[tuple[str, str]]:
+    """``(platform, post id)`` of the posts the frame's own posts quote by a link only (see
+    :func:`_quoted`). Shared with :mod:`swchat.exports`; not part of the public API."""
     found: set[tuple[str, str]] = set()
     if "urls" not in frame.columns or "origin" not in frame.columns:
         return found
@@ -530,11 +532,20 @@ def interaction_table(posts: pd.DataFrame, profiles: pd.DataFrame | None = None,
     >>> interaction_table(posts)[["post_id", "type", "source_id", "target_id", "target_handle"]].values.tolist()
     [['2', 'reply', '2', '1', 'ann'], ['2', 'mention', '2', None, 'Cat']]
     """
-    import pandas as pd
-
     frame = unique_posts(posts)
-    keys = NodeKeys(frame, profiles)
-    author_of = _authors(frame)
+    return interaction_frame(interaction_rows(frame, NodeKeys(frame, profiles), post_authors(frame), self_loops))
+
+
+def interaction_rows(frame: pd.DataFrame, keys: NodeKeys, author_of: Mapping[tuple[str, str], str],
+                     self_loops: bool = False) -> list[tuple[Any, ...]]:
+    """The rows of :func:`interaction_table` made by the own posts of ``frame`` (one post once, as
+    :func:`unique_posts` gives them), in its order, with the accounts ``keys`` knows and the
+    authors ``author_of`` gives (``(platform, post id) -> author id`` of the posts referred to).
+
+    A selection can be made a slice at a time: ``keys`` learnt from every slice first (as
+    :func:`selection_network` does) and each slice's rows made with the authors its own and
+    context rows name. Shared with :mod:`swchat.exports`; not part of the public API.
+    """
     own_mask = ~frame["is_context"].fillna(False).astype(bool)
     rows: list[tuple[Any, ...]] = []
     for platform, aid, created, pkind, text, pid, rest in _own_rows(frame, own_mask):
@@ -558,6 +569,13 @@ def interaction_table(posts: pd.DataFrame, profiles: pd.DataFrame | None = None,
                              target_handle))
         for key in sorted(mentioned):
             rows.append((platform, text_or_none(pid), created, "mention", aid, source_handle, *mentioned[key]))
+    return rows
+
+
+def interaction_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    """The table of :func:`interaction_table` from rows of :func:`interaction_rows`."""
+    import pandas as pd
+
     table = pd.DataFrame(rows, columns=list(INTERACTION_COLUMNS), dtype=object)
     table["created_at"] = pd.to_datetime(table["created_at"], utc=True)
     return table
@@ -718,17 +736,17 @@ def _network(slices: Slices, kind: str, profiles: Any, self_loops: bool, *, host
     for frame in slices(KEY_COLUMNS):
         keys.learn(frame)
         if posts_with_ids is None:
-            author_of.update(_authors(frame))
+            author_of.update(post_authors(frame))
         else:
-            linked |= _linked_quotes(frame)
+            linked |= linked_quotes(frame)
         if callable(profiles):
             accounts.update(zip(_cells(frame["platform"]), _cells(frame["author_id"]), strict=True))
     keys.finish(profiles(accounts) if callable(profiles) else profiles)
     if posts_with_ids is not None and linked:
-        author_of = _authors(posts_with_ids(linked))
+        author_of = post_authors(posts_with_ids(linked))
     found = _Interactions(keys, author_of, self_loops)
     for frame in slices(NETWORK_COLUMNS):
-        found.add(frame, None if posts_with_ids is None else {**author_of, **_authors(frame)})
+        found.add(frame, None if posts_with_ids is None else {**author_of, **post_authors(frame)})
     G = found.graph(kind, hosts, newcomers)
     for k, v in meta(found).items():
         v = _value(v)
