@@ -998,7 +998,6 @@ def _manifest(format: str, layout: str, wanted: Sequence[str], selection: Mappin
             "posts and edges in <table>/tag=<tag>/month=<YYYY-MM>/part-<n>.parquet (Hive style); month: the "
             "post's UTC month; tag (lower case): the chat's hashtag, else the hashtag of the post's session, else "
             "the post's first hashtag, else none (__HIVE_DEFAULT_PARTITION__, read as null)")
-    manifest["tables"] = {}
     return manifest
 
 
@@ -1009,8 +1008,10 @@ def _record(result: Exported, manifest: dict[str, Any], name: str, sink: _Sink, 
     result.rows[name] = sink.rows
     paths = list(written)
     result[name] = paths if isinstance(sink, _PartitionedSink) else paths[0]
-    manifest["tables"][name] = {"files": [p.relative_to(result.folder).as_posix() for p in paths], "rows": sink.rows,
-                                "columns": {c: _type_name(k, format) for c, k in sink.columns.items()}}
+    # (after the metadata each Parquet file carries was made: that has no "tables")
+    manifest.setdefault("tables", {})[name] = {
+        "files": [p.relative_to(result.folder).as_posix() for p in paths], "rows": sink.rows,
+        "columns": {c: _type_name(k, format) for c, k in sink.columns.items()}}
 
 
 def _finished(result: Exported, manifest: dict[str, Any]) -> Exported:
@@ -1051,7 +1052,6 @@ def _sink(name: str, folder: Path, format: str, layout: str, metadata: Mapping[s
 def _frames(name: str, chat: Chat, session_of: Mapping[str, str], sessions: Sequence[Session],
             participation: pd.DataFrame | Iterable[pd.DataFrame] | None, format: str) -> Iterator[pd.DataFrame]:
     """The frames of one table, slice by slice."""
-
     if name == "posts":
         table = post_rows(chat, session_of)
         if format == "ids":
