@@ -370,10 +370,13 @@ def account_rows(chat: Chat) -> pd.DataFrame:
     counts = Counter(zip(own["platform"].astype(str), own["author_id"].astype(str), strict=True))
     profiles = chat.profiles
     assert profiles is not None
-    table = profiles.reset_index(drop=True)
-    table["posts"] = [counts.get((str(p), str(a)), 0)
-                      for p, a in zip(table["platform"], table["account_id"], strict=True)]
-    return table
+    return _with_posts(profiles.reset_index(drop=True), counts)
+
+
+def _with_posts(profiles: pd.DataFrame, counts: Mapping[tuple[str, str], int]) -> pd.DataFrame:
+    """Account snapshots with each account's own ``posts`` (``counts`` by platform and id)."""
+    return profiles.assign(posts=[counts.get((str(p), str(a)), 0)
+                                  for p, a in zip(profiles["platform"], profiles["account_id"], strict=True)])
 
 
 def edge_rows(chat: Chat, session_of: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -921,10 +924,14 @@ def export_selection(slices: Slices, folder: str | Path, *,
         own = frame[~frame["is_context"].fillna(False).astype(bool).to_numpy(bool)]
         own_posts.update(zip(own["platform"].astype(str), own["author_id"].astype(str), strict=True))
         linked |= linked_quotes(frame)
+    if learn and not own_posts:
+        raise SelectionError("no posts in that selection")
     # second reading (for the posts and the edges): its first slice read before anything is written
-    reading = iter(slices(tuple(POST_DTYPES) if "posts" in wanted or "edges" in wanted else KEY_COLUMNS))
+    # (with neither, and no first reading, that slice only tells whether there are posts at all)
+    reads_posts = "posts" in wanted or "edges" in wanted
+    reading = iter(slices(tuple(POST_DTYPES) if reads_posts else KEY_COLUMNS) if reads_posts or not learn else ())
     first = next(reading, None)
-    if first is None or (learn and not own_posts):
+    if first is None and not learn:
         raise SelectionError("no posts in that selection")
     accounts = profiles({k for k in named if isinstance(k[0], str) and isinstance(k[1], str)}) if learn else None
     if accounts is not None and aliases:
@@ -943,7 +950,7 @@ def export_selection(slices: Slices, folder: str | Path, *,
         for name in wanted:
             sinks[name] = _sink(name, folder, format, layout, metadata)
         # second reading: the posts and their edges, slice by slice
-        if "posts" in sinks or "edges" in sinks:
+        if reads_posts:
             for frame in itertools.chain([first], reading):
                 frame = unique_posts(alias_authors(frame, aliases))
                 own = frame[~frame["is_context"].to_numpy(bool)]
@@ -958,9 +965,8 @@ def export_selection(slices: Slices, folder: str | Path, *,
                     rows = interaction_rows(frame, keys, {**quoted, **post_authors(frame)})
                     _write(sinks["edges"], _with_session(interaction_frame(rows), session_of), partitions)
         if "accounts" in sinks and accounts is not None and len(accounts):
-            table = accounts.sort_values(["platform", "account_id"], kind="stable").reset_index(drop=True)
-            table["posts"] = [own_posts.get((str(p), str(a)), 0)
-                              for p, a in zip(table["platform"], table["account_id"], strict=True)]
+            table = _with_posts(accounts.sort_values(["platform", "account_id"], kind="stable")
+                                .reset_index(drop=True), own_posts)
             for part in _slices(table):
                 sinks["accounts"].write(part)
         if "sessions" in sinks:
