@@ -38,7 +38,6 @@ test: install
 
 lint: install
 	$(BIN)/ruff check swchat tests benchmarks
-	$(BIN)/ruff format --check swchat tests benchmarks
 	$(BIN)/mypy
 
 bench: install

@@ -8,6 +8,10 @@ the very same files, each in a child process of its own:
 - **swchat**: ``swchat.Archive(...).ingest([file])`` into a fresh archive — the import (worker
   processes parse while this one writes, on Linux with two or more CPUs: one, or two taking the
   file's stretches in turn for a file of 16 MB or more; see :mod:`swchat.archive`) and then the session tables brought up to date, timed apart;
+- **SQLite's inserts alone**: what that import wrote (posts, hashtags, raw records, accounts, …)
+  read into memory and inserted into a fresh archive, timed alone (the best of three): the least
+  the archive's one writer takes for that file, whatever reads it — the aims' bound below the
+  floor's;
 - **swchat, TAGS**, **rtweet** and **Twitter Archiver**: the same posts written as a TAGS sheet
   (:func:`swchat.sample.write_tags_csv`), an rtweet CSV (:func:`~swchat.sample.write_rtweet_csv`)
   and a Twitter Archiver sheet (:func:`~swchat.sample.write_archiver_sheet`), imported (formats
@@ -110,6 +114,30 @@ MAKE = """
 import sys
 from swchat.sample import generate, write_v2_pages
 write_v2_pages(generate(seed=1, posts=int(sys.argv[1])), sys.argv[2])
+"""
+
+#: What the import wrote (the rows of its tables, read into memory first) inserted into a fresh
+#: archive, timed alone: SQLite's share of any import that stores what this archive stores. The
+#: archive has one writer, so no import of the file can take less (accounts go in once each here,
+#: where the import updates them at every new snapshot: this is a lower bound).
+REPLAY = """
+import json, sqlite3, sys, time
+from swchat import Archive
+source, target = sys.argv[1], sys.argv[2]
+Archive(target).close()  # an empty archive: the schema and indexes an import writes into
+tables = ("sources", "raw_blocks", "posts", "post_hashtags", "accounts", "rejected", "changes", "tag_counts")
+with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as read:
+    rows = {table: read.execute(f"SELECT * FROM {table}").fetchall() for table in tables}
+db = sqlite3.connect(target, isolation_level=None)
+db.execute("PRAGMA synchronous=NORMAL")
+db.execute("PRAGMA foreign_keys=ON")
+start = time.perf_counter()
+db.execute("BEGIN IMMEDIATE")
+for table in tables:
+    if rows[table]:
+        db.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[table][0]))})", rows[table])
+db.execute("COMMIT")
+print(json.dumps({"seconds": time.perf_counter() - start, "posts": len(rows["posts"])}))
 """
 
 TWO = """
@@ -279,6 +307,9 @@ def main() -> None:
         # the floor is short, so one slow moment of this shared machine moves it much: best of three
         runs["floor"] = min((_child(FLOOR, str(path)) for _ in range(3)), key=lambda run: run["seconds"])
         runs["swchat"] = _child(SWCHAT, str(path), str(_fresh(folder / f"bench-{size}.db")))
+        # the best of three, as the floor: the least SQLite's inserts take
+        runs["inserts"] = min((_child(REPLAY, str(folder / f"bench-{size}.db"), str(_fresh(folder / "replay.db")))
+                               for _ in range(3)), key=lambda run: run["seconds"])
         if twarc2 is not None:
             out = folder / f"twarc-{size}.csv"
             runs["twarc2 csv"] = _child(MEASURE, twarc2, "csv", str(path), str(out), env=_TWARC_ENV, cwd=folder)
@@ -303,6 +334,9 @@ def main() -> None:
              f"readers' peak {sw['readers_kib'] / 1024:.0f} MB; read {sw['read']:,}, added {sw['added']:,}; "
              f"{_cpu(sw, cpus)}"),
             ("swchat import+sessions", sw, f"session tables {sw['sessions']:.2f} s"),
+            ("SQLite's inserts alone", runs["inserts"],
+             f"what the import wrote ({runs['inserts']['posts']:,} posts with their hashtags, raw records, accounts), "
+             "inserted from memory into a fresh archive: the least its one writer can take"),
         ]
         if "twarc2 csv" in runs:
             lines.append(("twarc2 csv", runs["twarc2 csv"], ""))
@@ -324,8 +358,9 @@ def main() -> None:
                           f"× its own floor; read {run['read']:,}, added {run['added']:,}; "
                           f"+ session tables {run['sessions']:.2f} s; {_cpu(run, cpus)}", own["seconds"]))
         for what, r, notes, *own_floor in lines:
+            peak = f"{r['peak_kib'] / 1024:>8.1f}" if "peak_kib" in r else f"{'':>8}"
             print(f"{size:>8,} {what:<22} {r['seconds']:>8.2f} {posts / r['seconds']:>9,.0f} "
-                  f"{r['seconds'] / (own_floor or [floor])[0]:>7.1f}× {r['peak_kib'] / 1024:>8.1f}  {notes}")
+                  f"{r['seconds'] / (own_floor or [floor])[0]:>7.1f}× {peak}  {notes}")
 
     two = folder / "two.jsonl"
     subprocess.run([sys.executable, "-c", TWO, str(make_input(args.sizes[0], folder)), str(two)], check=True)
@@ -342,15 +377,17 @@ def main() -> None:
         floor = runs["floor"]["seconds"]
         sw = runs["swchat"]
         print(f"  {_yes(sw['import'] <= 3 * floor)}: {size:,} posts, swchat import within 3× the floor "
-              f"({sw['import'] / floor:.1f}×)")
+              f"({sw['import'] / floor:.1f}×; SQLite's inserts alone {runs['inserts']['seconds'] / floor:.1f}×)")
         print(f"  {_yes(sw['seconds'] <= 3 * floor)}: {size:,} posts, swchat import + session tables within 3× "
               f"the floor ({sw['seconds'] / floor:.1f}×)")
     if 20_000 in figures and "twarc2 csv" in figures[20_000]:
         runs = figures[20_000]
         ratio = runs["twarc2 csv"]["seconds"] / runs["swchat"]["seconds"]
+        budget = runs["twarc2 csv"]["seconds"] / 20
         print(f"  {_yes(ratio >= 20)}: 20,000 posts, swchat (import + sessions) at least 20× faster than "
               f"twarc2 csv ({ratio:.1f}×; import alone "
-              f"{runs['twarc2 csv']['seconds'] / runs['swchat']['import']:.1f}×)")
+              f"{runs['twarc2 csv']['seconds'] / runs['swchat']['import']:.1f}×; a twentieth of twarc2 csv is "
+              f"{budget:.3f} s, SQLite's inserts alone take {runs['inserts']['seconds']:.3f} s)")
     if small != big:
         for what, key in (("import", "import_kib"), ("import + session tables", "peak_kib")):
             grow = figures[big]["swchat"][key] / figures[small]["swchat"][key]
