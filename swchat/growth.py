@@ -468,11 +468,22 @@ def received_attention(posts: pd.DataFrame, *, scope: str | None = None) -> pd.D
         zip(group[order].tolist(), platform[order].tolist(), post_id[order].tolist(), strict=True),
         author[order].tolist(), strict=True))
 
+    # an account's key is made once and shared by its rows (a session's rows name a few thousand
+    # accounts many times over: tens of thousands of equal strings otherwise)
+    made: dict[tuple[str, Any], str] = {}
+
+    def key_of(p: str, who: Any) -> str:
+        found = made.get((p, who))
+        if found is None:
+            found = made[(p, who)] = f"{p}:{who}"
+        return found
+
     def by_name(g: Any, p: str, handle: Any) -> str | None:
         if handle is None or not str(handle):
             return None
         h = str(handle).lstrip("@").lower()
-        return by_handle.get((g, p, h), f"{p}:@{h}")
+        found = by_handle.get((g, p, h))
+        return found if found is not None else key_of(p, f"@{h}")
 
     own = np.flatnonzero(~is_context)
     first: dict[tuple[Any, Any, Any], int] = {}  # each (group, platform, post) once: its first own row
@@ -480,6 +491,7 @@ def received_attention(posts: pd.DataFrame, *, scope: str | None = None) -> pd.D
                       own.tolist(), strict=True):
         first.setdefault(key, k)
     keep = np.fromiter(first.values(), dtype=np.int64, count=len(first))
+    del first  # a key per post: not held while the rows are made
 
     def kept(column: str) -> list[Any]:
         out: list[Any] = values(column)[keep].tolist()
@@ -492,19 +504,19 @@ def received_attention(posts: pd.DataFrame, *, scope: str | None = None) -> pd.D
             keep.tolist(), group[keep].tolist(), platform[keep].tolist(), author[keep].tolist(), kept("kind"),
             kept("reply_to_post_id"), kept("reply_to_author_id"), kept("reply_to_handle"),
             kept("retweeted_post_id"), kept("mentions"), kept("text"), strict=True):
-        source = f"{p}:{who}"
+        source = key_of(p, who)
         if what == "reply":
             target = reply_author if isinstance(reply_author, str) and reply_author else None
             if target is None and reply_to is not None:
                 parent = author_of.get((g, p, reply_to))
                 target = parent if isinstance(parent, str) and parent else None
-            found = f"{p}:{target}" if target is not None else by_name(g, p, reply_handle)
+            found = key_of(p, target) if target is not None else by_name(g, p, reply_handle)
             if found is not None:
                 rows.append((g, k, source, found, "reply"))
         if what == "retweet":
             original = author_of.get((g, p, retweeted)) if retweeted is not None else None
             if original is not None:
-                found = f"{p}:{original}"
+                found = key_of(p, original)
             else:  # the original is not in the posts: the handle of "RT @x:" (the first mention)
                 found = by_name(g, p, listed[0]) if isinstance(listed, _SEQUENCES) and len(listed) else None
             if found is not None:
@@ -516,6 +528,8 @@ def received_attention(posts: pd.DataFrame, *, scope: str | None = None) -> pd.D
                                           listed if type(listed) is list else list(listed), what,
                                           is_reply=is_reply):
                 rows.append((g, k, source, by_name(g, p, handle), "mention"))
+    for done in (author_of, by_handle, made):  # a key per post and per account: not held while the frame is made
+        done.clear()
     names = ["_group", "post_id", "created_at", "source", "target", "type"]
     if rows:
         at = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))

@@ -223,8 +223,9 @@ class SessionStore(Database):
             Wait for another process writing to the archive (saying so); with ``False`` that is an
             :class:`~swchat.errors.ArchiveBusyError` at once.
         columns : iterable of str, optional
-            The canonical post columns ``derive`` reads (as for ``posts(columns=...)``); the
-            others are left empty, which saves reading and decoding them. Default: all.
+            The canonical post columns ``derive`` reads (as for ``posts(columns=...)``): only
+            these are read, decoded and handed to it (the others are not held while it runs).
+            Default: all.
         least_posts : int
             The fewest own posts a session holds (what ``derive`` knows): a chunk with fewer,
             and no stored session starting in it, would derive nothing and clear nothing, so it
@@ -264,9 +265,13 @@ class SessionStore(Database):
             accounts: set[tuple[str, str]] = set()  # the participants of sessions cleared or stored
             done = stored = 0
 
+            wanted = None if columns is None else set(columns)
+
             def read(chunk: tuple[str, str, int]) -> pd.DataFrame:
-                return self.posts(since=chunk[0], until=_after(chunk[1]), replies=False, context=True,
-                                  columns=columns)
+                posts = self.posts(since=chunk[0], until=_after(chunk[1]), replies=False, context=True,
+                                   columns=columns)
+                # the columns derive does not read are not held while it runs
+                return posts if wanted is None else posts[[c for c in posts.columns if c in wanted]]
 
             def read_apart(chunk: tuple[str, str, int]) -> Any:
                 # in the forked child: it reads its chunks through a connection of its own (the
