@@ -223,8 +223,8 @@ class SessionStore(Database):
             Wait for another process writing to the archive (saying so); with ``False`` that is an
             :class:`~swchat.errors.ArchiveBusyError` at once.
         columns : iterable of str, optional
-            The canonical post columns ``derive`` reads (as for ``posts(columns=...)``): only
-            these are read, decoded and handed to it (the others are not held while it runs).
+            The canonical post columns ``derive`` reads (as for ``posts(columns=...)``): it is
+            handed only these (the others, left empty by the read, are not held while it runs).
             Default: all.
         least_posts : int
             The fewest own posts a session holds (what ``derive`` knows): a chunk with fewer,
